@@ -1,0 +1,199 @@
+"""The values a new database starts with: editable lists, clocks and settings.
+
+Taken from the vocabulary of the seed documents and DOMAIN.md; every one is data the
+office can change afterwards.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Agency, AgencyAlias, ClockRule, ListItem, ListKind, Setting, Theme
+from app.text import match_key
+
+# code, name, length, unit, start event, source
+CLOCKS = [
+    ("notification", "Serious incident notification to Ofsted / National Panel", 5,
+     "working_days", "referral.date_aware", "Working Together 2015, 2018, 2023"),
+    ("rapid_review", "Rapid review sent to the National Panel", 15,
+     "working_days", "referral.date_aware", "Working Together 2018, 2023"),
+    ("panel_told_no_scr", "National Panel told of a decision not to hold an SCR", 14,
+     "days", "decision.decided_on", "Working Together 2015"),
+    ("scr_complete", "Serious case review completed", 6,
+     "months", "review.initiated_on", "Working Together 2015"),
+    ("lcspr_published", "LCSPR published", 6,
+     "months", "review.decision_on", "Working Together 2018"),
+    ("report_kept_online", "Published report kept on the website", 12,
+     "months", "review.published_on", "Working Together 2013-2018"),
+]
+
+# review types: code, name, clock code that sets the target date
+REVIEW_TYPES = [
+    ("scr", "Serious Case Review", "scr_complete"),
+    ("lcspr", "Local Child Safeguarding Practice Review", "lcspr_published"),
+    ("rapid", "Rapid Review", "rapid_review"),
+    ("case_mapping", "Case Mapping Exercise", None),
+    ("thematic", "Thematic Learning Review", None),
+    ("single_agency", "Single Agency Review", None),
+    ("multi_agency", "Multi-agency review (below SCR level)", None),
+    ("sar", "Safeguarding Adults Review", None),
+    ("dhr", "Domestic Homicide Review", None),
+]
+
+# decision outcomes: code, name, review type code the outcome commissions
+DECISION_OUTCOMES = [
+    ("nfa", "No further action", None),
+    ("single_agency", "Single Agency Review", "single_agency"),
+    ("case_mapping", "Case Mapping Exercise", "case_mapping"),
+    ("thematic", "Thematic Learning Review", "thematic"),
+    ("scr", "Serious Case Review", "scr"),
+    ("multi_agency", "Multi-agency review below the level of an SCR", "multi_agency"),
+    ("rapid", "Rapid Review", "rapid"),
+    ("lcspr", "Local Child Safeguarding Practice Review", "lcspr"),
+    ("national_panel", "Referred to the National Panel", None),
+    ("deferred_pm", "Deferred pending post-mortem", None),
+    ("deferred_criminal", "Deferred pending criminal proceedings", None),
+    ("deferred_fof", "Deferred pending finding of fact in care proceedings", None),
+    ("more_info", "Deferred for more information", None),
+]
+
+METHODOLOGIES = [
+    "Traditional (individual management reviews)",
+    "Systems-based",
+    "Welsh model (Child Practice Review)",
+    "Case mapping workshop",
+    "Appreciative inquiry",
+]
+
+# review statuses: name, still open?
+REVIEW_STATUSES = [
+    ("Agreed", True),
+    ("Initiated", True),
+    ("Underway", True),
+    ("On hold (parallel proceedings)", True),
+    ("Completed", False),
+    ("Published", False),
+    ("Closed", False),
+]
+
+# action statuses: code, name, still open?
+ACTION_STATUSES = [
+    ("not_started", "Not started", True),
+    ("in_progress", "In progress", True),
+    ("complete", "Complete", False),
+    ("closed", "Closed", False),
+]
+
+CLOSURE_REASONS = [
+    "Implemented and verified",
+    "Closed, risk accepted",
+    "Superseded",
+    "Not implemented",
+]
+
+REFERRAL_CATEGORIES = [
+    "Non-accidental injury",
+    "Neglect",
+    "Child sexual exploitation",
+    "Death",
+    "Sexual abuse",
+    "Domestic abuse",
+    "Serious youth violence",
+    "Other",
+]
+
+RESPONSE_STATUSES = ["Accepted", "Endorsed", "Partially accepted", "Not accepted", "Awaiting response"]
+
+LEARNING_EVENT_TYPES = [
+    "Practitioner learning event",
+    "De-brief (practitioners involved)",
+    "Wider de-brief",
+    "Training",
+    "6-step briefing",
+    "7-minute briefing",
+    "Newsletter",
+]
+
+# The seed 002 themes, then a few others offices commonly use.
+THEMES = [
+    "Using child protection procedures effectively",
+    "Neglect",
+    "Escalation of concerns",
+    "Staffing and supervision",
+    "Thinking family",
+    "Health issues",
+    "Diversity",
+    "Elective home education",
+    "Rapid response to child death",
+    "Liaison with other areas",
+    "Involvement in the SCR process",
+    "Policies and procedures",
+    "Information sharing",
+]
+
+# name, short name, sector, other spellings
+AGENCIES = [
+    ("Police", "Police", "police", ["Constabulary", "Hampshire Constabulary"]),
+    ("Children's Services", "CSC", "local authority",
+     ["Childrens Services", "Children's Social Care", "SCC Children's Services",
+      "Children and Families Services"]),
+    ("Education", "Education", "education", ["Schools", "Education Services"]),
+    ("Clinical Commissioning Group", "CCG", "health", ["CCG", "Clinical Commissioning Groups"]),
+    ("Acute Hospital Trust", "Hospital", "health", ["Hospital", "University Hospital"]),
+    ("Community Health Trust", "Community Health", "health", ["Community Health"]),
+    ("Adult Services", "Adults", "local authority", ["Adult Social Care"]),
+    ("Probation", "Probation", "probation", []),
+    ("Housing", "Housing", "housing", []),
+    ("Safeguarding Partnership", "Partnership", "partnership",
+     ["LSCB", "Safeguarding Children Board", "The Board"]),
+]
+
+SETTINGS = {
+    "partnership_name": "Safeguarding Children Partnership",
+    "protective_marking": "OFFICIAL-SENSITIVE",
+    "date_format": "dd/MM/yyyy",
+    "logo_path": "",
+}
+
+
+def seed_defaults(session: Session) -> None:
+    """Fill the editable lists of a new, empty database."""
+    if session.scalar(select(ListItem.id).limit(1)) is not None:
+        return
+    clocks = {}
+    for code, name, length, unit, start, source in CLOCKS:
+        clocks[code] = ClockRule(code=code, name=name, length=length, unit=unit,
+                                 start_event=start, source=source)
+        session.add(clocks[code])
+
+    def add(kind, names):
+        for i, name in enumerate(names):
+            session.add(ListItem(kind=kind, name=name, sort_order=i))
+
+    types = {}
+    for i, (code, name, clock) in enumerate(REVIEW_TYPES):
+        types[code] = ListItem(kind=ListKind.REVIEW_TYPE, code=code, name=name, sort_order=i,
+                               clock=clocks.get(clock))
+        session.add(types[code])
+    for i, (code, name, type_code) in enumerate(DECISION_OUTCOMES):
+        session.add(ListItem(kind=ListKind.DECISION_OUTCOME, code=code, name=name, sort_order=i,
+                             review_type=types.get(type_code)))
+    for i, (name, is_open) in enumerate(REVIEW_STATUSES):
+        session.add(ListItem(kind=ListKind.REVIEW_STATUS, name=name, sort_order=i, is_open=is_open))
+    for i, (code, name, is_open) in enumerate(ACTION_STATUSES):
+        session.add(ListItem(kind=ListKind.ACTION_STATUS, code=code, name=name, sort_order=i,
+                             is_open=is_open))
+    add(ListKind.METHODOLOGY, METHODOLOGIES)
+    add(ListKind.CLOSURE_REASON, CLOSURE_REASONS)
+    add(ListKind.REFERRAL_CATEGORY, REFERRAL_CATEGORIES)
+    add(ListKind.RESPONSE_STATUS, RESPONSE_STATUSES)
+    add(ListKind.LEARNING_EVENT_TYPE, LEARNING_EVENT_TYPES)
+    for i, name in enumerate(THEMES):
+        session.add(Theme(name=name, sort_order=i))
+    for name, short, sector, spellings in AGENCIES:
+        agency = Agency(name=name, short_name=short, sector=sector)
+        agency.aliases = [AgencyAlias(alias=s, alias_key=match_key(s)) for s in spellings]
+        session.add(agency)
+    for key, value in SETTINGS.items():
+        session.add(Setting(key=key, value=value))

@@ -1,0 +1,21 @@
+"""Small text helpers shared by matching and display."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Trim and collapse whitespace, including non-breaking spaces."""
+    if text is None:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def match_key(text: str | None) -> str:
+    """A form of a name for matching spellings: case, apostrophes and spacing ignored."""
+    key = clean(text).casefold().replace("\u2019", "'").replace("'", "")
+    return key
