@@ -56,7 +56,7 @@ def _entries_for(obj: Any, operation: str, user: str, now: dt.datetime) -> Itera
     columns, links = _columns_and_links(obj)
     base = {"at": now, "user": user, "table_name": table, "record_id": record_id}
 
-    if operation in ("create", "delete"):
+    if operation in ("create", "purge"):
         for attr in columns:
             value = getattr(obj, attr.key)
             if value is not None:
@@ -69,8 +69,8 @@ def _entries_for(obj: Any, operation: str, user: str, now: dt.datetime) -> Itera
                 if added:
                     yield {**base, "operation": operation, "field": rel.key,
                            "old_value": None, "new_value": _text([_record_id(o) for o in added])}
-        if operation == "delete":
-            yield {**base, "operation": "delete", "field": None, "old_value": None, "new_value": None}
+        if operation == "purge":
+            yield {**base, "operation": "purge", "field": None, "old_value": None, "new_value": None}
         return
 
     for attr in columns:
@@ -101,7 +101,7 @@ def _after_flush(session: Session, _ctx) -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     rows: list[dict] = []
     for operation, objs in (("create", session.new), ("update", session.dirty),
-                            ("delete", session.deleted)):
+                            ("purge", session.deleted)):
         for obj in objs:
             if isinstance(obj, AuditEntry) or not hasattr(obj, "__table__"):
                 continue

@@ -120,6 +120,8 @@ class ClockRule(Base):
     unit: Mapped[str] = mapped_column(String(20))  # working_days | days | months
     # Which recorded date starts the clock, e.g. "referral.date_aware", "review.initiated_on".
     start_event: Mapped[str] = mapped_column(String(60))
+    # Which recorded date stops it (None: a minimum period, not a deadline).
+    done_event: Mapped[Optional[str]] = mapped_column(String(60))
     source: Mapped[Optional[str]] = mapped_column(String(200))
     notes: Mapped[Optional[str]] = mapped_column(Text)
     archived_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
