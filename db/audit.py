@@ -36,10 +36,9 @@ def _text(value: Any) -> str | None:
 
 
 def _record_id(obj: Any) -> str:
-    ident = inspect(obj).identity
-    if ident is None:
-        return ""
-    return ident[0] if len(ident) == 1 else "/".join(map(str, ident))
+    # Read the key from the row's attributes: new objects have no identity yet in after_flush.
+    ident = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(v) for v in ident)
 
 
 def _columns_and_links(obj: Any) -> tuple[list, list]:
@@ -52,7 +51,7 @@ def _columns_and_links(obj: Any) -> tuple[list, list]:
 def _entries_for(obj: Any, operation: str, user: str, now: dt.datetime) -> Iterable[dict]:
     state = inspect(obj)
     table = obj.__table__.name
-    record_id = str(_record_id(obj))
+    record_id = _record_id(obj)
     columns, links = _columns_and_links(obj)
     base = {"at": now, "user": user, "table_name": table, "record_id": record_id}
 

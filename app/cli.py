@@ -1,0 +1,184 @@
+"""The command line: the same services as the window, without one.
+
+Exit status: 0 success; 1 the user's input was refused (a plain message on stderr, nothing
+written); 2 a usage error (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from app import paths
+from app.check import check_database
+from app.database import Database, open_database
+from app.errors import UserError
+
+__version__ = "0.1.0"
+
+GuiStarter = Callable[[Database], int]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _fill_new_database(path: Path, fill: Callable[[Database], object]) -> object:
+    """Create a new database file and fill it; an existing file is never touched, and a
+    failed fill leaves no half-made file behind."""
+    if path.exists() and path.stat().st_size > 0:
+        raise UserError(f"{path} already exists. Choose a new file name; nothing has been written.")
+    db = open_database(path)
+    try:
+        return fill(db)
+    except BaseException:
+        db.close()
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    finally:
+        db.close()
+
+
+def _cmd_demo(args) -> int:
+    from app.demo import write_demo
+
+    def fill(db: Database):
+        with db.sessions.begin() as s:
+            return write_demo(s)
+
+    summary = _fill_new_database(Path(args.db), fill)
+    print(f"Demo database written to {args.db}: {summary}")
+    return 0
+
+
+def _cmd_generate(args) -> int:
+    from app.synthetic import generate
+
+    summary = _fill_new_database(Path(args.db), lambda db: generate(db, args.actions, seed=args.seed))
+    print(f"Synthetic database written to {args.db}: {summary}")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    report = check_database(Path(args.db or paths.default_db_path()))
+    print(report.describe())
+    return 0 if report.ok else 1
+
+
+def _with_database(handler: Callable[[argparse.Namespace, Database], int]):
+    """Wrap a subcommand that works on an existing database."""
+    def run(args) -> int:
+        db = open_database(Path(args.db or paths.default_db_path()), create=False)
+        try:
+            return handler(args, db)
+        finally:
+            db.close()
+    return run
+
+
+def _optional_commands(subparsers, parents) -> None:
+    """Subcommands that live with their feature (reports, Excel), added when present."""
+    try:
+        from app.reports.command import add_report_parser
+    except ImportError:
+        add_report_parser = None
+    try:
+        from app.excel.command import add_excel_parsers
+    except ImportError:
+        add_excel_parsers = None
+    for add in (add_report_parser, add_excel_parsers):
+        if add is not None:
+            add(subparsers, parents)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Case Review Tracker: referrals, reviews, recommendations and the composite "
+                    "action plan of a safeguarding children partnership. With no command, opens the window.",
+    )
+    parser.add_argument("--db", metavar="FILE",
+                        help=f"the database file (default: {paths.default_db_path()})")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo database (created with sample data on first use)")
+    parser.add_argument("--version", action="version", version=f"Case Review Tracker {__version__}")
+
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS,
+                           help="the database file (default: the one in your data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write the demo data into a new database file",
+                          description="Create a new database holding a realistic demo office.")
+    demo.add_argument("--db", metavar="FILE", required=True, help="the new database file to create")
+    demo.set_defaults(func=_cmd_demo)
+
+    check = sub.add_parser("check", parents=[db_option], help="verify a database and summarise it",
+                           description="Check a database's integrity and schema without changing it, "
+                                       "and print what it holds. Exit 1 if anything is wrong.")
+    check.set_defaults(func=_cmd_check)
+
+    gen = sub.add_parser("generate", help="fill a new database with synthetic records (for testing speed)",
+                         description="Create a new database with synthetic reviews, recommendations "
+                                     "and N actions of realistic text length.")
+    gen.add_argument("--db", metavar="FILE", required=True, help="the new database file to create")
+    gen.add_argument("--actions", metavar="N", type=_positive_int, required=True, help="how many actions")
+    gen.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    gen.set_defaults(func=_cmd_generate)
+
+    _optional_commands(sub, [db_option])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = None) -> int:
+    """Run the command line; with no command, open the window through ``start_gui``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "db", None) is None:
+        args.db = None
+    try:
+        if args.command is None:
+            return _open_window(args, start_gui)
+        func = args.func
+        # Feature subcommands (reports, Excel) take (args, database) and work on an existing
+        # database; the ones here manage their own file and take (args).
+        if len(inspect.signature(func).parameters) == 2:
+            func = _with_database(func)
+        return func(args)
+    except UserError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped; nothing more was written.", file=sys.stderr)
+        return 1
+
+
+def _open_window(args, start_gui: GuiStarter | None) -> int:
+    if start_gui is None:
+        raise UserError("The window is not available from here; run 'python main.py'.")
+    if args.demo and args.db:
+        raise UserError("Give either --demo or --db, not both.")
+    if args.demo:
+        path = paths.demo_db_path()
+        fresh = not path.exists() or path.stat().st_size == 0
+        db = open_database(path)
+        if fresh:
+            from app.demo import write_demo
+            with db.sessions.begin() as s:
+                write_demo(s)
+    else:
+        db = open_database(Path(args.db) if args.db else paths.default_db_path())
+    try:
+        return start_gui(db)
+    finally:
+        db.close()

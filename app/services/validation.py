@@ -1,0 +1,50 @@
+"""Checks shared by the services: required text, dates in order, lengths."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.errors import ValidationError
+from app.text import clean
+
+
+class Problems:
+    """Collects field problems so the user sees all of them at once, not one per save."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.found.setdefault(field, message)
+
+    def required(self, field: str, value) -> None:
+        if value is None or (isinstance(value, str) and not clean(value)):
+            self.add(field, "is required")
+
+    def max_length(self, field: str, value: str | None, limit: int) -> None:
+        if value is not None and len(value) > limit:
+            self.add(field, f"is too long ({len(value)} characters; at most {limit})")
+
+    def date_order(self, earlier_field: str, earlier: dt.date | None,
+                   later_field: str, later: dt.date | None) -> None:
+        if earlier and later and later < earlier:
+            self.add(later_field, f"cannot be before the {earlier_field.replace('_', ' ')} "
+                                  f"({earlier.strftime('%d/%m/%Y')})")
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            raise ValidationError(self.found)
+
+
+def optional_text(value: str | None) -> str | None:
+    """Blank text is stored as NULL, not as an empty string."""
+    text = clean(value) if value is not None else ""
+    return text or None
+
+
+def multiline_text(value: str | None) -> str | None:
+    """Like ``optional_text`` but keeps the user's line breaks."""
+    if value is None:
+        return None
+    text = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip()
+    return text or None
