@@ -66,6 +66,7 @@ def theme(session: Session, name: str, *, create: bool = False) -> Theme:
 
 
 def clock(session: Session, code: str) -> ClockRule:
+    """The clock with this code or name."""
     rule = session.scalar(select(ClockRule).where(or_(ClockRule.code == code, ClockRule.name == code)))
     if rule is None:
         raise UserError(f"Clock: there is no clock called '{code}'.", field="clock")

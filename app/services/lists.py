@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import lookups
+from app.clocks import validate_clock_rule
 from app.errors import UserError, ValidationError
 from app.services.validation import Problems
 from app.text import clean, match_key
@@ -84,8 +85,6 @@ def add_agency_alias(session: Session, agency_name: str, spelling: str) -> Agenc
 def update_clock(session: Session, code: str, *, length: int | None = None, unit: str | None = None,
                  start_event: str | None = None, done_event: str | None = None) -> ClockRule:
     """Change a clock's length, unit or the recorded dates that start and stop it."""
-    from app.clocks import validate_clock_rule
-
     rule = lookups.clock(session, code)
     problems = Problems()
     if length is not None and (not isinstance(length, int) or length < 0):

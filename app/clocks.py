@@ -1,0 +1,396 @@
+"""Deadlines: working days, periods and the clocks the office is held to.
+
+Working days are Monday to Friday less the England and Wales bank holidays, taken from the
+maintained ``holidays`` library (substitute days for a holiday on a weekend included).
+
+Clocks are data (``ClockRule`` rows the office can edit): a length, a unit and two events
+written "table.field" — the recorded date that starts the clock and the one that stops it.
+A clock runs on the kind of record its start event is on:
+
+- a referral clock (``referral.date_aware``) on every referral;
+- a decision clock on each decision — narrowed, for "panel_told_no_scr", to decisions not
+  to hold an SCR/LCSPR, and for a clock attached to review types, to decisions that
+  commission one of those types;
+- a review clock on the reviews whose type the clock is attached to (or on every review when
+  it is attached to none), with the review's agreed ``target_override_on`` replacing the
+  computed due date.
+
+A stop event on another kind of record is read through the links between them (a decision's
+referral, a review's referrals): the earliest such date on or after the start counts.
+``review_clock`` applies a review type's clock to a review whatever its start event, reading
+a start on a referral or decision through the review's referrals in the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, inspect, null, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.errors import UserError
+from db.models import ClockRule, Decision, ListItem, ListKind, Referral, Review, review_referral
+
+UNITS = ("working_days", "days", "months")
+
+# The clock Working Together 2015 sets for telling the National Panel of a decision not to
+# hold a serious case review; it applies only to some decisions (see _panel_must_be_told).
+NO_SCR_CLOCK = "panel_told_no_scr"
+SCR_TYPE_CODES = ("scr", "lcspr")
+DEFERRAL_CODE_PREFIXES = ("deferred", "more_info")
+
+_MODELS = {"referral": Referral, "review": Review, "decision": Decision}
+_DATE_FIELDS = {
+    kind: tuple(key for key, column in inspect(model).columns.items() if isinstance(column.type, Date))
+    for kind, model in _MODELS.items()
+}
+
+
+# --- working days ----------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    """England and Wales bank holidays of one year (the library's ENG calendar covers both)."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """True for Monday to Friday unless it is a bank holiday in England and Wales."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``start`` (``start`` itself is not counted; n < 0 goes back)."""
+    step = dt.timedelta(days=1 if n >= 0 else -1)
+    day, remaining = start, abs(n)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(a: dt.date, b: dt.date) -> int:
+    """Working days after ``a`` up to and including ``b``; negative when ``b`` is before ``a``."""
+    if b < a:
+        return -working_days_between(b, a)
+    # Whole weeks hold five weekdays wherever they start; count the odd days left over.
+    weeks, odd_days = divmod((b - a).days, 7)
+    weekdays = weeks * 5 + sum((a + dt.timedelta(days=i)).weekday() < 5 for i in range(1, odd_days + 1))
+    bank_holidays = sum(
+        a < day <= b and day.weekday() < 5
+        for year in range(a.year, b.year + 1)
+        for day in _bank_holidays(year)
+    )
+    return weekdays - bank_holidays
+
+
+def add_period(start: dt.date, length: int, unit: str) -> dt.date:
+    """``start`` plus ``length`` working days, days or months (31 Aug + 6 months = end of Feb)."""
+    if unit == "working_days":
+        return add_working_days(start, length)
+    if unit == "days":
+        return start + dt.timedelta(days=length)
+    if unit == "months":
+        return start + relativedelta(months=length)
+    raise ValueError(f"unknown clock unit {unit!r}")
+
+
+def is_overdue(target_on: dt.date | None, is_open: bool | None, as_at: dt.date) -> bool:
+    """An action (or anything with a target) is overdue when open and its target is past."""
+    return bool(is_open) and target_on is not None and target_on < as_at
+
+
+# --- clock rules -----------------------------------------------------------------------
+
+def clock_events() -> list[str]:
+    """Every recorded date a clock can start or stop on, as "table.field"."""
+    return [f"{kind}.{field}" for kind, fields in _DATE_FIELDS.items() for field in fields]
+
+
+def _event(rule: ClockRule, attr: str) -> tuple[str, str]:
+    """The (record kind, field) named by the rule's ``start_event`` or ``done_event``."""
+    text = getattr(rule, attr) or ""
+    kind, _, field = text.strip().partition(".")
+    if field not in _DATE_FIELDS.get(kind, ()):
+        label = "start event" if attr == "start_event" else "stop event"
+        raise UserError(
+            f"Clock '{rule.name}': the {label} '{text}' is not a date the tracker records. "
+            f"Choose one of: {', '.join(clock_events())}.",
+            field=attr,
+        )
+    return kind, field
+
+
+def validate_clock_rule(rule: ClockRule) -> None:
+    """Check a clock the office has edited; raises ``UserError`` naming the clock and field."""
+    if rule.unit not in UNITS:
+        raise UserError(f"Clock '{rule.name}': the unit must be working days, days or months, "
+                        f"not '{rule.unit}'.", field="unit")
+    if not isinstance(rule.length, int) or rule.length < 0:
+        raise UserError(f"Clock '{rule.name}': the length must be a whole number of "
+                        f"{rule.unit.replace('_', ' ')}, 0 or more.", field="length")
+    _event(rule, "start_event")
+    if rule.done_event:
+        _event(rule, "done_event")
+
+
+# --- clock status ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClockStatus:
+    """Where one clock stands for one record, as at a date."""
+
+    clock_code: str
+    clock_name: str
+    unit: str
+    is_deadline: bool  # False: a minimum period (no stop event), which cannot be missed
+    record_kind: str  # "referral", "review" or "decision"
+    record_id: int
+    reference: str  # the referral's or review's reference; a decision's referral reference
+    started_on: dt.date | None
+    due_on: dt.date | None
+    done_on: dt.date | None
+    as_at: dt.date
+
+    @property
+    def state(self) -> str:
+        """One of "due", "overdue", "met", "late", "not started"."""
+        if self.due_on is None:
+            return "not started"
+        if not self.is_deadline:
+            # A minimum period is served once its end is reached; until then it is running.
+            return "met" if self.as_at >= self.due_on else "due"
+        if self.done_on is not None:
+            return "met" if self.done_on <= self.due_on else "late"
+        return "overdue" if self.as_at > self.due_on else "due"
+
+    def _end(self) -> dt.date | None:
+        """The date lateness is measured to: when it was done, or today if still open."""
+        return {"late": self.done_on, "overdue": self.as_at}.get(self.state)
+
+    @property
+    def days_over(self) -> int | None:
+        """Calendar days past the due date, for an overdue or late clock."""
+        end = self._end()
+        return None if end is None else (end - self.due_on).days
+
+    @property
+    def working_days_over(self) -> int | None:
+        """Working days past the due date, for an overdue or late working-day clock."""
+        end = self._end()
+        if end is None or self.unit != "working_days":
+            return None
+        return working_days_between(self.due_on, end)
+
+    @property
+    def days_left(self) -> int | None:
+        """Calendar days until the due date (0 = due today), for a clock still running."""
+        return (self.due_on - self.as_at).days if self.state == "due" else None
+
+    @property
+    def working_days_left(self) -> int | None:
+        """Working days until the due date, for a running working-day clock."""
+        if self.state != "due" or self.unit != "working_days":
+            return None
+        return working_days_between(self.as_at, self.due_on)
+
+
+# --- reading clocks from the database --------------------------------------------------
+
+def _linked_dates(anchor: str, kind: str, column) -> Select:
+    """min(column) over the live ``kind`` records linked to the enclosing ``anchor`` row."""
+    model = _MODELS[kind]
+    link = review_referral.c
+    query = select(func.min(column)).select_from(model)
+    if {anchor, kind} == {"decision", "referral"}:
+        query = query.where(Referral.id == Decision.referral_id)
+    elif anchor == "review":
+        referral_id = Referral.id if kind == "referral" else Decision.referral_id
+        query = query.join(review_referral, link.referral_id == referral_id).where(link.review_id == Review.id)
+        if kind == "decision":
+            # Of the referrals' decisions, only those that commissioned this type of review.
+            query = (query.join(ListItem, ListItem.id == Decision.outcome_id)
+                     .where(ListItem.review_type_id == Review.review_type_id))
+    else:  # the reviews covering the anchor's referral
+        referral_id = Referral.id if anchor == "referral" else Decision.referral_id
+        query = query.join(review_referral, link.review_id == Review.id).where(link.referral_id == referral_id)
+    return query.where(model.archived_at.is_(None)).correlate(_MODELS[anchor])
+
+
+def _event_date(rule: ClockRule, attr: str, anchor: str, *, after=None) -> ColumnElement:
+    """SQL for the date of the rule's start or stop event, for each ``anchor`` row.
+
+    ``after``: on a linked record only a date on or after it counts (a referral's "panel
+    told" date from before a decision cannot stop that decision's clock).
+    """
+    kind, field = _event(rule, attr)
+    column = getattr(_MODELS[kind], field)
+    if kind == anchor:
+        return column
+    query = _linked_dates(anchor, kind, column)
+    if after is not None:
+        query = query.where(column >= after)
+    return query.scalar_subquery()
+
+
+@dataclass(frozen=True)
+class _ClockQuery:
+    """One clock read for one kind of record: the SQL for its dates, and how to judge them."""
+
+    rule: ClockRule
+    anchor: str
+    with_override: bool = False  # a review's agreed target replaces the computed due date
+
+    @property
+    def model(self):
+        return _MODELS[self.anchor]
+
+    @property
+    def start(self) -> ColumnElement:
+        return _event_date(self.rule, "start_event", self.anchor)
+
+    @property
+    def done(self) -> ColumnElement:
+        if not self.rule.done_event:
+            return null()
+        return _event_date(self.rule, "done_event", self.anchor, after=self.start)
+
+    @property
+    def override(self) -> ColumnElement:
+        return Review.target_override_on if self.with_override else null()
+
+    def select(self) -> Select:
+        if self.anchor == "decision":
+            reference = (select(Referral.reference).where(Referral.id == Decision.referral_id)
+                         .correlate(Decision).scalar_subquery())
+        else:
+            reference = self.model.reference
+        return select(self.model.id, reference, self.start, self.done, self.override)
+
+    def statuses(self, session: Session, conditions, as_at: dt.date) -> list[ClockStatus]:
+        """The clock's status for each record meeting ``conditions``."""
+        query = self.select().where(*conditions)
+        if self.anchor == "decision":
+            query = query.order_by(Decision.decided_on, Decision.id)
+        rule = self.rule
+        return [
+            ClockStatus(
+                clock_code=rule.code, clock_name=rule.name, unit=rule.unit,
+                is_deadline=bool(rule.done_event), record_kind=self.anchor, record_id=record_id,
+                reference=reference, started_on=started, done_on=done, as_at=as_at,
+                due_on=override or (add_period(started, rule.length, rule.unit) if started else None),
+            )
+            for record_id, reference, started, done, override in session.execute(query)
+        ]
+
+
+def _review_type_ids(session: Session, rule: ClockRule) -> list[int]:
+    """The review types (archived ones too: their reviews still run) that use this clock."""
+    return list(session.scalars(
+        select(ListItem.id).where(ListItem.kind == ListKind.REVIEW_TYPE, ListItem.clock_id == rule.id)
+    ))
+
+
+def _panel_must_be_told(session: Session) -> ColumnElement:
+    """Decisions not to hold an SCR/LCSPR (deferrals aside) not overtaken by a later one to hold one."""
+    outcomes = session.scalars(select(ListItem).where(ListItem.kind == ListKind.DECISION_OUTCOME)).all()
+    scr = [o.id for o in outcomes if o.review_type is not None and o.review_type.code in SCR_TYPE_CODES]
+    deferral = [o.id for o in outcomes if (o.code or "").startswith(DEFERRAL_CODE_PREFIXES)]
+    later = aliased(Decision)
+    later_scr = exists().where(
+        later.referral_id == Decision.referral_id,
+        later.archived_at.is_(None),
+        later.outcome_id.in_(scr),
+        or_(later.decided_on > Decision.decided_on,
+            and_(later.decided_on == Decision.decided_on, later.id > Decision.id)),
+    )
+    return and_(Decision.outcome_id.not_in(scr + deferral), ~later_scr)
+
+
+def _clock_query(session: Session, rule: ClockRule) -> tuple[_ClockQuery, list]:
+    """How a clock runs on the records its start event is on: the query and which records."""
+    anchor, _ = _event(rule, "start_event")
+    model = _MODELS[anchor]
+    type_ids = _review_type_ids(session, rule)
+    conditions = [model.archived_at.is_(None)]
+    if anchor == "review" and type_ids:
+        conditions.append(Review.review_type_id.in_(type_ids))
+    if anchor == "decision":
+        conditions.append(Decision.referral.has(Referral.archived_at.is_(None)))
+        if type_ids:
+            conditions.append(Decision.outcome.has(ListItem.review_type_id.in_(type_ids)))
+        if rule.code == NO_SCR_CLOCK:
+            conditions.append(_panel_must_be_told(session))
+    return _ClockQuery(rule, anchor, with_override=anchor == "review" and bool(type_ids)), conditions
+
+
+def _active_rules(session: Session) -> list[ClockRule]:
+    return list(session.scalars(
+        select(ClockRule).where(ClockRule.archived_at.is_(None)).order_by(ClockRule.id)
+    ))
+
+
+def review_clock(session: Session, review: Review, as_at: dt.date) -> ClockStatus | None:
+    """The clock set by the review's type, applied to the review; None if its type has none."""
+    rule = review.review_type.clock
+    if rule is None or rule.archived_at is not None:
+        return None
+    clock = _ClockQuery(rule, "review", with_override=True)
+    return clock.statuses(session, [Review.id == review.id], as_at)[0]
+
+
+def review_target(session: Session, review: Review) -> dt.date | None:
+    """The review's target date: the agreed override if set, else its type's clock."""
+    if review.target_override_on is not None:
+        return review.target_override_on
+    # The due date does not depend on the "as at" date.
+    status = review_clock(session, review, dt.date.today())
+    return status.due_on if status else None
+
+
+def referral_clocks(session: Session, referral: Referral, as_at: dt.date) -> list[ClockStatus]:
+    """The referral's own clocks (started or not) and those running on its decisions."""
+    statuses: list[ClockStatus] = []
+    for rule in _active_rules(session):
+        clock, conditions = _clock_query(session, rule)
+        if clock.anchor == "referral":
+            statuses += clock.statuses(session, [Referral.id == referral.id], as_at)
+        elif clock.anchor == "decision":
+            statuses += clock.statuses(session, [*conditions, Decision.referral_id == referral.id], as_at)
+    return statuses
+
+
+def _min_days(rule: ClockRule) -> int:
+    """The fewest calendar days the clock can run: a working day or day is at least one, a
+    month at least 28."""
+    return rule.length * (28 if rule.unit == "months" else 1)
+
+
+def clocks_due(session: Session, as_at: dt.date, within_working_days: int = 10) -> list[ClockStatus]:
+    """Every running deadline that is overdue or due within the next N working days.
+
+    Minimum periods are left out (nothing has to be done), as are archived clocks and records.
+    Overdue first, then by due date.
+    """
+    horizon = add_working_days(as_at, within_working_days)
+    found: list[ClockStatus] = []
+    for rule in _active_rules(session):
+        if not rule.done_event:
+            continue
+        clock, conditions = _clock_query(session, rule)
+        # Only records whose clock could be due by the horizon: started late enough ago, or
+        # (for a review) with an agreed target by then. The exact test follows in Python.
+        latest_start = horizon - dt.timedelta(days=_min_days(rule))
+        near = clock.start <= latest_start
+        if clock.with_override:
+            near = or_(and_(clock.override.is_(None), near), clock.override <= horizon)
+        running = clock.statuses(session, [*conditions, clock.done.is_(None), near], as_at)
+        found += [s for s in running if s.state == "overdue" or (s.state == "due" and s.due_on <= horizon)]
+    # Overdue clocks fall due before ``as_at`` and running ones on or after it, so ordering
+    # by due date puts the overdue first.
+    return sorted(found, key=lambda s: (s.due_on, s.record_kind, s.reference))
