@@ -1,0 +1,355 @@
+"""The demo office holds the five seed documents without loss, and a live office on top."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from app.database import open_database
+from app.defaults import THEMES
+from app.clocks import add_working_days
+from app.demo import write_demo
+from app.errors import UserError
+from db.models import (
+    Action,
+    AuditEntry,
+    Decision,
+    LearningEvent,
+    ListItem,
+    Meeting,
+    PanelReport,
+    Referral,
+    Review,
+)
+
+TODAY = dt.date(2025, 6, 4)
+SEED_002_REVIEWS = ("SCR-2013-01", "SCR-2013-02", "SCR-2013-03")
+SEED_002_THEMES = THEMES[:11]
+
+
+@pytest.fixture()
+def db(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRT_DATA_DIR", str(tmp_path / "data"))
+    database = open_database(tmp_path / "x.sqlite")
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One demo database shared by the read-only tests of this module."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CRT_DATA_DIR", str(folder / "data"))
+        database = open_database(folder / "x.sqlite")
+        with database.sessions.begin() as s:
+            summary = write_demo(s, TODAY)
+        yield database, summary
+    database.close()
+
+
+def _review(s, reference: str) -> Review:
+    return s.scalars(select(Review).where(Review.reference == reference)).one()
+
+
+def _referral(s, reference: str) -> Referral:
+    return s.scalars(select(Referral).where(Referral.reference == reference)).one()
+
+
+def _open_actions(s) -> list[Action]:
+    return list(s.scalars(select(Action).join(Action.status).where(ListItem.is_open.is_(True))))
+
+
+def test_seed_002_has_three_reviews_with_29_recommendations_under_its_11_themes(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        recs = [r for ref in SEED_002_REVIEWS for r in _review(s, ref).recommendations]
+        assert sorted(int(r.document_number) for r in recs) == list(range(1, 30))
+        assert {r.theme.name for r in recs} == set(SEED_002_THEMES)
+        per_review = Counter(r.review.title for r in recs)
+        assert per_review == {"Child I and Child M": 10, "Family A": 16, "Child L": 3}
+        # Numbered 1..n within each review; every one has an addressee and a response.
+        for ref in SEED_002_REVIEWS:
+            review = _review(s, ref)
+            assert [r.number for r in review.recommendations] == list(
+                range(1, len(review.recommendations) + 1))
+            assert review.methodology.name.startswith("Traditional")
+            assert review.lead_reviewers
+        assert all(r.addressed_to and r.board_response and r.response_status.name == "Accepted"
+                   for r in recs)
+        doc25 = next(r for r in recs if r.document_number == "25")
+        assert doc25.review.title == "Family A"
+        assert doc25.theme.name == "Elective home education"
+        assert doc25.text.count("\n- ") == 3  # its four sub-points kept as a list
+
+
+def test_child_i_and_child_m_review_covers_both_referrals(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        review = _review(s, "SCR-2013-01")
+        assert review.title == "Child I and Child M"
+        assert {r.subject for r in review.referrals} == {"Child I", "Child M"}
+        assert review.decision_on == dt.date(2013, 7, 16)
+
+
+def test_decision_history_is_kept_in_date_order_nothing_overwritten(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        # Seed 002 gives Child I three decisions (deferred 19 Apr 2011, below-SCR review
+        # 14 May 2013, SCR July 2013) and Child M two (deferred 11 Jan 2011, SCR July 2013):
+        # four distinct decision dates for the one review.
+        child_i = _referral(s, "SO-2011-02")
+        history = [(d.decided_on, d.outcome.code) for d in child_i.decisions]
+        assert history == [
+            (dt.date(2011, 4, 19), "deferred_criminal"),
+            (dt.date(2013, 5, 14), "multi_agency"),
+            (dt.date(2013, 7, 16), "scr"),
+        ]
+        first = child_i.decisions[0]
+        assert first.criteria_met is True and "finding of fact" in first.rationale
+        child_m = _referral(s, "SO-2011-01")
+        assert [(d.decided_on, d.outcome.code) for d in child_m.decisions] == [
+            (dt.date(2011, 1, 11), "deferred_pm"), (dt.date(2013, 7, 16), "scr")]
+        review_dates = {d.decided_on for r in _review(s, "SCR-2013-01").referrals
+                        for d in r.decisions}
+        assert len(review_dates) == 4
+
+        child_l = _referral(s, "SO-2013-02")
+        assert [(d.decided_on, d.outcome.code, d.criteria_met) for d in child_l.decisions] == [
+            (dt.date(2013, 1, 15), "more_info", None),
+            (dt.date(2013, 4, 16), "multi_agency", False),
+            (dt.date(2013, 7, 16), "scr", True),
+        ]
+        family_a = _referral(s, "SO-2013-01")
+        assert [(d.decided_on, d.outcome.code) for d in family_a.decisions] == [
+            (dt.date(2013, 1, 15), "scr")]
+
+
+def test_seed_002_actions_taken_and_to_be_taken(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        actions = s.scalars(select(Action).where(Action.reference.like("SO14-%"))).all()
+        done = [a for a in actions if a.status.code == "complete"]
+        to_do = [a for a in actions if a.status.is_open]
+        assert (len(done), len(to_do)) == (25, 37)
+        assert all(a.completed_on and a.evidence_of_completion and a.rag == "Blue" for a in done)
+        assert any(a.evidence_of_impact for a in done)
+        signed = [a for a in done if a.signed_off_meeting is not None]
+        assert signed and all(a.signed_off_on == a.signed_off_meeting.held_on for a in signed)
+        assert all(a.lead_agency and a.lead_officer and a.rag for a in to_do)
+        assert all(a.target_on or a.target_text == "Ongoing" for a in to_do)
+        revised = [a for a in to_do if a.target_revisions]
+        assert revised
+        for action in revised:
+            assert action.original_target_on == action.target_revisions[0].old_target_on
+            assert action.target_on == action.target_revisions[-1].new_target_on
+            assert action.target_on != action.original_target_on
+        assert any(len(a.updates) >= 2 for a in to_do)
+        # Actions attach to a whole theme: the "procedures" actions answer all seven.
+        mash = next(a for a in done if "Multi Agency Safeguarding Hub" in a.description)
+        assert sorted(int(r.document_number) for r in mash.recommendations) == list(range(1, 8))
+
+
+def test_an_action_can_answer_several_recommendations(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        multi = [a for a in s.scalars(select(Action)) if len(a.recommendations) > 1]
+        assert multi
+        assert any(len({r.review_id for r in a.recommendations}) > 1 for a in multi)
+
+
+def test_child_u_has_board_and_agency_responses(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        review = _review(s, "SCR-2015-01")
+        assert review.methodology.name == "Systems-based"
+        assert review.lead_reviewers == "Independent safeguarding specialist"
+        (referral,) = review.referrals
+        (decision,) = referral.decisions
+        assert decision.decided_on == dt.date(2015, 7, 20)
+        assert decision.criteria_met and "Regulation 5" in decision.criteria_basis
+        assert len(review.recommendations) == 4
+        for rec in review.recommendations:
+            assert rec.board_response
+            by_agency = Counter(r.agency.short_name for r in rec.agency_responses)
+            assert by_agency["Partnership"] == 1
+            assert {"CCG", "CSC"} <= set(by_agency)
+        actions = {a.id for r in review.recommendations for a in r.actions}
+        assert len(actions) >= 5
+
+
+def test_seed_004_table_values_stored_exactly_as_written(demo):
+    db, _ = demo
+    written = {
+        "Ref053": ("Extreme neglect and cruelty", "Northampton", "Male", "12 yrs"),
+        "Ref057": ("Murder by stabbing", "Northampton", "Male", "17 yrs"),
+        "Ref052": ("CSE involving multiple victims", "Northampton", "Male and Female",
+                   "Various"),
+        "Ref021": ("Significant non-accidental injury", "Kettering", "Female", "6 wks"),
+        "Ref023": ("Death following non-accidental injury", "Deanshanger", "Male", "4 mths"),
+        "Ref035": ("Death following dog attack", "Daventry", "Female", "6 mths"),
+        "Ref050": ("CSE and grooming", "Kettering", "Female", "16 yrs"),
+        "Ref051": ("Siblings in repeat PLO processes", "Daventry", "Male", "7 yrs"),
+        "Ref054": ("Sibling witnesses of domestic violence", "Wellingborough", "Both",
+                   "Various"),
+        "Ref056": ("Non-accidental injury", "Rushden", "Female", "4 mths"),
+        "Ref044": ("Sustained non-accidental injuries", "Northampton", "Male", "1 yr 11 mths"),
+        "Ref047": ("Neglect", "Northampton", "Male", "1 yr"),
+    }
+    with db.sessions() as s:
+        for ref, expected in written.items():
+            r = _referral(s, ref)
+            assert (r.summary, r.location, r.gender, r.age_text) == expected, ref
+        for ref in ("Ref051", "Ref054", "Ref056"):
+            assert "workshop arranged for May 2017" in _review(s, ref).status_note
+        assert "June 2017" in _review(s, "Ref050").status_note
+        assert _review(s, "Ref053").initiated_on == dt.date(2017, 2, 5)
+        assert "Welsh" in _review(s, "Ref053").methodology.name
+        for ref in ("Ref044", "Ref047"):
+            review = _review(s, ref)
+            briefing = next(e for e in review.learning_events
+                            if e.event_type.name == "6-step briefing")
+            assert review.completed_on and len(briefing.disseminations) >= 3
+
+
+def test_2016_17_outcome_table_computed_from_decisions(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        rows = s.execute(
+            select(ListItem.code, func.count(Decision.id))
+            .join(Decision.outcome)
+            .where(Decision.decided_on.between(dt.date(2016, 4, 1), dt.date(2017, 3, 31)))
+            .group_by(ListItem.code)).all()
+        counts = dict(rows)
+        assert {code: counts.get(code, 0) for code in
+                ("nfa", "single_agency", "case_mapping", "thematic", "scr")} == {
+            "nfa": 0, "single_agency": 2, "case_mapping": 5, "thematic": 1, "scr": 2}
+        assert sum(counts.values()) == 10
+        # Decided at the monthly meetings, which record the referrals they considered.
+        meetings = s.scalars(select(Meeting).where(
+            Meeting.held_on.between(dt.date(2016, 4, 1), dt.date(2017, 3, 31)))).all()
+        assert len(meetings) == 12
+        assert sum(len(m.referrals_considered) for m in meetings) == 10
+        assert {m.chair for m in meetings if m.held_on.year == 2017} == {
+            "Strategic Manager for Safeguarding and Quality Assurance (interim)"}
+
+
+def test_published_serious_case_reviews_and_their_debriefs(demo):
+    db, _ = demo
+    published = {"Ref021": dt.date(2017, 1, 26), "Ref023": dt.date(2016, 7, 6),
+                 "Ref035": dt.date(2016, 10, 20)}
+    with db.sessions() as s:
+        wider = []
+        for ref, on in published.items():
+            review = _review(s, ref)
+            assert review.published_on == on and review.status.name == "Published"
+            assert "legal proceedings" in review.delay_reason.lower()
+            types = Counter(e.event_type.name for e in review.learning_events)
+            assert types["Practitioner learning event"] == 1
+            assert types["De-brief (practitioners involved)"] == 1
+            wider += [e.attendance for e in review.learning_events
+                      if e.event_type.name == "Wider de-brief"]
+        assert sum(wider) / len(wider) == pytest.approx(70, abs=2)
+
+
+def test_panel_reports_for_both_scrutiny_papers(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        nai = _review(s, "SCR-2018-01")
+        assert len(nai.referrals) == 3
+        assert nai.decision_on == dt.date(2018, 3, 20)
+        assert nai.published_on == dt.date(2021, 11, 25)
+        (report,) = nai.panel_reports
+        assert report.decision_maker == "Children and Families Scrutiny Panel"
+        assert report.decision_on == dt.date(2022, 1, 27)
+        assert report.alternative_options == "Criteria met for Serious Case Review"
+        assert len(report.appendices.splitlines()) == 3
+
+        clare = _review(s, "SCR-2018-02")
+        assert clare.published_on == dt.date(2020, 11, 3)
+        (report,) = clare.panel_reports
+        assert report.decision_on == dt.date(2020, 12, 3)
+        assert "Clare" in report.subject and "2019" in report.detail
+        assert len(report.appendices.splitlines()) == 2
+
+        for report in s.scalars(select(PanelReport)):
+            for value in (report.report_of, report.contact_details, report.brief_summary,
+                          report.recommendations_text, report.reasons, report.statutory_basis):
+                assert value
+            # Roles only: no e-mail addresses, telephone numbers or officers' names.
+            assert "@" not in report.contact_details
+            assert not re.search(r"\d{3,}", report.contact_details)
+            assert "Independent Chair" in report.contact_details
+
+
+def test_demo_refuses_to_run_twice(demo):
+    db, _ = demo
+    with pytest.raises(UserError, match="already holds referrals"):
+        with db.sessions.begin() as s:
+            write_demo(s, TODAY)
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Review)) == 26
+
+
+def test_audit_trail_records_the_demo(demo):
+    db, summary = demo
+    with db.sessions() as s:
+        created = dict(s.execute(
+            select(AuditEntry.table_name, func.count(func.distinct(AuditEntry.record_id)))
+            .where(AuditEntry.operation == "create").group_by(AuditEntry.table_name)).all())
+        assert created["referral"] == summary.referrals
+        assert created["review"] == summary.reviews
+        assert created["recommendation"] == summary.recommendations
+        assert created["action"] == summary.actions_open + summary.actions_complete
+        review = _review(s, "SCR-2013-01")
+        title = s.scalar(select(AuditEntry.new_value).where(
+            AuditEntry.table_name == "review", AuditEntry.record_id == str(review.id),
+            AuditEntry.field == "title"))
+        assert title == "Child I and Child M"
+
+
+def test_live_office_is_dated_from_today(demo):
+    db, summary = demo
+    with db.sessions() as s:
+        open_actions = _open_actions(s)
+        overdue = [a for a in open_actions if a.target_on and a.target_on < TODAY]
+        due_soon = [a for a in open_actions
+                    if a.target_on and TODAY <= a.target_on <= TODAY + dt.timedelta(days=14)]
+        assert overdue and due_soon
+        assert len(overdue) == summary.actions_overdue
+        assert any(TODAY - a.target_on < dt.timedelta(days=30) for a in overdue)
+
+        child_t = s.scalars(select(Referral).where(Referral.subject == "Child T")).one()
+        assert child_t.notification_sent_on is None and not child_t.decisions
+        due = add_working_days(child_t.date_aware, 5)
+        assert TODAY <= due <= add_working_days(TODAY, 5)
+
+        child_s = s.scalars(select(Referral).where(Referral.subject == "Child S")).one()
+        assert child_s.rapid_review_sent_on is None
+        rapid_due = add_working_days(child_s.date_aware, 15)
+        assert TODAY < rapid_due <= add_working_days(TODAY, 10)
+        assert child_s.reviews[0].review_type.code == "rapid"
+
+        child_r = s.scalars(select(Referral).where(Referral.subject == "Child R")).one()
+        assert [d.outcome.code for d in child_r.decisions] == ["rapid", "lcspr"]
+        lcspr = next(r for r in child_r.reviews if r.review_type.code == "lcspr")
+        assert lcspr.status.name == "Underway" and lcspr.published_on is None
+
+        upcoming = s.scalars(select(Meeting).where(Meeting.held_on > TODAY)).all()
+        assert len(upcoming) == 1
+        assert child_t in upcoming[0].referrals_considered
+
+
+def test_default_today_is_the_current_date(db):
+    with db.sessions.begin() as s:
+        summary = write_demo(s)
+    today = dt.date.today()
+    with db.sessions() as s:
+        assert summary.actions_overdue > 0
+        assert any(a.target_on and a.target_on >= today for a in _open_actions(s))
+        learning = s.scalars(select(LearningEvent).where(LearningEvent.held_on > today)).all()
+        assert learning  # the Child R practitioner learning event is still to come
