@@ -73,6 +73,12 @@ class DemoSummary:
     disseminations: int
     panel_reports: int
 
+    def __str__(self) -> str:
+        return (f"{self.referrals} referrals, {self.decisions} decisions, {self.reviews} reviews, "
+                f"{self.recommendations} recommendations, {self.actions_open} open actions "
+                f"({self.actions_overdue} overdue), {self.actions_complete} complete, "
+                f"{self.meetings} meetings, {self.learning_events} learning events.")
+
 
 def _next_weekday(day: dt.date, weekday: int) -> dt.date:
     """The first date on or after ``day`` falling on ``weekday`` (Monday is 0)."""
