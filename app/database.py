@@ -26,10 +26,8 @@ class Database:
     path: Path | None
     engine: Engine
     sessions: sessionmaker[Session]
+    readers: sessionmaker[Session]  # for reading only: lists, reports, exports
     migration: MigrationResult
-
-    def session(self) -> Session:
-        return self.sessions()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -73,4 +71,4 @@ def open_database(location: str | Path, *, create: bool = True,
     install_audit(sessions)
     with sessions.begin() as s:
         seed_defaults(s)
-    return Database(path, engine, sessions, migration)
+    return Database(path, engine, sessions, make_session_factory(engine, read_only=True), migration)

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY_OPTION = "crt_read_only"
 # How long a writer waits for another copy of the program to finish before giving up.
 BUSY_TIMEOUT_MS = 5000
 
@@ -28,8 +29,10 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
 
 def _on_sqlite_begin(conn) -> None:
     # BEGIN IMMEDIATE takes the write lock at the start of a unit of work, so two copies
-    # of the program queue up instead of failing half-way through a save.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # of the program queue up instead of failing half-way through a save. Reading needs no
+    # lock in WAL mode, so read-only sessions begin a plain (deferred) transaction.
+    read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url_or_path: str | Path) -> Engine:
@@ -44,6 +47,9 @@ def make_engine(url_or_path: str | Path) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for one unit of work each: ``with factory.begin() as s: ...``."""
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for one unit of work each: ``with factory.begin() as s: ...``.
+    Read-only sessions (for lists, reports and exports) never hold the write lock."""
+    if read_only:
+        engine = engine.execution_options(**{READ_ONLY_OPTION: True})
     return sessionmaker(engine, expire_on_commit=False)

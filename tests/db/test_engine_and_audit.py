@@ -99,3 +99,14 @@ def test_a_stale_copy_of_a_record_cannot_overwrite_a_newer_change(database):
             mine.location = "Corby"
     with database.sessions() as s:
         assert referrals.get_referral(s, ref_id).location == "Daventry"
+
+
+def test_reading_does_not_block_another_copy_from_saving(database):
+    with database.sessions.begin() as s:
+        ref_id = referrals.create_referral(s, reference="Ref061").id
+    with database.readers() as reader:
+        referrals.get_referral(reader, ref_id)  # a long list load holds a read transaction
+        with database.sessions.begin() as writer:
+            referrals.update_referral(writer, ref_id, location="Corby")
+    with database.readers() as s:
+        assert referrals.get_referral(s, ref_id).location == "Corby"

@@ -1,0 +1,138 @@
+"""The registers: what each table holds, joined values, and archived records left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.registers import OVERDUE, REGISTERS, fetch_actions, recommendation_numbers_text
+from db.models import Action, Agency, ListItem, Referral, Theme
+from tests.ui.conftest import add_case_records
+
+
+@pytest.fixture
+def office(database):
+    with database.sessions.begin() as session:
+        add_case_records(session)
+    return database
+
+
+def rows_of(database, key: str) -> list[dict]:
+    """Register ``key``'s rows as {column key: value}, for readable assertions."""
+    register = REGISTERS[key]
+    with database.sessions() as session:
+        rows = register.fetch(session)
+    return [dict(zip((c.key for c in register.columns), row, strict=True)) for row in rows]
+
+
+def archive(database, model, **where) -> None:
+    with database.sessions.begin() as session:
+        record = session.query(model).filter_by(**where).one()
+        record.archived_at = dt.datetime(2024, 8, 1)
+
+
+@pytest.mark.parametrize("key", list(REGISTERS))
+def test_every_row_has_one_value_per_column(office, key):
+    register = REGISTERS[key]
+    with office.sessions() as session:
+        rows = register.fetch(session)
+    assert rows, f"{register.title} is empty"
+    assert all(type(row) is tuple and len(row) == len(register.columns) for row in rows)
+
+
+def test_row_counts(office):
+    counts = {key: len(rows_of(office, key)) for key in REGISTERS}
+    assert counts == {
+        "referrals": 1, "decisions": 2, "reviews": 1, "recommendations": 2, "actions": 3,
+        "progress_updates": 1, "meetings": 1, "learning": 1, "agencies": 10, "themes": 13,
+        "lists": 62, "clocks": 6,
+    }
+
+
+def test_referral_shows_agency_category_and_latest_decision(office):
+    [referral] = rows_of(office, "referrals")
+    assert referral["reference"] == "Ref053"
+    assert referral["date_referred"] == dt.date(2024, 3, 4)
+    assert referral["referring_agency"] == "Police"
+    assert referral["category"] == "Neglect"
+    assert referral["latest_decision"] == "Serious Case Review"
+
+
+def test_decisions_newest_first_with_meeting(office):
+    later, earlier = rows_of(office, "decisions")
+    assert (later["outcome"], later["criteria_met"], later["meeting"]) == (
+        "Serious Case Review", True, dt.date(2024, 4, 17))
+    assert (earlier["outcome"], earlier["meeting"]) == ("Deferred for more information", None)
+
+
+def test_review_lists_the_referrals_it_covers(office):
+    [review] = rows_of(office, "reviews")
+    assert review["reference"] == "SCR-01"
+    assert review["review_type"] == "Serious Case Review"
+    assert review["status"] == "Underway"
+    assert review["referrals"] == "Ref053"
+
+
+def test_recommendations_count_their_actions(office):
+    r3, r4 = rows_of(office, "recommendations")
+    assert (r3["review"], r3["number"], r3["theme"], r3["actions"]) == ("SCR-01", 3, "Neglect", 2)
+    assert (r4["number"], r4["actions"]) == (4, 1)
+
+
+def test_actions_show_recommendations_agency_and_overdue(office):
+    a1, a2, a3 = rows_of(office, "actions")
+    assert (a1["reference"], a1["recommendations"], a1["lead_agency"], a1["status"]) == (
+        "A1", "SCR-01 R3", "Children's Services", "In progress")
+    assert a1["overdue"] == OVERDUE
+    assert (a2["recommendations"], a2["overdue"]) == ("SCR-01 R3, R4", "")
+    # Complete and past its target: not overdue.
+    assert (a3["recommendations"], a3["lead_agency"], a3["overdue"]) == ("", None, "")
+
+
+def test_overdue_depends_on_the_day(office):
+    with office.sessions() as session:
+        rows = fetch_actions(session, today=dt.date(2000, 1, 31))
+    overdue = REGISTERS["actions"].column_index("overdue")
+    assert [row[overdue] for row in rows] == ["", "", ""]
+
+
+def test_recommendation_numbers_group_by_review():
+    labels = [("SCR-02", 1), ("SCR-01", 4), ("SCR-01", 3)]
+    assert recommendation_numbers_text(labels) == "SCR-01 R3, R4; SCR-02 R1"
+
+
+def test_reference_registers_read_as_words(office):
+    agencies = {row["name"]: row for row in rows_of(office, "agencies")}
+    assert agencies["Children's Services"]["open_actions"] == 1
+    assert "Childrens Services" in agencies["Children's Services"]["aliases"]
+    themes = {row["name"]: row for row in rows_of(office, "themes")}
+    assert (themes["Neglect"]["recommendations"], themes["Neglect"]["actions"]) == (2, 2)
+    lists = rows_of(office, "lists")
+    assert {"list": "Action statuses", "name": "Complete", "code": "complete", "is_open": False,
+            "clock": None, "commissions": None} in lists
+    scr_type = next(r for r in lists if r["list"] == "Review types" and r["code"] == "scr")
+    assert scr_type["clock"] == "Serious case review completed"
+    notification = rows_of(office, "clocks")[0]
+    assert notification["allowed"] == "5 working days"
+    assert notification["start_event"] == "Partners became aware of the incident"
+
+
+def test_archived_records_are_left_out(office):
+    archive(office, Action, reference="A1")
+    archive(office, Referral, reference="Ref053")
+    archive(office, Agency, name="Housing")
+    archive(office, Theme, name="Diversity")
+    archive(office, ListItem, kind="action_status", code="closed")
+
+    assert [row["reference"] for row in rows_of(office, "actions")] == ["A2", "A3"]
+    assert [row["actions"] for row in rows_of(office, "recommendations")] == [1, 1]
+    # The update belongs to the archived action, the decisions to the archived referral.
+    assert rows_of(office, "progress_updates") == []
+    assert rows_of(office, "referrals") == []
+    assert rows_of(office, "decisions") == []
+    assert rows_of(office, "reviews")[0]["referrals"] == ""
+    assert rows_of(office, "meetings")[0]["referrals"] == 0
+    assert "Housing" not in {row["name"] for row in rows_of(office, "agencies")}
+    assert "Diversity" not in {row["name"] for row in rows_of(office, "themes")}
+    assert len(rows_of(office, "lists")) == 61

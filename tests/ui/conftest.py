@@ -1,0 +1,100 @@
+"""A small office database for window tests: one referral followed through to actions.
+
+The records (added through the ORM, so audited as the program would add them):
+
+- referral Ref053 (Child U), referred by the Police, with two decisions: deferred for more
+  information, then a Serious Case Review (criteria met) at the 17/04/2024 meeting;
+- review SCR-01 covering it, with recommendations 3 and 4 under the theme Neglect;
+- three actions: A1 (Children's Services, answers R3, open and past its target: overdue),
+  A2 (Police, answers R3 and R4, target in 2099), A3 (complete, past its target, so not
+  overdue, answers none);
+- a progress update on A1 and a practitioner learning event for SCR-01.
+
+The target dates are decades from today either way, so "overdue" does not depend on when
+the tests run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app import lookups
+from db.models import (
+    Action,
+    Decision,
+    LearningEvent,
+    ListKind,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+    Referral,
+    Review,
+)
+
+LONG_SUMMARY = (
+    "Infant admitted to hospital with a fractured femur and older bruising; concerns about "
+    "neglect had been raised by the health visitor and the nursery over several months."
+)
+
+
+def add_case_records(session) -> None:
+    """Add the records described in this module's docstring."""
+    def item(kind, name):
+        return lookups.list_item(session, kind, name)
+
+    police = lookups.agency(session, "Police")
+    childrens = lookups.agency(session, "Children's Services")
+    neglect = lookups.theme(session, "Neglect")
+
+    meeting = Meeting(held_on=dt.date(2024, 4, 17), chair="Independent chair")
+    referral = Referral(
+        reference="Ref053", subject="Child U", date_referred=dt.date(2024, 3, 4),
+        referring_agency=police, summary=LONG_SUMMARY, location="Northtown", gender="Male",
+        age_text="4 mths", category=item(ListKind.REFERRAL_CATEGORY, "Neglect"),
+    )
+    referral.decisions = [
+        Decision(decided_on=dt.date(2024, 3, 20), decided_by="Sub group",
+                 outcome=item(ListKind.DECISION_OUTCOME, "Deferred for more information")),
+        Decision(decided_on=dt.date(2024, 4, 17), decided_by="Independent chair",
+                 meeting=meeting, criteria_met=True,
+                 outcome=item(ListKind.DECISION_OUTCOME, "Serious Case Review")),
+    ]
+    meeting.referrals_considered = [referral]
+
+    review = Review(
+        reference="SCR-01", title="Child U", referrals=[referral],
+        review_type=item(ListKind.REVIEW_TYPE, "Serious Case Review"),
+        status=item(ListKind.REVIEW_STATUS, "Underway"), initiated_on=dt.date(2024, 5, 1),
+    )
+    r3 = Recommendation(review=review, number=3, theme=neglect,
+                        text="Agencies should use the neglect toolkit at every assessment.")
+    r4 = Recommendation(review=review, number=4, theme=neglect,
+                        text="Supervision should test whether drift in a neglect case is challenged.")
+
+    in_progress = item(ListKind.ACTION_STATUS, "In progress")
+    a1 = Action(reference="A1", description="Relaunch the neglect toolkit with training.",
+                lead_agency=childrens, theme=neglect, status=in_progress, rag="Red",
+                target_on=dt.date(2000, 1, 31), recommendations=[r3])
+    a2 = Action(reference="A2", description="Audit supervision records for neglect cases.",
+                lead_agency=police, theme=neglect, status=item(ListKind.ACTION_STATUS, "Not started"),
+                target_on=dt.date(2099, 12, 31), recommendations=[r3, r4])
+    a3 = Action(reference="A3", description="Publish the learning briefing.",
+                status=item(ListKind.ACTION_STATUS, "Complete"), rag="Blue",
+                target_on=dt.date(2000, 1, 1), completed_on=dt.date(1999, 12, 20))
+    a1.updates = [ProgressUpdate(update_on=dt.date(2024, 6, 3), author="Head of service",
+                                 text="Training dates agreed; toolkit being revised.")]
+    learning = LearningEvent(
+        review=review, title="Practitioner learning event for SCR-01", held_on=dt.date(2024, 7, 9),
+        attendance=34, event_type=item(ListKind.LEARNING_EVENT_TYPE, "Practitioner learning event"),
+    )
+    session.add_all([meeting, referral, review, r3, r4, a1, a2, a3, learning])
+
+
+@pytest.fixture
+def office_database(database):
+    """An opened database in a temporary data folder, holding the records above."""
+    with database.sessions.begin() as session:
+        add_case_records(session)
+    return database
