@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError
-from app.services.validation import Problems, multiline_text, optional_text
-from app.text import clean
+from app.services.validation import Problems, by_reference, multiline_text, optional_text
 from db.models import Decision, ListKind, Meeting, Referral
 
 REFERRAL_TEXT_FIELDS = ("subject", "summary", "location", "gender", "age_text", "notes")
@@ -34,13 +33,7 @@ class DecisionView:
 
 def get_referral(session: Session, reference_or_id: str | int) -> Referral:
     """The referral with this id or reference ("Ref053"); archived ones included."""
-    if isinstance(reference_or_id, int):
-        found = session.get(Referral, reference_or_id)
-    else:
-        found = session.scalar(select(Referral).where(Referral.reference == clean(reference_or_id)))
-    if found is None:
-        raise UserError(f"Referral: there is no referral '{reference_or_id}'.", field="reference")
-    return found
+    return by_reference(session, Referral, reference_or_id, "referral")
 
 
 def _apply_referral_fields(session: Session, referral: Referral, fields: dict) -> None:
@@ -50,13 +43,7 @@ def _apply_referral_fields(session: Session, referral: Referral, fields: dict) -
     for name in sorted(unknown):
         problems.add(name, "is not a field of a referral")
     if "reference" in fields:
-        ref = clean(fields["reference"])
-        problems.required("reference", ref)
-        problems.max_length("reference", ref, 40)
-        clash = session.scalar(select(Referral.id).where(Referral.reference == ref, Referral.id != referral.id))
-        if ref and clash is not None:
-            problems.add("reference", f"'{ref}' is already used by another referral")
-        referral.reference = ref
+        referral.reference = problems.unique_reference(session, referral, fields["reference"], "referral")
     for name in REFERRAL_TEXT_FIELDS:
         if name in fields:
             value = multiline_text(fields[name]) if name in ("summary", "notes") else optional_text(fields[name])

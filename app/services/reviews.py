@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from app import lookups
 from app.errors import UserError
 from app.services.referrals import get_referral
-from app.services.validation import Problems, multiline_text, optional_text
-from app.text import clean
+from app.services.validation import Problems, by_reference, multiline_text, optional_text
 from db.models import AgencyResponse, ListKind, Recommendation, Review
 
 REVIEW_DATE_FIELDS = ("decision_on", "initiated_on", "learning_event_on", "completed_on",
@@ -24,13 +23,7 @@ REVIEW_LISTS = {"review_type": ListKind.REVIEW_TYPE, "methodology": ListKind.MET
 
 def get_review(session: Session, reference_or_id: str | int) -> Review:
     """The review with this id or reference."""
-    if isinstance(reference_or_id, int):
-        found = session.get(Review, reference_or_id)
-    else:
-        found = session.scalar(select(Review).where(Review.reference == clean(reference_or_id)))
-    if found is None:
-        raise UserError(f"Review: there is no review '{reference_or_id}'.", field="reference")
-    return found
+    return by_reference(session, Review, reference_or_id, "review")
 
 
 def _apply_review_fields(session: Session, review: Review, fields: dict) -> None:
@@ -39,13 +32,7 @@ def _apply_review_fields(session: Session, review: Review, fields: dict) -> None
     for name in sorted(set(fields) - known):
         problems.add(name, "is not a field of a review")
     if "reference" in fields:
-        ref = clean(fields["reference"])
-        problems.required("reference", ref)
-        problems.max_length("reference", ref, 40)
-        clash = session.scalar(select(Review.id).where(Review.reference == ref, Review.id != review.id))
-        if ref and clash is not None:
-            problems.add("reference", f"'{ref}' is already used by another review")
-        review.reference = ref
+        review.reference = problems.unique_reference(session, review, fields["reference"], "review")
     for name in REVIEW_TEXT_FIELDS:
         if name in fields:
             value = fields[name]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.errors import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import UserError, ValidationError
 from app.text import clean
 
 
@@ -31,6 +34,17 @@ class Problems:
             self.add(later_field, f"cannot be before the {earlier_field.replace('_', ' ')} "
                                   f"({earlier.strftime('%d/%m/%Y')})")
 
+    def unique_reference(self, session: Session, record, reference: str | None, label: str) -> str:
+        """Check a record's reference is given, not too long and not used by another one."""
+        ref = clean(reference)
+        self.required("reference", ref)
+        self.max_length("reference", ref, 40)
+        model = type(record)
+        clash = session.scalar(select(model.id).where(model.reference == ref, model.id != record.id))
+        if ref and clash is not None:
+            self.add("reference", f"'{ref}' is already used by another {label}")
+        return ref
+
     def raise_if_any(self) -> None:
         if self.found:
             raise ValidationError(self.found)
@@ -48,3 +62,14 @@ def multiline_text(value: str | None) -> str | None:
         return None
     text = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip()
     return text or None
+
+
+def by_reference(session: Session, model, reference_or_id: str | int, label: str):
+    """The record of ``model`` with this id or reference ("Ref053"); archived ones included."""
+    if isinstance(reference_or_id, int):
+        found = session.get(model, reference_or_id)
+    else:
+        found = session.scalar(select(model).where(model.reference == clean(reference_or_id)))
+    if found is None:
+        raise UserError(f"{label.capitalize()}: there is no {label} '{reference_or_id}'.", field="reference")
+    return found
