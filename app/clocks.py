@@ -272,9 +272,19 @@ class _ClockQuery:
             reference = self.model.reference
         return select(self.model.id, reference, self.start, self.done, self.override)
 
+    def applicable(self) -> list[ColumnElement]:
+        """Records whose clock starts within the dates the guidance was in force (or has not
+        started yet, so that it is not forgotten)."""
+        conditions = []
+        if self.rule.applies_from:
+            conditions.append(or_(self.start.is_(None), self.start >= self.rule.applies_from))
+        if self.rule.applies_until:
+            conditions.append(or_(self.start.is_(None), self.start <= self.rule.applies_until))
+        return conditions
+
     def statuses(self, session: Session, conditions, as_at: dt.date) -> list[ClockStatus]:
         """The clock's status for each record meeting ``conditions``."""
-        query = self.select().where(*conditions)
+        query = self.select().where(*conditions, *self.applicable())
         if self.anchor == "decision":
             query = query.order_by(Decision.decided_on, Decision.id)
         rule = self.rule
@@ -336,12 +346,32 @@ def _active_rules(session: Session) -> list[ClockRule]:
 
 
 def review_clock(session: Session, review: Review, as_at: dt.date) -> ClockStatus | None:
-    """The clock set by the review's type, applied to the review; None if its type has none."""
+    """The clock set by the review's type, applied to the review; None if its type has none
+    (or the review started outside the dates the clock's guidance was in force)."""
     rule = review.review_type.clock
     if rule is None or rule.archived_at is not None:
         return None
     clock = _ClockQuery(rule, "review", with_override=True)
-    return clock.statuses(session, [Review.id == review.id], as_at)[0]
+    found = clock.statuses(session, [Review.id == review.id], as_at)
+    return found[0] if found else None
+
+
+def review_clocks(session: Session, as_at: dt.date, *conditions) -> list[ClockStatus]:
+    """The clock of every review (meeting ``conditions``) whose type has one: one query per
+    clock, for screens that show many reviews at once."""
+    found: list[ClockStatus] = []
+    for rule in _active_rules(session):
+        type_ids = _review_type_ids(session, rule)
+        if type_ids:
+            clock = _ClockQuery(rule, "review", with_override=True)
+            found += clock.statuses(session, [Review.review_type_id.in_(type_ids),
+                                              Review.archived_at.is_(None), *conditions], as_at)
+    return found
+
+
+def clocked_review_type_ids(session: Session) -> set[int]:
+    """The review types that have a (current) clock setting their target."""
+    return {type_id for rule in _active_rules(session) for type_id in _review_type_ids(session, rule)}
 
 
 def review_target(session: Session, review: Review) -> dt.date | None:

@@ -6,28 +6,34 @@ office can change afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Agency, AgencyAlias, ClockRule, ListItem, ListKind, Setting, Theme
 from app.text import match_key
 
-# code, name, length, unit, start event, done event, source
+WT2015 = dt.date(2015, 3, 26)  # Working Together 2015 published
+WT2018 = dt.date(2018, 6, 29)  # Working Together 2018 in force
+
+# code, name, length, unit, start event, done event, applies from, applies until, source
 CLOCKS = [
     ("notification", "Serious incident notification to Ofsted / National Panel", 5,
-     "working_days", "referral.date_aware", "referral.notification_sent_on",
+     "working_days", "referral.date_aware", "referral.notification_sent_on", WT2015, None,
      "Working Together 2015, 2018, 2023"),
     ("rapid_review", "Rapid review sent to the National Panel", 15,
-     "working_days", "referral.date_aware", "referral.rapid_review_sent_on",
+     "working_days", "referral.date_aware", "referral.rapid_review_sent_on", WT2018, None,
      "Working Together 2018, 2023"),
     ("panel_told_no_scr", "National Panel told of a decision not to hold an SCR", 14,
-     "days", "decision.decided_on", "referral.panel_told_of_decision_on", "Working Together 2015"),
+     "days", "decision.decided_on", "referral.panel_told_of_decision_on", WT2015,
+     WT2018 - dt.timedelta(days=1), "Working Together 2015"),
     ("scr_complete", "Serious case review completed", 6,
-     "months", "review.initiated_on", "review.completed_on", "Working Together 2015"),
+     "months", "review.initiated_on", "review.completed_on", None, None, "Working Together 2015"),
     ("lcspr_published", "LCSPR published", 6,
-     "months", "review.decision_on", "review.published_on", "Working Together 2018"),
+     "months", "review.decision_on", "review.published_on", WT2018, None, "Working Together 2018"),
     ("report_kept_online", "Published report kept on the website (at least)", 12,
-     "months", "review.published_on", None, "Working Together 2013-2018"),
+     "months", "review.published_on", None, None, None, "Working Together 2013-2018"),
 ]
 
 # review types: code, name, clock code that sets the target date
@@ -164,9 +170,10 @@ def seed_defaults(session: Session) -> None:
     if session.scalar(select(ListItem.id).limit(1)) is not None:
         return
     clocks = {}
-    for code, name, length, unit, start, done, source in CLOCKS:
-        clocks[code] = ClockRule(code=code, name=name, length=length, unit=unit,
-                                 start_event=start, done_event=done, source=source)
+    for code, name, length, unit, start, done, applies_from, applies_until, source in CLOCKS:
+        clocks[code] = ClockRule(code=code, name=name, length=length, unit=unit, start_event=start,
+                                 done_event=done, applies_from=applies_from,
+                                 applies_until=applies_until, source=source)
         session.add(clocks[code])
 
     def add(kind, names):

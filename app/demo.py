@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.clocks import add_working_days
+from app.defaults import WT2015, WT2018
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -754,9 +755,10 @@ SEED_004: tuple[_NRef, ...] = (
           "Review underway and workshop arranged for May 2017", methodology=MAPPING,
           initiated=D(2017, 1, 23)),
     _NRef("Ref053", D(2017, 1, 3), "Extreme neglect and cruelty", "Northampton", "Male",
-          "12 yrs", "Neglect", CSC, D(2017, 1, 18), "scr", "scr", "Initiated",
-          "SCR agreed and initiated 5 February 2017", methodology=WELSH,
-          initiated=D(2017, 2, 5),
+          "12 yrs", "Neglect", CSC, D(2017, 1, 18), "scr", "scr", "Published",
+          "SCR agreed and initiated 5 February 2017; published June 2018", methodology=WELSH,
+          initiated=D(2017, 2, 5), completed=D(2018, 3, 29), published=D(2018, 6, 14),
+          delay_reason="Parallel criminal proceedings: the report waited for the trial to end.",
           family_involvement="Priority for 2017-18: hear the family's views and above all "
                              "the child's own voice, wishes and feelings."),
     # invented
@@ -769,8 +771,11 @@ SEED_004: tuple[_NRef, ...] = (
           "Underway", "Review underway and workshop arranged for May 2017",
           methodology=MAPPING, initiated=D(2017, 3, 13)),
     _NRef("Ref057", D(2017, 3, 1), "Murder by stabbing", "Northampton", "Male", "17 yrs",
-          "Serious youth violence", POLICE, D(2017, 3, 15), "scr", "scr", "Initiated",
-          "SCR initiated 2 April 2017", methodology=WELSH, initiated=D(2017, 4, 2)),
+          "Serious youth violence", POLICE, D(2017, 3, 15), "scr", "scr", "Published",
+          "SCR initiated 2 April 2017; published September 2018", methodology=WELSH,
+          initiated=D(2017, 4, 2), completed=D(2018, 7, 16), published=D(2018, 9, 20),
+          delay_reason="Criminal trial; the judge's sentencing remarks meant a further report "
+                       "had to be commissioned."),
     # invented
     _NRef("Ref058", D(2017, 3, 2), "Head injury to a baby with a delay in seeking treatment",
           "Towcester", "Male", "9 mths", "Non-accidental injury", HOSPITAL, D(2017, 3, 15),
@@ -780,8 +785,11 @@ SEED_004: tuple[_NRef, ...] = (
     # Considered at the first meeting of 2017-18, so outside the year's ten.
     _NRef("Ref052", D(2017, 3, 28), "CSE involving multiple victims", "Northampton",
           "Male and Female", "Various", "Child sexual exploitation", POLICE, D(2017, 4, 19),
-          "scr", "scr", "Initiated", "SCR initiated 13 May 2017", methodology=WELSH,
-          initiated=D(2017, 5, 13),
+          "scr", "scr", "On hold (parallel proceedings)",
+          "SCR initiated 13 May 2017; report drafted, publication on hold until the last "
+          "criminal trial ends", methodology=WELSH, initiated=D(2017, 5, 13),
+          delay_reason="Many victims and participants, and police investigations and trials "
+                       "running alongside the review.",
           notes="Complex: many victims and participants to consider; timeliness risk raised "
                 "with the NSCB Chair."),
 )
@@ -873,6 +881,12 @@ class _DemoWriter:
         # back-reference would otherwise hold an object the session does not know yet.
         referral.decisions.append(decision)
         decision.meeting = meeting
+        # Under Working Together 2015 the National Panel was told of each decision not to
+        # hold an SCR; this office did so within a week.
+        outcome_code = decision.outcome.code or ""
+        if (WT2015 <= decided_on < WT2018 and outcome_code not in ("scr", "lcspr")
+                and not outcome_code.startswith(("deferred", "more_info"))):
+            referral.panel_told_of_decision_on = decided_on + dt.timedelta(days=7)
         if meeting is not None and referral not in meeting.referrals_considered:
             meeting.referrals_considered.append(referral)
         return decision
@@ -1392,6 +1406,7 @@ class _DemoWriter:
         clare = self.referral(
             "SO-2018-04", subject="Clare (not her real name)", date_referred=D(2018, 9, 3),
             date_aware=D(2018, 8, 31), notification_sent_on=D(2018, 9, 5),
+            rapid_review_sent_on=D(2018, 9, 19),
             summary="Murder of a 13-year-old girl", location="Southampton", gender="Female",
             age_text="13 yrs", category="Death", agency=POLICE)
         sept = self.meeting(D(2018, 9, 18), group)

@@ -122,6 +122,10 @@ class ClockRule(Base):
     start_event: Mapped[str] = mapped_column(String(60))
     # Which recorded date stops it (None: a minimum period, not a deadline).
     done_event: Mapped[Optional[str]] = mapped_column(String(60))
+    # The guidance a clock comes from has a start and an end: records whose clock would have
+    # started outside these dates are not held to it.
+    applies_from: Mapped[Optional[dt.date]] = mapped_column(Date)
+    applies_until: Mapped[Optional[dt.date]] = mapped_column(Date)
     source: Mapped[Optional[str]] = mapped_column(String(200))
     notes: Mapped[Optional[str]] = mapped_column(Text)
     archived_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)

@@ -96,6 +96,10 @@ def session(tmp_path, monkeypatch):
     db = open_database(tmp_path / "x.sqlite")
     # Rolled back afterwards: tests may leave a clock half-edited (an invalid unit, say).
     with db.sessions() as s:
+        # These cases date from 2017; hold them to every clock whatever guidance was in force
+        # (the dates each clock applies between have tests of their own below).
+        for rule in s.scalars(select(ClockRule)):
+            rule.applies_from = rule.applies_until = None
         yield s
         s.rollback()
     db.close()
@@ -337,3 +341,20 @@ def test_clock_events_are_the_date_columns():
             "referral.panel_told_of_decision_on"} <= set(events)
     assert "review.archived_at" not in events  # a timestamp, not a recorded date
     assert "referral.reference" not in events
+
+
+def test_a_clock_applies_only_to_records_started_while_its_guidance_was_in_force(session):
+    rapid = clock(session, "rapid_review")
+    rapid.applies_from = D(2018, 6, 29)
+    before = Referral(reference="R-2017", date_aware=D(2017, 6, 1))
+    after = Referral(reference="R-2019", date_aware=D(2019, 6, 3))
+    unknown = Referral(reference="R-none")
+    session.add_all([before, after, unknown])
+    session.flush()
+    as_at = D(2019, 6, 4)
+    codes = lambda ref: {s.clock_code for s in referral_clocks(session, ref, as_at)}
+    assert "rapid_review" not in codes(before)
+    assert "rapid_review" in codes(after)
+    assert "rapid_review" in codes(unknown)  # not started yet: still shown, so it is not forgotten
+    rapid.applies_until = D(2019, 1, 1)
+    assert "rapid_review" not in codes(after)

@@ -49,6 +49,8 @@ def upgrade() -> None:
     sa.Column('unit', sa.String(length=20), nullable=False),
     sa.Column('start_event', sa.String(length=60), nullable=False),
     sa.Column('done_event', sa.String(length=60), nullable=True),
+    sa.Column('applies_from', sa.Date(), nullable=True),
+    sa.Column('applies_until', sa.Date(), nullable=True),
     sa.Column('source', sa.String(length=200), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('archived_at', sa.DateTime(), nullable=True),
