@@ -1,0 +1,174 @@
+"""The sub group briefing paper, printed for every meeting (seed 004's tables).
+
+For the meeting date: every current review by type, the new ones first; decisions taken
+since the last meeting; overdue actions by agency; clocks falling due before the next
+meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.clocks import clocks_due, working_days_between
+from app.registers import recommendation_numbers_text
+from app.reports.action_data import ActionFilter, load_actions, load_recommendations
+from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para
+from app.reports.formatting import DateText, plural, rag_text, update_cell
+from app.reports.review_data import (
+    REVIEW_COLUMNS,
+    ReviewLine,
+    load_reviews,
+    review_cells,
+)
+from app.reports.table import Column, FastTable, Row, group_row
+from app.settings import get_settings
+from db.models import Decision, ListItem, Meeting, Referral
+
+TITLE = "Case review sub group briefing paper"
+# Reviews finished longer ago than this before the meeting are no longer briefed on.
+FINISHED_WITHIN = relativedelta(months=12)
+# With no next meeting recorded, clocks due within six weeks are listed.
+DEFAULT_HORIZON_WORKING_DAYS = 30
+
+DECISION_COLUMNS = [
+    Column("Date", 8), Column("Referral", 8), Column("Subject and summary", 22), Column("Outcome", 16),
+    Column("Criteria met", 9), Column("Decided by", 11), Column("Rationale", 26),
+]
+OVERDUE_COLUMNS = [
+    Column("Ref", 7), Column("Action", 28), Column("Recommendation", 11), Column("Lead officer", 12),
+    Column("Target", 8), Column("Days over", 6, align="right"), Column("RAG", 6, rag=True),
+    Column("Latest update", 22),
+]
+CLOCK_COLUMNS = [
+    Column("Clock", 30), Column("Record", 14), Column("Started", 10), Column("Due", 10),
+    Column("Where it stands", 36),
+]
+
+
+def _meetings_around(session: Session, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The last meeting before ``day`` and the next one after it."""
+    live = Meeting.archived_at.is_(None)
+    before = session.scalar(select(func.max(Meeting.held_on)).where(live, Meeting.held_on < day))
+    after = session.scalar(select(func.min(Meeting.held_on)).where(live, Meeting.held_on > day))
+    return before, after
+
+
+def _review_sections(reviews: list[ReviewLine], meeting_on: dt.date, since: dt.date | None,
+                     date_text: DateText) -> list:
+    """Current reviews by type, each type split into new ones and the rest."""
+    cut_off = meeting_on - FINISHED_WITHIN
+    current = [r for r in reviews
+               if (r.decision_on is None or r.decision_on <= meeting_on)
+               and (r.is_open or (r.finished_on or meeting_on) >= cut_off)]
+    by_type: dict[str, list[ReviewLine]] = defaultdict(list)
+    for review in current:
+        by_type[review.type_name].append(review)
+    story = [Heading("Reviews", 0),
+             para("Every review still open, and those completed or published in the twelve months "
+                  "before the meeting, by type. \u201cNew\u201d means agreed since the last meeting.", "note")]
+    if not by_type:
+        return story + [nothing_to_show("There are no current reviews.")]
+    for type_name, group in by_type.items():
+        is_new = [r for r in group if since is None or (r.decision_on and r.decision_on > since)]
+        new_ids = {r.id for r in is_new}
+        others = [r for r in group if r.id not in new_ids]
+        story.append(Heading(type_name, 1))
+        for label, members in ((f"New: {type_name}", is_new),
+                               ("Underway, completed and published", others)):
+            story.append(para(label, "h3"))
+            if members:
+                story.append(FastTable(REVIEW_COLUMNS, [Row(review_cells(r, date_text)) for r in members]))
+            else:
+                story.append(nothing_to_show("None."))
+    return story
+
+
+def _decisions(session: Session, meeting_on: dt.date, since: dt.date | None, date_text: DateText) -> list:
+    outcome = aliased(ListItem)
+    query = (
+        select(Decision.decided_on, Referral.reference, Referral.subject, Referral.summary, outcome.name,
+               Decision.criteria_met, Decision.criteria_basis, Decision.decided_by, Decision.rationale)
+        .join(Referral, Referral.id == Decision.referral_id)
+        .join(outcome, outcome.id == Decision.outcome_id)
+        .where(Decision.archived_at.is_(None), Referral.archived_at.is_(None),
+               Decision.decided_on <= meeting_on)
+        .order_by(Decision.decided_on, Decision.id)
+    )
+    if since is not None:
+        query = query.where(Decision.decided_on > since)
+    rows = []
+    for decided_on, ref, subject, summary, outcome_name, met, basis, by, rationale in session.execute(query):
+        criteria = {True: "Yes", False: "No", None: ""}[met]
+        if basis:
+            criteria = f"{criteria} ({basis})" if criteria else basis
+        about = ": ".join(part for part in (subject, summary) if part)
+        rows.append(Row((date_text(decided_on), ref, about, outcome_name, criteria, by or "", rationale or "")))
+    since_text = f"since the last meeting on {date_text(since)}" if since else "(no earlier meeting is recorded, so all)"
+    story = [Heading("Decisions since the last meeting", 0),
+             para(f"Decisions on referrals taken {since_text}, up to {date_text(meeting_on)}.", "note")]
+    return story + ([FastTable(DECISION_COLUMNS, rows)] if rows
+                    else [nothing_to_show("No decisions have been taken since the last meeting.")])
+
+
+def _overdue(session: Session, meeting_on: dt.date, date_text: DateText) -> list:
+    actions = load_actions(session, ActionFilter(overdue_as_at=meeting_on))
+    labels = {r.id: (r.review_reference, r.number) for r in load_recommendations(session)}
+    story = [Heading("Actions overdue, by agency", 0),
+             para(f"Open actions whose target date is before {date_text(meeting_on)}.", "note")]
+    if not actions:
+        return story + [nothing_to_show("No actions are overdue.")]
+    by_agency: dict[str, list] = defaultdict(list)
+    for action in actions:
+        by_agency[action.agency or "No lead agency"].append(action)
+    rows = []
+    for agency in sorted(by_agency):
+        group = sorted(by_agency[agency], key=lambda a: (a.target_on, a.reference))
+        rows.append(group_row(f"{agency}: {plural(len(group), 'action')} overdue"))
+        for a in group:
+            numbers = recommendation_numbers_text([labels[i] for i in a.recommendation_ids if i in labels])
+            rows.append(Row((a.reference, a.description, numbers, a.lead_officer, date_text(a.target_on),
+                             str((meeting_on - a.target_on).days), rag_text(a.rag), update_cell(a, date_text))))
+    return story + [FastTable(OVERDUE_COLUMNS, rows)]
+
+
+def _clocks(session: Session, meeting_on: dt.date, next_meeting: dt.date | None, date_text: DateText) -> list:
+    if next_meeting is not None:
+        horizon = max(working_days_between(meeting_on, next_meeting), 0)
+        scope = f"overdue, or due by the next meeting on {date_text(next_meeting)}"
+    else:
+        horizon = DEFAULT_HORIZON_WORKING_DAYS
+        scope = f"overdue, or due within {horizon} working days (no next meeting is recorded)"
+    story = [Heading("Clocks due before the next meeting", 0), para(f"Statutory and local clocks {scope}.", "note")]
+    rows = []
+    for clock in clocks_due(session, meeting_on, horizon):
+        if clock.state == "overdue":
+            where = f"OVERDUE by {plural(clock.days_over, 'day')}"
+        elif clock.working_days_left is not None:
+            where = f"{plural(clock.working_days_left, 'working day')} left"
+        else:
+            where = f"{plural(clock.days_left, 'day')} left"
+        rows.append(Row((clock.clock_name, f"{clock.record_kind.capitalize()} {clock.reference}",
+                         date_text(clock.started_on), date_text(clock.due_on), where)))
+    return story + ([FastTable(CLOCK_COLUMNS, rows)] if rows
+                    else [nothing_to_show("No clocks fall due before the next meeting.")])
+
+
+def build_briefing(session: Session, out_path: Path, *, meeting_on: dt.date | None = None,
+                   generated: dt.datetime | None = None) -> ReportResult:
+    """Write the briefing paper for the meeting on ``meeting_on`` (default: today)."""
+    meeting_on = meeting_on or dt.date.today()
+    settings = get_settings(session)
+    date_text = DateText(settings)
+    since, next_meeting = _meetings_around(session, meeting_on)
+    story = [para(TITLE, "title"), para(f"For the meeting on {date_text(meeting_on)}", "subtitle")]
+    story += _review_sections(load_reviews(session, meeting_on), meeting_on, since, date_text)
+    story += _decisions(session, meeting_on, since, date_text)
+    story += _overdue(session, meeting_on, date_text)
+    story += _clocks(session, meeting_on, next_meeting, date_text)
+    return build_paper(out_path, settings, TITLE, story, wide=True, generated=generated)

@@ -1,0 +1,111 @@
+"""``python main.py report KIND --out FILE.pdf [options]``: print a paper from the command line.
+
+Dates may be typed the UK way (31/03/2017) or as ISO dates (2017-03-31). An option the
+chosen paper does not use, a date that cannot be read, an unknown review or agency, or a
+period with nothing in it is refused with a plain message (``UserError``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from app.database import Database
+from app.errors import UserError
+from app.reports.action_plan import build_action_plan
+from app.reports.agency_list import build_agency_list
+from app.reports.annual import build_annual
+from app.reports.briefing import build_briefing
+from app.reports.doc import ReportResult
+from app.reports.panel import build_panel
+from app.reports.response import build_response
+
+# Which options each paper takes; every other option is refused for it.
+OPTIONS = {
+    "briefing": {"meeting"},
+    "action-plan": {"agency", "theme", "open_only", "status", "overdue"},
+    "response": {"review"},
+    "annual": {"start", "end"},
+    "panel": {"review"},
+    "agency": {"agency"},
+}
+FLAGS = {"meeting": "--meeting", "agency": "--agency", "theme": "--theme", "open_only": "--open-only",
+         "status": "--status", "overdue": "--overdue", "review": "--review", "start": "--from", "end": "--to"}
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    """A date typed as dd/mm/yyyy (UK order) or yyyy-mm-dd."""
+    value = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise UserError(f"{option}: '{text}' is not a date. Type it as dd/mm/yyyy, for example 31/03/2017.")
+
+
+def add_report_parser(subparsers, parents) -> None:
+    """Add the ``report`` subcommand; ``parents`` carries the shared ``--db`` option."""
+    parser = subparsers.add_parser(
+        "report", parents=parents, help="print a paper to PDF",
+        description="Print one of the office's papers to a PDF file.")
+    parser.add_argument("kind", choices=list(OPTIONS), help="which paper")
+    parser.add_argument("--out", metavar="FILE.pdf", required=True, help="the PDF file to write")
+    parser.add_argument("--meeting", metavar="DATE", help="briefing: the meeting date (default today)")
+    parser.add_argument("--from", dest="start", metavar="DATE", help="annual: first day of the period")
+    parser.add_argument("--to", dest="end", metavar="DATE", help="annual: last day of the period")
+    parser.add_argument("--review", metavar="REF", action="append",
+                        help="response: a review to include (repeat for several); panel: the review")
+    parser.add_argument("--agency", metavar="NAME", help="agency: whose actions; action-plan: only this lead agency")
+    parser.add_argument("--theme", action="store_true", help="action-plan: by theme instead of by review")
+    parser.add_argument("--open-only", action="store_true", help="action-plan: open actions only")
+    parser.add_argument("--status", metavar="NAME", help="action-plan: only actions with this status")
+    parser.add_argument("--overdue", action="store_true", help="action-plan: overdue actions only")
+    parser.set_defaults(func=run_report_command)
+
+
+def _refuse_unused(args) -> None:
+    allowed = OPTIONS[args.kind]
+    given = [name for name in FLAGS if getattr(args, name, None) not in (None, False)]
+    unused = [FLAGS[name] for name in given if name not in allowed]
+    if unused:
+        takes = ", ".join(FLAGS[name] for name in FLAGS if name in allowed) or "no other options"
+        raise UserError(f"The {args.kind} report does not use {', '.join(unused)}. It takes {takes}.")
+
+
+def _build(args, session) -> ReportResult:
+    out = Path(args.out)
+    kind = args.kind
+    if kind == "briefing":
+        meeting = parse_date(args.meeting, "--meeting") if args.meeting else None
+        return build_briefing(session, out, meeting_on=meeting)
+    if kind == "action-plan":
+        return build_action_plan(session, out, by_theme=args.theme, agency=args.agency, status=args.status,
+                                 open_only=args.open_only, overdue_only=args.overdue)
+    if kind == "response":
+        if not args.review:
+            raise UserError("The response needs at least one review: --review REF (repeat for several).")
+        return build_response(session, out, review_refs=args.review)
+    if kind == "annual":
+        if not (args.start and args.end):
+            raise UserError("The annual report needs a period: --from DATE --to DATE.")
+        return build_annual(session, out, start=parse_date(args.start, "--from"), end=parse_date(args.end, "--to"))
+    if kind == "panel":
+        if not args.review or len(args.review) != 1:
+            raise UserError("The panel report is for one review: give --review REF once.")
+        return build_panel(session, out, review_ref=args.review[0])
+    if not args.agency:
+        raise UserError("The agency action list needs an agency: --agency NAME.")
+    return build_agency_list(session, out, agency=args.agency)
+
+
+def run_report_command(args: argparse.Namespace, database: Database) -> int:
+    """Build the paper the arguments ask for and say where it went."""
+    _refuse_unused(args)
+    if Path(args.out).suffix.lower() != ".pdf":
+        raise UserError(f"--out: '{args.out}' should be a file name ending in .pdf.")
+    with database.sessions() as session:
+        result = _build(args, session)
+    print(f"{result.title}: {result.pages} page{'s' if result.pages != 1 else ''} written to {result.path}")
+    return 0

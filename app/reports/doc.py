@@ -1,0 +1,256 @@
+"""What every paper shares: page furniture, styles, headings with bookmarks, and the build.
+
+Page furniture: the protective marking at the top and foot of every page, the partnership's
+name (and logo, when one is set), the paper's title, the date it was generated, and
+"Page N of M". M is not known until the end, so each page draws a reference to a PDF
+form that is filled in once when the document is saved: one build, not two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
+
+from app.errors import UserError
+from app.reports.fasttext import TextBlock, measure
+from app.reports.fonts import BOLD, REGULAR, register_fonts
+from app.settings import OfficeSettings
+
+MARGIN = 12 * mm
+HEADER_HEIGHT = 20 * mm
+FOOTER_HEIGHT = 14 * mm
+PAGE_TOTAL_FORM = "crtPageTotal"
+FURNITURE_FORM = "crtFurniture"
+PROGRAM = "Case Review Tracker"
+
+register_fonts()
+
+STYLES = {
+    "title": ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4),
+    "subtitle": ParagraphStyle("subtitle", fontName=REGULAR, fontSize=10, leading=13,
+                               textColor=colors.HexColor("#333333"), spaceAfter=8),
+    "h1": ParagraphStyle("h1", fontName=BOLD, fontSize=13, leading=16, spaceBefore=10, spaceAfter=5,
+                         keepWithNext=1, textColor=colors.HexColor("#1F3A5F")),
+    "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4,
+                         keepWithNext=1),
+    "h3": ParagraphStyle("h3", fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=3,
+                         keepWithNext=1),
+    "body": ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=12.5, spaceAfter=4,
+                           alignment=TA_LEFT),
+    "note": ParagraphStyle("note", fontName=REGULAR, fontSize=9, leading=12, spaceAfter=4,
+                           textColor=colors.HexColor("#444444")),
+    "bullet": ParagraphStyle("bullet", fontName=REGULAR, fontSize=9.5, leading=12.5, leftIndent=14,
+                             bulletIndent=4, spaceAfter=2),
+    "label": ParagraphStyle("label", fontName=BOLD, fontSize=9.5, leading=12.5),
+}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """A paper that was written: where, how many pages, and its title."""
+
+    path: Path
+    pages: int
+    title: str
+
+
+def para(text: str | None, style: str = "body", *, bold_prefix: str | None = None) -> Paragraph:
+    """A paragraph of text the user typed: markup characters escaped, line breaks kept."""
+    body = escape(text or "").replace("\n", "<br/>")
+    if bold_prefix:
+        body = f"<b>{escape(bold_prefix)}</b> {body}"
+    return Paragraph(body, STYLES[style])
+
+
+def bullet(text: str) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), STYLES["bullet"], bulletText="\u2022")
+
+
+def nothing_to_show(sentence: str) -> Paragraph:
+    """An empty section says so in words rather than vanishing."""
+    return para(sentence, "note")
+
+
+class Heading(Paragraph):
+    """A heading that also becomes an entry in the PDF's outline (bookmarks)."""
+
+    def __init__(self, text: str, level: int = 0):
+        super().__init__(escape(text), STYLES[f"h{level + 1}"])
+        self.outline_text = text
+        self.outline_level = level
+
+
+def spacer(height_mm: float = 3) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+class _PaperCanvas(Canvas):
+    """A canvas that writes the total page count into the shared form when saved."""
+
+    def save(self):
+        # Platypus has normally shown the last page already, leaving the counter one past
+        # it; a page still open would be shown by ``Canvas.save`` and counts too.
+        total = self.getPageNumber() - (0 if self._code else 1)
+        self.beginForm(PAGE_TOTAL_FORM)
+        self.setFont(REGULAR, 8)
+        self.setFillColor(colors.black)
+        self.drawString(0, 0, str(total))
+        self.endForm()
+        self.page_total = total
+        super().save()
+
+
+class _PaperDoc(BaseDocTemplate):
+    """One frame per page inside the furniture; headings become outline entries."""
+
+    def __init__(self, path: Path, *, title: str, settings: OfficeSettings, wide: bool,
+                 generated: dt.datetime):
+        pagesize = landscape(A4) if wide else A4
+        super().__init__(
+            str(path), pagesize=pagesize, title=title, author=settings.partnership_name,
+            subject=settings.protective_marking, creator=PROGRAM,
+            # Otherwise every page starts by selecting Helvetica, a font that is not embedded.
+            initialFontName=REGULAR, initialFontSize=9,
+            leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_HEIGHT, bottomMargin=MARGIN + FOOTER_HEIGHT,
+        )
+        self.paper_title = title
+        self.settings = settings
+        self.generated = generated
+        self.logo = _load_logo(settings.logo_path)
+        self._bookmarks = 0
+        self._furniture_drawn = False
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate("paper", [frame], onPage=self._furniture)])
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, Heading):
+            self._bookmarks += 1
+            key = f"s{self._bookmarks}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.outline_text, key, level=flowable.outline_level,
+                                      closed=flowable.outline_level > 0)
+
+    def _furniture(self, canvas: Canvas, doc) -> None:
+        """Draw the page furniture: the same form on every page, then the page number."""
+        if not self._furniture_drawn:
+            canvas.beginForm(FURNITURE_FORM)
+            self._draw_static_furniture(canvas)
+            canvas.endForm()
+            self._furniture_drawn = True
+        width, _ = doc.pagesize
+        canvas.doForm(FURNITURE_FORM)
+        # "Page N of " is right-aligned as if M had one digit more than N; the form holds M.
+        # Written as raw operators: this runs on every one of thousands of pages.
+        label = f"Page {doc.page} of "
+        label_width = measure(REGULAR, 8).width(label)
+        x = width - MARGIN - label_width - measure(REGULAR, 8).width("9" * (len(str(doc.page)) + 1))
+        y = MARGIN + 6 * mm
+        block = TextBlock(canvas)
+        block.colour(0, 0, 0)
+        block.lines(REGULAR, 8, 10, x, y, [label])
+        block.finish()
+        canvas.addLiteral(f"q 1 0 0 1 {x + label_width:.2f} {y:.2f} cm")
+        canvas.doForm(PAGE_TOTAL_FORM)
+        canvas.addLiteral("Q")
+
+    def _draw_static_furniture(self, canvas: Canvas) -> None:
+        """Everything but the page number: drawn once, shown on every page as a form."""
+        width, height = self.pagesize
+        marking = self.settings.protective_marking
+        canvas.setFillColor(colors.black)
+        canvas.setFont(BOLD, 10)
+        canvas.drawCentredString(width / 2, height - MARGIN + 1 * mm, marking)
+        # Logo and partnership name on the left, the paper's title on the right.
+        band_top = height - MARGIN - 3 * mm
+        x = MARGIN
+        if self.logo is not None:
+            logo_h = 11 * mm
+            image_w, image_h = self.logo.getSize()
+            logo_w = logo_h * image_w / image_h
+            canvas.drawImage(self.logo, x, band_top - logo_h, logo_w, logo_h, mask="auto")
+            x += logo_w + 3 * mm
+        name = self.settings.partnership_name
+        canvas.setFont(BOLD, 11)
+        canvas.drawString(x, band_top - 5 * mm, name)
+        room = width - MARGIN - (x + canvas.stringWidth(name, BOLD, 11) + 8 * mm)
+        size, title = _fit(self.paper_title, room)
+        canvas.setFont(REGULAR, size)
+        canvas.drawRightString(width - MARGIN, band_top - 5 * mm, title)
+        canvas.setStrokeColor(colors.HexColor("#1F3A5F"))
+        canvas.setLineWidth(0.8)
+        rule_y = height - MARGIN - HEADER_HEIGHT + 4 * mm
+        canvas.line(MARGIN, rule_y, width - MARGIN, rule_y)
+        canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 5 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 5 * mm)
+        canvas.setFont(REGULAR, 8)
+        generated = f"Generated {self.generated.strftime(self.settings.strftime_format)} at {self.generated:%H:%M}"
+        canvas.drawString(MARGIN, MARGIN + 6 * mm, generated)
+        canvas.setFont(BOLD, 10)
+        canvas.drawCentredString(width / 2, MARGIN + 2 * mm, marking)
+
+
+def _fit(text: str, room: float) -> tuple[float, str]:
+    """A font size (9 down to 7) at which ``text`` fits ``room``, shortened with "…" if it
+    still does not."""
+    for size in (9, 8, 7):
+        if stringWidth(text, REGULAR, size) <= room:
+            return size, text
+    while text and stringWidth(text + "\u2026", REGULAR, 7) > room:
+        text = text[:-1]
+    return 7, text.rstrip() + "\u2026"
+
+
+def _load_logo(logo_path: str) -> ImageReader | None:
+    if not logo_path:
+        return None
+    path = Path(logo_path)
+    if not path.is_file():
+        raise UserError(f"The logo file {path} set in the settings cannot be found. "
+                        "Choose another logo or clear the setting.")
+    try:
+        return ImageReader(str(path))
+    except Exception as err:  # Pillow raises many kinds for a file that is not an image
+        raise UserError(f"The logo file {path} could not be read as a picture ({err}).") from err
+
+
+# ReportLab would otherwise ASCII-encode every compressed page, in pure Python: a quarter of
+# the time of a long paper, for a file nobody reads as text.
+rl_config.useA85 = 0
+
+
+def build_paper(out_path: Path, settings: OfficeSettings, title: str, story: list, *,
+                wide: bool = False, generated: dt.datetime | None = None) -> ReportResult:
+    """Lay out ``story`` on A4 (landscape when ``wide``) with the page furniture, write the PDF."""
+    out_path = Path(out_path)
+    if not out_path.parent.is_dir():
+        raise UserError(f"The folder {out_path.parent} does not exist. Choose another place to save the paper.")
+    doc = _PaperDoc(out_path, title=title, settings=settings, wide=wide,
+                    generated=generated or dt.datetime.now())
+    # A long paper allocates millions of small objects, none in cycles that need collecting
+    # now; the cycle collector's repeated scans of them cost a fifth of the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        doc.build(story, canvasmaker=_PaperCanvas)
+    except PermissionError as err:
+        raise UserError(f"{out_path} could not be written: it may be open in another program. "
+                        "Close it and try again.") from err
+    finally:
+        if collecting:
+            gc.enable()
+    return ReportResult(out_path, doc.canv.page_total, title)

@@ -1,0 +1,114 @@
+"""The partnership response (seeds 002, 003) and the scrutiny panel report (seeds 000, 001)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.errors import UserError
+from app.reports.panel import build_panel
+from app.reports.response import build_response
+from db.models import (
+    Action,
+    AgencyResponse,
+    ListItem,
+    PanelReport,
+    Recommendation,
+    Review,
+    Theme,
+    action_recommendation,
+)
+from tests.app.reports.conftest import GENERATED, pdf_text
+
+SEED_002 = ["SCR-2013-01", "SCR-2013-02", "SCR-2013-03"]
+
+
+def _recommendations(session, refs):
+    return session.execute(
+        select(Recommendation.id, Recommendation.number, Recommendation.document_number, Recommendation.text,
+               Theme.name, Review.title)
+        .join(Review, Review.id == Recommendation.review_id).outerjoin(Theme, Theme.id == Recommendation.theme_id)
+        .where(Review.reference.in_(refs), Recommendation.archived_at.is_(None))).all()
+
+
+def _actions_of(session, rec_ids):
+    return session.execute(
+        select(Action.description, ListItem.is_open).join(ListItem, ListItem.id == Action.status_id)
+        .join(action_recommendation, action_recommendation.c.action_id == Action.id)
+        .where(action_recommendation.c.recommendation_id.in_(rec_ids), Action.archived_at.is_(None))).all()
+
+
+def test_response_to_seed_002_by_theme(demo, tmp_path):
+    result = build_response(demo, tmp_path / "response.pdf", review_refs=SEED_002, generated=GENERATED)
+    text = pdf_text(result.path)
+    recs = _recommendations(demo, SEED_002)
+    assert len(recs) == 29
+    for _, number, document_number, rec_text, theme, title in recs:
+        assert f"Theme \u2013 {theme}" in text
+        opening = " ".join(rec_text.split()[:6])
+        assert f"{document_number or number}. {opening}" in text
+        assert f"Source: {title}" in text
+    # Completed actions under "Actions taken and changes made", open ones under "Actions to be taken".
+    parts = []
+    for section in text.split("Theme \u2013 ")[1:]:
+        taken, _, to_be_taken = section.partition("Actions taken and changes made")[2].partition("Actions to be taken")
+        parts.append((taken, to_be_taken))
+    actions = _actions_of(demo, [r[0] for r in recs])
+    assert {is_open for _, is_open in actions} == {True, False}
+    for description, is_open in actions:
+        right = [to_do if is_open else done for done, to_do in parts]
+        wrong = [done if is_open else to_do for done, to_do in parts]
+        assert any(description in part for part in right), description
+        assert not any(description in part for part in wrong), description
+
+
+def test_response_prints_each_agencys_own_response(demo, tmp_path):
+    text = pdf_text(build_response(demo, tmp_path / "u.pdf", review_refs=["SCR-2015-01"]).path)
+    responses = demo.execute(select(AgencyResponse.text).join(AgencyResponse.recommendation)
+                             .join(Recommendation.review).where(Review.reference == "SCR-2015-01")).scalars().all()
+    assert responses
+    assert "Partner agencies\u2019 responses" in text
+    for response in responses:
+        assert " ".join(response.split()) in text
+
+
+def test_response_refuses_unknown_or_missing_reviews(demo, tmp_path):
+    with pytest.raises(UserError, match="no review 'NOPE'"):
+        build_response(demo, tmp_path / "x.pdf", review_refs=["SCR-2015-01", "NOPE"])
+    with pytest.raises(UserError, match="at least one review"):
+        build_response(demo, tmp_path / "x.pdf", review_refs=[])
+
+
+def test_panel_report_carries_the_record_and_the_template_headings(demo, tmp_path):
+    review = demo.scalar(select(Review).join(PanelReport).where(Review.reference == "SCR-2018-02"))
+    report = review.panel_reports[0]
+    result = build_panel(demo, tmp_path / "panel.pdf", review_ref="SCR-2018-02", generated=GENERATED)
+    text = pdf_text(result.path)
+    assert f"DECISION-MAKER: {report.decision_maker}" in text
+    assert f"SUBJECT: {report.subject}" in text
+    assert f"DATE OF DECISION: {report.decision_on:%d/%m/%Y}" in text
+    assert f"REPORT OF: {report.report_of}" in text
+    for heading in ("Contact details", "Brief summary", "Recommendations", "Reasons for report recommendations",
+                    "Alternative options considered and rejected", "Detail (including consultation carried out)",
+                    "Resource implications", "Legal implications", "Supporting documentation"):
+        assert heading in text
+    assert " ".join(report.statutory_basis.split()) in text
+    for n, line in enumerate(report.appendices.splitlines(), 1):
+        assert f"{n}. {line.strip()}" in text
+    assert "1. " + report.reasons.split()[0] in text, "paragraphs numbered from the reasons on"
+
+
+def test_panel_report_fills_blank_fields_from_the_review_and_settings(demo, tmp_path):
+    result = build_panel(demo, tmp_path / "p.pdf", review_ref="SCR-2018-01",
+                         overrides={"report_of": "", "subject": "", "appendices": ""})
+    text = pdf_text(result.path)
+    assert "REPORT OF: Independent Chair of the Safeguarding Children Partnership" in text
+    assert "SUBJECT: Serious Case Review: Thematic review: non-accidental injury to three infants" in text
+    assert "Appendices None." in text
+
+
+def test_panel_report_needs_a_panel_record(demo, tmp_path):
+    with pytest.raises(UserError, match="No scrutiny panel report"):
+        build_panel(demo, tmp_path / "x.pdf", review_ref="Ref053")
+    with pytest.raises(UserError, match="no review"):
+        build_panel(demo, tmp_path / "x.pdf", review_ref="Nope")
