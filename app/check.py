@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.database import SQLITE_MAGIC
+from db.engine import SQLITE_MAGIC
 from app.errors import UserError
 from db.migrate import head_revision
 from db import models as m

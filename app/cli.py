@@ -15,7 +15,9 @@ from typing import Callable, Sequence
 from app import paths
 from app.check import check_database
 from app.database import Database, open_database
+from app.db_errors import plain_database_errors
 from app.errors import UserError
+from app.safety_command import add_safety_parsers
 
 __version__ = "0.1.0"
 
@@ -99,6 +101,7 @@ def _optional_commands(subparsers, parents) -> None:
     for add in (add_report_parser, add_excel_parsers):
         if add is not None:
             add(subparsers, parents)
+    add_safety_parsers(subparsers, parents)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,7 +157,8 @@ def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = No
         # database; the ones here manage their own file and take (args).
         if len(inspect.signature(func).parameters) == 2:
             func = _with_database(func)
-        return func(args)
+        with plain_database_errors():  # busy, full, damaged: a sentence, not a traceback
+            return func(args)
     except UserError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 1

@@ -9,14 +9,13 @@ from pathlib import Path
 from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import paths
+from app import backups
 from app.defaults import seed_defaults
 from app.errors import UserError
+from app.file_permissions import create_private_file
 from db.audit import install_audit
-from db.engine import make_engine, make_session_factory
+from db.engine import SQLITE_MAGIC, make_engine, make_session_factory
 from db.migrate import MigrationResult, upgrade
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @dataclass
@@ -28,6 +27,8 @@ class Database:
     sessions: sessionmaker[Session]
     readers: sessionmaker[Session]  # for reading only: lists, reports, exports
     migration: MigrationResult
+    # The check and daily backup made before opening (with a warning if no backup was taken).
+    open_check: backups.OpenCheck | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -53,14 +54,20 @@ def open_database(location: str | Path, *, create: bool = True,
     """
     text = str(location)
     path = None if "://" in text else Path(text)
+    open_check = None
     if path is not None:
         if not create and not path.exists():
             raise UserError(f"There is no database at {path}.")
         _refuse_non_database(path)
+        # A damaged file raises DamagedDatabaseError, offering the newest good backup;
+        # a good one gets the day's first backup.
+        open_check = backups.prepare_to_open(path, backup_folder)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            create_private_file(path)  # readable by the user only, from its first moment
     engine = make_engine(text)
     try:
-        migration = upgrade(engine, backup_folder or (paths.backup_dir() if path else None))
+        migration = upgrade(engine, backup_folder or (backups.backup_folder() if path else None))
     except (exc.DatabaseError, sqlite3.DatabaseError) as err:
         engine.dispose()
         raise UserError(f"{path or text} could not be read as a database: {err.orig if hasattr(err, 'orig') else err}.") from err
@@ -71,4 +78,5 @@ def open_database(location: str | Path, *, create: bool = True,
     install_audit(sessions)
     with sessions.begin() as s:
         seed_defaults(s)
-    return Database(path, engine, sessions, make_session_factory(engine, read_only=True), migration)
+    return Database(path, engine, sessions, make_session_factory(engine, read_only=True), migration,
+                    open_check)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from app.file_permissions import make_private
+
 APP_NAME = "CaseReviewTracker"
 # Tests and portable installs point this at another folder.
 DATA_DIR_ENV = "CRT_DATA_DIR"
@@ -16,7 +18,9 @@ def data_dir() -> Path:
     """The folder for the database, backups and logs (created if missing)."""
     override = os.environ.get(DATA_DIR_ENV)
     folder = Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        make_private(folder)
     return folder
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# The first bytes of every SQLite file: anything else is not a database at all.
+SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_ONLY_OPTION = "crt_read_only"
 # How long a writer waits for another copy of the program to finish before giving up.
 BUSY_TIMEOUT_MS = 5000

@@ -16,7 +16,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from app.errors import UserError
-from db.backup import backup_name, backup_sqlite
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -65,12 +64,27 @@ def upgrade(engine: Engine, backup_folder: Path | None) -> MigrationResult:
 
     backup = None
     db_file = engine.url.database
-    if current is not None and engine.dialect.name == "sqlite" and db_file and backup_folder:
-        source = Path(db_file)
-        backup = backup_sqlite(source, backup_folder / backup_name(source, f"before-{head}"))
+    sqlite = engine.dialect.name == "sqlite"
+    if current is not None and sqlite and db_file and backup_folder:
+        from app.backups import take_backup  # here: app.backups reads this module's revisions
+
+        backup = take_backup(Path(db_file), backup_folder, f"before-{head}").path
 
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        if sqlite:
+            # Batch migrations rebuild a table by copy, DROP and rename; with foreign keys on,
+            # the DROP would cascade-delete every row pointing at the table. The pragma only
+            # takes effect outside a transaction, so it is set on the driver's connection.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise UserError("The upgrade would leave records pointing at records that do not "
+                                    "exist, so it was not made; nothing has been changed.")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
     return MigrationResult(current, head, backup)

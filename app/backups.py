@@ -1,0 +1,563 @@
+"""Backups without thinking about them, and getting the data back when a file is damaged.
+
+A backup is a consistent copy made with SQLite's online backup (``db.backup.backup_sqlite``),
+never a file copy of a live database. Copies are taken when a database is first opened each
+day, before every migration, import or bulk change, and when the user asks; each is checked
+with ``PRAGMA quick_check`` before it counts as a backup, converted to a single
+self-contained file (no ``-wal``), and made readable by the user only.
+
+Backups live in one folder the user can change (a network drive, say), named
+``<database>-<YYYYmmdd-HHMMSS>-<label>.sqlite`` so that the name alone says which database
+it copies, when and why. ``rotate`` keeps them grandfather-father-son fashion, separately
+for each database whose copies share the folder.
+
+The folder setting is kept in a small JSON file in the data folder, not in the database, so
+it is known before any database is open (and when the database is the thing that is broken).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import exc
+
+from app import paths
+from app.check import CheckReport, check_database
+from db.engine import SQLITE_MAGIC
+from app.db_errors import DamagedDatabaseError, plain_database_errors
+from app.errors import UserError
+from app.file_permissions import create_private_file, make_private
+from db import migrate
+from db.backup import backup_name, backup_sqlite
+
+log = logging.getLogger(__name__)
+
+DAILY = "daily"
+MANUAL = "manual"
+BEFORE_RESTORE = "before-restore"
+# Copies taken before something risky ("before-0002", "before-import") are kept this long
+# whatever the rotation says, so the state before a bad change can always be recovered.
+PROTECTED_PREFIX = "before-"
+PROTECTED_FOR = dt.timedelta(days=30)
+# A half-written copy left by a crash is cleared away once it is surely not in progress.
+PARTIAL_SUFFIX = ".partial"
+STALE_PARTIAL_AGE = dt.timedelta(days=1)
+
+SETTINGS_FILE = "settings.json"
+BACKUP_FOLDER_KEY = "backup_folder"
+
+_LABEL = re.compile(r"^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$")
+# <database>-<stamp>-<label>[ (n)].sqlite, as made by db.backup.backup_name (plus " (n)" when
+# two copies with one label are taken within a second).
+_BACKUP_NAME = re.compile(
+    r"^(?P<database>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*)"
+    r"(?: \((?P<sequence>\d+)\))?\.sqlite$")
+_STAMP_FORMAT = "%Y%m%d-%H%M%S"
+
+
+# --- what a backup is --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file: when it was taken and why, and what it holds (read from the copy)."""
+
+    path: Path
+    database: str  # the file name (without extension) of the database it copies
+    taken_at: dt.datetime  # local time
+    label: str  # daily, manual, before-import, before-restore, before-<schema revision>...
+    size: int
+    referrals: int | None
+    reviews: int | None
+    actions: int | None
+    schema_revision: str | None
+    ok: bool
+    problem: str | None = None
+
+    def describe(self) -> str:
+        """One line for a list: date, reason, contents (or what is wrong with it)."""
+        when = f"{self.taken_at:%d/%m/%Y %H:%M}"
+        size = f"{self.size / 1_048_576:.1f} MB"
+        if not self.ok:
+            return f"{when}  {self.label}  NOT USABLE: {self.problem}  ({size})  {self.path.name}"
+        return (f"{when}  {self.label}  {self.referrals:,} referrals, {self.reviews:,} reviews, "
+                f"{self.actions:,} actions  ({size})  {self.path.name}")
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A backup as its file name describes it (no need to open it)."""
+
+    path: Path
+    database: str
+    taken_at: dt.datetime
+    label: str
+    sequence: int
+
+
+def _parse_name(path: Path) -> _Named | None:
+    found = _BACKUP_NAME.match(path.name)
+    if found is None:
+        return None
+    try:
+        taken_at = dt.datetime.strptime(found["stamp"], _STAMP_FORMAT)
+    except ValueError:  # twenty-fifth month and the like: not one of ours
+        return None
+    return _Named(path, found["database"], taken_at, found["label"], int(found["sequence"] or 1))
+
+
+def _named_backups(folder: Path, database: str | None = None) -> list[_Named]:
+    """Backups in ``folder`` (of one database, if named), newest first."""
+    if not folder.is_dir():
+        return []
+    found = [n for n in map(_parse_name, folder.glob("*.sqlite"))
+             if n is not None and n.path.is_file() and (database is None or n.database == database)]
+    # Names give the time to the second; the file's own time orders copies within one second.
+    return sorted(found, key=lambda n: (n.taken_at, n.sequence, n.path.stat().st_mtime_ns), reverse=True)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    return conn.execute(f"SELECT count(*) FROM {table} WHERE archived_at IS NULL").fetchone()[0]
+
+
+def inspect_backup(path: Path, *, thorough: bool = False) -> BackupInfo:
+    """Read what the backup at ``path`` holds, without changing it.
+
+    ``thorough`` adds ``PRAGMA quick_check`` (every page read), which is what deciding to
+    restore needs; a listing uses the quick read. A file whose name is not a backup name (one
+    the user picked) is dated by its modification time.
+    """
+    named = _parse_name(path) or _Named(
+        path, path.stem, dt.datetime.fromtimestamp(path.stat().st_mtime), "copy", 1)
+    counts: dict[str, int | None] = {"referral": None, "review": None, "action": None}
+    revision, problem = None, None
+    with path.open("rb") as fh:
+        is_sqlite = fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    if not is_sqlite:
+        problem = "it is not an SQLite database file"
+    else:
+        conn = _read_only(path)
+        try:
+            if thorough:
+                results = [r[0] for r in conn.execute("PRAGMA quick_check")]
+                if results != ["ok"]:
+                    problem = "SQLite found damage in it"
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "alembic_version" not in tables or not set(counts) <= tables:
+                problem = problem or "it is not a Case Review Tracker database"
+            else:
+                revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+                counts = {table: _count(conn, table) for table in counts}
+        except sqlite3.DatabaseError as err:
+            problem = f"it cannot be read ({err})"
+        finally:
+            conn.close()
+    return BackupInfo(named.path, named.database, named.taken_at, named.label, path.stat().st_size,
+                      counts["referral"], counts["review"], counts["action"], revision,
+                      ok=problem is None, problem=problem)
+
+
+# --- taking and keeping backups ----------------------------------------------------------
+
+def _prepare_folder(folder: Path) -> None:
+    existed = folder.is_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UserError(f"The backup folder {folder} cannot be used ({err.strerror or err}). "
+                        "Check that the drive is connected, or choose another folder.") from err
+    if not existed:
+        make_private(folder)
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """``folder / name``, or ``name (2)``... if a copy with that name was taken this second."""
+    candidate = folder / name
+    sequence = 1
+    while candidate.exists():
+        sequence += 1
+        candidate = folder / f"{Path(name).stem} ({sequence}){Path(name).suffix}"
+    return candidate
+
+
+def _finish_copy(copy: Path) -> str | None:
+    """Make the copy a single self-contained file and check it; say what is wrong, if anything."""
+    conn = sqlite3.connect(str(copy))
+    try:
+        # The online backup carries the live file's WAL mode over; a backup must not need
+        # -wal/-shm companions (or create them when it is only read).
+        conn.execute("PRAGMA journal_mode = DELETE")
+        results = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    finally:
+        conn.close()
+    return None if results == ["ok"] else "the copy failed SQLite's check"
+
+
+def take_backup(db_path: Path, folder: Path, label: str) -> BackupInfo:
+    """Copy the database at ``db_path`` into ``folder`` (online backup), check the copy, return it.
+
+    The copy is written under a temporary name and renamed only once it has passed
+    ``PRAGMA quick_check``, so a crash or a damaged database never leaves something that looks
+    like a good backup. Raises ``UserError`` if the database is missing or cannot be read, or
+    the folder cannot be written.
+    """
+    if not _LABEL.match(label):
+        raise ValueError(f"backup label {label!r}: use letters, digits and single hyphens")
+    if not db_path.is_file():
+        raise UserError(f"There is no database at {db_path}, so nothing was backed up.")
+    _prepare_folder(folder)
+    dest = _free_name(folder, backup_name(db_path, label))
+    partial = dest.with_name(dest.name + PARTIAL_SUFFIX)
+    try:
+        create_private_file(partial)
+        backup_sqlite(db_path, partial)
+        problem = _finish_copy(partial)
+    except sqlite3.DatabaseError as err:
+        problem = f"SQLite could not read it ({err})"
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"The backup could not be written to {folder} ({err.strerror or err}). "
+                        "Check the drive has space and you may write there.") from err
+    if problem:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"{db_path} could not be backed up: {problem}. The database may be damaged; "
+                        "nothing was written to the backup folder.")
+    os.replace(partial, dest)
+    info = inspect_backup(dest)
+    log.info("Backup taken (%s): %s, %d bytes", label, dest, info.size)
+    return info
+
+
+def daily_backup_if_due(db_path: Path, folder: Path, *, today: dt.date | None = None) -> BackupInfo | None:
+    """Take today's backup of ``db_path`` unless there is one already; then rotate the folder.
+
+    Returns the new backup, or ``None`` when none was due (or there is no database yet).
+    """
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return None
+    today = today or dt.date.today()
+    if any(n.label == DAILY and n.taken_at.date() == today
+           for n in _named_backups(folder, db_path.stem)):
+        return None
+    info = take_backup(db_path, folder, DAILY)
+    rotate(folder)
+    return info
+
+
+def _kept(backups: list[_Named], keep_daily: int, keep_weekly: int, keep_monthly: int,
+          now: dt.datetime) -> set[Path]:
+    """Which of one database's backups (newest first) the rotation keeps."""
+    keep = {backups[0].path}  # never the newest, whatever else is decided
+    periods = ((keep_daily, lambda t: t.date()),
+               (keep_weekly, lambda t: t.isocalendar()[:2]),
+               (keep_monthly, lambda t: (t.year, t.month)))
+    for how_many, period in periods:
+        # The newest backup in each of the last ``how_many`` periods that have a backup.
+        chosen: dict[object, Path] = {}
+        for named in backups:
+            key = period(named.taken_at)
+            if key not in chosen:
+                if len(chosen) == how_many:
+                    break
+                chosen[key] = named.path
+        keep.update(chosen.values())
+    keep.update(n.path for n in backups
+                if n.label.startswith(PROTECTED_PREFIX) and now - n.taken_at < PROTECTED_FOR)
+    return keep
+
+
+def rotate(folder: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_monthly: int = 12, *,
+           now: dt.datetime | None = None) -> list[Path]:
+    """Delete backups the rotation no longer needs; return the files deleted.
+
+    For each database separately: the newest backup of each of the last ``keep_daily`` days,
+    ``keep_weekly`` ISO weeks and ``keep_monthly`` months that have one; always the newest;
+    and every copy labelled ``before-...`` (migration, import, restore) younger than 30 days.
+    Files that are not named as backups are never touched.
+    """
+    now = now or dt.datetime.now()
+    by_database: dict[str, list[_Named]] = {}
+    for named in _named_backups(folder):
+        by_database.setdefault(named.database, []).append(named)
+    deleted = []
+    for backups in by_database.values():
+        keep = _kept(backups, keep_daily, keep_weekly, keep_monthly, now)
+        for named in backups:
+            if named.path not in keep and _delete(named.path):
+                deleted.append(named.path)
+    for partial in folder.glob(f"*.sqlite{PARTIAL_SUFFIX}"):
+        age = now - dt.datetime.fromtimestamp(partial.stat().st_mtime)
+        if age > STALE_PARTIAL_AGE and _delete(partial):
+            deleted.append(partial)
+    if deleted:
+        log.info("Rotation removed %d old backups from %s", len(deleted), folder)
+    return deleted
+
+
+def _delete(path: Path) -> bool:
+    try:
+        path.unlink()
+    except OSError as err:  # open in another program, say: try again at the next rotation
+        log.warning("Could not remove old backup %s: %s", path, err.strerror or err)
+        return False
+    return True
+
+
+def list_backups(folder: Path, database: Path | None = None) -> list[BackupInfo]:
+    """The backups in ``folder`` (of ``database`` only, if given), newest first, with contents."""
+    return [inspect_backup(n.path) for n in _named_backups(folder, database.stem if database else None)]
+
+
+def newest_good_backup(folder: Path, database: Path | None = None) -> BackupInfo | None:
+    """The newest backup (of ``database``, if given) that passes SQLite's check and is ours."""
+    for named in _named_backups(folder, database.stem if database else None):
+        info = inspect_backup(named.path, thorough=True)
+        if info.ok:
+            return info
+    return None
+
+
+def backup_before_change(db_path: Path, what: str) -> BackupInfo:
+    """Back up before an import or bulk change (label ``before-<what>``); rotate the folder.
+
+    Raises ``UserError`` if no backup can be taken: the change should then not go ahead.
+    """
+    folder = backup_folder()
+    info = take_backup(db_path, folder, f"{PROTECTED_PREFIX}{what}")
+    rotate(folder)
+    return info
+
+
+# --- restoring -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: the backup used, the copy kept of the file it replaced, what was set aside."""
+
+    restored: BackupInfo
+    database: Path
+    safety_copy: BackupInfo | None
+    set_aside: list[Path] = field(default_factory=list)
+    report: CheckReport | None = None
+
+    def describe(self) -> str:
+        lines = [f"Restored {self.database} from the backup taken {self.restored.taken_at:%d/%m/%Y %H:%M} "
+                 f"({self.restored.referrals:,} referrals, {self.restored.reviews:,} reviews, "
+                 f"{self.restored.actions:,} actions)."]
+        if self.safety_copy:
+            lines.append(f"The database as it was before the restore is backed up as {self.safety_copy.path}.")
+        for path in self.set_aside:
+            lines.append(f"The unreadable file was kept aside, not deleted, as {path}.")
+        return "\n".join(lines)
+
+
+def _known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()}
+
+
+def _health(db_path: Path) -> tuple[str | None, CheckReport | None]:
+    """Why the file at ``db_path`` cannot be used as a database (``None`` if it can), and the
+    check's report when SQLite could read the file at all."""
+    try:
+        report = check_database(db_path)
+    except UserError as err:
+        return str(err), None
+    except (exc.DBAPIError, sqlite3.DatabaseError):
+        # app.check goes on to count records after a failed integrity check, and reading a
+        # damaged table can fail there.
+        return f"{db_path} is damaged and cannot be read.", None
+    if report.integrity != "ok":
+        return f"SQLite found damage in {db_path} ({report.integrity}).", report
+    return None, report
+
+
+def _set_aside(db_path: Path) -> list[Path]:
+    """Rename the file at ``db_path`` and its journal companions out of the way; return new names.
+
+    A ``-wal`` left behind belongs to the old file: SQLite would replay it over the restored
+    one, so it must not stay under the database's name. Nothing is deleted.
+    """
+    stamp = dt.datetime.now().strftime(_STAMP_FORMAT)
+    moved = []
+    for companion in ("", "-wal", "-shm", "-journal"):
+        old = db_path.with_name(db_path.name + companion)
+        if old.exists():
+            new = db_path.with_name(f"{db_path.stem}-unreadable-{stamp}{db_path.suffix}{companion}")
+            try:
+                old.rename(new)
+            except OSError as err:
+                raise UserError(f"{old} could not be moved aside ({err.strerror or err}). Close any other "
+                                "copy of the program using it, then try again.") from err
+            moved.append(new)
+    return moved
+
+
+def _replace_file(backup_path: Path, db_path: Path) -> None:
+    """Put a copy of the backup at ``db_path`` (where there is no usable database)."""
+    incoming = db_path.with_name(db_path.name + ".restoring")
+    incoming.unlink(missing_ok=True)  # left by a crash during an earlier restore
+    create_private_file(incoming)
+    backup_sqlite(backup_path, incoming)
+    os.replace(incoming, db_path)
+
+
+def restore_backup(backup_path: Path, db_path: Path, folder: Path) -> RestoreResult:
+    """Replace the database at ``db_path`` with the backup at ``backup_path``.
+
+    The backup is checked first (SQLite's check, and that it is a Case Review Tracker database
+    this program can open). A readable current database is backed up into ``folder`` as
+    ``before-restore`` and overwritten through SQLite's online backup, so other connections
+    see the change whole. An unreadable one is renamed aside (never deleted) with its ``-wal``
+    and ``-shm``. The result passes ``check_database``. Raises ``UserError`` for refusals,
+    having changed nothing.
+    """
+    if not backup_path.is_file():
+        raise UserError(f"There is no backup at {backup_path}. Nothing has been changed.")
+    if db_path.exists() and backup_path.resolve() == db_path.resolve():
+        raise UserError("That file is the database itself, not a backup of it. Nothing has been changed.")
+    source = inspect_backup(backup_path, thorough=True)
+    if not source.ok:
+        raise UserError(f"{backup_path} cannot be restored: {source.problem}. Nothing has been changed.")
+    if source.schema_revision not in _known_revisions():
+        raise UserError(f"{backup_path} was written by a newer version of Case Review Tracker. "
+                        "Install the newer version to restore it; nothing has been changed.")
+
+    safety_copy, set_aside = None, []
+    damage, current = _health(db_path) if db_path.is_file() else ("There is no database file.", None)
+    if damage is None:
+        if current.schema_revision is None:
+            raise UserError(f"{db_path} is an SQLite database but not a Case Review Tracker one; "
+                            "it will not be overwritten. Nothing has been changed.")
+        safety_copy = take_backup(db_path, folder, BEFORE_RESTORE)
+        with plain_database_errors():
+            backup_sqlite(backup_path, db_path)
+    else:
+        if db_path.is_dir():
+            raise UserError(f"{db_path} is a folder, not a database file. Nothing has been changed.")
+        set_aside = _set_aside(db_path)
+        _replace_file(backup_path, db_path)
+
+    report = check_database(db_path)
+    if report.integrity != "ok":
+        raise UserError(f"The restored database failed its check ({report.integrity}). "
+                        + (f"The previous database is kept as {safety_copy.path}." if safety_copy else ""))
+    log.info("Restored %s from %s", db_path, backup_path)
+    return RestoreResult(source, db_path, safety_copy, set_aside, report)
+
+
+# --- at open -------------------------------------------------------------------------------
+
+def verify_before_open(db_path: Path, folder: Path) -> None:
+    """Refuse to open a damaged or non-database file, offering the newest good backup.
+
+    Raises ``DamagedDatabaseError`` (a ``UserError``) naming the backup and how to restore it.
+    A missing or empty file (a new database) and a folder pass through to ``open_database``.
+    """
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return
+    damage, _report = _health(db_path)
+    if damage is None:
+        return
+    offer = newest_good_backup(folder, db_path)
+    message = f"The database cannot be used: {damage} It has not been opened or changed."
+    if offer is None:
+        message += f" No good backup of it was found in {folder}."
+    else:
+        message += (f" The newest good backup was taken on {offer.taken_at:%d/%m/%Y at %H:%M} and holds "
+                    f"{offer.referrals:,} referrals, {offer.reviews:,} reviews and {offer.actions:,} actions. "
+                    f"Restore it with File > Restore…, or run: "
+                    f"python main.py restore --db \"{db_path}\" \"{offer.path}\"")
+    log.error("Database failed its check at open: %s", db_path)
+    raise DamagedDatabaseError(message, path=db_path, offer=offer)
+
+
+@dataclass(frozen=True)
+class OpenCheck:
+    """What happened to the file before it was opened: today's backup, or why there is none."""
+
+    backup: BackupInfo | None
+    warning: str | None = None
+
+
+def prepare_to_open(db_path: Path, folder: Path | None = None) -> OpenCheck:
+    """Check the database before opening it, then take the day's first backup if due.
+
+    Backups go to ``folder``, by default the one the user chose (``backup_folder()``). A
+    damaged file raises ``DamagedDatabaseError``. A backup that cannot be taken (the chosen
+    folder is on a network drive that is not connected) does not stop the day's work: it comes
+    back as a warning for the window to show.
+    """
+    folder = folder or backup_folder()
+    verify_before_open(db_path, folder)
+    try:
+        return OpenCheck(daily_backup_if_due(db_path, folder))
+    except UserError as err:
+        log.warning("Daily backup not taken: %s", err)
+        return OpenCheck(None, f"Today's backup could not be taken: {err}")
+
+
+# --- the backup folder setting -------------------------------------------------------------
+
+def _settings_path() -> Path:
+    return paths.data_dir() / SETTINGS_FILE
+
+
+def _read_settings() -> dict:
+    path = _settings_path()
+    if not path.is_file():
+        return {}
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        log.warning("Settings file %s unreadable, using defaults: %s", path, err)
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def backup_folder() -> Path:
+    """The folder backups go to: the one the user chose, else ``backups`` in the data folder."""
+    chosen = _read_settings().get(BACKUP_FOLDER_KEY)
+    if isinstance(chosen, str) and chosen:
+        return Path(chosen)
+    default = paths.backup_dir()
+    make_private(default)  # the program's own folder (one the user chose keeps its permissions)
+    return default
+
+
+def set_backup_folder(folder: Path | None) -> Path:
+    """Send backups to ``folder`` from now on (``None``: back to the default); return the folder.
+
+    The folder is created if need be and must accept a file, or ``UserError`` is raised and
+    the setting is left as it was. Existing backups are not moved.
+    """
+    settings = _read_settings()
+    if folder is None:
+        settings.pop(BACKUP_FOLDER_KEY, None)
+    else:
+        folder = folder.expanduser().resolve()
+        _prepare_folder(folder)
+        probe = folder / f".crt-write-test-{os.getpid()}"
+        try:
+            create_private_file(probe)
+            probe.unlink()
+        except OSError as err:
+            raise UserError(f"Backups cannot be written to {folder} ({err.strerror or err}). "
+                            "The backup folder has not been changed.") from err
+        settings[BACKUP_FOLDER_KEY] = str(folder)
+    target = _settings_path()
+    incoming = target.with_name(target.name + ".new")
+    incoming.write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    make_private(incoming)
+    os.replace(incoming, target)
+    return backup_folder()

@@ -1,0 +1,128 @@
+"""Matching the many spellings of an agency's name onto the office's agency list.
+
+An exact match on the name, short name or a known alias (case, apostrophes and stray or
+non-breaking spaces ignored) is *confirmed*. Otherwise the closest spelling by ``rapidfuzz``
+is *proposed* with its score; only the user (or the command line's ``--yes``, for scores of
+at least ``AUTO_CONFIRM_SCORE`` that are not a near tie) turns a proposal into a new alias.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import UserError
+from app.text import clean, match_key
+from db.models import Agency, AgencyAlias
+
+# Below this score a spelling is not even proposed.
+PROPOSE_SCORE = 70.0
+# ``--yes`` confirms proposals scoring at least this (a bare substring such as "Health"
+# scores 90 against "Community Health", which is not enough).
+AUTO_CONFIRM_SCORE = 92.0
+# Two different agencies scoring within this of each other make a proposal a near tie.
+TIE_MARGIN = 5.0
+
+
+@dataclass(frozen=True)
+class AgencyMatch:
+    """Which agency a spelling means.
+
+    ``status`` is "confirmed" (name or known alias), "proposed" (closest fuzzy match, needs
+    the user's word) or "unmatched". ``score`` is 100 for confirmed matches. ``tied`` says a
+    second agency scored almost as well, so the proposal should not be confirmed blindly.
+    """
+
+    spelling: str
+    status: str
+    agency_id: int | None = None
+    agency_name: str | None = None
+    score: float = 0.0
+    tied: bool = False
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+    @property
+    def auto_confirmable(self) -> bool:
+        """True when ``--yes`` may confirm this proposal without asking."""
+        return self.status == "proposed" and self.score >= AUTO_CONFIRM_SCORE and not self.tied
+
+
+class AgencyMatcher:
+    """Matches many spellings against one load of the agency list (one per import)."""
+
+    def __init__(self, session: Session):
+        self._names: dict[int, str] = {}
+        # match key of every name, short name and alias -> agency id
+        self._keys: dict[str, int] = {}
+        for agency in session.scalars(select(Agency).where(Agency.archived_at.is_(None))):
+            self._names[agency.id] = agency.name
+            for spelling in (agency.name, agency.short_name):
+                if match_key(spelling):
+                    self._keys.setdefault(match_key(spelling), agency.id)
+        for alias in session.scalars(select(AgencyAlias)):
+            if alias.agency_id in self._names:
+                self._keys.setdefault(alias.alias_key, alias.agency_id)
+        self._cache: dict[str, AgencyMatch] = {}
+
+    def match(self, raw: object) -> AgencyMatch:
+        """The agency ``raw`` names (see ``AgencyMatch``); blank gives an "unmatched" match."""
+        spelling = clean(str(raw)) if raw is not None else ""
+        key = match_key(spelling)
+        if key not in self._cache:
+            self._cache[key] = self._match_key(spelling, key)
+        return self._cache[key]
+
+    def _match_key(self, spelling: str, key: str) -> AgencyMatch:
+        if not key:
+            return AgencyMatch(spelling, "unmatched")
+        if key in self._keys:
+            agency_id = self._keys[key]
+            return AgencyMatch(spelling, "confirmed", agency_id, self._names[agency_id], 100.0)
+        best = process.extract(key, list(self._keys), scorer=fuzz.WRatio, limit=10,
+                               score_cutoff=PROPOSE_SCORE)
+        if not best:
+            return AgencyMatch(spelling, "unmatched")
+        top_key, top_score, _ = best[0]
+        agency_id = self._keys[top_key]
+        tied = any(self._keys[k] != agency_id and top_score - score < TIE_MARGIN
+                   for k, score, _ in best[1:])
+        return AgencyMatch(spelling, "proposed", agency_id, self._names[agency_id],
+                           round(top_score, 1), tied)
+
+
+def match_agency(session: Session, raw: object) -> AgencyMatch:
+    """Which agency the spelling ``raw`` means: confirmed, proposed (fuzzy) or unmatched."""
+    return AgencyMatcher(session).match(raw)
+
+
+def remember_alias(session: Session, agency: Agency | int, spelling: str) -> AgencyAlias | None:
+    """Keep ``spelling`` as another name of ``agency`` so it matches exactly next time.
+
+    Returns the new alias, or None when the spelling already matches this agency. A
+    spelling already used by another agency is a ``UserError``.
+    """
+    if isinstance(agency, int):
+        agency = session.get(Agency, agency)
+        if agency is None:
+            raise UserError("That agency is no longer on the agency list.")
+    text = clean(spelling)
+    key = match_key(text)
+    if not key:
+        raise UserError("An agency alias cannot be blank.")
+    if key in (match_key(agency.name), match_key(agency.short_name)):
+        return None
+    existing = session.scalar(select(AgencyAlias).where(AgencyAlias.alias_key == key))
+    if existing is not None:
+        if existing.agency_id == agency.id:
+            return None
+        raise UserError(f"'{text}' is already a spelling of {existing.agency.name}, "
+                        f"so it cannot also mean {agency.name}.")
+    alias = AgencyAlias(agency=agency, alias=text, alias_key=key)
+    session.add(alias)
+    return alias

@@ -1,0 +1,193 @@
+"""The ``import`` and ``export`` subcommands of ``python main.py``.
+
+    python main.py import FILE [--dry-run] [--yes] [--kind KIND] [--mapping FILE]
+                               [--save-mapping FILE] [--accept-conflicts]
+    python main.py export action-plan --out FILE [--agency NAME] [--open-only]
+    python main.py export agency-packs --out DIR [--include-closed]
+    python main.py export referrals --out FILE
+    python main.py export reviews --out FILE
+
+``import`` says which kind of workbook it was given (a returned action plan export, a
+hand-kept action plan tracker, a referral register), prints the preview and every warning,
+and writes only with ``--yes`` (and never with ``--dry-run``). A refused file raises
+``UserError``: the command line prints it and exits 1, with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from app.database import Database
+from app.errors import UserError
+from app.excel import export, returns
+
+KIND_RETURN = "return"
+KIND_CHOICES = (KIND_RETURN, "action-plan", "referral-register")
+_KIND_NAMES = {
+    KIND_RETURN: "a returned action plan export",
+    "action-plan": "a hand-kept action plan tracker",
+    "referral-register": "a referral register",
+}
+
+
+def add_excel_parsers(subparsers, parents) -> None:
+    """Add ``import`` and ``export`` to the program's subcommands (``parents``: shared
+    options such as ``--db``)."""
+    imp = subparsers.add_parser(
+        "import", parents=parents, help="take back an agency return or import a hand-kept tracker",
+        description="Read an Excel workbook, say what kind it is, and show what importing it would "
+                    "change. Nothing is written without --yes.")
+    imp.add_argument("file", type=Path, help="the .xlsx workbook")
+    imp.add_argument("--kind", choices=KIND_CHOICES,
+                     help="what the workbook is, when it is not recognised (or to override)")
+    imp.add_argument("--dry-run", action="store_true", help="show the preview only; write nothing")
+    imp.add_argument("--yes", action="store_true",
+                     help="apply: accept every row that can be applied (and the proposed column "
+                          "mapping and agency matches for a hand-kept tracker)")
+    imp.add_argument("--accept-conflicts", action="store_true",
+                     help="with --yes, also apply returned rows the tracker changed since the export")
+    imp.add_argument("--mapping", type=Path, metavar="FILE",
+                     help="a saved column mapping (JSON: column letter -> field) for a hand-kept tracker")
+    imp.add_argument("--save-mapping", type=Path, metavar="FILE",
+                     help="write the column mapping used to FILE, to edit and give with --mapping")
+    imp.set_defaults(func=run_import)
+
+    exp = subparsers.add_parser("export", help="write the action plan or a register as an Excel workbook",
+                                description="Write an Excel workbook from the database.")
+    what = exp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    plan = what.add_parser("action-plan", parents=parents, help="the composite action plan",
+                           description="Write the composite action plan (or one agency's part).")
+    plan.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
+    plan.add_argument("--agency", metavar="NAME", help="only the actions this agency leads")
+    plan.add_argument("--open-only", action="store_true", help="only actions still open")
+    plan.set_defaults(func=run_export_action_plan)
+    packs = what.add_parser("agency-packs", parents=parents, help="one action plan workbook per agency",
+                            description="Write every agency its own action plan workbook, one file "
+                                        "each in a folder.")
+    packs.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write into")
+    packs.add_argument("--include-closed", action="store_true", help="include closed actions too")
+    packs.set_defaults(func=run_export_agency_packs)
+    for name, handler, text in (("referrals", run_export_referrals, "referrals with their latest decision"),
+                                ("reviews", run_export_reviews, "reviews with their clocks")):
+        register = what.add_parser(name, parents=parents, help=text, description=f"Write the {text}.")
+        register.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
+        register.set_defaults(func=handler)
+
+
+# --- export -------------------------------------------------------------------------------
+
+def run_export_action_plan(args: argparse.Namespace, database: Database) -> int:
+    with database.sessions.begin() as session:
+        result = export.export_action_plan(session, args.out, agency=args.agency,
+                                           open_only=args.open_only)
+    print(result.describe())
+    return 0
+
+
+def run_export_agency_packs(args: argparse.Namespace, database: Database) -> int:
+    with database.sessions.begin() as session:
+        results = export.export_agency_packs(session, args.out, open_only=not args.include_closed)
+    for result in results:
+        print(result.describe())
+    print(f"{len(results)} agency workbook(s) written to {args.out}.")
+    return 0
+
+
+def run_export_referrals(args: argparse.Namespace, database: Database) -> int:
+    with database.sessions.begin() as session:
+        result = export.export_referrals(session, args.out)
+    print(result.describe())
+    return 0
+
+
+def run_export_reviews(args: argparse.Namespace, database: Database) -> int:
+    with database.sessions.begin() as session:
+        result = export.export_reviews(session, args.out)
+    print(result.describe())
+    return 0
+
+
+# --- import -------------------------------------------------------------------------------
+
+def _detect(path: Path) -> str:
+    stamp = returns.read_export_stamp(path)
+    if stamp is not None:
+        if stamp.kind != export.KIND_ACTION_PLAN:
+            raise UserError(f"{path.name} is this program's export of the {stamp.kind}; only action "
+                            "plan exports come back as returns.")
+        return KIND_RETURN
+    from app.excel import legacy
+
+    kind = legacy.detect_kind(path)
+    if kind is None:
+        raise UserError(f"{path.name} is not a returned export, an action plan tracker or a referral "
+                        "register (no header row with the expected columns was found). If you know "
+                        "what it is, say so with --kind.")
+    return kind
+
+
+def run_import(args: argparse.Namespace, database: Database) -> int:
+    path: Path = args.file
+    kind = args.kind or _detect(path)
+    print(f"{path.name}: {'treated as' if args.kind else 'recognised as'} {_KIND_NAMES[kind]}.")
+    apply = args.yes and not args.dry_run
+    # A plain session: committed only when applying, rolled back otherwise.
+    with database.sessions() as session:
+        if kind == KIND_RETURN:
+            message = _import_return(session, path, apply, args.accept_conflicts)
+        else:
+            message = _import_tracker(session, path, kind, apply, args.mapping, args.save_mapping)
+        if apply:
+            session.commit()
+    print(message)
+    return 0
+
+
+def _import_return(session, path: Path, apply: bool, accept_conflicts: bool) -> str:
+    preview = returns.read_return(session, path)
+    print(preview.describe())
+    if preview.fatal:
+        raise UserError(f"{path.name} was refused, so nothing was written: {preview.fatal[0]}")
+    chosen = preview.applicable(include_conflicts=accept_conflicts)
+    left_out = len(preview.applicable(include_conflicts=True)) - len(chosen)
+    note = (f" {left_out} row(s) with conflicts are left out; add --accept-conflicts to take the "
+            "agency's values for them." if left_out else "")
+    if not chosen:
+        return f"Nothing has been written: no row can be applied.{note}"
+    if not apply:
+        return f"Nothing has been written. Run again with --yes to apply the changes shown.{note}"
+    return returns.apply_return(session, preview, chosen).describe() + note
+
+
+def _load_mapping(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"There is no mapping file at {path}.") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise UserError(f"{path.name} is not a column mapping (JSON) file: {err}.") from None
+    columns = data.get("columns", data) if isinstance(data, dict) else None
+    if not isinstance(columns, dict):
+        raise UserError(f"{path.name} should map column letters to fields, e.g. "
+                        '{"A": "review", "B": "action"}.')
+    return {str(letter): str(name) for letter, name in columns.items()}
+
+
+def _import_tracker(session, path: Path, kind: str, apply: bool, mapping_file: Path | None,
+                    save_mapping: Path | None) -> str:
+    from app.excel import legacy
+
+    mapping = _load_mapping(mapping_file) if mapping_file else None
+    plan = legacy.plan_import(session, path, kind, mapping)
+    if apply:
+        plan.confirm_proposals()
+    print(plan.describe())
+    if save_mapping:
+        save_mapping.write_text(json.dumps({"kind": kind, "columns": plan.mapping}, indent=2,
+                                           ensure_ascii=False), encoding="utf-8")
+        print(f"Column mapping written to {save_mapping}.")
+    if not apply:
+        return "Nothing has been written. Run again with --yes to import it."
+    return legacy.apply_import(session, plan)

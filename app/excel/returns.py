@@ -1,0 +1,764 @@
+"""Taking agency returns back: a returned action plan workbook, previewed, then applied.
+
+``read_return`` checks the file (by its content, not its name), recognises it by its export
+record, matches each row to its action by the hidden Action ID, and compares three things
+per editable cell: the value exported (kept in the row's hidden "Export check" cell), the
+value returned, and the value in the database now. The result is a ``ReturnPreview``:
+
+- a change: the agency changed the cell, the tracker still holds what was exported;
+- a conflict: the agency changed the cell *and* the tracker changed it since the export;
+- refused: a locked cell was changed, or a value cannot be taken (an impossible date, a
+  status not on the list) — named by sheet, row and column; the row is not applied;
+- fatal: the whole file must not be applied (another database's export, duplicated rows).
+
+Nothing is written until ``apply_return`` is called with the rows the user accepted; it
+works through the ORM in the caller's transaction, so the audit trail records every field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+from xml.etree import ElementTree
+
+import python_calamine
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
+from app import lookups
+from app.errors import UserError
+from app.excel.export import (
+    ACTION_ID,
+    DATABASE_ID_SETTING,
+    EDITABLE_FIELDS,
+    EXPORT_CHECK,
+    EXPORT_FORMAT,
+    EXPORT_FORMAT_VERSION,
+    KIND_ACTION_PLAN,
+    NEW_UPDATE,
+    NEW_UPDATE_ON,
+    RECORD_SHEET,
+    VERSION,
+    action_plan_columns,
+    cell_text,
+    fingerprint,
+    locked_keys,
+)
+from app.excel.parsing import parse_uk_date
+from app.services.actions import add_progress_update, revise_target
+from app.services.validation import multiline_text
+from app.text import match_key
+from db.audit import current_user
+from db.models import (
+    RAG_VALUES,
+    Action,
+    AuditEntry,
+    ListItem,
+    ListKind,
+    ProgressUpdate,
+    Setting,
+)
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# A cell formula element, <f> or <f t="shared" ...> (not <formula1> of a drop-down list).
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted (password-protected) .xlsx is an OLE2 file holding this stream.
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+HEADER_SEARCH_ROWS = 20
+# SQLite allows 32,766 parameters; stay well below it when asking for many ids.
+ID_CHUNK = 5000
+EARLIEST_DATE, LATEST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+
+DATE_FIELDS = ("target_on", "completed_on")
+
+
+# --- what the preview holds -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where something is in the returned workbook (row numbers as Excel shows them)."""
+
+    sheet: str
+    row: int | None = None
+    column: int | None = None  # zero-based
+    header: str | None = None
+
+    def __str__(self) -> str:
+        text = f"Sheet '{self.sheet}'"
+        if self.row is not None:
+            text += f", row {self.row}"
+        if self.column is not None:
+            text += f", column {xl_col_to_name(self.column)}"
+            if self.header:
+                text += f" ({self.header})"
+        return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A refusal or a warning, with the place it applies to."""
+
+    message: str
+    where: CellRef | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one action: what the tracker holds now and what the agency sent."""
+
+    field: str
+    label: str
+    old: str  # as shown to the user
+    new: str
+    value: Any  # the value to store
+    conflict: bool  # the tracker changed this field too since the export
+
+
+@dataclass(frozen=True)
+class NewUpdate:
+    """A progress update the agency wrote, to be appended to the action's history."""
+
+    text: str
+    update_on: dt.date
+
+
+@dataclass
+class ActionReturn:
+    """One returned row that changes something, or was refused."""
+
+    action_id: int
+    row: int
+    reference: str
+    description: str
+    exported_version: int
+    db_version: int | None
+    changes: list[FieldChange] = field(default_factory=list)
+    new_update: NewUpdate | None = None
+    refused: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def has_conflict(self) -> bool:
+        return any(change.conflict for change in self.changes)
+
+    @property
+    def changed_since_export(self) -> bool:
+        return self.db_version is not None and self.db_version != self.exported_version
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.refused and (bool(self.changes) or self.new_update is not None)
+
+
+@dataclass(frozen=True)
+class ExportStamp:
+    """The export record a returned workbook carries."""
+
+    kind: str
+    export_id: str
+    exported_at: str
+    database_id: str
+    sheet: str
+    filters: str
+    format_version: str
+    rows: int | None  # how many action rows were exported
+
+
+@dataclass
+class ReturnPreview:
+    """Everything a returned workbook would change, before anything is written."""
+
+    path: Path
+    stamp: ExportStamp
+    rows_read: int = 0
+    actions: list[ActionReturn] = field(default_factory=list)
+    fatal: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def applicable(self, *, include_conflicts: bool = False) -> list[int]:
+        """The ids of rows that can be applied (by default leaving out conflicts)."""
+        if self.fatal:
+            return []
+        return [a.action_id for a in self.actions
+                if a.can_apply and (include_conflicts or not a.has_conflict)]
+
+    def describe(self) -> str:
+        """The preview as plain text: per action each field old → new, then every warning."""
+        lines = [f"{self.path.name}: returned action plan exported {_when(self.stamp.exported_at)} "
+                 f"({self.stamp.filters}); {self.rows_read} action rows read."]
+        lines += [f"REFUSED: {problem}" for problem in self.fatal]
+        for item in self.actions:
+            head = f"Row {item.row}, action {item.reference} ({_short(item.description, 50)})"
+            if item.refused:
+                lines.append(f"{head}: refused")
+                lines += [f"    {problem}" for problem in item.refused]
+                continue
+            if item.has_conflict:
+                head += " — CONFLICT: the tracker changed the same field since the export"
+            elif item.changed_since_export:
+                head += " (the tracker changed other fields since the export)"
+            lines.append(head)
+            for change in item.changes:
+                mark = "  (conflict)" if change.conflict else ""
+                lines.append(f"    {change.label}: {change.old} → {change.new}{mark}")
+            if item.new_update:
+                lines.append(f"    New progress update ({item.new_update.update_on:%d/%m/%Y}): "
+                             f"{_short(item.new_update.text)}")
+            lines += [f"    Warning: {problem}" for problem in item.warnings]
+        lines += [f"Warning: {problem}" for problem in self.warnings]
+        changed = sum(1 for a in self.actions if a.can_apply)
+        conflicts = sum(1 for a in self.actions if a.can_apply and a.has_conflict)
+        refused = sum(1 for a in self.actions if a.refused)
+        lines.append(f"{changed} action(s) to change ({conflicts} with conflicts), {refused} refused, "
+                     f"{self.rows_read - changed - refused} unchanged.")
+        return "\n".join(lines)
+
+
+@dataclass
+class ApplySummary:
+    """What ``apply_return`` wrote."""
+
+    actions_changed: int = 0
+    fields_changed: int = 0
+    updates_added: int = 0
+    target_revisions: int = 0
+    not_applied: int = 0
+
+    def describe(self) -> str:
+        return (f"Applied changes to {self.actions_changed} action(s): {self.fields_changed} field(s) "
+                f"changed, {self.target_revisions} target date(s) revised, {self.updates_added} "
+                f"progress update(s) added; {self.not_applied} row(s) not applied.")
+
+
+def _when(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return iso
+
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --- checking and opening the file ----------------------------------------------------------
+
+def check_workbook_file(path: Path) -> None:
+    """Refuse, with a sentence naming the file, anything that is not a readable .xlsx:
+    judged by the bytes it holds, whatever its name says."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"There is no file at {path}.")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not an Excel workbook.")
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if not head:
+        raise UserError(f"{path.name} is empty (0 bytes): ask for the file to be sent again.")
+    if head.startswith(OLE2_SIGNATURE):
+        if ENCRYPTED_STREAM in path.read_bytes():
+            raise UserError(f"{path.name} is protected with a password, so it cannot be read. "
+                            "Open it in Excel, remove the password (File > Info > Protect Workbook > "
+                            "Encrypt with Password), save it and import it again.")
+        raise UserError(f"{path.name} is an old-style Excel 97-2003 (.xls) workbook. Open it in "
+                        "Excel, save it as an Excel Workbook (.xlsx) and import that file.")
+    if not head.startswith(ZIP_SIGNATURE):
+        if b"\x00" not in head:
+            raise UserError(f"{path.name} is a plain text (CSV) file, not an Excel workbook, whatever "
+                            "its name says. Open it in Excel and save it as an Excel Workbook (.xlsx).")
+        raise UserError(f"{path.name} is not an Excel workbook (.xlsx).")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise UserError(f"{path.name} is damaged or incomplete (it may have been cut short while "
+                        "being copied or e-mailed). Ask for it to be sent again.") from None
+    if "xl/workbook.xml" not in names:
+        raise UserError(f"{path.name} is a zip file but not an Excel workbook (.xlsx).")
+
+
+def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
+    """The workbook at ``path``, checked first; a damaged one is a ``UserError``."""
+    check_workbook_file(path)
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as err:  # calamine reports damage with several exception types
+        raise UserError(f"{Path(path).name} is damaged and cannot be read ({err}). "
+                        "Ask for it to be sent again.") from None
+
+
+def _sheet_rows(workbook, path: Path, name: str) -> list[list[Any]]:
+    try:
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as err:
+        raise UserError(f"{Path(path).name}: sheet '{name}' is damaged and cannot be read ({err}).") from None
+
+
+def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), zero-based, of every cell of ``sheet`` that holds a formula.
+
+    calamine gives a formula's last calculated value, which is not what the agency typed;
+    such cells are refused rather than guessed. Most returns have none, and the sheet's XML
+    is only parsed when it contains a formula tag at all.
+    """
+    with zipfile.ZipFile(path) as archive:
+        sheet_xml = _sheet_part(archive, sheet)
+        if sheet_xml is None:
+            return set()
+        data = archive.read(sheet_xml)
+    if not _FORMULA_TAG.search(data):
+        return set()
+    found = set()
+    for _event, element in ElementTree.iterparse(io.BytesIO(data)):
+        if element.tag == f"{{{_MAIN_NS}}}c":
+            if element.find(f"{{{_MAIN_NS}}}f") is not None:
+                found.add(xl_cell_to_rowcol(element.get("r")))
+            element.clear()
+    return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding ``sheet``'s XML, found through the workbook's relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rel_id = next((e.get(f"{{{_REL_NS}}}id") for e in workbook.iter(f"{{{_MAIN_NS}}}sheet")
+                   if e.get("name") == sheet), None)
+    target = next((e.get("Target") for e in rels if e.get("Id") == rel_id), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def read_export_stamp(path: Path) -> ExportStamp | None:
+    """The export record of a workbook this program exported, or None for any other workbook.
+    Raises ``UserError`` for a file that is not a readable workbook at all."""
+    with open_workbook(path) as workbook:
+        return _stamp_of(workbook, path)
+
+
+def _stamp_of(workbook, path: Path) -> ExportStamp | None:
+    if RECORD_SHEET not in workbook.sheet_names:
+        return None
+    items = {}
+    for row in _sheet_rows(workbook, path, RECORD_SHEET):
+        if len(row) >= 2 and isinstance(row[0], str):
+            items[row[0]] = cell_text(row[1])
+    if items.get("format") != EXPORT_FORMAT:
+        return None
+    return ExportStamp(kind=items.get("kind", ""), export_id=items.get("export id", ""),
+                       exported_at=items.get("exported at", ""), database_id=items.get("database id", ""),
+                       sheet=items.get("sheet", ""), filters=items.get("filters", ""),
+                       format_version=items.get("format version", ""),
+                       rows=_positive_int(items.get("rows")))
+
+
+# --- reading a return -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the header is and which column holds what, in the returned sheet."""
+
+    sheet: str
+    header_row: int  # zero-based
+    columns: dict[str, int]  # column key -> zero-based index
+    headers: dict[str, str]  # column key -> header text
+
+    def ref(self, row_index: int, key: str) -> CellRef:
+        return CellRef(self.sheet, row_index + 1, self.columns[key], self.headers[key])
+
+
+def _find_layout(path: Path, sheet: str, rows: list[list[Any]], statuses: Sequence[str]) -> _Layout:
+    columns = action_plan_columns(statuses)
+    by_header = {match_key(c.header): c for c in columns}
+    best_row, best_found = None, {}
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found = {}
+        for col, value in enumerate(row):
+            column = by_header.get(match_key(value)) if isinstance(value, str) else None
+            if column is not None and column.key not in found:
+                found[column.key] = col
+        if ACTION_ID in found:
+            best_row, best_found = index, found
+            break
+        if len(found) > len(best_found):
+            best_found = found
+    if not best_found:
+        raise UserError(f"{path.name}: sheet '{sheet}' has none of the action plan's columns "
+                        "(Ref, Action, Status, RAG, ...). Is this the right file?")
+    if best_row is None or EXPORT_CHECK not in best_found:
+        raise UserError(f"{path.name}: sheet '{sheet}' has lost its hidden Action ID and Export check "
+                        "columns, which match each row to its action. Export the plan again and copy "
+                        "the agency's entries into the new file.")
+    headers = {c.key: c.header for c in columns}
+    return _Layout(sheet, best_row, best_found, headers)
+
+
+def _positive_int(value: Any) -> int | None:
+    if isinstance(value, float) and value.is_integer() and value > 0:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A returned cell's value as a day: a date cell, or text such as 31/01/2025 read day
+    first. Raises ``ValueError`` with a message for the user when it is not a usable day."""
+    parsed = parse_uk_date(value)
+    if parsed.is_blank:
+        return None
+    if parsed.precision != "day":
+        reason = (parsed.warning or f"'{parsed.text}' is not a date").removesuffix("; kept as text.")
+        raise ValueError(f"{reason}; type the date as dd/mm/yyyy")
+    if not EARLIEST_DATE <= parsed.date <= LATEST_DATE:
+        raise ValueError(f"{parsed.date:%d/%m/%Y} is not a believable date")
+    return parsed.date
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return _short(str(value))
+
+
+@dataclass(frozen=True)
+class _DbAction:
+    id: int
+    version: int
+    reference: str | None
+    description: str
+    values: dict[str, Any]  # editable field -> value now
+    updates: frozenset[str]  # texts of its progress updates
+
+
+def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[int]) -> dict[int, _DbAction]:
+    """The returned actions as the database holds them now; the texts of their progress
+    updates only for ``with_updates`` (the actions whose row brings a new one)."""
+    status = aliased(ListItem)
+    updates: dict[int, set[str]] = {}
+    for chunk in _chunks(with_updates):
+        for action_id, text in session.execute(
+            select(ProgressUpdate.action_id, ProgressUpdate.text)
+            .where(ProgressUpdate.action_id.in_(chunk), ProgressUpdate.archived_at.is_(None))
+        ):
+            updates.setdefault(action_id, set()).add(text)
+    found: dict[int, _DbAction] = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(
+            select(Action.id, Action.version, Action.reference, Action.description, status.name,
+                   Action.rag, Action.target_on, Action.evidence_of_completion,
+                   Action.evidence_of_impact, Action.completed_on)
+            .join(status, Action.status_id == status.id)
+            .where(Action.id.in_(chunk), Action.archived_at.is_(None))
+        ):
+            found[row[0]] = _DbAction(row[0], row[1], row[2], row[3], dict(zip(EDITABLE_FIELDS, row[4:])),
+                                      frozenset(updates.get(row[0], ())))
+    return found
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), ID_CHUNK):
+        yield ordered[start:start + ID_CHUNK]
+
+
+class _RowReader:
+    """Turns one returned row into an ``ActionReturn`` (or nothing, when unchanged)."""
+
+    def __init__(self, layout: _Layout, locked: Sequence[str], statuses: Sequence[ListItem], today: dt.date,
+                 formulas: set[tuple[int, int]]):
+        self.layout = layout
+        self.formulas = formulas
+        self.closed = {status.name for status in statuses if status.is_open is False}
+        self.locked = locked
+        # (position in the fingerprints, key) of the locked columns still in the sheet
+        self.locked_present = [(i, key) for i, key in enumerate(locked) if key in layout.columns]
+        self.editable_present = [(i, key) for i, key in enumerate(EDITABLE_FIELDS) if key in layout.columns]
+        self.statuses = {match_key(status.name): status.name for status in statuses}
+        self.today = today
+
+    def cell(self, row: list[Any], key: str) -> Any:
+        index = self.layout.columns.get(key)
+        return row[index] if index is not None and index < len(row) else None
+
+    def read(self, row_index: int, row: list[Any], action_id: int, db: _DbAction | None) -> ActionReturn | None:
+        layout = self.layout
+        item = ActionReturn(action_id=action_id, row=row_index + 1,
+                            reference=(db.reference if db and db.reference else f"#{action_id}"),
+                            description=db.description if db else "", exported_version=0,
+                            db_version=db.version if db else None)
+        check = self._export_check(row)
+        if check is None:
+            item.refused.append(Problem("the hidden export check of this row was changed, so the row "
+                                        "cannot be matched safely", layout.ref(row_index, EXPORT_CHECK)))
+            return item
+        version, fingerprints, originals = check
+        item.exported_version = version
+        if db is None:
+            item.refused.append(Problem(f"action {action_id} is no longer in the tracker (deleted or "
+                                        "archived since the export)", layout.ref(row_index, ACTION_ID)))
+            return item
+        for position, key in self.locked_present:
+            if fingerprint(self.cell(row, key)) != fingerprints[position]:
+                item.refused.append(Problem(
+                    f"this column cannot be changed by agencies (it now says "
+                    f"'{_short(cell_text(self.cell(row, key)), 60)}')", layout.ref(row_index, key)))
+        typed = (*EDITABLE_FIELDS, NEW_UPDATE, NEW_UPDATE_ON) if self.formulas else ()
+        for key in typed:
+            if key in layout.columns and (row_index, layout.columns[key]) in self.formulas:
+                item.refused.append(Problem("this cell holds a formula; type the text or date itself "
+                                            "(formulas are not taken back)", layout.ref(row_index, key)))
+        if item.refused:
+            return item
+        for position, name in self.editable_present:
+            raw = self.cell(row, name)
+            if cell_text(raw) != originals[position]:  # most cells are as exported
+                self._compare(item, row_index, name, raw, originals[position], db)
+        self._new_update(item, row_index, row, db)
+        self._check_closure(item, row_index, db)
+        if item.refused or item.changes or item.new_update or item.warnings:
+            return item
+        return None
+
+    def _export_check(self, row: list[Any]) -> tuple[int, list[str], list[str]] | None:
+        version = _positive_int(self.cell(row, VERSION))
+        try:
+            fingerprints, originals = json.loads(cell_text(self.cell(row, EXPORT_CHECK)))
+            fingerprints = fingerprints.split()
+        except (ValueError, TypeError, AttributeError):
+            return None
+        if version is None or len(fingerprints) != len(self.locked) or len(originals) != len(EDITABLE_FIELDS):
+            return None
+        return version, fingerprints, originals
+
+    def _compare(self, item: ActionReturn, row_index: int, name: str, raw: Any, original: str,
+                 db: _DbAction) -> None:
+        where = self.layout.ref(row_index, name)
+        try:
+            value = self._value(name, raw)
+        except ValueError as err:
+            item.refused.append(Problem(str(err), where))
+            return
+        returned = cell_text(value)
+        if returned == original:
+            return  # the same value written another way ("in progress", "g", a text date)
+        now = cell_text(db.values[name])
+        if returned == now:
+            return  # the tracker already says the same
+        if name == "target_on" and value is None:
+            item.refused.append(Problem("a target date can be moved but not removed", where))
+            return
+        if name == "completed_on" and value is not None and value > self.today:
+            item.refused.append(Problem(f"{value:%d/%m/%Y} is in the future", where))
+            return
+        item.changes.append(FieldChange(name, self.layout.headers[name], _display(db.values[name]),
+                                        _display(value), value, conflict=now != original))
+
+    def _check_closure(self, item: ActionReturn, row_index: int, db: _DbAction) -> None:
+        """Warn when an action is marked done with no completion date anywhere."""
+        if not item.changes:
+            return
+        new = {change.field: change.value for change in item.changes}
+        status = new.get("status", db.values["status"])
+        completed_on = new.get("completed_on", db.values["completed_on"])
+        if "status" in new and status in self.closed and completed_on is None:
+            item.warnings.append(Problem(f"the status is now '{status}' but no completion date was given "
+                                         "(column Completed on)", self.layout.ref(row_index, "status")))
+
+    def _value(self, name: str, raw: Any) -> Any:
+        if name in DATE_FIELDS:
+            return parse_date(raw)
+        text = cell_text(raw)
+        if name == "status":
+            if not text.strip():
+                raise ValueError("the status cannot be left blank")
+            try:
+                return self.statuses[match_key(text)]
+            except KeyError:
+                raise ValueError(f"'{_short(text, 40)}' is not a status on the list "
+                                 f"({', '.join(self.statuses.values())})") from None
+        if name == "rag":
+            if not text.strip():
+                return None
+            for rag in RAG_VALUES:
+                if text.strip().casefold() in (rag.casefold(), rag[0].casefold()):
+                    return rag
+            raise ValueError(f"'{_short(text, 40)}' is not a RAG rating (Red, Amber, Green or Blue)")
+        return multiline_text(text)
+
+    def _new_update(self, item: ActionReturn, row_index: int, row: list[Any], db: _DbAction) -> None:
+        raw_text, raw_on = self.cell(row, NEW_UPDATE), self.cell(row, NEW_UPDATE_ON)
+        if raw_text in (None, "") and raw_on in (None, ""):
+            return  # nothing written in either (most rows)
+        text = multiline_text(cell_text(raw_text))
+        try:
+            update_on = parse_date(raw_on)
+        except ValueError as err:
+            item.refused.append(Problem(str(err), self.layout.ref(row_index, NEW_UPDATE_ON)))
+            return
+        if text is None:
+            if update_on is not None:
+                item.warnings.append(Problem("a date was given but no progress update; the date is ignored",
+                                             self.layout.ref(row_index, NEW_UPDATE_ON)))
+            return
+        if update_on is not None and update_on > self.today:
+            item.refused.append(Problem(f"{update_on:%d/%m/%Y} is in the future",
+                                        self.layout.ref(row_index, NEW_UPDATE_ON)))
+            return
+        if text in db.updates:
+            item.warnings.append(Problem("this progress update is already in the action's history, so it "
+                                         "is not added again", self.layout.ref(row_index, NEW_UPDATE)))
+            return
+        item.new_update = NewUpdate(text, update_on or self.today)
+
+
+def _read_return_sheet(path: Path) -> tuple[ExportStamp, list[list[Any]]]:
+    """The export record and the action rows of a returned workbook (which is closed again);
+    ``UserError`` when it is not a readable action plan export of this program."""
+    with open_workbook(path) as workbook:
+        stamp = _stamp_of(workbook, path)
+        if stamp is None:
+            raise UserError(f"{path.name} was not exported by Case Review Tracker (it has no export "
+                            "record), so it cannot be taken back as an agency return.")
+        if stamp.kind != KIND_ACTION_PLAN:
+            raise UserError(f"{path.name} is an export of the {stamp.kind.replace('-', ' ')}; only "
+                            "action plan exports can be taken back.")
+        if stamp.format_version != EXPORT_FORMAT_VERSION:
+            raise UserError(f"{path.name} was exported by a different version of Case Review Tracker "
+                            f"(format {stamp.format_version}); export the plan again.")
+        if stamp.sheet not in workbook.sheet_names:
+            raise UserError(f"{path.name} has no sheet called '{stamp.sheet}': was it renamed or deleted?")
+        return stamp, _sheet_rows(workbook, path, stamp.sheet)
+
+
+def read_return(session: Session, path: Path, *, today: dt.date | None = None) -> ReturnPreview:
+    """Read a returned action plan workbook and work out what it would change, writing
+    nothing. Raises ``UserError`` when the file is not a readable return of ours; problems
+    that forbid applying any of it are in ``fatal``, per-row ones in each row's ``refused``."""
+    path = Path(path)
+    today = today or dt.date.today()
+    stamp, rows = _read_return_sheet(path)
+    status_items = lookups.list_items(session, ListKind.ACTION_STATUS)
+    layout = _find_layout(path, stamp.sheet, rows, [s.name for s in status_items])
+    preview = ReturnPreview(path=path, stamp=stamp)
+    ours = session.get(Setting, DATABASE_ID_SETTING)
+    if ours is None or ours.value != stamp.database_id:
+        preview.fatal.append(Problem("this workbook was exported from another Case Review Tracker "
+                                     "database, so its rows cannot be matched to these actions"))
+    for key, header in layout.headers.items():
+        if key not in layout.columns and key in EDITABLE_FIELDS + (NEW_UPDATE,):
+            preview.warnings.append(Problem(f"the column '{header}' is missing, so nothing in it "
+                                            "can be taken back", CellRef(stamp.sheet)))
+
+    ids_by_row: list[tuple[int, list[Any], int]] = []
+    first_row_of: dict[int, int] = {}
+    id_col = layout.columns[ACTION_ID]
+    for index in range(layout.header_row + 1, len(rows)):
+        row = rows[index]
+        if all(value is None or value == "" for value in row):
+            continue
+        action_id = _positive_int(row[id_col] if id_col < len(row) else None)
+        if action_id is None:
+            preview.warnings.append(Problem("this row has no Action ID, so it is not taken back (new "
+                                            "actions are added in the tracker, not in a return)",
+                                            CellRef(stamp.sheet, index + 1)))
+            continue
+        if action_id in first_row_of:
+            preview.fatal.append(Problem(f"rows {first_row_of[action_id] + 1} and {index + 1} are the same "
+                                         f"action (Action ID {action_id}); delete one and import again",
+                                         CellRef(stamp.sheet, index + 1)))
+            continue
+        first_row_of[action_id] = index
+        ids_by_row.append((index, row, action_id))
+    preview.rows_read = len(ids_by_row)
+    if not ids_by_row and not preview.fatal:
+        raise UserError(f"{path.name}: sheet '{stamp.sheet}' has no action rows to take back.")
+    if stamp.rows and stamp.rows > len(first_row_of):
+        preview.warnings.append(Problem(f"{stamp.rows - len(first_row_of)} of the {stamp.rows} exported "
+                                        "actions are not in the file (rows deleted?); they are left as "
+                                        "they are", CellRef(stamp.sheet)))
+
+    update_col = layout.columns.get(NEW_UPDATE)
+    with_updates = [action_id for _index, row, action_id in ids_by_row
+                    if update_col is not None and update_col < len(row) and row[update_col] not in (None, "")]
+    db_actions = _load_actions(session, first_row_of, with_updates)
+    reader = _RowReader(layout, locked_keys(action_plan_columns([s.name for s in status_items])),
+                        status_items, today,
+                        formula_cells(path, stamp.sheet))
+    for index, row, action_id in ids_by_row:
+        item = reader.read(index, row, action_id, db_actions.get(action_id))
+        if item is not None:
+            preview.actions.append(item)
+    return preview
+
+
+# --- applying it ----------------------------------------------------------------------------
+
+def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: Iterable[int]) -> ApplySummary:
+    """Write the accepted rows of ``preview`` in the caller's transaction, through the ORM
+    (so every field is audited). Refuses — writing nothing — a preview with a fatal problem,
+    an accepted row that was refused, or an action changed since the preview was made."""
+    if preview.fatal:
+        raise UserError(f"{preview.path.name} was refused, so nothing was written: {preview.fatal[0]}")
+    accepted = set(accepted_action_ids)
+    chosen = [item for item in preview.actions if item.action_id in accepted]
+    unknown = accepted - {item.action_id for item in chosen}
+    if unknown:
+        raise UserError(f"Action(s) {', '.join(map(str, sorted(unknown)))} have no changes in "
+                        f"{preview.path.name}; nothing was written.")
+    for item in chosen:
+        if item.refused:
+            raise UserError(f"Row {item.row} (action {item.reference}) was refused and cannot be "
+                            f"applied: {item.refused[0]}. Nothing was written.")
+        action = session.get(Action, item.action_id)
+        if action is None or action.version != item.db_version:
+            raise UserError(f"Action {item.reference} was changed in the tracker after the preview was "
+                            f"made; read {preview.path.name} again. Nothing was written.")
+    summary = ApplySummary(not_applied=sum(1 for a in preview.actions if a.action_id not in accepted))
+    source = f"Agency return {preview.path.name}"[:200]
+    for item in chosen:
+        _apply_row(session, item, source, summary)
+    session.add(AuditEntry(
+        user=session.info.get("audit_user") or current_user(), operation="import",
+        table_name="action", record_id=None, field=None,
+        new_value=f"{preview.path.name} (export {preview.stamp.export_id}): {summary.describe()}",
+    ))
+    session.flush()
+    return summary
+
+
+def _apply_row(session: Session, item: ActionReturn, source: str, summary: ApplySummary) -> None:
+    action = session.get(Action, item.action_id)
+    for change in item.changes:
+        if change.field == "target_on":
+            revise_target(session, action.id, change.value, reason=source)
+            summary.target_revisions += 1
+        elif change.field == "status":
+            action.status = lookups.list_item(session, ListKind.ACTION_STATUS, change.value, field="status")
+        else:
+            setattr(action, change.field, change.value)
+        summary.fields_changed += 1
+    session.flush()
+    if item.new_update:
+        add_progress_update(session, action.id, text=item.new_update.text,
+                            update_on=item.new_update.update_on, rag=action.rag, author=source)
+        summary.updates_added += 1
+    summary.actions_changed += 1

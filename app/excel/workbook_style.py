@@ -1,0 +1,358 @@
+"""How every workbook the tracker writes looks and prints.
+
+A sheet is described by a list of ``SheetColumn``s; ``SheetWriter`` gives it a styled header,
+frozen panes, an autofilter, widths, wrapped text, real date cells shown dd/mm/yyyy,
+drop-down lists, RAG colours, locked and editable columns, and a print set-up carrying the
+protective marking and page numbers.
+
+XlsxWriter writes all of that. The data rows themselves are streamed: each row's XML goes to
+a temporary file as it is written, and is spliced into XlsxWriter's sheet when the workbook
+is closed (``ExcelFile``). XlsxWriter spends 5-10 microseconds on every cell, which makes
+100,000 actions (two million cells) take about a minute; written here a cell costs about one
+microsecond, in constant memory. The rows hold only inline strings, numbers and dates in
+XlsxWriter's own cell formats, as XlsxWriter itself writes them in its constant-memory mode.
+
+Text is always written as text (an inline string), never as a formula, so a value such as
+``=HYPERLINK(...)`` typed into the tracker stays harmless in the spreadsheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterator, Sequence
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from app.errors import UserError
+
+# Excel refuses more than this many characters in one cell.
+MAX_CELL_CHARS = 32767
+TRUNCATED_NOTE = " [… cut to fit Excel: see the tracker for the full text]"
+
+DATE_FORMAT = "dd/mm/yyyy"
+FONT = "Calibri"
+HEADER_COLOUR = "#1F3864"  # dark blue: columns agencies read
+EDITABLE_HEADER_COLOUR = "#385723"  # dark green: columns agencies fill in
+EDITABLE_FILL = "#E2EFDA"  # pale green behind every cell an agency may change
+TITLE_ROWS = 2  # a title line and an instruction line above the header
+A4, A3 = 9, 8  # Excel's paper size codes
+# Row heights: neither LibreOffice nor a printer grows a row to fit wrapped text written by
+# a program, so each row's height is estimated from its longest wrapped cell.
+LINE_HEIGHT = 13.0  # points per line of 10-point text
+CHARS_PER_WIDTH_UNIT = 1.3  # 10-point characters per unit of column width
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serial numbers
+# Characters XML cannot hold, which Excel writes as _xHHHH_; and text that already looks
+# like such an escape, whose underscore Excel escapes in turn (so it reads back unchanged).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LOOKS_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+# RAG rating: (cell fill, font colour), the usual office traffic-light shades.
+RAG_COLOURS = {
+    "Red": ("#F4B6B6", "#9C0006"),
+    "Amber": ("#FFE699", "#7F6000"),
+    "Green": ("#C6EFCE", "#006100"),
+    "Blue": ("#BDD7EE", "#1F3864"),
+}
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """One column of an exported sheet.
+
+    ``kind`` is "text" (a short line), "long" (wrapped free text), "date" or "number";
+    ``choices`` makes a drop-down list; ``editable`` unlocks it for agencies; ``hidden``
+    keeps it out of sight (identifiers the import needs).
+    """
+
+    key: str
+    header: str
+    width: float
+    kind: str = "text"
+    editable: bool = False
+    hidden: bool = False
+    choices: tuple[str, ...] = ()
+    rag: bool = False  # coloured by the RAG rating it holds
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """What prints around every page: the sheet's title and the office's marking."""
+
+    title: str
+    partnership: str
+    marking: str
+    exported_on: dt.date
+    paper: int = A4
+
+
+def excel_text(value: str) -> str:
+    """``value`` cut to Excel's cell limit, saying so, when it is longer."""
+    if len(value) <= MAX_CELL_CHARS:
+        return value
+    return value[: MAX_CELL_CHARS - len(TRUNCATED_NOTE)] + TRUNCATED_NOTE
+
+
+def _header_text(text: str) -> str:
+    # In header/footer codes "&" starts a control code; a literal one is written "&&".
+    return text.replace("&", "&&")
+
+
+def _xml_text(text: str) -> str:
+    """Text as the content of an XML element, escaped the way Excel expects."""
+    text = excel_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub(r"_x005F\1", text)
+    if _CONTROL_CHARACTERS.search(text):
+        text = _CONTROL_CHARACTERS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text
+
+
+class ExcelFile:
+    """An XlsxWriter workbook whose tables' rows are streamed (see the module docstring)."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.tables: list[SheetWriter] = []
+
+    def add_table(self, name: str, columns: Sequence[SheetColumn], page: PageSetup, *,
+                  instructions: str, protect: bool = False) -> SheetWriter:
+        """A new sheet holding one styled table; write its rows, then ``finish`` it."""
+        table = SheetWriter(self.workbook, name, columns, page, instructions=instructions, protect=protect)
+        self.tables.append(table)
+        return table
+
+    def add_record_sheet(self, name: str, items: Sequence[tuple[str, str]]) -> None:
+        """A very hidden sheet of (key, value) lines: the export stamp a returned file is known by."""
+        sheet = self.workbook.add_worksheet(name)
+        for row, (key, value) in enumerate(items):
+            sheet.write_string(row, 0, key)
+            sheet.write_string(row, 1, value)
+        sheet.very_hidden()
+
+    def assemble(self, frame: Path, target: Path) -> None:
+        """Copy the workbook XlsxWriter wrote (``frame``) to ``target``, with each table's
+        streamed rows spliced into its sheet."""
+        tables = {f"xl/worksheets/sheet{t.sheet.index + 1}.xml": t for t in self.tables}
+        with zipfile.ZipFile(frame) as source, \
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as out:
+            for item in source.infolist():
+                table = tables.get(item.filename)
+                if table is None:
+                    out.writestr(item, source.read(item), compress_type=zipfile.ZIP_DEFLATED)
+                    continue
+                head, tail = source.read(item).decode("utf-8").split("</sheetData>", 1)
+                head = _DIMENSION.sub(f'<dimension ref="{table.dimension}"/>', head, count=1)
+                with out.open(item.filename, "w") as stream:  # compressed like the rest
+                    stream.write(head.encode("utf-8"))
+                    table.copy_rows(stream)
+                    stream.write(f"</sheetData>{tail}".encode("utf-8"))
+
+
+@contextmanager
+def new_workbook(path: Path) -> Iterator[ExcelFile]:
+    """A workbook written to temporary files beside ``path`` and moved into place only when
+    complete, so a failure never leaves half a file (nor overwrites a good one)."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name ending .xlsx.")
+    if not path.parent.is_dir():
+        raise UserError(f"The folder {path.parent} does not exist.")
+    try:
+        handle, name = tempfile.mkstemp(suffix=".xlsx", prefix=".frame-", dir=path.parent)
+    except OSError as err:
+        raise UserError(f"Nothing can be written in {path.parent} ({err.strerror}).") from err
+    os.close(handle)
+    frame = Path(name)
+    assembled = frame.with_name(frame.name.replace(".frame-", ".export-"))
+    workbook = xlsxwriter.Workbook(str(frame), {
+        # Belt and braces: write_string is used throughout, but never guess types either.
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    })
+    excel = ExcelFile(workbook)
+    try:
+        yield excel
+        workbook.close()
+        excel.assemble(frame, assembled)
+        try:
+            os.replace(assembled, path)
+        except PermissionError as err:
+            raise UserError(f"{path} could not be written: is it open in Excel? Close it and "
+                            "export again.") from err
+    finally:
+        for table in excel.tables:
+            table.rows.close()
+        for leftover in (frame, assembled):
+            leftover.unlink(missing_ok=True)
+
+
+class SheetWriter:
+    """Writes one styled table (title, instructions, header, rows) into a new worksheet."""
+
+    def __init__(self, workbook: Workbook, name: str, columns: Sequence[SheetColumn],
+                 page: PageSetup, *, instructions: str, protect: bool = False) -> None:
+        self.workbook = workbook
+        # The data rows' XML, spliced into the sheet by ``ExcelFile.assemble``.
+        self.rows: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        self.columns = list(columns)
+        self.sheet: Worksheet = workbook.add_worksheet(name)
+        self.header_row = TITLE_ROWS  # zero-based
+        self.next_row = self.header_row + 1
+        self.protect = protect
+        self._formats = self._make_formats()
+        self._cell_formats = [self._format_for(c) for c in self.columns]
+        # (column index, characters per line) of the visible wrapped columns, for row heights.
+        self._wrapped = [(i, max(int(c.width * CHARS_PER_WIDTH_UNIT), 1))
+                         for i, c in enumerate(self.columns) if c.kind == "long" and not c.hidden]
+        # Per column: letter, kind and XlsxWriter's style number for its cells (the number
+        # XlsxWriter gives a format when a cell first uses it, as its constant-memory mode does).
+        self._cells = [(xl_col_to_name(i), c.kind, style._get_xf_index())
+                       for i, (c, style) in enumerate(zip(self.columns, self._cell_formats))]
+        self._write_top(page, instructions)
+        self._set_up_printing(page)
+
+    # --- formats ---------------------------------------------------------------------
+
+    def _make_formats(self) -> dict[str, Any]:
+        add = self.workbook.add_format
+        base = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1,
+                "border_color": "#BFBFBF"}
+        editable = {"locked": False, "bg_color": EDITABLE_FILL}
+        formats = {
+            "title": add({"font_name": FONT, "bold": True, "font_size": 14, "font_color": HEADER_COLOUR}),
+            "note": add({"font_name": FONT, "italic": True, "font_size": 10}),
+            "header": add({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_COLOUR,
+                           "text_wrap": True, "valign": "vcenter"}),
+            "header_editable": add({**base, "bold": True, "font_color": "#FFFFFF",
+                                    "bg_color": EDITABLE_HEADER_COLOUR, "text_wrap": True,
+                                    "valign": "vcenter"}),
+        }
+        for kind, extra in (("text", {"num_format": "@"}), ("long", {"num_format": "@", "text_wrap": True}),
+                            ("date", {"num_format": DATE_FORMAT, "align": "left"}),
+                            ("number", {"num_format": "0"})):
+            formats[kind] = add({**base, **extra})
+            formats[f"{kind}_editable"] = add({**base, **extra, **editable})
+        for rag, (fill, font) in RAG_COLOURS.items():
+            formats[f"rag_{rag}"] = add({"bg_color": fill, "font_color": font, "bold": True})
+        return formats
+
+    def _format_for(self, column: SheetColumn):
+        return self._formats[f"{column.kind}_editable" if column.editable else column.kind]
+
+    # --- layout ----------------------------------------------------------------------
+
+    def _write_top(self, page: PageSetup, instructions: str) -> None:
+        sheet = self.sheet
+        sheet.write_string(0, 0, f"{page.title} — {page.marking}", self._formats["title"])
+        sheet.write_string(1, 0, instructions, self._formats["note"])
+        sheet.set_row(0, 20)
+        for index, column in enumerate(self.columns):
+            options = {"hidden": True} if column.hidden else {}
+            sheet.set_column(index, index, column.width, self._cell_formats[index], options)
+        sheet.set_row(self.header_row, 30)
+        for index, column in enumerate(self.columns):
+            style = "header_editable" if column.editable else "header"
+            sheet.write_string(self.header_row, index, column.header, self._formats[style])
+        sheet.freeze_panes(self.header_row + 1, 0)
+
+    def _set_up_printing(self, page: PageSetup) -> None:
+        sheet = self.sheet
+        sheet.set_landscape()
+        sheet.set_paper(page.paper)
+        sheet.fit_to_pages(1, 0)  # fit to the page width, as many pages down as needed
+        sheet.repeat_rows(self.header_row)
+        sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+        marking = _header_text(page.marking)
+        sheet.set_header(f"&L&B{marking}&C{_header_text(page.title)}&R{_header_text(page.partnership)}")
+        sheet.set_footer(f"&LExported {page.exported_on:%d/%m/%Y}&CPage &P of &N&R&B{marking}")
+
+    # --- rows ------------------------------------------------------------------------
+
+    def _row_height(self, values: Sequence[Any]) -> float | None:
+        """Points enough for the longest wrapped cell (None: the default single line)."""
+        lines = 1
+        for index, per_line in self._wrapped:
+            value = values[index]
+            if value:
+                text = str(value)
+                lines = max(lines, len(text) // per_line + text.count("\n") + 1)
+        return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+    def write_row(self, values: Sequence[Any]) -> None:
+        """Write one row of values, in column order, each as its column's kind of cell.
+        Blank cells are not written: the column's own format (locked or green) covers them."""
+        number = self.next_row + 1  # Excel counts rows from 1
+        cells = []
+        for (letter, kind, style), value in zip(self._cells, values):
+            if value is None or value == "":
+                continue
+            if kind == "date":
+                serial = (value.date() if isinstance(value, dt.datetime) else value) - EXCEL_EPOCH
+                cells.append(f'<c r="{letter}{number}" s="{style}"><v>{serial.days}</v></c>')
+            elif kind == "number":
+                cells.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
+            else:
+                cells.append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"><is>'
+                             f'<t xml:space="preserve">{_xml_text(str(value))}</t></is></c>')
+        height = self._row_height(values)
+        size = f' ht="{height}" customHeight="1"' if height else ""
+        self.rows.write(f'<row r="{number}"{size}>{"".join(cells)}</row>')
+        self.next_row += 1
+
+    @property
+    def dimension(self) -> str:
+        """The sheet's used range, as Excel's <dimension> records it."""
+        return f"A1:{self._cells[-1][0]}{max(self.next_row, self.header_row + 1)}"
+
+    def copy_rows(self, stream: IO[bytes]) -> None:
+        """Copy the streamed rows' XML into the sheet being assembled."""
+        self.rows.seek(0)
+        while chunk := self.rows.read(1 << 20):
+            stream.write(chunk.encode("utf-8"))
+
+    def finish(self) -> None:
+        """Add the autofilter, drop-down lists, RAG colours and protection once rows are in."""
+        sheet = self.sheet
+        last_row = max(self.next_row - 1, self.header_row + 1)
+        sheet.autofilter(self.header_row, 0, max(self.next_row - 1, self.header_row), len(self.columns) - 1)
+        first = self.header_row + 1
+        for index, column in enumerate(self.columns):
+            if column.choices:
+                sheet.data_validation(first, index, last_row, index, {
+                    "validate": "list", "source": list(column.choices),
+                    "error_title": column.header,
+                    "error_message": f"Choose one of: {', '.join(column.choices)}.",
+                })
+            if column.kind == "date" and column.editable:
+                sheet.data_validation(first, index, last_row, index, {
+                    "validate": "date", "criteria": "between",
+                    "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2100, 12, 31),
+                    "error_title": column.header,
+                    "error_message": "Type a date as dd/mm/yyyy.",
+                })
+            if column.rag:
+                letter = xl_col_to_name(index)
+                for rag in RAG_COLOURS:
+                    sheet.conditional_format(first, index, last_row, index, {
+                        "type": "formula", "criteria": f'=${letter}{first + 1}="{rag}"',
+                        "format": self._formats[f"rag_{rag}"],
+                    })
+        if self.protect:
+            # Protection guides agencies to the green columns; the import checks the rest.
+            sheet.protect("", {"autofilter": True, "sort": False, "format_columns": True,
+                               "format_rows": True, "select_locked_cells": True,
+                               "select_unlocked_cells": True})

@@ -1,0 +1,146 @@
+"""``python main.py import`` and ``export``: what the officer sees, what is written, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app.cli import main
+from app.excel.export import ACTION_SHEET
+from db.models import Action, Referral
+from tests.app.excel.test_export import HEADER_ROW, build_plan, export_plan
+from tests.app.excel.test_returns import action, edit
+from tests.app.excel.test_returns_bad_files import database_bytes
+
+
+@pytest.fixture
+def plan(database):
+    """The small plan of ``build_plan``: action name -> id."""
+    with database.sessions.begin() as s:
+        return build_plan(s)
+
+
+
+def run(database, *argv) -> int:
+    return main([*argv[:2], "--db", str(database.path), *argv[2:]] if argv[0] == "export"
+                else [argv[0], "--db", str(database.path), *argv[1:]])
+
+
+def test_export_action_plan_for_one_agency_open_only(database, plan, tmp_path, capsys):
+    out = tmp_path / "police.xlsx"
+    assert run(database, "export", "action-plan", "--out", str(out), "--agency", "Police", "--open-only") == 0
+    assert capsys.readouterr().out.strip() == f"Wrote 2 rows to {out}."
+    ws = openpyxl.load_workbook(out)[ACTION_SHEET]
+    assert ws.max_row == HEADER_ROW + 2
+
+
+def test_export_agency_packs_and_registers(database, plan, tmp_path, capsys):
+    assert run(database, "export", "agency-packs", "--out", str(tmp_path / "packs")) == 0
+    assert len(list((tmp_path / "packs").glob("Action plan - *.xlsx"))) == 2
+    assert "2 agency workbook(s) written" in capsys.readouterr().out
+    assert run(database, "export", "referrals", "--out", str(tmp_path / "referrals.xlsx")) == 0
+    assert run(database, "export", "reviews", "--out", str(tmp_path / "reviews.xlsx")) == 0
+    assert openpyxl.load_workbook(tmp_path / "reviews.xlsx")["Reviews"].max_row == HEADER_ROW + 2
+
+
+def test_export_to_a_missing_folder_exits_1(database, plan, tmp_path, capsys):
+    assert run(database, "export", "referrals", "--out", str(tmp_path / "no" / "r.xlsx")) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_import_of_a_return_previews_and_writes_only_with_yes(database, plan, tmp_path, capsys):
+    path = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    edit(path, {(plan["training"], "RAG"): "Green", (plan["training"], "New progress update"): "On track."})
+
+    assert run(database, "import", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "police.xlsx: recognised as a returned action plan export." in out
+    assert "RAG: Amber → Green" in out and "New progress update" in out
+    assert "Nothing has been written. Run again with --yes" in out
+    assert run(database, "import", str(path), "--dry-run", "--yes") == 0
+    assert action(database, plan["training"]).rag == "Amber"
+
+    assert run(database, "import", str(path), "--yes") == 0
+    assert "Applied changes to 1 action(s)" in capsys.readouterr().out
+    assert action(database, plan["training"]).rag == "Green"
+    assert [u.text for u in action(database, plan["training"]).updates][-1] == "On track."
+
+
+def test_conflicts_are_applied_only_when_asked(database, plan, tmp_path, capsys):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    with database.sessions.begin() as s:
+        s.get(Action, plan["training"]).rag = "Red"
+    edit(path, {(plan["training"], "RAG"): "Green"})
+    assert run(database, "import", str(path), "--yes") == 0
+    out = capsys.readouterr().out
+    assert "CONFLICT" in out and "1 row(s) with conflicts are left out; add --accept-conflicts" in out
+    assert action(database, plan["training"]).rag == "Red"
+    assert run(database, "import", str(path), "--yes", "--accept-conflicts") == 0
+    assert action(database, plan["training"]).rag == "Green"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"Ref,Action\nA1,Train\n", "is a plain text (CSV) file"),
+    (b"PK\x03\x04broken", "is damaged or incomplete"),
+])
+def test_a_refused_file_exits_1_with_nothing_written(database, plan, tmp_path, capsys, content, message):
+    bad = tmp_path / "return.xlsx"
+    bad.write_bytes(content)
+    before = database_bytes(database)
+    assert run(database, "import", str(bad), "--yes") == 1
+    assert message in capsys.readouterr().err
+    assert database_bytes(database) == before
+
+
+def test_a_register_export_is_not_taken_back_as_a_return(database, plan, tmp_path, capsys):
+    path = tmp_path / "referrals.xlsx"
+    assert run(database, "export", "referrals", "--out", str(path)) == 0
+    assert run(database, "import", str(path), "--yes") == 1
+    assert "only action plan exports come back as returns" in capsys.readouterr().err
+
+
+def test_a_workbook_of_no_known_kind_exits_1(database, tmp_path, capsys):
+    pytest.importorskip("app.excel.legacy")
+    path = tmp_path / "shopping.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Item", "Price"])
+    wb.save(path)
+    assert run(database, "import", str(path)) == 1
+    assert "say so with --kind" in capsys.readouterr().err
+
+
+def test_a_hand_kept_tracker_goes_to_the_legacy_importer(database, tmp_path, capsys):
+    pytest.importorskip("app.excel.legacy")
+    from tests.app.excel.legacy_fixtures import EXPECTED_PLAN, build_action_plan
+
+    path = build_action_plan(tmp_path / "tracker.xlsx")
+    mapping = tmp_path / "mapping.json"
+    assert run(database, "import", str(path), "--save-mapping", str(mapping)) == 0
+    out = capsys.readouterr().out
+    assert "tracker.xlsx: recognised as a hand-kept action plan tracker." in out
+    assert "Nothing has been written" in out
+    saved = json.loads(mapping.read_text(encoding="utf-8"))
+    assert saved["kind"] == "action-plan" and "action" in saved["columns"].values()
+    with database.sessions() as s:
+        assert s.scalar(select(func.count(Action.id))) == 0
+
+    assert run(database, "import", str(path), "--yes", "--mapping", str(mapping)) == 0
+    with database.sessions() as s:
+        assert s.scalar(select(func.count(Action.id))) == EXPECTED_PLAN["actions"]
+
+
+def test_kind_overrides_detection(database, tmp_path, capsys):
+    pytest.importorskip("app.excel.legacy")
+    from tests.app.excel.legacy_fixtures import (
+        EXPECTED_REGISTER,
+        build_referral_register,
+    )
+
+    path = build_referral_register(tmp_path / "register.xlsx")
+    assert run(database, "import", str(path), "--kind", "referral-register", "--yes") == 0
+    assert "register.xlsx: treated as a referral register." in capsys.readouterr().out
+    with database.sessions() as s:
+        assert s.scalar(select(func.count(Referral.id))) == EXPECTED_REGISTER["referrals"]

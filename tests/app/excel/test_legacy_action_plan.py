@@ -1,0 +1,263 @@
+"""Importing a hand-kept composite action plan tracker (the office's first day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+from sqlalchemy import func, select
+
+from app.defaults import AGENCIES
+from app.excel.legacy import apply_import, detect_kind, plan_import
+from db.models import Action, AgencyAlias, AuditEntry, ProgressUpdate, Recommendation, Review, Theme
+from tests.app.excel.legacy_fixtures import (EMOJI_RTL, EXPECTED_PLAN, FORMULA_LIKE,
+                                             LONG_PROGRESS, build_action_plan)
+
+
+DEFAULT_ALIASES = sum(len(spellings) for *_, spellings in AGENCIES)
+
+
+@pytest.fixture
+def tracker(tmp_path):
+    return build_action_plan(tmp_path / "Composite action plan v7.xlsx")
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def _action(session, description) -> Action:
+    return session.scalar(select(Action).where(Action.description == description))
+
+
+def _warnings(plan) -> dict[str, str]:
+    return {w.cell: w.message for w in plan.warnings}
+
+
+def _db_bytes(database) -> str:
+    database.engine.dispose()  # closes connections: SQLite folds the WAL into the file
+    digest = hashlib.sha256()
+    for suffix in ("", "-wal"):
+        path = database.path.with_name(database.path.name + suffix)
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_detects_an_action_plan(tracker):
+    assert detect_kind(tracker) == "action-plan"
+
+
+def test_dry_run_counts_and_warnings_by_cell(session, tracker):
+    plan = plan_import(session, tracker, "action-plan")
+
+    counts = plan.counts()
+    assert counts["reviews"] == (3, 0)
+    assert counts["themes"] == (1, 2)
+    assert counts["recommendations"] == (12, 0)
+    assert counts["actions"] == (10, 0)
+    assert counts["links from actions to recommendations"] == (16, 0)
+    assert counts["progress notes"] == (8, 0)
+    assert plan.sheets[0].header_row == 4
+    assert plan.updated_on == dt.date(2017, 3, 14)
+
+    warnings = _warnings(plan)
+    assert "'31/02/2015' is not a real date" in warnings["I16"]
+    assert "month-first" in warnings["I18"]
+    assert "theme colour, which cannot be read" in warnings["J18"]
+    assert "'Ongoing' is not a date; kept as text" in warnings["I12"]
+    assert "'TBC' is not a date" in warnings["I15"]
+    assert "read as its last day, 30/09/2014" in warnings["I10"]
+    assert "31/12/2014" in warnings["I11"]
+    assert "'Amber/Green' is not a RAG rating" in warnings["J16"]
+    assert "repeats row 16" in warnings["row 17"]
+    assert "looks like Children's Services" in warnings["G10"]
+    assert "'Polise' looks like Police" in warnings["G18"]
+    assert "type of review 'Family A' is not given" in warnings["A10"]
+    assert "no header" in warnings["A1"]  # the 'Notes' sheet
+    # Legend, spacer, title and heading rows give no warnings of their own.
+    assert not any(c in warnings for c in ("A21", "B22", "row 21", "row 22", "A14", "row 14"))
+
+    text = plan.describe()
+    assert "Nothing has been written" in text
+    assert "'Action Plan' I16: '31/02/2015' is not a real date" in text
+    assert "'Action Plan' G18:" in text
+    assert "Progress notes will be dated 14/03/2017" in text
+    assert "rows 21, 22 look like a legend or key; skipped" in text
+    assert "New reviews: Child L (SCR), Family A, Child I and Child M." in text
+
+
+def test_dry_run_writes_nothing(database, tracker):
+    with database.sessions.begin() as s:
+        audit_rows = _count(s, AuditEntry)
+    before = _db_bytes(database)
+    with database.sessions.begin() as s:
+        plan = plan_import(s, tracker, "action-plan")
+        plan.confirm_proposals()
+        plan.describe()
+    assert _db_bytes(database) == before
+    with database.sessions.begin() as s:
+        assert _count(s, Review) == 0 and _count(s, AgencyAlias) == DEFAULT_ALIASES
+        assert _count(s, AuditEntry) == audit_rows
+
+
+def test_apply_creates_reviews_recommendations_and_linked_actions(database, tracker):
+    with database.sessions.begin() as s:
+        summary = apply_import(s, plan_import(s, tracker, "action-plan"))
+    assert "Created:" in summary and "10 actions" in summary and "3 reviews" in summary
+
+    with database.sessions.begin() as s:
+        assert _count(s, Review) == EXPECTED_PLAN["reviews"]
+        assert _count(s, Recommendation) == EXPECTED_PLAN["recommendations"]
+        assert _count(s, Action) == EXPECTED_PLAN["actions"]
+        assert _count(s, ProgressUpdate) == EXPECTED_PLAN["progress_notes"]
+        links = sum(len(a.recommendations) for a in s.scalars(select(Action)))
+        assert links == EXPECTED_PLAN["links"]
+
+        reviews = {r.title: r for r in s.scalars(select(Review))}
+        assert set(reviews) == {"Child L (SCR)", "Family A", "Child I and Child M"}
+        assert reviews["Child L (SCR)"].review_type.code == "scr"
+        assert sorted(r.number for r in reviews["Family A"].recommendations) == [
+            4, 5, 9, 10, 11, 12, 21, 22]
+
+        # merged cells filled down: rec 2's text and response cover rows 8 and 9
+        rec2 = next(r for r in reviews["Child L (SCR)"].recommendations if r.number == 2)
+        assert rec2.text == "Ensure practitioners are trained to recognise neglect."
+        assert rec2.board_response == "Endorsed."
+        assert rec2.response_status.name == "Endorsed"
+        assert rec2.theme.name == "Neglect"
+        assert {a.description for a in rec2.actions} == {"Train staff on neglect",
+                                                         "Refresh neglect strategy"}
+
+        audit = _action(s, "Audit neglect toolkit use")
+        assert audit.target_on == audit.original_target_on == dt.date(2015, 3, 31)
+        assert (audit.rag, audit.status.code, audit.completed_on) == (
+            "Green", "complete", dt.date(2015, 2, 27))
+        assert audit.lead_agency.name == "Children's Services"
+        assert audit.updates[0].update_on == dt.date(2017, 3, 14)
+        assert audit.updates[0].text == "Audit completed in February."
+
+        training = _action(s, "Train staff on neglect")
+        assert training.rag == "Amber"  # from the fill only
+        assert training.target_on == dt.date(2017, 4, 2)
+        assert training.lead_agency.name == "Children's Services"  # NBSP spelling
+
+        strategy = _action(s, "Refresh neglect strategy")
+        assert (strategy.target_on, strategy.rag) == (dt.date(2017, 2, 5), "Red")
+
+        ehe = _action(s, "Write EHE protocol")
+        assert ehe.target_on == dt.date(2014, 9, 30)
+        assert ehe.lead_agency is None  # 'Childrens Servics' was not confirmed
+        assert ehe.theme.name == "Travelling communities"
+        assert [r.number for r in ehe.recommendations] == [9, 10, 11, 12]
+
+        officers = _action(s, "Train EHE officers")
+        assert (officers.target_on, officers.rag) == (dt.date(2014, 12, 31), "Green")
+        assert officers.updates[0].text == FORMULA_LIKE  # formula-like text is data
+        assert officers.lead_agency.name == "Education"
+
+        helpline = _action(s, "+44 helpline publicised")
+        assert (helpline.target_on, helpline.target_text) == (None, "Ongoing")
+        assert helpline.lead_officer == "Head of Safeguarding"  # a formula's cached value
+        assert (helpline.rag, helpline.status.code) == ("Blue", "complete")
+
+        relaunch = _action(s, "Escalation policy relaunched")
+        assert sorted((r.review.title, r.number) for r in relaunch.recommendations) == [
+            ("Family A", 4), ("Family A", 9)]
+        assert relaunch.theme.name == "Escalation of concerns"
+        assert relaunch.updates[0].text == EMOJI_RTL
+        assert relaunch.lead_agency.name == "Children's Services"
+
+        audit2 = _action(s, "Escalation audit")
+        assert (audit2.target_on, audit2.target_text, audit2.rag) == (None, "31/02/2015", None)
+        assert audit2.lead_agency.name == "Children's Services"  # 'CSC'
+
+        training2 = _action(s, "Multi-agency escalation training")
+        assert training2.target_text == "03/31/2015" and training2.lead_agency is None
+
+        log = _action(s, "Record every escalation on the log")
+        assert [(r.review.title, r.number) for r in log.recommendations] == [
+            ("Child I and Child M", 7)]
+        assert log.updates[0].text == LONG_PROGRESS and len(LONG_PROGRESS) == 32000
+
+        assert s.scalar(select(Theme).where(Theme.name == "Travelling communities"))
+        # written through the ORM, so audited
+        assert s.scalar(select(func.count()).select_from(AuditEntry)
+                        .where(AuditEntry.table_name == "action")) > 0
+
+
+def test_importing_the_same_file_twice_adds_nothing(database, tracker):
+    with database.sessions.begin() as s:
+        apply_import(s, plan_import(s, tracker, "action-plan"))
+    with database.sessions.begin() as s:
+        before = {m: _count(s, m) for m in (Review, Recommendation, Action, ProgressUpdate, Theme)}
+        plan = plan_import(s, tracker, "action-plan")
+        assert plan.counts()["actions"] == (0, 10)
+        assert plan.counts()["recommendations"] == (0, 12)
+        summary = apply_import(s, plan)
+    assert "Created: nothing." in summary
+    with database.sessions.begin() as s:
+        assert {m: _count(s, m) for m in before} == before
+
+
+def test_a_later_version_adds_only_new_progress_notes(database, tracker, tmp_path):
+    with database.sessions.begin() as s:
+        apply_import(s, plan_import(s, tracker, "action-plan"))
+    import openpyxl
+    wb = openpyxl.load_workbook(tracker)
+    wb["Action Plan"]["K7"] = "Re-audit booked for June."
+    later = tmp_path / "Composite action plan v8.xlsx"
+    wb.save(later)
+    with database.sessions.begin() as s:
+        plan = plan_import(s, later, "action-plan")
+        assert plan.counts()["progress notes"] == (1, 0)
+        apply_import(s, plan)
+    with database.sessions.begin() as s:
+        notes = [u.text for u in _action(s, "Audit neglect toolkit use").updates]
+        assert notes == ["Audit completed in February.", "Re-audit booked for June."]
+        assert _count(s, Action) == EXPECTED_PLAN["actions"]
+
+
+def test_confirmed_agency_spellings_become_aliases(database, tracker):
+    with database.sessions.begin() as s:
+        plan = plan_import(s, tracker, "action-plan")
+        confirmed = plan.confirm_proposals()  # what --yes does
+        assert [m.spelling for m in confirmed] == ["Childrens Servics"]  # 'Polise' scores 83
+        plan.confirm_agency("Polise")  # the user agrees by hand
+        assert "'Polise' looks like" not in plan.describe()
+        apply_import(s, plan)
+    with database.sessions.begin() as s:
+        aliases = {a.alias: a.agency.name for a in s.scalars(select(AgencyAlias))}
+        assert aliases["Childrens Servics"] == "Children's Services"
+        assert aliases["Polise"] == "Police"
+        assert _action(s, "Write EHE protocol").lead_agency.name == "Children's Services"
+        assert _action(s, "Multi-agency escalation training").lead_agency.name == "Police"
+
+
+def test_a_large_tracker_is_written_in_batches_with_every_link(database, tmp_path, monkeypatch):
+    from app.excel import legacy
+    from tests.app.excel.legacy_fixtures import build_large_action_plan
+
+    monkeypatch.setattr(legacy, "_FLUSH_EVERY", 64)  # several batches from a small file
+    path = build_large_action_plan(tmp_path / "big.xlsx", 500)
+    with database.sessions.begin() as s:
+        apply_import(s, plan_import(s, path, "action-plan"))
+    with database.sessions.begin() as s:
+        assert _count(s, Action) == 500 and _count(s, Recommendation) == 250
+        assert all(len(r.actions) == 2 for r in s.scalars(select(Recommendation)))
+        assert plan_import(s, path, "action-plan").counts()["actions"] == (0, 500)
+
+
+def test_a_header_repeated_mid_sheet_is_skipped(session, tracker):
+    import openpyxl
+
+    from tests.app.excel.legacy_fixtures import ACTION_HEADERS
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["Action Plan"]
+    for column, header in enumerate(ACTION_HEADERS, start=1):
+        ws.cell(13, column, header)  # printed trackers repeat the header on each page
+    wb.save(tracker)
+    plan = plan_import(session, tracker, "action-plan")
+    assert plan.counts()["actions"] == (10, 0)
+    assert not any(w.cell.endswith("13") or w.cell == "row 13" for w in plan.warnings)

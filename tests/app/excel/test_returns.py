@@ -1,0 +1,311 @@
+"""Agency returns: export → edit the file as an agency would → preview → apply.
+
+Each test edits the exported workbook with openpyxl (as Excel would save it) and checks the
+preview the office sees and the rows in the database afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from app.database import open_database
+from app.errors import UserError
+from app.excel.export import ACTION_SHEET
+from app.excel.returns import apply_return, read_return
+from db.models import Action, AuditEntry, ProgressUpdate, TargetRevision
+from tests.app.excel.test_export import (
+    EMOJI_RTL,
+    TODAY,
+    build_plan,
+    cell,
+    columns,
+    export_plan,
+    row_of,
+)
+
+
+@pytest.fixture
+def plan(database):
+    """The small plan of ``build_plan``: action name -> id."""
+    with database.sessions.begin() as s:
+        return build_plan(s)
+
+
+
+def edit(path, edits: dict[tuple[int, str], object], *, as_text: bool = False):
+    """Change cells ((action id, header) -> value) and save, as an agency would in Excel.
+    ``as_text`` stores text exactly as typed, as Excel does in a cell formatted as Text."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    for (action_id, header), value in edits.items():
+        target = cell(ws, action_id, header)
+        target.value = value
+        if as_text and isinstance(value, str):
+            target.data_type = "s"
+    wb.save(path)
+    return path
+
+
+def preview_of(database, path):
+    with database.sessions() as s:
+        return read_return(s, path, today=TODAY)
+
+
+def apply_all(database, path, *, include_conflicts=False):
+    with database.sessions.begin() as s:
+        preview = read_return(s, path, today=TODAY)
+        return preview, apply_return(s, preview, preview.applicable(include_conflicts=include_conflicts))
+
+
+def action(database, action_id) -> Action:
+    with database.sessions() as s:
+        found = s.get(Action, action_id)
+        found.status.name, list(found.updates), list(found.target_revisions)  # load before closing
+        return found
+
+
+def test_round_trip_applies_exactly_the_agency_edits(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    edit(path, {
+        (plan["training"], "Status"): "Complete",
+        (plan["training"], "RAG"): "Blue",
+        (plan["training"], "Evidence of completion"): "Attendance register: 48 of 50 officers.",
+        (plan["training"], "Completed on"): dt.datetime(2025, 6, 1),
+        (plan["training"], "New progress update"): "All officers trained.",
+        (plan["training"], "Date of new update"): dt.datetime(2025, 6, 20),
+        (plan["guidance"], "Target date"): dt.datetime(2025, 12, 31),
+        (plan["guidance"], "New progress update"): "=SUM(A1:A3) is what we typed",
+    }, as_text=True)
+
+    _preview, summary = apply_all(database, path)
+
+    training = action(database, plan["training"])
+    assert (training.status.name, training.rag, training.completed_on) == ("Complete", "Blue", dt.date(2025, 6, 1))
+    assert training.evidence_of_completion == "Attendance register: 48 of 50 officers."
+    assert [(u.update_on, u.text) for u in training.updates] == [
+        (dt.date(2025, 1, 10), "Course booked."), (dt.date(2025, 6, 20), "All officers trained.")]
+    guidance = action(database, plan["guidance"])
+    assert (guidance.original_target_on, guidance.target_on) == (dt.date(2025, 9, 30), dt.date(2025, 12, 31))
+    assert [(r.old_target_on, r.new_target_on) for r in guidance.target_revisions] == [
+        (dt.date(2025, 9, 30), dt.date(2025, 12, 31))]
+    assert guidance.updates[-1].text == "=SUM(A1:A3) is what we typed"
+    assert guidance.updates[-1].update_on == TODAY  # no date given: the import day
+    assert (guidance.status.name, guidance.rag) == ("Not started", "Red")
+    assert action(database, plan["escalation"]).version == 1  # not in the Police pack
+    assert (summary.actions_changed, summary.fields_changed, summary.updates_added,
+            summary.target_revisions) == (2, 5, 2, 1)
+    with database.sessions() as s:
+        audited = set(s.execute(select(AuditEntry.record_id, AuditEntry.field)
+                                .where(AuditEntry.table_name == "action", AuditEntry.operation == "update")))
+        assert {(str(plan["training"]), "rag"), (str(plan["training"]), "status_id"),
+                (str(plan["guidance"]), "target_on")} <= audited
+        assert s.scalar(select(AuditEntry.new_value).where(AuditEntry.operation == "import")).startswith(
+            "police.xlsx (export ")
+
+
+def test_preview_shows_each_field_old_to_new_before_anything_is_written(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "Status"): "complete", (plan["training"], "RAG"): "g"})
+    preview = preview_of(database, path)
+    [item] = preview.actions
+    assert [(c.label, c.old, c.new, c.conflict) for c in item.changes] == [
+        ("Status", "In progress", "Complete", False), ("RAG", "Amber", "Green", False)]
+    row = row_of(openpyxl.load_workbook(path)[ACTION_SHEET], plan["training"])
+    assert f"Row {row}, action A1" in preview.describe()
+    assert "Status: In progress → Complete" in preview.describe()
+    assert action(database, plan["training"]).version == 1
+
+
+def test_a_field_changed_in_both_places_is_a_conflict_for_the_user_to_decide(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    with database.sessions.begin() as s:  # the office changes things after the export
+        s.get(Action, plan["training"]).rag = "Red"
+        s.get(Action, plan["escalation"]).lead_officer = "Head of Service"
+    edit(path, {(plan["training"], "RAG"): "Green",
+                (plan["training"], "Evidence of impact"): "Audit shows earlier referrals.",
+                (plan["escalation"], "Status"): "Complete"})
+
+    preview = preview_of(database, path)
+    by_id = {a.action_id: a for a in preview.actions}
+    assert by_id[plan["training"]].has_conflict
+    assert [(c.field, c.old, c.new, c.conflict) for c in by_id[plan["training"]].changes] == [
+        ("rag", "Red", "Green", True), ("evidence_of_impact", "(blank)", "Audit shows earlier referrals.", False)]
+    assert not by_id[plan["escalation"]].has_conflict  # the office changed another field
+    assert preview.applicable() == [plan["escalation"]]
+    assert "CONFLICT" in preview.describe()
+
+    apply_all(database, path, include_conflicts=True)  # the user takes the agency's side
+    assert action(database, plan["training"]).rag == "Green"
+    assert action(database, plan["escalation"]).status.name == "Complete"
+    assert action(database, plan["escalation"]).lead_officer == "Head of Service"
+
+
+def test_rejected_rows_are_left_alone(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "RAG"): "Green", (plan["guidance"], "RAG"): "Amber"})
+    with database.sessions.begin() as s:
+        preview = read_return(s, path, today=TODAY)
+        summary = apply_return(s, preview, [plan["guidance"]])
+    assert summary.not_applied == 1
+    assert action(database, plan["training"]).rag == "Amber"
+    assert action(database, plan["guidance"]).rag == "Amber"
+
+
+def test_a_changed_locked_cell_is_refused_and_named(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "Lead agency"): "Education", (plan["training"], "RAG"): "Green"})
+    ws = openpyxl.load_workbook(path)[ACTION_SHEET]
+    row, letter = row_of(ws, plan["training"]), openpyxl.utils.get_column_letter(columns(ws)["Lead agency"])
+    [item] = preview_of(database, path).actions
+    assert [str(p) for p in item.refused] == [
+        f"Sheet 'Action plan', row {row}, column {letter} (Lead agency): this column cannot be "
+        "changed by agencies (it now says 'Education')"]
+    with database.sessions.begin() as s:
+        preview = read_return(s, path, today=TODAY)
+        assert preview.applicable() == []
+        with pytest.raises(UserError, match="was refused and cannot be applied"):
+            apply_return(s, preview, [plan["training"]])
+    assert action(database, plan["training"]).rag == "Amber"
+
+
+@pytest.mark.parametrize("header, value, message", [
+    ("Status", "Nearly there", "'Nearly there' is not a status on the list"),
+    ("Status", None, "the status cannot be left blank"),
+    ("RAG", "Purple", "'Purple' is not a RAG rating"),
+    ("Target date", "31/02/2025", "is not a real date (February 2025 has 28 days); type the date as dd/mm/yyyy"),
+    ("Target date", "next week", "'next week' is not a date"),
+    ("Target date", None, "a target date can be moved but not removed"),
+    ("Completed on", dt.datetime(2031, 1, 1), "01/01/2031 is in the future"),
+    ("Completed on", dt.datetime(1900, 1, 1), "01/01/1900 is not a believable date"),
+    ("Date of new update", "32/13/2025", "type the date as dd/mm/yyyy"),
+])
+def test_values_that_cannot_be_taken_are_refused_with_the_cell(database, plan, tmp_path, header, value, message):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], header): value, (plan["training"], "New progress update"): "Done."})
+    [item] = preview_of(database, path).actions
+    assert len(item.refused) == 1 and message in str(item.refused[0])
+    assert f"({header})" in str(item.refused[0])
+
+
+def test_importing_the_same_return_twice_adds_nothing_the_second_time(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "RAG"): "Green", (plan["training"], "New progress update"): "Going well."})
+    apply_all(database, path)
+    again = preview_of(database, path)
+    [item] = again.actions
+    assert not item.changes and item.new_update is None
+    assert "already in the action's history" in str(item.warnings[0])
+    assert len(action(database, plan["training"]).updates) == 2
+
+
+def test_a_preview_made_stale_by_another_change_is_not_applied(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "RAG"): "Green"})
+    preview = preview_of(database, path)
+    with database.sessions.begin() as s:
+        s.get(Action, plan["training"]).lead_officer = "Someone else"
+    with database.sessions.begin() as s, pytest.raises(UserError, match="changed in the tracker after the preview"):
+        apply_return(s, preview, [plan["training"]])
+    assert action(database, plan["training"]).rag == "Amber"
+
+
+def test_a_return_exported_from_another_database_is_refused(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "RAG"): "Green"})
+    other = open_database(tmp_path / "other.sqlite")
+    try:
+        with other.sessions.begin() as s:
+            build_plan(s)
+            preview = read_return(s, path, today=TODAY)
+            assert "exported from another Case Review Tracker database" in str(preview.fatal[0])
+            assert preview.applicable() == []
+            with pytest.raises(UserError, match="nothing was written"):
+                apply_return(s, preview, [plan["training"]])
+    finally:
+        other.close()
+
+
+def test_duplicated_rows_refuse_the_whole_file(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    source = row_of(ws, plan["training"])
+    for col in range(1, ws.max_column + 1):
+        ws.cell(ws.max_row + 1 if col == 1 else ws.max_row, col).value = ws.cell(source, col).value
+    wb.save(path)
+    preview = preview_of(database, path)
+    assert f"rows {source} and {ws.max_row} are the same action" in str(preview.fatal[0])
+
+
+def test_rows_added_by_the_agency_are_not_imported_but_reported(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    ws.cell(ws.max_row + 1, columns(ws)["Action"]).value = "A new action we thought of"
+    wb.save(path)
+    preview = preview_of(database, path)
+    assert preview.actions == []
+    assert f"row {ws.max_row}: this row has no Action ID" in str(preview.warnings[0])
+
+
+def test_long_emoji_and_right_to_left_text_arrive_intact(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    long_text = ("Evidence " * 4000)[:32000]
+    edit(path, {(plan["training"], "Evidence of impact"): long_text,
+                (plan["training"], "New progress update"): EMOJI_RTL + " ✅"})
+    apply_all(database, path)
+    training = action(database, plan["training"])
+    assert training.evidence_of_impact == long_text.strip() and len(training.evidence_of_impact) > 31990
+    assert training.updates[-1].text == EMOJI_RTL + " ✅"
+
+
+def test_formula_like_text_round_trips_as_text(database, plan, tmp_path):
+    """Exported text such as "+cmd|..." comes back unchanged: not a change, not a formula."""
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["guidance"], "Evidence of completion"): "@SUM(1,2)\tand -5"}, as_text=True)
+    apply_all(database, path)
+    guidance = action(database, plan["guidance"])
+    assert guidance.evidence_of_completion == "@SUM(1,2)\tand -5"
+    assert guidance.description == "+cmd|' /C calc'!A0"
+    path2 = export_plan(database, tmp_path / "again.xlsx")
+    exported = cell(openpyxl.load_workbook(path2)[ACTION_SHEET], plan["guidance"], "Evidence of completion")
+    assert exported.value == "@SUM(1,2)\tand -5" and exported.data_type == "s"
+    with database.sessions() as s:
+        assert s.scalar(select(ProgressUpdate.id).where(ProgressUpdate.action_id == plan["guidance"])) is None
+        assert s.scalar(select(TargetRevision.id)) is None
+
+
+def test_a_formula_in_a_returned_cell_is_refused_not_calculated(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "New progress update"): '=HYPERLINK("http://x.invalid","Done")'})
+    [item] = preview_of(database, path).actions
+    assert [p.where.header for p in item.refused] == ["New progress update"]
+    assert "this cell holds a formula; type the text or date itself" in str(item.refused[0])
+
+
+def test_warnings_for_a_completion_without_a_date_and_for_deleted_rows(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    cell(ws, plan["training"], "Status").value = "Complete"
+    ws.delete_rows(row_of(ws, plan["escalation"]))
+    wb.save(path)
+    preview = preview_of(database, path)
+    [item] = preview.actions
+    assert item.can_apply and "the status is now 'Complete' but no completion date was given" in str(item.warnings[0])
+    assert "1 of the 4 exported actions are not in the file" in str(preview.warnings[0])
+
+
+def test_control_characters_and_markup_round_trip_without_a_change(database, plan, tmp_path):
+    odd = "Bell\x07, _x0041_ (an Excel escape), <b>bold</b> & \"quotes\"\r\nnext line"
+    with database.sessions.begin() as s:
+        s.get(Action, plan["training"]).evidence_required = odd
+        s.get(Action, plan["training"]).evidence_of_impact = odd
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["guidance"], "RAG"): "Green"})  # saved again, as an agency's Excel would
+    preview = preview_of(database, path)
+    assert [a.action_id for a in preview.actions] == [plan["guidance"]]

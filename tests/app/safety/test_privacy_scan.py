@@ -1,0 +1,185 @@
+"""The privacy scan finds what must not leave the program, says where, and records the decision."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from app.privacy_scan import (
+    DATE_OF_BIRTH,
+    EMAIL,
+    NEVER_PRINT,
+    NHS_NUMBER,
+    PHONE,
+    POSTCODE,
+    nhs_number_is_valid,
+    never_print_terms,
+    record_privacy_decision,
+    save_never_print_terms,
+    scan_cells,
+    scan_text,
+    workbook_cells,
+)
+from db.models import AuditEntry, Setting
+
+
+def kinds(text: str, never_print=()) -> list[str]:
+    return [f.kind for f in scan_text(text, never_print)]
+
+
+# --- NHS numbers ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("number", ["9434765919", "943 476 5919", "943-476-5919", "4010232137"])
+def test_a_valid_nhs_number_is_found_however_it_is_spaced(number):
+    assert kinds(f"Child U (NHS {number}) was seen at A&E.") == [NHS_NUMBER]
+
+
+@pytest.mark.parametrize("number", ["9434765918", "1234567890", "943 4765 919", "94347659190"])
+def test_numbers_that_fail_the_check_digit_or_the_shape_are_not_nhs_numbers(number):
+    assert NHS_NUMBER not in kinds(f"Ref {number}")
+
+
+def test_the_modulus_11_check_digit():
+    assert nhs_number_is_valid("9434765919")
+    assert not nhs_number_is_valid("9434765910")
+    # A remainder giving check digit 10 means no valid number starts with these nine digits.
+    assert not any(nhs_number_is_valid(f"100000001{d}") for d in range(10))
+    assert not nhs_number_is_valid("943476591")
+    assert not nhs_number_is_valid("９４３４７６５９１９")  # full-width digits are not an NHS number
+
+
+# --- postcodes, dates of birth, e-mail, phone -------------------------------------------------
+
+@pytest.mark.parametrize("postcode", ["SO14 7LY", "so14 7ly", "M1 1AE", "EC1A 1BB", "W1A 0AX", "CR2 6XH", "DN551PT"])
+def test_uk_postcodes_are_found(postcode):
+    assert kinds(f"The family moved to {postcode} last spring.") == [POSTCODE]
+
+
+@pytest.mark.parametrize("text", ["Ref053 Neglect", "Review SCR2 2017", "1 yr 11 mths", "QQ1 1AA is not one"])
+def test_ordinary_text_is_not_a_postcode(text):
+    assert POSTCODE not in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "DOB 03/04/2015", "D.O.B.: 3.4.15", "d.o.b 2015-04-03", "Date of birth: 3rd April 2015",
+    "born on 3 April 2015", "Born April 3, 2015", "born in March 2015", "dob:03-04-2015",
+])
+def test_dates_of_birth_are_found(text):
+    assert kinds(f"Child R, {text}, lived with her mother.") == [DATE_OF_BIRTH]
+
+
+@pytest.mark.parametrize("text", ["Decision on 03/04/2015", "born prematurely", "Published 26th January 2017"])
+def test_other_dates_are_not_dates_of_birth(text):
+    assert DATE_OF_BIRTH not in kinds(text)
+
+
+def test_email_addresses_are_found():
+    assert kinds("Send to jane.smith+scr@example.nhs.uk today") == [EMAIL]
+
+
+@pytest.mark.parametrize("number", ["023 8083 2000", "02380832000", "07700 900123", "+44 7700 900123",
+                                    "+44 (0)20 7946 0000", "(01234) 567890", "0800 123 4567", "0161-496-0000"])
+def test_uk_phone_numbers_are_found(number):
+    assert kinds(f"Call the duty desk on {number} after 5pm.") == [PHONE]
+
+
+@pytest.mark.parametrize("text", ["Between 2015 and 2017", "0 referrals", "Ref 012345", "Actions 01 to 12"])
+def test_other_numbers_are_not_phone_numbers(text):
+    assert PHONE not in kinds(text)
+
+
+# --- the never-print list ---------------------------------------------------------------------
+
+def test_never_print_words_are_matched_whole_and_in_any_case():
+    terms = ["Jessica", "Tyler Brown", "O'Neill"]
+    found = scan_text("JESSICA met tyler  brown and o'neill; Jessicas and Tyler Browne did not.", terms)
+    assert [f.kind for f in found] == [NEVER_PRINT] * 3
+    assert [f.position for f in found] == [0, 12, 29]
+
+
+def test_findings_are_masked_and_say_where():
+    found = scan_cells([("Sheet 'Action plan' F14", "NHS 943 476 5919"), ("page 3", None),
+                        ("page 4", "Contact Jessica on 07700 900123")], ["jessica"])
+    assert [(f.kind, f.where) for f in found] == [
+        (NHS_NUMBER, "Sheet 'Action plan' F14"), (NEVER_PRINT, "page 4"), (PHONE, "page 4")]
+    assert found[0].masked == "*********919" and "943" not in found[0].masked
+    assert found[1].masked == "*****ca"
+    assert found[0].describe() == "NHS number *********919 (Sheet 'Action plan' F14, character 5)"
+
+
+def test_a_number_found_as_an_nhs_number_is_not_reported_again_as_a_phone_number():
+    assert kinds("0000000000") == [NHS_NUMBER]
+
+
+def test_a_workbook_is_scanned_cell_by_cell_including_sheet_names(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Action plan"
+    sheet["A1"] = "Ref053"
+    sheet["F14"] = "Discussed with Jessica's school"
+    sheet["B2"] = 9434765919  # typed as a number
+    book.create_sheet("Jessica")
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+
+    found = scan_cells(workbook_cells(path), ["Jessica"])
+    assert [(f.kind, f.where) for f in found] == [
+        (NHS_NUMBER, "Sheet 'Action plan' B2"), (NEVER_PRINT, "Sheet 'Action plan' F14"),
+        (NEVER_PRINT, "Sheet name 'Jessica'")]
+
+
+def test_the_never_print_list_is_kept_and_its_names_stay_out_of_the_audit_trail(session):
+    stored = save_never_print_terms(session, ["Jessica", " Tyler   Brown ", "", "jessica", "O'Neill"])
+    assert stored == ["Jessica", "Tyler Brown", "O'Neill"]
+    assert never_print_terms(session) == stored
+    assert session.get(Setting, "never_print").value == "Jessica\nTyler Brown\nO'Neill"
+    save_never_print_terms(session, ["Jessica"])
+    assert never_print_terms(session) == ["Jessica"]
+
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.record_id == "never_print")).all()
+    assert [(a.old_value, a.new_value) for a in audit] == [("0 terms", "3 terms"), ("3 terms", "1 term")]
+    everything = " ".join(str(v) for a in session.scalars(select(AuditEntry)).all()
+                          for v in (a.old_value, a.new_value, a.record_id, a.field))
+    assert "Jessica" not in everything and "Tyler" not in everything
+
+
+@pytest.mark.parametrize("proceeded, words", [(True, "Proceeded knowingly"), (False, "Stopped to fix")])
+def test_the_users_decision_is_in_the_audit_trail_without_the_text_found(session, proceeded, words):
+    found = scan_cells([("Sheet 'Police' F14", "NHS 943 476 5919"), ("page 3", "SO14 7LY"),
+                        ("page 3", "DN55 1PT")], [])
+    entry = record_privacy_decision(session, "Composite action plan - Police.xlsx", found, proceeded)
+    stored = session.scalars(select(AuditEntry).where(AuditEntry.operation == "privacy-check")).one()
+    assert stored is entry
+    assert stored.record_id == "Composite action plan - Police.xlsx"
+    assert stored.new_value == (f"{words}{' the document' if not proceeded else ''}. Found 1 NHS number, "
+                                "2 postcodes at Sheet 'Police' F14, page 3.")
+    assert "5919" not in stored.new_value and "7LY" not in stored.new_value
+
+
+# --- it never breaks on odd input -------------------------------------------------------------
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(), terms=st.lists(st.text(max_size=20), max_size=5))
+def test_scanning_any_text_with_any_never_print_list_never_raises(text, terms):
+    for finding in scan_text(text, terms):
+        assert 0 <= finding.position < len(text)
+        assert len(finding.masked) <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789 -+()@.DOBdobornSW1AE/:\n", max_size=60))
+def test_scanning_digit_heavy_text_never_raises(text):
+    scan_text(text, ["on"])
+
+
+def test_a_long_run_without_spaces_is_scanned_quickly():
+    import time
+
+    started = time.perf_counter()
+    scan_text("a" * 200_000 + "@" + "b" * 200_000, ["x"])
+    assert time.perf_counter() - started < 2
