@@ -82,6 +82,7 @@ def check_database(path: Path, as_at: dt.date | None = None) -> CheckReport:
                              revision, head_revision(), fk_problems)
         if report.integrity != "ok":
             report.problems.append("SQLite found damage in the file; restore a backup.")
+            return report  # counting would read the damaged pages
         if fk_problems:
             report.problems.append(f"{fk_problems} records point at records that do not exist.")
         if revision is None:
