@@ -73,30 +73,62 @@ CLOCK_EVENT_LABELS = {
 CLOCK_UNIT_LABELS = {"working_days": "working days", "days": "days", "months": "months"}
 
 
+# How a column can narrow a register (``Column.filter``):
+CHOICE = "choice"    # a drop-down of the column's distinct values; a row matches its value exactly
+REVIEW = "review"    # a drop-down of review references found in "SCR-01 R3; SCR-02 R1" texts
+DATE = "date"        # from/to dates, typed as UK dates
+FLAG = "flag"        # a tick box ("Overdue only"): rows whose value is not blank
+FILTER_KINDS = (CHOICE, REVIEW, DATE, FLAG)
+
+# Every row starts with the record's id, which no column shows: rows are ``(id, *values)``.
+ID_INDEX = 0
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a register: the key code refers to it by and the header users read.
 
     ``long_text`` marks free text (summaries, rationales): the table caps its width and
-    shows the whole text in a tooltip.
+    shows the whole text in a tooltip. ``filter`` (one of ``FILTER_KINDS``, or empty) says
+    how the office narrows the register by this column; ``filter_label`` names the filter
+    when the header alone would not ("Overdue only").
     """
 
     key: str
     header: str
     long_text: bool = False
+    filter: str = ""
+    filter_label: str = ""
+
+    @property
+    def filter_title(self) -> str:
+        return self.filter_label or self.header
 
 
 @dataclass(frozen=True)
 class Register:
-    """A register's title as the office calls it, its columns, and how to fetch its rows."""
+    """A register's title as the office calls it, its columns, and how to fetch its rows.
+
+    ``fetch`` returns ``(id, *values)`` tuples: the record's id (``ID_INDEX``) and then one
+    value per column, in column order.
+    """
 
     title: str
     columns: tuple[Column, ...]
     fetch: Callable[[Session], list[tuple]]
 
     def column_index(self, key: str) -> int:
-        """The position of the column called ``key``."""
+        """The position of the column called ``key`` among the columns (not in the row)."""
         return next(i for i, column in enumerate(self.columns) if column.key == key)
+
+    def value_index(self, key: str) -> int:
+        """The position of column ``key``'s value in a fetched row."""
+        return self.column_index(key) + 1
+
+    @property
+    def filter_columns(self) -> tuple[Column, ...]:
+        """The columns the register can be narrowed by, in column order."""
+        return tuple(column for column in self.columns if column.filter)
 
 
 def _execute(session: Session, stmt: Select) -> list[Row]:
@@ -133,15 +165,15 @@ def _counts(link_column, *conditions, join=None):
 
 REFERRAL_COLUMNS = (
     Column("reference", "Reference"),
-    Column("date_referred", "Referred"),
+    Column("date_referred", "Referred", filter=DATE),
     Column("subject", "Subject"),
     Column("summary", "Summary", long_text=True),
-    Column("referring_agency", "Referring agency"),
+    Column("referring_agency", "Referring agency", filter=CHOICE),
     Column("location", "Location"),
     Column("gender", "Gender"),
     Column("age", "Age"),
-    Column("category", "Category"),
-    Column("latest_decision", "Latest decision"),
+    Column("category", "Category", filter=CHOICE),
+    Column("latest_decision", "Latest decision", filter=CHOICE),
     Column("notification_sent_on", "Notification sent"),
 )
 
@@ -162,7 +194,7 @@ def fetch_referrals(session: Session) -> list[tuple]:
     )
     stmt = (
         select(
-            Referral.reference, Referral.date_referred, Referral.subject, Referral.summary,
+            Referral.id, Referral.reference, Referral.date_referred, Referral.subject, Referral.summary,
             Agency.name, Referral.location, Referral.gender, Referral.age_text,
             category.name, latest_decision, Referral.notification_sent_on,
         )
@@ -177,9 +209,9 @@ def fetch_referrals(session: Session) -> list[tuple]:
 DECISION_COLUMNS = (
     Column("referral", "Referral"),
     Column("subject", "Subject"),
-    Column("decided_on", "Decided"),
-    Column("decided_by", "Decided by"),
-    Column("outcome", "Outcome"),
+    Column("decided_on", "Decided", filter=DATE),
+    Column("decided_by", "Decided by", filter=CHOICE),
+    Column("outcome", "Outcome", filter=CHOICE),
     Column("criteria_met", "Criteria met"),
     Column("criteria_basis", "Criteria"),
     Column("rationale", "Rationale", long_text=True),
@@ -192,7 +224,7 @@ def fetch_decisions(session: Session) -> list[tuple]:
     outcome = aliased(ListItem)
     stmt = (
         select(
-            Referral.reference, Referral.subject, Decision.decided_on, Decision.decided_by,
+            Decision.id, Referral.reference, Referral.subject, Decision.decided_on, Decision.decided_by,
             outcome.name, Decision.criteria_met, Decision.criteria_basis, Decision.rationale,
             Meeting.held_on,
         )
@@ -210,13 +242,13 @@ def fetch_decisions(session: Session) -> list[tuple]:
 REVIEW_COLUMNS = (
     Column("reference", "Reference"),
     Column("title", "Title"),
-    Column("review_type", "Type"),
-    Column("status", "Status"),
+    Column("review_type", "Type", filter=CHOICE),
+    Column("status", "Status", filter=CHOICE),
     Column("status_note", "Status note", long_text=True),
     Column("referrals", "Referrals"),
-    Column("methodology", "Methodology"),
+    Column("methodology", "Methodology", filter=CHOICE),
     Column("lead_reviewers", "Lead reviewer(s)"),
-    Column("decision_on", "Decision"),
+    Column("decision_on", "Decision", filter=DATE),
     Column("initiated_on", "Initiated"),
     Column("learning_event_on", "Learning event"),
     Column("completed_on", "Completed"),
@@ -251,19 +283,18 @@ def fetch_reviews(session: Session) -> list[tuple]:
         .order_by(review_referral.c.review_id, Referral.reference)
     )
     referrals = _grouped(_execute(session, covered))
-    # The review id is fetched only to attach the referrals; it is not a column.
-    return [(*row[1:6], referrals.get(row[0], ""), *row[6:]) for row in _execute(session, stmt)]
+    return [(*row[:6], referrals.get(row[0], ""), *row[6:]) for row in _execute(session, stmt)]
 
 
 RECOMMENDATION_COLUMNS = (
-    Column("review", "Review"),
+    Column("review", "Review", filter=CHOICE),
     Column("number", "No."),
     Column("document_number", "Doc. no."),
     Column("text", "Recommendation", long_text=True),
-    Column("theme", "Theme"),
+    Column("theme", "Theme", filter=CHOICE),
     Column("addressed_to", "Addressed to"),
-    Column("response_status", "Response"),
-    Column("response_on", "Response date"),
+    Column("response_status", "Response", filter=CHOICE),
+    Column("response_on", "Response date", filter=DATE),
     Column("board_response", "Board response", long_text=True),
     Column("actions", "Actions"),
 )
@@ -279,7 +310,7 @@ def fetch_recommendations(session: Session) -> list[tuple]:
     )
     stmt = (
         select(
-            Review.reference, Recommendation.number, Recommendation.document_number,
+            Recommendation.id, Review.reference, Recommendation.number, Recommendation.document_number,
             Recommendation.text, Theme.name, Recommendation.addressed_to, response.name,
             Recommendation.response_on, Recommendation.board_response,
             func.coalesce(actions.c.n, 0),
@@ -299,13 +330,13 @@ def fetch_recommendations(session: Session) -> list[tuple]:
 ACTION_COLUMNS = (
     Column("reference", "Ref"),
     Column("description", "Action", long_text=True),
-    Column("lead_agency", "Lead agency"),
-    Column("target_on", "Target date"),
-    Column("status", "Status"),
-    Column("rag", "RAG"),
-    Column("overdue", "Overdue"),
-    Column("recommendations", "Recommendations"),
-    Column("theme", "Theme"),
+    Column("lead_agency", "Lead agency", filter=CHOICE),
+    Column("target_on", "Target date", filter=DATE),
+    Column("status", "Status", filter=CHOICE),
+    Column("rag", "RAG", filter=CHOICE),
+    Column("overdue", "Overdue", filter=FLAG, filter_label="Overdue only"),
+    Column("recommendations", "Recommendations", filter=REVIEW, filter_label="Review"),
+    Column("theme", "Theme", filter=CHOICE),
     Column("lead_officer", "Lead officer"),
     Column("completed_on", "Completed"),
     Column("signed_off_on", "Signed off"),
@@ -355,7 +386,7 @@ def fetch_actions(session: Session, today: dt.date | None = None) -> list[tuple]
     )
     stmt = (
         select(
-            Action.reference, Action.description, Agency.name, Action.target_on, status.name,
+            Action.id, Action.reference, Action.description, Agency.name, Action.target_on, status.name,
             Action.rag, overdue, recommendation_ids, Theme.name, Action.lead_officer,
             Action.completed_on, Action.signed_off_on,
         )
@@ -378,17 +409,17 @@ def fetch_actions(session: Session, today: dt.date | None = None) -> list[tuple]
             )
         return text
 
-    return [(*row[:7], numbers(row[7]), *row[8:]) for row in _execute(session, stmt)]
+    return [(*row[:8], numbers(row[8]), *row[9:]) for row in _execute(session, stmt)]
 
 
 PROGRESS_UPDATE_COLUMNS = (
-    Column("update_on", "Date"),
+    Column("update_on", "Date", filter=DATE),
     Column("action", "Action ref"),
     Column("action_description", "Action", long_text=True),
     Column("text", "Update", long_text=True),
-    Column("rag", "RAG"),
+    Column("rag", "RAG", filter=CHOICE),
     Column("author", "Author"),
-    Column("lead_agency", "Lead agency"),
+    Column("lead_agency", "Lead agency", filter=CHOICE),
 )
 
 
@@ -396,7 +427,7 @@ def fetch_progress_updates(session: Session) -> list[tuple]:
     """Progress updates on live actions, newest first."""
     stmt = (
         select(
-            ProgressUpdate.update_on, Action.reference, Action.description, ProgressUpdate.text,
+            ProgressUpdate.id, ProgressUpdate.update_on, Action.reference, Action.description, ProgressUpdate.text,
             ProgressUpdate.rag, ProgressUpdate.author, Agency.name,
         )
         .join(Action, ProgressUpdate.action_id == Action.id)
@@ -410,7 +441,7 @@ def fetch_progress_updates(session: Session) -> list[tuple]:
 # --- meetings and learning -----------------------------------------------------------------
 
 MEETING_COLUMNS = (
-    Column("held_on", "Date"),
+    Column("held_on", "Date", filter=DATE),
     Column("title", "Meeting"),
     Column("chair", "Chair"),
     Column("referrals", "Referrals considered"),
@@ -431,7 +462,7 @@ def fetch_meetings(session: Session) -> list[tuple]:
     signed_off = _counts(Action.signed_off_meeting_id, Action.archived_at.is_(None))
     stmt = (
         select(
-            Meeting.held_on, Meeting.title, Meeting.chair, func.coalesce(referrals.c.n, 0),
+            Meeting.id, Meeting.held_on, Meeting.title, Meeting.chair, func.coalesce(referrals.c.n, 0),
             func.coalesce(decisions.c.n, 0), func.coalesce(signed_off.c.n, 0), Meeting.notes,
         )
         .outerjoin(referrals, referrals.c.owner == Meeting.id)
@@ -444,10 +475,10 @@ def fetch_meetings(session: Session) -> list[tuple]:
 
 
 LEARNING_COLUMNS = (
-    Column("held_on", "Date"),
-    Column("event_type", "Type"),
+    Column("held_on", "Date", filter=DATE),
+    Column("event_type", "Type", filter=CHOICE),
     Column("title", "Title", long_text=True),
-    Column("review", "Review"),
+    Column("review", "Review", filter=CHOICE),
     Column("facilitator", "Facilitator"),
     Column("attendance", "Attendance"),
     Column("disseminations", "Agencies disseminated"),
@@ -462,7 +493,7 @@ def fetch_learning(session: Session) -> list[tuple]:
     disseminations = _counts(Dissemination.learning_event_id, Dissemination.archived_at.is_(None))
     stmt = (
         select(
-            LearningEvent.held_on, event_type.name, LearningEvent.title, Review.reference,
+            LearningEvent.id, LearningEvent.held_on, event_type.name, LearningEvent.title, Review.reference,
             LearningEvent.facilitator, LearningEvent.attendance,
             func.coalesce(disseminations.c.n, 0), LearningEvent.notes,
         )
@@ -480,7 +511,7 @@ def fetch_learning(session: Session) -> list[tuple]:
 AGENCY_COLUMNS = (
     Column("name", "Agency"),
     Column("short_name", "Short name"),
-    Column("sector", "Sector"),
+    Column("sector", "Sector", filter=CHOICE),
     Column("aliases", "Other spellings", long_text=True),
     Column("open_actions", "Open actions"),
 )
@@ -508,8 +539,7 @@ def fetch_agencies(session: Session) -> list[tuple]:
         AgencyAlias.agency_id, AgencyAlias.alias
     )
     aliases = _grouped(_execute(session, spellings))
-    # The agency id is fetched only to attach the spellings; it is not a column.
-    return [(*row[1:4], aliases.get(row[0], ""), row[4]) for row in _execute(session, stmt)]
+    return [(*row[:4], aliases.get(row[0], ""), row[4]) for row in _execute(session, stmt)]
 
 
 THEME_COLUMNS = (
@@ -529,7 +559,7 @@ def fetch_themes(session: Session) -> list[tuple]:
     )
     actions = _counts(Action.theme_id, Action.archived_at.is_(None))
     stmt = (
-        select(Theme.name, func.coalesce(recommendations.c.n, 0), func.coalesce(actions.c.n, 0))
+        select(Theme.id, Theme.name, func.coalesce(recommendations.c.n, 0), func.coalesce(actions.c.n, 0))
         .outerjoin(recommendations, recommendations.c.owner == Theme.id)
         .outerjoin(actions, actions.c.owner == Theme.id)
         .where(*_not_archived(Theme))
@@ -539,7 +569,7 @@ def fetch_themes(session: Session) -> list[tuple]:
 
 
 LIST_COLUMNS = (
-    Column("list", "List"),
+    Column("list", "List", filter=CHOICE),
     Column("name", "Value"),
     Column("code", "Code"),
     Column("is_open", "Counts as open"),
@@ -553,7 +583,7 @@ def fetch_lists(session: Session) -> list[tuple]:
     commissions = aliased(ListItem)
     stmt = (
         select(
-            ListItem.kind, ListItem.name, ListItem.code, ListItem.is_open, ClockRule.name,
+            ListItem.id, ListItem.kind, ListItem.name, ListItem.code, ListItem.is_open, ClockRule.name,
             commissions.name,
         )
         .outerjoin(ClockRule, ListItem.clock_id == ClockRule.id)
@@ -561,9 +591,9 @@ def fetch_lists(session: Session) -> list[tuple]:
         .where(*_not_archived(ListItem))
         .order_by(ListItem.kind, ListItem.sort_order, ListItem.name)
     )
-    rows = [(LIST_KIND_LABELS.get(row[0], row[0]), *row[1:]) for row in _execute(session, stmt)]
+    rows = [(row[0], LIST_KIND_LABELS.get(row[1], row[1]), *row[2:]) for row in _execute(session, stmt)]
     # Sorting is stable, so each list keeps its display order under its label.
-    return sorted(rows, key=lambda row: row[0])
+    return sorted(rows, key=lambda row: row[1])
 
 
 CLOCK_COLUMNS = (
@@ -596,16 +626,16 @@ def fetch_clocks(session: Session) -> list[tuple]:
     """The clocks the office is held to, with their start and stop events in words."""
     stmt = (
         select(
-            ClockRule.name, ClockRule.length, ClockRule.unit, ClockRule.start_event,
+            ClockRule.id, ClockRule.name, ClockRule.length, ClockRule.unit, ClockRule.start_event,
             ClockRule.done_event, ClockRule.source, ClockRule.notes,
         )
         .where(*_not_archived(ClockRule))
         .order_by(ClockRule.id)
     )
     return [
-        (name, time_allowed(length, unit), clock_event_label(start), clock_event_label(done),
-         source, notes)
-        for name, length, unit, start, done, source, notes in _execute(session, stmt)
+        (clock_id, name, time_allowed(length, unit), clock_event_label(start),
+         clock_event_label(done), source, notes)
+        for clock_id, name, length, unit, start, done, source, notes in _execute(session, stmt)
     ]
 
 

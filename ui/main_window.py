@@ -1,121 +1,114 @@
-"""The main window: the registers in a side bar, each shown as a read-only table."""
+"""The main window: the dashboard and the registers in a side bar, menus, status bar.
+
+Wiring only. Each register's screen is a ``RegisterView``; its rows are read on a worker
+thread (``ui.workers``) the first time it is shown, after every change (the undo stack
+moved, a form saved) and on Refresh. Forms, the dashboard and the linked-records panel
+come from their own modules; if one is missing the window still opens without it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
-    QTableView,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from app.database import Database
-from app.registers import REGISTERS, Register
-from ui.table_model import TOOLTIP_FROM_LENGTH, RegisterTableModel
+from app import paths
+from app.database import Database, open_database
+from app.errors import UserError
+from app.registers import REGISTERS
+from app.settings import get_settings
+from app.table_query import cell_formatter
+from ui import dialogs, errors
+from ui.about import about_text
+from ui.register_view import RegisterView, showing_text
+from ui.report_dialogs import add_report_actions, open_report_dialog, report_for_register
+from ui.settings_store import WindowSettings
+from ui.table_model import RegisterTableModel
+from ui.workers import Job, run_job, wait_for_jobs
+
+try:  # the forms and linked records (another engineer's modules)
+    from ui import forms
+    from ui.forms.links import LinkedRecordsPanel
+except ImportError:  # pragma: no cover - the window still lists records without them
+    forms = None
+    LinkedRecordsPanel = None
+try:
+    from ui.dashboard import DashboardView
+except ImportError:  # pragma: no cover
+    DashboardView = None
 
 APP_TITLE = "Case Review Tracker"
-
-# Column width caps, in average character widths: free text is cut short (the tooltip
-# shows it whole) so that one long summary does not push every other column off screen.
-# Other columns fit any cell too short to have a tooltip.
-LONG_TEXT_CHARS = 48
-OTHER_TEXT_CHARS = TOOLTIP_FROM_LENGTH + 2
-# Pixels beside the longest register title in the side bar.
+DASHBOARD = "dashboard"
+# Pixels beside the longest page title in the side bar.
 SIDEBAR_PADDING = 32
+# Side-bar pages with a Ctrl+number shortcut (Ctrl+1 is the dashboard).
+NUMBERED_PAGES = 9
 
 # Room around the text of side bar entries and table cells, so they are not cramped.
 STYLE_SHEET = """
-QListWidget#registerList::item { padding: 5px 10px; }
+QListWidget#pageList::item { padding: 5px 10px; }
 QTableView::item { padding: 0px 6px; }
 QTableView QHeaderView::section:horizontal { padding: 4px 6px; border: none;
     border-right: 1px solid palette(mid); border-bottom: 1px solid palette(mid);
     background: palette(button); font-weight: bold; }
 """
-# Rows examined when sizing columns to their contents: enough to be representative,
-# few enough to stay instant with 100,000 rows.
-SIZE_FROM_ROWS = 300
-
-
-def rows_text(count: int) -> str:
-    """"1 row", "12,345 rows"."""
-    return "1 row" if count == 1 else f"{count:,} rows"
-
-
-class RegisterView(QTableView):
-    """A register's table. Columns are sized to their contents once the table is on
-    screen (its width is known only then): long ones are capped, and any width left over
-    is shared among the capped columns so that less text is cut short."""
-
-    def __init__(self, register: Register, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._register = register
-        self._needs_sizing = False
-
-    def set_register_model(self, model: RegisterTableModel) -> None:
-        """Show ``model``'s rows; size the columns now if the table is on screen."""
-        self.setModel(model)
-        self._needs_sizing = True
-        if self.isVisible():
-            self._size_columns()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._needs_sizing:
-            self._size_columns()
-
-    def _size_columns(self) -> None:
-        self._needs_sizing = False
-        char = self.fontMetrics().averageCharWidth()
-        self.resizeColumnsToContents()
-        natural = [self.columnWidth(i) for i in range(len(self._register.columns))]
-        widths = [
-            min(width, (LONG_TEXT_CHARS if column.long_text else OTHER_TEXT_CHARS) * char)
-            for width, column in zip(natural, self._register.columns)
-        ]
-        # The stretched last column is never narrower than the default section size.
-        widths[-1] = max(widths[-1], self.horizontalHeader().defaultSectionSize())
-        # Keep room for a vertical scroll bar, which more rows may bring later.
-        spare = self.viewport().width() - self.verticalScrollBar().sizeHint().width() - sum(widths)
-        wanting = [i for i, width in enumerate(widths) if width < natural[i]]
-        while spare > 0 and wanting:
-            share = max(spare // len(wanting), 1)
-            for i in list(wanting):
-                grow = min(share, natural[i] - widths[i], spare)
-                widths[i] += grow
-                spare -= grow
-                if widths[i] == natural[i]:
-                    wanting.remove(i)
-        for i, width in enumerate(widths):
-            self.setColumnWidth(i, width)
+# Where the reference lists begin in the side bar (a gap is left above them).
+FIRST_REFERENCE_LIST = "agencies"
 
 
 class MainWindow(QMainWindow):
-    """The registers listed on the left; the chosen one's table on the right.
+    """The pages listed on the left; the chosen one on the right; linked records beside
+    a register's table."""
 
-    A register's rows are read the first time it is shown (and again on Refresh), each in
-    one short session.
-    """
-
-    def __init__(self, database: Database, parent: QWidget | None = None):
+    def __init__(self, database: Database, parent: QWidget | None = None,
+                 settings: WindowSettings | None = None):
         super().__init__(parent)
         self._database = database
-        self._keys = list(REGISTERS)
-        self._models: dict[str, RegisterTableModel] = {}
+        self._initial_database = database
+        self.settings = settings or WindowSettings()
+        self._keys = [DASHBOARD, *REGISTERS]
         self._views: dict[str, RegisterView] = {}
+        self._jobs: dict[str, Job] = {}
+        self._generations: dict[str, int] = {}
+        self._dashboard_needs_refresh = False
+        self._stale: set[str] = set()
+        self._pending_select: dict[str, int] = {}
+        self._text_of = cell_formatter(self._office_date_format())
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.indexChanged.connect(self._on_undo_stack_moved)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(0)
+        self._reload_timer.timeout.connect(self._reload_after_change)
 
         self.setWindowTitle(self._window_title())
         self.setStyleSheet(STYLE_SHEET)
         self._build_body()
         self._build_menus()
         self._build_status_bar()
+        self._restore_window()
         self.sidebar.setCurrentRow(0)
         self.sidebar.setFocus()
 
@@ -125,24 +118,42 @@ class MainWindow(QMainWindow):
         path = self._database.path
         return f"{path.name} — {APP_TITLE}" if path else APP_TITLE
 
+    def _page_title(self, key: str) -> str:
+        return "Dashboard" if key == DASHBOARD else REGISTERS[key].title
+
     def _build_body(self) -> None:
         self.sidebar = QListWidget()
-        self.sidebar.setObjectName("registerList")
-        self.sidebar.setAccessibleName("Registers")
-        self.sidebar.addItems([REGISTERS[key].title for key in self._keys])
+        self.sidebar.setObjectName("pageList")
+        self.sidebar.setAccessibleName("Pages")
+        for key in self._keys:
+            item = QListWidgetItem(self._page_title(key))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
         self.sidebar.setMinimumWidth(self.sidebar.sizeHintForColumn(0) + SIDEBAR_PADDING)
-        self.sidebar.currentRowChanged.connect(self._on_register_chosen)
+        self.sidebar.currentRowChanged.connect(self._on_page_chosen)
 
         self._heading = QLabel()
-        self._heading.setObjectName("registerHeading")
+        self._heading.setObjectName("pageHeading")
         heading_font = self._heading.font()
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
         heading_font.setBold(True)
         self._heading.setFont(heading_font)
 
         self._stack = QStackedWidget()
-        for key in self._keys:
-            view = self._make_view(REGISTERS[key])
+        self._dashboard_holder = QWidget()
+        QVBoxLayout(self._dashboard_holder).setContentsMargins(0, 0, 0, 0)
+        self.dashboard = None
+        self._stack.addWidget(self._dashboard_holder)
+        self._make_dashboard()
+        for key, register in REGISTERS.items():
+            view = RegisterView(key, register, self.settings)
+            view.set_text_of(self._text_of)
+            view.counts_changed.connect(lambda shown, total, k=key: self._on_counts_changed(k, shown, total))
+            view.selection_changed.connect(lambda k=key: self._on_selection_changed(k))
+            view.record_activated.connect(self._on_record_activated)
+            view.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.table.customContextMenuRequested.connect(
+                lambda position, k=key: self._on_table_menu_requested(k, position))
             self._views[key] = view
             self._stack.addWidget(view)
 
@@ -150,129 +161,658 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 6, 4, 0)
         layout.addWidget(self._heading)
-        layout.addWidget(self._stack)
+        layout.addWidget(self._stack, 1)
+
+        self.linked_panel = LinkedRecordsPanel() if LinkedRecordsPanel is not None else None
+        self._body = QSplitter()
+        self._body.setObjectName("pageSplitter")
+        self._body.addWidget(page)
+        if self.linked_panel is not None:
+            self.linked_panel.setObjectName("linkedRecordsPanel")
+            self.linked_panel.open_requested.connect(self.open_record)
+            self.linked_panel.setMinimumWidth(200)
+            self._body.addWidget(self.linked_panel)
+            self._body.setStretchFactor(0, 1)
+            self._body.setSizes([900, 260])
 
         splitter = QSplitter()
+        splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.sidebar)
-        splitter.addWidget(page)
+        splitter.addWidget(self._body)
         splitter.setCollapsible(0, False)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([self.sidebar.minimumWidth() + SIDEBAR_PADDING, 1000])
         self.setCentralWidget(splitter)
 
-    def _make_view(self, register: Register) -> RegisterView:
-        view = RegisterView(register)
-        view.setObjectName(f"{register.title} table")
-        view.setAccessibleName(register.title)
-        view.setAlternatingRowColors(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setWordWrap(False)
-        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        rows = view.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
-        header = view.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setResizeContentsPrecision(SIZE_FROM_ROWS)
-        return view
+    def _make_dashboard(self) -> None:
+        layout = self._dashboard_holder.layout()
+        if self.dashboard is not None:
+            layout.removeWidget(self.dashboard)
+            self.dashboard.deleteLater()
+        if DashboardView is None:
+            self.dashboard = QLabel("The dashboard is not part of this copy of the program.")
+            self.dashboard.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        else:
+            self.dashboard = DashboardView(self._database, self._dashboard_holder)
+            self.dashboard.open_requested.connect(self.open_record)
+        layout.addWidget(self.dashboard)
+
+    def _action(self, text: str, slot: Callable, shortcut: QKeySequence | str | None = None,
+                tip: str = "", icon: QStyle.StandardPixmap | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        bar = self.menuBar()
+        sp = QStyle.StandardPixmap
 
-        view_menu = self.menuBar().addMenu("&View")
-        self._register_actions = QActionGroup(self)
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&New database…", self._on_new_database,
+                                         tip="Create an empty database file and open it",
+                                         icon=sp.SP_FileIcon))
+        self.open_database_action = self._action(
+            "&Open database…", self._on_open_database, QKeySequence.StandardKey.Open,
+            tip="Open another database file", icon=sp.SP_DialogOpenButton)
+        file_menu.addAction(self.open_database_action)
+        file_menu.addAction(self._action("Open &demo", self._on_open_demo,
+                                         tip="Open the demo database of made-up records"))
+        self.recent_menu = file_menu.addMenu("&Recent databases")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Settings…", self._on_settings,
+                                         tip="The partnership's name, protective marking, date format and logo"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.undo_action.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.copy_action = self._action("&Copy rows", self._on_copy_rows, QKeySequence.StandardKey.Copy,
+                                        tip="Copy the selected rows, to paste into Excel or Word")
+        edit_menu.addAction(self.copy_action)
+        self.find_action = self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find,
+                                        tip="Search the register on screen")
+        edit_menu.addAction(self.find_action)
+
+        view_menu = bar.addMenu("&View")
+        self._page_actions = QActionGroup(self)
         for number, key in enumerate(self._keys, start=1):
-            action = QAction(REGISTERS[key].title, self)
+            if key == FIRST_REFERENCE_LIST:
+                view_menu.addSeparator()
+            action = QAction(self._page_title(key), self)
             action.setCheckable(True)
-            if number <= 9:
+            if number <= NUMBERED_PAGES:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _checked=False, k=key: self.show_register(k))
-            self._register_actions.addAction(action)
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            self._page_actions.addAction(action)
             view_menu.addAction(action)
         view_menu.addSeparator()
-        for text, shortcut, step in (("&Next register", "Ctrl+PgDown", 1),
-                                     ("&Previous register", "Ctrl+PgUp", -1)):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(lambda _checked=False, s=step: self._step_register(s))
-            view_menu.addAction(action)
+        view_menu.addAction(self._action("&Next page", lambda: self._step_page(1), "Ctrl+PgDown"))
+        view_menu.addAction(self._action("&Previous page", lambda: self._step_page(-1), "Ctrl+PgUp"))
         view_menu.addSeparator()
-        refresh = QAction("&Refresh", self)
-        refresh.setShortcut(QKeySequence("F5"))
-        refresh.triggered.connect(self.refresh)
-        view_menu.addAction(refresh)
+        self.refresh_action = self._action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
+                                           icon=sp.SP_BrowserReload)
+        self.refresh_action.setShortcuts([QKeySequence("F5")])
+        view_menu.addAction(self.refresh_action)
+        self.columns_action = self._action("&Columns…", self._on_choose_columns,
+                                           tip="Choose the columns the table shows")
+        view_menu.addAction(self.columns_action)
+        self.clear_filters_action = self._action("Clear &filters", self._on_clear_filters,
+                                                 tip="Show every row of the register")
+        view_menu.addAction(self.clear_filters_action)
+
+        self.records_menu = bar.addMenu("&Records")
+        self.records_menu.setObjectName("recordsMenu")
+        self.new_action = self._action("&New…", self._on_new_record, QKeySequence.StandardKey.New,
+                                       tip="Add a record to the register on screen", icon=sp.SP_FileDialogNewFolder)
+        self.edit_action = self._action("&Edit…\tEnter", self._on_edit_record,
+                                        tip="Open the selected record")
+        self.delete_action = self._action("&Delete…", self._on_delete_records, QKeySequence.StandardKey.Delete,
+                                          tip="Archive the selected records (Undo brings them back)",
+                                          icon=sp.SP_TrashIcon)
+        self.records_menu.aboutToShow.connect(self._fill_records_menu)
+        self._fill_records_menu()
+
+        reports_menu = bar.addMenu("Re&ports")
+        self.print_action = self._action("&Print current view…", self._on_print_current_view,
+                                         QKeySequence.StandardKey.Print)
+        self.print_action.setStatusTip("The paper for the page on screen, with its filters")
+        reports_menu.addAction(self.print_action)
+        reports_menu.addSeparator()
+        add_report_actions(reports_menu, self, lambda: self._database)
+        self.reports_menu = reports_menu
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About Case Review Tracker", self._on_about,
+                                         icon=sp.SP_MessageBoxInformation))
+        help_menu.addAction(self._action("Open the &data folder", self._on_open_data_folder,
+                                         tip="Backups, logs and window settings are kept there"))
 
     def _build_status_bar(self) -> None:
         self._rows_label = QLabel()
         self._rows_label.setObjectName("rowCount")
-        self._database_label = QLabel(f"Database: {self._database_description()}")
+        self._database_label = QLabel()
         self._database_label.setObjectName("databaseName")
         self.statusBar().addWidget(self._rows_label, 1)
         self.statusBar().addPermanentWidget(self._database_label)
+        self._show_database_name()
+
+    def _show_database_name(self) -> None:
+        self._database_label.setText(f"Database: {self._database_description()}")
 
     def _database_description(self) -> str:
         if self._database.path is not None:
             return str(self._database.path)
         return self._database.engine.url.render_as_string(hide_password=True)
 
+    def _office_date_format(self) -> str:
+        with self._database.readers() as session:
+            return get_settings(session).date_format
+
     # --- what tests and other screens use --------------------------------------------
 
     @property
+    def database(self) -> Database:
+        return self._database
+
+    @property
     def current_key(self) -> str:
-        """The key (in ``REGISTERS``) of the register on screen."""
+        """The key of the page on screen: "dashboard" or a key of ``REGISTERS``."""
         return self._keys[self._stack.currentIndex()]
 
     def view(self, key: str) -> RegisterView:
-        """The table showing the register called ``key``."""
+        """The screen of register ``key``."""
         return self._views[key]
 
     def model(self, key: str) -> RegisterTableModel:
-        """The rows of register ``key``, read from the database if not read yet."""
-        if key not in self._models:
-            self._models[key] = RegisterTableModel(REGISTERS[key].columns, self._fetch(key), self)
-            self._views[key].set_register_model(self._models[key])
-        return self._models[key]
+        return self._views[key].model
 
-    def show_register(self, key: str) -> None:
-        """Put register ``key`` on screen."""
+    def is_loaded(self, key: str) -> bool:
+        """True once register ``key``'s rows are on screen and no reload is under way."""
+        return self._views[key].is_loaded and key not in self._jobs
+
+    def show_page(self, key: str) -> None:
+        """Put a page ("dashboard" or a register key) on screen."""
         self.sidebar.setCurrentRow(self._keys.index(key))
 
+    show_register = show_page
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Show register ``kind`` with record ``record_id`` selected (after loading)."""
+        if kind not in REGISTERS:
+            return
+        self._pending_select[kind] = record_id
+        self.show_page(kind)
+        self._select_pending(kind)
+
     def refresh(self) -> None:
-        """Read the register on screen again; the others are read again when next shown."""
-        for key in list(self._models):
-            if key != self.current_key:
-                self._views[key].setModel(None)
-                del self._models[key]
-        self._models[self.current_key].set_rows(self._fetch(self.current_key))
-        self._show_row_count()
+        """Read the page on screen again; the others are read again when next shown."""
+        self._stale.update(key for key in REGISTERS if self._views[key].is_loaded)
+        key = self.current_key
+        if key == DASHBOARD:
+            self._refresh_dashboard()
+        else:
+            self._dashboard_needs_refresh = True
+            self._load(key)
 
-    # --- behaviour --------------------------------------------------------------------
+    def focus_search(self) -> None:
+        if self.current_key == DASHBOARD:
+            self.show_page(next(iter(REGISTERS)))
+        self._views[self.current_key].focus_search()
 
-    def _fetch(self, key: str) -> list[tuple]:
-        with self._database.readers() as session:
-            return REGISTERS[key].fetch(session)
+    # --- loading ----------------------------------------------------------------------
 
-    def _on_register_chosen(self, row: int) -> None:
+    def _fetcher(self, key: str) -> Callable[[], list[tuple]]:
+        database, fetch = self._database, REGISTERS[key].fetch
+
+        def fetch_rows() -> list[tuple]:
+            with database.readers() as session:
+                return fetch(session)
+
+        return fetch_rows
+
+    def _load(self, key: str) -> None:
+        """Read register ``key`` on a worker thread; a newer load replaces an older one."""
+        self._stale.discard(key)
+        view = self._views[key]
+        old = self._jobs.pop(key, None)
+        if old is not None:
+            old.cancel()
+        if key == self.current_key and not view.is_loaded:
+            self._rows_label.setText("Loading…")
+        generation = self._generations[key] = self._generations.get(key, 0) + 1
+        job = run_job(
+            view.make_loader(self._fetcher(key)), title=f"Opening {REGISTERS[key].title}",
+            label=f"Reading {REGISTERS[key].title.lower()}…", parent=self,
+            on_done=lambda result, k=key, g=generation: self._on_loaded(k, g, result),
+            on_error=lambda error, k=key, g=generation: self._on_load_failed(k, g, error),
+            on_cancelled=lambda k=key, g=generation: self._on_load_cancelled(k, g),
+        )
+        self._jobs[key] = job
+
+    def _job_is_current(self, key: str, generation: int) -> bool:
+        return self._generations.get(key) == generation and key in self._jobs
+
+    def _on_loaded(self, key: str, generation: int, result: Any) -> None:
+        if not self._job_is_current(key, generation):
+            return
+        self._jobs.pop(key, None)
+        self._views[key].set_loaded(result)
+        self._select_pending(key)
+        if key == self.current_key:
+            self._show_linked_records()
+
+    def _on_load_failed(self, key: str, generation: int, error: BaseException) -> None:
+        if not self._job_is_current(key, generation):
+            return
+        self._jobs.pop(key, None)
+        self._stale.add(key)
+        if key == self.current_key:
+            self._rows_label.setText("Could not read the register; press F5 to try again.")
+        errors.report_exception(error, self, title=f"Opening {REGISTERS[key].title}")
+
+    def _on_load_cancelled(self, key: str, generation: int) -> None:
+        if not self._job_is_current(key, generation):
+            return
+        self._jobs.pop(key, None)
+        self._stale.add(key)
+        if key == self.current_key:
+            self._rows_label.setText("Loading stopped; press F5 to read the register.")
+
+    def _select_pending(self, key: str) -> None:
+        record_id = self._pending_select.get(key)
+        if record_id is None or not self.is_loaded(key):
+            return
+        del self._pending_select[key]
+        if not self._views[key].select_record(record_id):
+            self.statusBar().showMessage("That record is archived or no longer in this register.", 5000)
+        self._views[key].table.setFocus()
+
+    def _schedule_reload(self) -> None:
+        """Read the data again after a change, once, however many changes came together."""
+        self._reload_timer.start()
+
+    def _reload_after_change(self) -> None:
+        self.refresh()
+        self._show_linked_records()
+
+    def _on_undo_stack_moved(self, _index: int) -> None:
+        self._schedule_reload()
+
+    # --- pages ------------------------------------------------------------------------
+
+    def _on_page_chosen(self, row: int) -> None:
         if row < 0:
             return
         key = self._keys[row]
-        self.model(key)
         self._stack.setCurrentIndex(row)
-        self._heading.setText(REGISTERS[key].title)
-        self._register_actions.actions()[row].setChecked(True)
-        self._show_row_count()
+        self._heading.setText(self._page_title(key))
+        self._page_actions.actions()[row].setChecked(True)
+        is_register = key != DASHBOARD
+        for action in (self.columns_action, self.clear_filters_action, self.copy_action):
+            action.setEnabled(is_register)
+        if self.linked_panel is not None:
+            self.linked_panel.setVisible(is_register)
+        if is_register:
+            view = self._views[key]
+            if not view.is_loaded or key in self._stale:
+                self._load(key)
+            if view.is_loaded:
+                self._on_counts_changed(key, view.shown_count, view.total_count)
+            elif key in self._jobs:
+                self._rows_label.setText("Loading…")
+            self._show_linked_records()
+        else:
+            self._rows_label.setText("")
+            if self.dashboard is not None and self._dashboard_stale():
+                self._refresh_dashboard()
+        self._update_record_actions()
 
-    def _step_register(self, step: int) -> None:
+    def _dashboard_stale(self) -> bool:
+        return self._dashboard_needs_refresh
+
+    def _refresh_dashboard(self) -> None:
+        self._dashboard_needs_refresh = False
+        if hasattr(self.dashboard, "refresh"):
+            self.dashboard.refresh()
+
+    def _step_page(self, step: int) -> None:
         self.sidebar.setCurrentRow((self.sidebar.currentRow() + step) % len(self._keys))
 
-    def _show_row_count(self) -> None:
-        self._rows_label.setText(rows_text(self._models[self.current_key].rowCount()))
+    def _on_counts_changed(self, key: str, shown: int, total: int) -> None:
+        if key == self.current_key:
+            self._rows_label.setText(showing_text(shown, total))
+
+    def _on_selection_changed(self, key: str) -> None:
+        if key == self.current_key:
+            self._show_linked_records()
+            self._update_record_actions()
+
+    def _show_linked_records(self) -> None:
+        if self.linked_panel is None or self.current_key == DASHBOARD:
+            return
+        key = self.current_key
+        view = self._views[key]
+        ids = view.selected_ids() if view.is_loaded else []
+        try:
+            self.linked_panel.show_record(self._database, key, ids[0] if len(ids) == 1 else None)
+        except UserError as err:
+            self.statusBar().showMessage(str(err), 5000)
+
+    # --- records ----------------------------------------------------------------------
+
+    def _editable(self, key: str) -> bool:
+        return forms is not None and key in getattr(forms, "EDITABLE_KINDS", set())
+
+    def _update_record_actions(self) -> None:
+        key = self.current_key
+        editable = key != DASHBOARD and self._editable(key)
+        count = len(self._views[key].selected_ids()) if key != DASHBOARD else 0
+        self.new_action.setEnabled(editable)
+        self.edit_action.setEnabled(editable and count == 1)
+        self.delete_action.setEnabled(editable and count >= 1)
+
+    def _quick_actions(self, key: str) -> list[tuple[str, str]]:
+        if key == DASHBOARD or forms is None:
+            return []
+        return forms.quick_actions(key)
+
+    def _add_record_actions(self, menu: QMenu, key: str) -> None:
+        self._update_record_actions()
+        menu.addAction(self.new_action)
+        menu.addAction(self.edit_action)
+        menu.addAction(self.delete_action)
+        quick = self._quick_actions(key)
+        if quick:
+            menu.addSeparator()
+            single = key != DASHBOARD and len(self._views[key].selected_ids()) == 1
+            for name, label in quick:
+                action = menu.addAction(label)
+                action.setObjectName(f"quick_{name}")
+                action.setEnabled(single)
+                action.triggered.connect(lambda _checked=False, n=name: self.run_quick_action(n))
+
+    def _fill_records_menu(self) -> None:
+        self.records_menu.clear()
+        self._add_record_actions(self.records_menu, self.current_key)
+
+    def _on_table_menu_requested(self, key: str, position: QPoint) -> None:
+        view = self._views[key]
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._add_record_actions(menu, key)
+        menu.addSeparator()
+        menu.addAction(self.copy_action)
+        menu.popup(view.table.viewport().mapToGlobal(position))
+
+    def _after_save(self, key: str, record_id: int | None) -> None:
+        if record_id is not None:
+            self._pending_select[key] = record_id
+        self._stale.update(k for k in REGISTERS if self._views[k].is_loaded)
+        self._dashboard_needs_refresh = True
+        self._load(key)
+
+    def _on_new_record(self) -> None:
+        key = self.current_key
+        if not self._editable(key):
+            return
+        record_id = forms.open_editor(self, self._database, self.undo_stack, key)
+        if record_id is not None:
+            self._after_save(key, record_id)
+
+    def _on_edit_record(self) -> None:
+        key = self.current_key
+        if key == DASHBOARD:
+            return
+        record_id = self._views[key].current_id()
+        if record_id is not None:
+            self._on_record_activated(record_id)
+
+    def _on_record_activated(self, record_id: int) -> None:
+        key = self.current_key
+        if not self._editable(key):
+            return
+        saved = forms.open_editor(self, self._database, self.undo_stack, key, record_id)
+        if saved is not None:
+            self._after_save(key, saved)
+
+    def _on_delete_records(self) -> None:
+        key = self.current_key
+        if not self._editable(key):
+            return
+        ids = self._views[key].selected_ids()
+        if ids and forms.delete_records(self, self._database, self.undo_stack, key, ids):
+            self._after_save(key, None)
+
+    def run_quick_action(self, name: str) -> bool:
+        """Run quick action ``name`` on the selected record; True if it saved."""
+        key = self.current_key
+        if key == DASHBOARD or forms is None:
+            return False
+        record_id = self._views[key].current_id()
+        if record_id is None:
+            return False
+        saved = forms.run_quick_action(self, self._database, self.undo_stack, name, key, record_id)
+        if saved:
+            self._after_save(key, record_id)
+        return saved
+
+    def _on_copy_rows(self) -> None:
+        """The selected rows (shown columns only) as tab-separated text, with headers."""
+        key = self.current_key
+        if key == DASHBOARD:
+            return
+        view = self._views[key]
+        rows = sorted({index.row() for index in view.table.selectionModel().selectedRows()})
+        if not rows:
+            return
+        columns = view.visible_columns()
+        model = view.model
+        lines = ["\t".join(model.columns[c].header for c in columns)]
+        for row in rows:
+            lines.append("\t".join(
+                str(model.data(model.index(row, c)) or "").replace("\t", " ") for c in columns))
+        QGuiApplication.clipboard().setText("\n".join(lines))
+        self.statusBar().showMessage(f"Copied {len(rows):,} row{'s' * (len(rows) != 1)}.", 3000)
+
+    def _on_choose_columns(self) -> None:
+        if self.current_key != DASHBOARD:
+            self._views[self.current_key].show_column_menu()
+
+    def _on_clear_filters(self) -> None:
+        if self.current_key != DASHBOARD:
+            view = self._views[self.current_key]
+            view.search_box.clear()
+            view.filter_bar.clear()
+
+    # --- reports ----------------------------------------------------------------------
+
+    def _on_print_current_view(self) -> None:
+        """The paper for the page on screen (Reports > Print, Ctrl+P), preset from its filters:
+        the action plan for the action plan, the briefing for reviews, and so on."""
+        key = self.current_key
+        preset = {}
+        if key in self._views:
+            filters = self._views[key].filters()
+            preset = {**dict(filters.choices), **{flag: True for flag in filters.flags},
+                      "date_from": filters.date_from, "date_to": filters.date_to}
+        found = report_for_register(key or "", **preset)
+        if found is None:
+            found = ("briefing", {})  # the dashboard and the lists: the paper the chair reads
+        open_report_dialog(self, self._database, found[0], **found[1])
+
+    # --- databases --------------------------------------------------------------------
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_databases()
+        if not recent:
+            action = self.recent_menu.addAction("(none yet)")
+            action.setEnabled(False)
+            return
+        for number, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{number} {Path(path).name} — {path}")
+            action.triggered.connect(lambda _checked=False, p=path: self.open_database_file(Path(p), create=False))
+
+    def _on_new_database(self) -> None:
+        path = dialogs.save_file(self, "New database", "Case Review Tracker databases (*.sqlite)",
+                                 paths.data_dir() / "new-database.sqlite")
+        if path is None:
+            return
+        if path.suffix == "":
+            path = path.with_suffix(".sqlite")
+        if path.exists() and path.stat().st_size > 0:
+            dialogs.warn(self, "New database",
+                         f"{path} already exists. Choose a new file name; nothing has been changed.")
+            return
+        self.open_database_file(path, create=True)
+
+    def _on_open_database(self) -> None:
+        path = dialogs.open_file(self, "Open database",
+                                 "Case Review Tracker databases (*.sqlite *.db);;All files (*)",
+                                 self._database.path.parent if self._database.path else None)
+        if path is not None:
+            self.open_database_file(path, create=False)
+
+    def _on_open_demo(self) -> None:
+        path = paths.demo_db_path()
+        fresh = not path.exists() or path.stat().st_size == 0
+
+        def open_demo(progress) -> Database:
+            progress(0, 0, "Opening the demo database…")
+            database = open_database(path)
+            if fresh:
+                from app.demo import write_demo
+                progress(0, 0, "Writing the demo records…")
+                try:
+                    with database.sessions.begin() as session:
+                        write_demo(session)
+                except BaseException:
+                    database.close()
+                    raise
+            return database
+
+        self._open_in_worker(open_demo, path, "Opening the demo database")
+
+    def open_database_file(self, path: Path, *, create: bool) -> None:
+        """Open (or create) the database at ``path`` and show it instead of the current one;
+        if it cannot be opened, say why and stay on the current one."""
+        if self._database.path is not None and path.resolve() == self._database.path.resolve():
+            return
+
+        def open_it(progress) -> Database:
+            progress(0, 0, f"Opening {path.name}…")
+            return open_database(path, create=create)
+
+        self._open_in_worker(open_it, path, f"Opening {path.name}")
+
+    def _open_in_worker(self, function: Callable, path: Path, title: str) -> None:
+        def failed(error: BaseException) -> None:
+            if isinstance(error, UserError) and not path.exists():
+                self.settings.remove_recent_database(path)
+            errors.report_exception(error, self, title="Open database")
+
+        def cancelled() -> None:
+            self.statusBar().showMessage("Opening stopped; the current database is still open.", 5000)
+
+        run_job(function, title=title, parent=self, on_done=self.switch_database,
+                on_error=failed, on_cancelled=cancelled, cancellable=False)
+
+    def switch_database(self, database: Database) -> None:
+        """Show ``database`` instead of the current one, which is closed."""
+        for job in list(self._jobs.values()):
+            job.cancel()
+        wait_for_jobs()
+        self._jobs.clear()
+        old = self._database
+        self._database = database
+        # The command line closes the first database again on exit; closing twice is harmless.
+        old.close()
+        self.undo_stack.clear()
+        self._stale.clear()
+        self._pending_select.clear()
+        if database.path is not None:
+            self.settings.add_recent_database(database.path)
+        self._text_of = cell_formatter(self._office_date_format())
+        for view in self._views.values():
+            view.set_text_of(self._text_of)
+            view.unload()
+        self._make_dashboard()
+        self.setWindowTitle(self._window_title())
+        self._show_database_name()
+        if self.linked_panel is not None:
+            self.linked_panel.show_record(self._database, "referrals", None)
+        self._on_page_chosen(self.sidebar.currentRow())
+        self.statusBar().showMessage(f"Opened {self._database_description()}.", 5000)
+
+    # --- settings and help ------------------------------------------------------------
+
+    def _on_settings(self) -> None:
+        from ui.settings_dialog import OfficeSettingsDialog
+
+        dialog = OfficeSettingsDialog(self._database, self)
+        dialog.settings_saved.connect(self._on_office_settings_saved)
+        dialog.exec()
+
+    def _on_office_settings_saved(self, office) -> None:
+        self._text_of = cell_formatter(office.date_format)
+        for key, view in self._views.items():
+            view.set_text_of(self._text_of)
+            if view.is_loaded:
+                self._stale.add(key)
+        self._dashboard_needs_refresh = True
+        if self.current_key != DASHBOARD:
+            self._load(self.current_key)
+
+    def _on_about(self) -> None:
+        dialogs.inform(self, "About Case Review Tracker", about_text(self._database))
+
+    def _on_open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir())))
+
+    # --- the window itself ------------------------------------------------------------
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+
+    @property
+    def has_saved_geometry(self) -> bool:
+        return self.settings.geometry is not None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.last_page = self.current_key
+        for view in self._views.values():
+            if view.is_loaded:
+                view.save_state()
+        self.settings.sync()
+        for job in list(self._jobs.values()):
+            job.cancel()
+        wait_for_jobs()
+        self._jobs.clear()
+        if self._database is not self._initial_database:
+            self._database.close()
+        super().closeEvent(event)
+

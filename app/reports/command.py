@@ -13,13 +13,7 @@ from pathlib import Path
 
 from app.database import Database
 from app.errors import UserError
-from app.reports.action_plan import build_action_plan
-from app.reports.agency_list import build_agency_list
-from app.reports.annual import build_annual
-from app.reports.briefing import build_briefing
-from app.reports.doc import ReportResult
-from app.reports.panel import build_panel
-from app.reports.response import build_response
+from app.reports import build_report
 
 # Which options each paper takes; every other option is refused for it.
 OPTIONS = {
@@ -74,30 +68,31 @@ def _refuse_unused(args) -> None:
         raise UserError(f"The {args.kind} report does not use {', '.join(unused)}. It takes {takes}.")
 
 
-def _build(args, session) -> ReportResult:
+def _build(args, session):
     out = Path(args.out)
     kind = args.kind
     if kind == "briefing":
         meeting = parse_date(args.meeting, "--meeting") if args.meeting else None
-        return build_briefing(session, out, meeting_on=meeting)
+        return build_report(kind, session, out, meeting_on=meeting)
     if kind == "action-plan":
-        return build_action_plan(session, out, by_theme=args.theme, agency=args.agency, status=args.status,
-                                 open_only=args.open_only, overdue_only=args.overdue)
+        return build_report(kind, session, out, by_theme=args.theme, agency=args.agency,
+                            status=args.status, open_only=args.open_only, overdue_only=args.overdue)
     if kind == "response":
         if not args.review:
             raise UserError("The response needs at least one review: --review REF (repeat for several).")
-        return build_response(session, out, review_refs=args.review)
+        return build_report(kind, session, out, review_refs=args.review)
     if kind == "annual":
         if not (args.start and args.end):
             raise UserError("The annual report needs a period: --from DATE --to DATE.")
-        return build_annual(session, out, start=parse_date(args.start, "--from"), end=parse_date(args.end, "--to"))
+        return build_report(kind, session, out, start=parse_date(args.start, "--from"),
+                            end=parse_date(args.end, "--to"))
     if kind == "panel":
         if not args.review or len(args.review) != 1:
             raise UserError("The panel report is for one review: give --review REF once.")
-        return build_panel(session, out, review_ref=args.review[0])
+        return build_report(kind, session, out, review_ref=args.review[0])
     if not args.agency:
         raise UserError("The agency action list needs an agency: --agency NAME.")
-    return build_agency_list(session, out, agency=args.agency)
+    return build_report(kind, session, out, agency=args.agency)
 
 
 def run_report_command(args: argparse.Namespace, database: Database) -> int:

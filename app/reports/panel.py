@@ -20,6 +20,7 @@ from reportlab.platypus import Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.reviews import latest_panel_report
 from app.errors import UserError
 from app.reports.action_data import ActionFilter, load_actions, load_recommendations
 from app.reports.doc import Heading, ReportResult, build_paper, para, spacer
@@ -68,14 +69,6 @@ def _review(session: Session, reference: str) -> Review:
     if found is None:
         raise UserError(f"Review: there is no review '{clean(reference)}'.", field="review")
     return found
-
-
-def _latest_panel_report(review: Review) -> PanelReport:
-    reports = [p for p in review.panel_reports if p.archived_at is None]
-    if not reports:
-        raise UserError(f"No scrutiny panel report has been written for review {review.reference}. "
-                        "Fill in its panel report first.", field="review")
-    return max(reports, key=lambda p: (p.decision_on or dt.date.min, p.id))
 
 
 def _paper(review: Review, report: PanelReport, partnership: str, date_text: DateText,
@@ -155,7 +148,7 @@ def build_panel(session: Session, out_path: Path, *, review_ref: str, overrides:
     Raises ``UserError`` for an unknown review or one with no panel report.
     """
     review = _review(session, review_ref)
-    report = _latest_panel_report(review)
+    report = latest_panel_report(review)
     settings = get_settings(session)
     date_text = DateText(settings)
     paper = _paper(review, report, settings.partnership_name, date_text, overrides or {})

@@ -11,7 +11,7 @@ from app import lookups
 from app.errors import UserError
 from app.services.referrals import get_referral
 from app.services.validation import Problems, by_reference, multiline_text, optional_text
-from db.models import AgencyResponse, ListKind, Recommendation, Review
+from db.models import AgencyResponse, ListKind, PanelReport, Recommendation, Review
 
 REVIEW_DATE_FIELDS = ("decision_on", "initiated_on", "learning_event_on", "completed_on",
                       "published_on", "briefing_issued_on", "target_override_on")
@@ -141,3 +141,12 @@ def add_agency_response(session: Session, recommendation_id: int, *, agency: str
     session.add(response)
     session.flush()
     return response
+
+
+def latest_panel_report(review: Review) -> PanelReport:
+    """The scrutiny panel report to print for a review: its latest one."""
+    reports = [p for p in review.panel_reports if p.archived_at is None]
+    if not reports:
+        raise UserError(f"No scrutiny panel report has been written for review {review.reference}. "
+                        "Fill in its panel report first.", field="review")
+    return max(reports, key=lambda p: (p.decision_on or dt.date.min, p.id))

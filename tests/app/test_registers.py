@@ -6,7 +6,15 @@ import datetime as dt
 
 import pytest
 
-from app.registers import OVERDUE, REGISTERS, fetch_actions, recommendation_numbers_text
+from app.registers import (
+    FILTER_KINDS,
+    ID_INDEX,
+    OVERDUE,
+    REGISTERS,
+    fetch_actions,
+    recommendation_numbers_text,
+)
+from db import models
 from db.models import Action, Agency, ListItem, Referral, Theme
 from tests.ui.conftest import add_case_records
 
@@ -23,7 +31,7 @@ def rows_of(database, key: str) -> list[dict]:
     register = REGISTERS[key]
     with database.sessions() as session:
         rows = register.fetch(session)
-    return [dict(zip((c.key for c in register.columns), row, strict=True)) for row in rows]
+    return [dict(zip((c.key for c in register.columns), row[1:], strict=True)) for row in rows]
 
 
 def archive(database, model, **where) -> None:
@@ -38,7 +46,48 @@ def test_every_row_has_one_value_per_column(office, key):
     with office.sessions() as session:
         rows = register.fetch(session)
     assert rows, f"{register.title} is empty"
-    assert all(type(row) is tuple and len(row) == len(register.columns) for row in rows)
+    assert all(type(row) is tuple and len(row) == 1 + len(register.columns) for row in rows)
+
+
+# The record each register's rows are ids of.
+RECORD_MODELS = {
+    "referrals": models.Referral, "decisions": models.Decision, "reviews": models.Review,
+    "recommendations": models.Recommendation, "actions": models.Action,
+    "progress_updates": models.ProgressUpdate, "meetings": models.Meeting,
+    "learning": models.LearningEvent, "agencies": models.Agency, "themes": models.Theme,
+    "lists": models.ListItem, "clocks": models.ClockRule,
+}
+
+
+@pytest.mark.parametrize("key", list(REGISTERS))
+def test_every_row_starts_with_its_records_id(office, key):
+    register = REGISTERS[key]
+    with office.sessions() as session:
+        rows = register.fetch(session)
+        records = {record.id: record for record in session.query(RECORD_MODELS[key])}
+        first_key = register.columns[0].key
+        for row in rows:
+            record = records[row[ID_INDEX]]
+            # The first column shows something of that record (its name, reference or date).
+            shown = row[register.value_index(first_key)]
+            if key in ("referrals", "reviews", "actions"):
+                assert shown == record.reference
+            elif key in ("agencies", "themes", "clocks"):
+                assert shown == record.name
+    assert len({row[ID_INDEX] for row in rows}) == len(rows)
+
+
+def test_filter_metadata_names_the_filters_the_office_uses():
+    actions = REGISTERS["actions"]
+    kinds = {column.key: column.filter for column in actions.filter_columns}
+    assert kinds == {"lead_agency": "choice", "target_on": "date", "status": "choice",
+                     "rag": "choice", "overdue": "flag", "recommendations": "review",
+                     "theme": "choice"}
+    assert actions.columns[actions.column_index("overdue")].filter_title == "Overdue only"
+    for register in REGISTERS.values():
+        assert all(column.filter in FILTER_KINDS for column in register.filter_columns)
+        # At most one date range per register: its main date.
+        assert sum(column.filter == "date" for column in register.columns) <= 1
 
 
 def test_row_counts(office):
@@ -94,7 +143,7 @@ def test_overdue_depends_on_the_day(office):
     with office.sessions() as session:
         rows = fetch_actions(session, today=dt.date(2000, 1, 31))
     overdue = REGISTERS["actions"].column_index("overdue")
-    assert [row[overdue] for row in rows] == ["", "", ""]
+    assert [row[overdue + 1] for row in rows] == ["", "", ""]
 
 
 def test_recommendation_numbers_group_by_review():

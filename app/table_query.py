@@ -1,0 +1,439 @@
+"""Searching, filtering and sorting a register's rows in memory, without Qt.
+
+A register's rows are plain ``(id, *values)`` tuples (see ``app.registers``). Qt's
+``QSortFilterProxyModel`` takes seconds to sort or unfilter 100,000 such rows; the same
+work over Python lists takes tens of milliseconds, so the table asks a ``TableQuery`` for
+the row positions to show, in order, and is handed the result.
+
+What makes it fast enough to run on every keystroke:
+
+- each row's searchable text (the text shown in its visible cells, lower-cased) is worked
+  out once, not per search;
+- each column's sort order is worked out once and kept; filtering walks that order, so a
+  sorted, filtered table costs one pass;
+- a search that only narrows the previous one ("neg" then "negl") looks only at the rows
+  the previous one found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+from app.registers import CHOICE, DATE, REVIEW, Column
+
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+# Between cells in a row's search text, so that a search never matches across two cells.
+_CELL_SEPARATOR = "\x1f"
+# What the drop-down filters call an empty cell.
+BLANK = "(blank)"
+
+
+# --- cell text --------------------------------------------------------------------------------
+
+def cell_text(value: Any, date_format: str = DEFAULT_DATE_FORMAT) -> str:
+    """A value as the office reads it: dates in the office's format, blanks for nothing,
+    Yes/No for true/false."""
+    if value is None:
+        return ""
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, dt.datetime):
+        return value.strftime(f"{date_format} %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime(date_format)
+    return str(value)
+
+
+def qt_to_strftime(pattern: str) -> str:
+    """A Qt date pattern the office chooses ("dd/MM/yyyy", "d MMM yyyy") as ``strftime``."""
+    out = []
+    for token in re.findall(r"d{1,4}|M{1,4}|y{4}|y{2}|[^dMy]+", pattern):
+        out.append({
+            "dd": "%d", "d": "%-d", "MM": "%m", "M": "%-m", "MMM": "%b", "MMMM": "%B",
+            "yyyy": "%Y", "yy": "%y", "ddd": "%a", "dddd": "%A",
+        }.get(token, token.replace("%", "%%")))
+    text = "".join(out)
+    # "%-d" (no leading zero) is not portable (Windows has "%#d"); drop the zero ourselves.
+    return text
+
+
+def format_date(value: dt.date, pattern: str) -> str:
+    """``value`` in a ``qt_to_strftime`` pattern, handling the no-leading-zero codes portably."""
+    text = pattern.replace("%-d", str(value.day)).replace("%-m", str(value.month))
+    return value.strftime(text)
+
+
+def cell_formatter(qt_date_pattern: str = "dd/MM/yyyy") -> Callable[[Any], str]:
+    """``cell_text`` for the office's chosen date format (a Qt pattern)."""
+    pattern = qt_to_strftime(qt_date_pattern)
+    if pattern == DEFAULT_DATE_FORMAT:
+        return cell_text
+
+    def text(value: Any) -> str:
+        if isinstance(value, dt.datetime):
+            return format_date(value, pattern) + value.strftime(" %H:%M")
+        if isinstance(value, dt.date):
+            return format_date(value, pattern)
+        return cell_text(value)
+
+    return text
+
+
+# --- typed dates ------------------------------------------------------------------------------
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_typed_date(text: str) -> dt.date | None:
+    """A date as typed in the UK: 31/01/2024, 31-1-24, 31.01.2024, 31 Jan 2024, 31 January
+    2024 or 2024-01-31. ``None`` for blank text; ``ValueError`` with a plain sentence for
+    anything else (including 31/02/2024)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if match := _NUMERIC_DATE.match(text):
+            day, month, year = (int(part) for part in match.groups())
+            if len(match.group(3)) == 2:
+                year += 2000 if year < 70 else 1900
+            return dt.date(year, month, day)
+        if match := _ISO_DATE.match(text):
+            year, month, day = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        for pattern in ("%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y"):
+            try:
+                return dt.datetime.strptime(" ".join(text.split()), pattern).date()
+            except ValueError:
+                continue
+    except ValueError:
+        raise ValueError(f"{text} is not a real date.") from None
+    raise ValueError(f"Type a date as day/month/year, for example 31/01/2024 (not \"{text}\").")
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    """What the filter bar asks for. ``choices`` maps a column key to the value chosen
+    (``BLANK`` for empty cells); ``flags`` are the ticked tick-box columns; ``date_from``
+    and ``date_to`` bound the register's date column, both inclusive."""
+
+    choices: tuple[tuple[str, str], ...] = ()
+    flags: frozenset[str] = field(default_factory=frozenset)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @classmethod
+    def of(cls, choices: dict[str, str] | None = None, flags: Iterable[str] = (),
+           date_from: dt.date | None = None, date_to: dt.date | None = None) -> "Filters":
+        return cls(tuple(sorted((choices or {}).items())), frozenset(flags), date_from, date_to)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.choices or self.flags or self.date_from or self.date_to)
+
+
+_REVIEW_REFERENCE = re.compile(r"(?:^|;\s*)([^;]+?)\s+R\d")
+
+
+def review_references(text: str | None) -> list[str]:
+    """The review references in an action's recommendations text: "SCR-01 R3, R4; SCR-02 R1"
+    gives ["SCR-01", "SCR-02"]."""
+    if not text:
+        return []
+    return _REVIEW_REFERENCE.findall(text)
+
+
+# --- sorting ----------------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+")
+# Text up to this long with digits in it sorts "naturally" (A2 before A10); longer free text
+# sorts as plain text, which is quicker and makes no difference to the order readers expect.
+_NATURAL_UP_TO = 40
+
+
+def _pad_digits(match: re.Match) -> str:
+    return match.group().zfill(12)
+
+
+def _text_key(text: str) -> str:
+    key = text.casefold()
+    if len(key) <= _NATURAL_UP_TO and any(ch.isdigit() for ch in key):
+        key = _DIGITS.sub(_pad_digits, key)
+    return key
+
+
+def _mixed_key(value: Any) -> tuple:
+    """A key that orders numbers, then dates, then text, for a column of mixed types."""
+    if isinstance(value, (bool, int, float)):
+        return (0, value, dt.time.min)
+    if isinstance(value, dt.datetime):
+        return (1, value.date(), value.time())
+    if isinstance(value, dt.date):
+        return (1, value, dt.time.min)
+    return (2, _text_key(str(value)), dt.time.min)
+
+
+def _sort_keys(values: list) -> list:
+    """One sort key per value (``None`` for an empty cell). A column of one kind (text,
+    numbers or dates, as nearly all are) gets plain keys, which compare fastest; each
+    distinct value's key is worked out once."""
+    kinds = {type(v) for v in set(values) if not _is_blank(v)}
+    if kinds <= {str}:
+        make = _text_key
+    elif kinds <= {int, float, bool}:
+        make = None
+    elif kinds <= {dt.date}:
+        make = None
+    elif kinds <= {dt.date, dt.datetime}:
+        def make(value):
+            return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time.min)
+    else:
+        make = _mixed_key
+    if make is None:
+        return [None if _is_blank(v) else v for v in values]
+    cache: dict[Any, Any] = {}
+    keys = []
+    append = keys.append
+    for v in values:
+        if _is_blank(v):
+            append(None)
+            continue
+        key = cache.get(v)
+        if key is None:
+            key = cache[v] = make(v)
+        append(key)
+    return keys
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+# --- the query --------------------------------------------------------------------------------
+
+class TableQuery:
+    """One register's rows, and the row positions to show for a search, filters and sort.
+
+    ``columns`` are the register's columns; each row is ``(id, *values)``. ``text_of``
+    turns a value into the text the table shows (so the search finds what is on screen).
+    All work is plain Python over lists, so a worker thread can ``prepare`` it.
+    """
+
+    def __init__(self, columns: Sequence[Column], rows: list[tuple],
+                 text_of: Callable[[Any], str] = cell_text,
+                 search_columns: Sequence[int] | None = None):
+        self.columns = tuple(columns)
+        self.rows = rows
+        self._text_of = text_of
+        self._search_columns = tuple(range(len(self.columns))) if search_columns is None \
+            else tuple(search_columns)
+        self._texts: list[str] | None = None
+        self._values: dict[int, list] = {}
+        self._cell_texts: dict[int, list[str]] = {}
+        self._orders: dict[tuple[int, bool], list[int]] = {}
+        self._keys: dict[int, list] = {}
+        self._choices: dict[int, list[str]] = {}
+        self._masks: dict[tuple, bytearray] = {}
+        self._references: dict[str | None, list[str]] = {}
+        self._last: tuple[tuple, list[str], list[int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def values(self, column: int) -> list:
+        """Every row's value in ``column``, in row order."""
+        values = self._values.get(column)
+        if values is None:
+            position = column + 1
+            values = self._values[column] = [row[position] for row in self.rows]
+        return values
+
+    def texts(self, column: int) -> list[str]:
+        """Every row's cell text in ``column`` (each distinct value formatted once)."""
+        texts = self._cell_texts.get(column)
+        if texts is None:
+            text_of = self._text_of
+            cache: dict[Any, str] = {}
+            texts = []
+            append = texts.append
+            for value in self.values(column):
+                if type(value) is str:
+                    append(value)
+                    continue
+                text = cache.get(value)
+                if text is None:
+                    text = cache[value] = text_of(value)
+                append(text)
+            self._cell_texts[column] = texts
+        return texts
+
+    # --- what the search looks at ---
+
+    @property
+    def search_columns(self) -> tuple[int, ...]:
+        return self._search_columns
+
+    def set_search_columns(self, columns: Sequence[int]) -> None:
+        """Search only these columns (the visible ones)."""
+        columns = tuple(columns)
+        if columns != self._search_columns:
+            self._search_columns = columns
+            self._texts = None
+            self._last = None
+
+    def prepare(self) -> None:
+        """Work out every row's search text and every filter's choices now (a worker
+        thread does this before the table is shown, so the first keystroke is as quick as
+        the rest)."""
+        self.search_texts()
+        for i, column in enumerate(self.columns):
+            if column.filter in (CHOICE, REVIEW):
+                self.choices(i)
+
+    def search_texts(self) -> list[str]:
+        if self._texts is None:
+            columns = [self.texts(c) for c in self._search_columns]
+            join = _CELL_SEPARATOR.join
+            if columns:
+                self._texts = [join(cells).casefold() for cells in zip(*columns)]
+            else:
+                self._texts = [""] * len(self.rows)
+            # Cell texts were only needed to build the search texts; free them.
+            self._cell_texts.clear()
+        return self._texts
+
+    def _review_references(self, text: str | None) -> list[str]:
+        found = self._references.get(text)
+        if found is None:
+            found = self._references[text] = review_references(text)
+        return found
+
+    # --- the drop-downs ---
+
+    def choices(self, column: int) -> list[str]:
+        """The distinct values of ``column`` as text, sorted, with ``BLANK`` last if any
+        cell is empty; for a review filter, the review references."""
+        cached = self._choices.get(column)
+        if cached is not None:
+            return cached
+        kind = self.columns[column].filter
+        distinct = set(self.values(column))
+        values: set[str] = set()
+        blank = False
+        if kind == REVIEW:
+            for text in distinct:
+                values.update(self._review_references(text))
+        else:
+            for value in distinct:
+                if _is_blank(value):
+                    blank = True
+                else:
+                    values.add(self._text_of(value))
+        ordered = sorted(values, key=_text_key)
+        if blank and kind == CHOICE:
+            ordered.append(BLANK)
+        self._choices[column] = ordered
+        return ordered
+
+    # --- sorting ---
+
+    def order(self, column: int, descending: bool = False) -> list[int]:
+        """Row positions sorted by ``column``: a stable sort, empty cells always last."""
+        cached = self._orders.get((column, descending))
+        if cached is not None:
+            return cached
+        keys = self._keys.get(column)
+        if keys is None:
+            keys = self._keys[column] = _sort_keys(self.values(column))
+        filled = [i for i, key in enumerate(keys) if key is not None]
+        blanks = [i for i, key in enumerate(keys) if key is None]
+        filled.sort(key=keys.__getitem__, reverse=descending)  # reverse keeps ties in order
+        result = self._orders[(column, descending)] = filled + blanks
+        return result
+
+    # --- the result ---
+
+    def _mask(self, filters: Filters) -> bytearray | None:
+        """1 for each row that meets every filter, or ``None`` if nothing is filtered."""
+        if not filters.active:
+            return None
+        cached = self._masks.get(filters)
+        if cached is not None:
+            return cached
+        by_key = {column.key: i for i, column in enumerate(self.columns)}
+        n = len(self.rows)
+        mask = bytearray(b"\x01") * n
+        for key, wanted in filters.choices:
+            if key not in by_key:
+                continue
+            column = by_key[key]
+            values = self.values(column)
+            if self.columns[column].filter == REVIEW:
+                refs = self._review_references
+                ok = {v for v in set(values) if wanted in refs(v)}
+            elif wanted == BLANK:
+                ok = {v for v in set(values) if _is_blank(v)}
+            else:
+                ok = {v for v in set(values) if not _is_blank(v) and self._text_of(v) == wanted}
+            for i, value in enumerate(values):
+                if mask[i] and value not in ok:
+                    mask[i] = 0
+        for key in filters.flags:
+            if key in by_key:
+                for i, value in enumerate(self.values(by_key[key])):
+                    if _is_blank(value):
+                        mask[i] = 0
+        if filters.date_from or filters.date_to:
+            date_column = next((i for i, c in enumerate(self.columns) if c.filter == DATE), None)
+            if date_column is not None:
+                low = filters.date_from or dt.date.min
+                high = filters.date_to or dt.date.max
+                for i, value in enumerate(self.values(date_column)):
+                    if isinstance(value, dt.datetime):
+                        value = value.date()
+                    if not (isinstance(value, dt.date) and low <= value <= high):
+                        mask[i] = 0
+        if len(self._masks) > 8:
+            self._masks.clear()
+        self._masks[filters] = mask
+        return mask
+
+    def run(self, search: str = "", filters: Filters = Filters(),
+            sort: tuple[int, bool] | None = None) -> list[int]:
+        """The positions (in ``rows``) of the rows to show, in order: every word of
+        ``search`` found in the row's visible text (case ignored), every filter met, sorted
+        by ``sort`` = (column, descending) or left in the register's own order."""
+        words = search.casefold().split()
+        state = (filters, sort, self._search_columns)
+        mask = None
+        if self._last is not None and self._last[0] == state and _narrows(self._last[1], words):
+            candidates: Iterable[int] = self._last[2]  # already filtered
+        else:
+            candidates = self.order(*sort) if sort is not None else range(len(self.rows))
+            mask = self._mask(filters)
+        if mask is not None:
+            candidates = [i for i in candidates if mask[i]]
+        if words:
+            texts = self.search_texts()
+            if len(words) == 1:
+                word = words[0]
+                result = [i for i in candidates if word in texts[i]]
+            else:
+                result = [i for i in candidates if all(w in texts[i] for w in words)]
+        else:
+            result = list(candidates)
+        self._last = (state, words, result)
+        return result
+
+
+def _narrows(before: list[str], after: list[str]) -> bool:
+    """True if every row matching ``after`` also matches ``before``: each earlier word is
+    part of some later word."""
+    return all(any(old in new for new in after) for old in before)

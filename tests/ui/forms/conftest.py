@@ -1,0 +1,141 @@
+"""Helpers for driving the record forms as the officer would: type, tick, press keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPlainTextEdit
+
+from ui import dialogs, forms
+from ui.widgets.check_list import CheckList
+from ui.widgets.date_edit import UkDateEdit
+from ui.widgets.list_combo import ListCombo
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@dataclass
+class Answers:
+    """The answers the fake modal questions give, and what they were asked."""
+
+    confirm: bool = True
+    discard: bool = True
+    asked: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    discard_questions: int = 0
+
+
+@pytest.fixture
+def answers(monkeypatch) -> Answers:
+    given = Answers()
+
+    def confirm(parent, title, text, **kwargs):
+        given.asked.append(text)
+        return given.confirm
+
+    def ask_discard(parent):
+        given.discard_questions += 1
+        return given.discard
+
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    monkeypatch.setattr(dialogs, "ask_discard_changes", ask_discard)
+    monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: given.warnings.append(text))
+    monkeypatch.setattr(dialogs, "inform", lambda parent, title, text: None)
+    return given
+
+
+@pytest.fixture
+def undo_stack(qtbot):
+    stack = QUndoStack()
+    yield stack
+    stack.clear()
+
+
+@pytest.fixture
+def open_form(qtbot, office_database, undo_stack, answers):
+    """open_form(kind, record_id=None, **context) -> the form, shown, with focus."""
+    def opener(kind, record_id=None, **context):
+        dialog = forms.make_editor(None, office_database, undo_stack, kind, record_id, **context)
+        return show(qtbot, dialog)
+    return opener
+
+
+@pytest.fixture
+def open_quick(qtbot, office_database, undo_stack, answers):
+    def opener(name, kind, record_id):
+        dialog = forms.make_quick_action(None, office_database, undo_stack, name, kind, record_id)
+        return show(qtbot, dialog)
+    return opener
+
+
+def show(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.fit_to_screen()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)  # keys and focus need an active window
+    return dialog
+
+
+def editor(dialog, key):
+    return dialog.widgets[key].editor
+
+
+def fill(qtbot, dialog, key, text):
+    """Replace a field's text by selecting it all and typing, as a user would."""
+    widget = editor(dialog, key)
+    target = widget.line_edit if isinstance(widget, UkDateEdit) else widget
+    target.setFocus()
+    if isinstance(target, (QLineEdit, QPlainTextEdit)):
+        qtbot.keyClick(target, Qt.Key.Key_A, CTRL)
+        if text:
+            qtbot.keyClicks(target, text)
+        else:
+            qtbot.keyClick(target, Qt.Key.Key_Delete)
+    else:
+        raise TypeError(f"{key} is not a text field")
+    if isinstance(widget, UkDateEdit):
+        qtbot.keyClick(target, Qt.Key.Key_Tab)  # leaving the field tidies the date
+
+
+def choose(qtbot, dialog, key, text):
+    """Pick a drop-down value by typing its first letters (type-ahead)."""
+    combo = editor(dialog, key)
+    assert isinstance(combo, ListCombo)
+    combo.setFocus()
+    qtbot.keyClicks(combo, text)
+
+
+def tick(qtbot, dialog, key, label_start):
+    """Tick (or untick) the row of a tick list whose label starts with ``label_start``."""
+    widget = editor(dialog, key)
+    assert isinstance(widget, CheckList)
+    widget.setFocus()
+    row = next(i for i in range(widget.count()) if widget.item(i).text().startswith(label_start))
+    widget.setCurrentRow(row)
+    qtbot.keyClick(widget, Qt.Key.Key_Space)
+
+
+def toggle(qtbot, dialog, key):
+    box = editor(dialog, key)
+    assert isinstance(box, QCheckBox)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+
+
+def save_with_keys(qtbot, dialog):
+    """Ctrl+S from the field with focus."""
+    target = dialog.focusWidget() or dialog
+    qtbot.keyClick(target, Qt.Key.Key_S, CTRL)
+
+
+def click_save(qtbot, dialog):
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+
+def press_escape(qtbot, dialog):
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)

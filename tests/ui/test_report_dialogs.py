@@ -1,0 +1,422 @@
+"""The Reports menu's dialogs: the user picks options, a PDF is written and opened.
+
+Each test fills the dialog as a user would (typing dates, choosing from drop-downs,
+ticking boxes, clicking Create PDF), waits for the paper to be built off the GUI thread
+and reads the PDF back (pypdf) for what was chosen. The records are those of
+``tests/ui/conftest.py`` (referral Ref053, review SCR-01 "Child U", actions A1 to A3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
+
+from app.reports import command
+from db.models import Meeting, PanelReport, Review
+from ui import dialogs, report_dialogs
+from ui.report_dialogs import (
+    REPORTS,
+    ReportDialog,
+    last_financial_year,
+    open_report_dialog,
+    report_for_register,
+)
+from ui.workers import wait_for_jobs
+
+SLOW = 30_000  # a limit on waiting on a busy machine, not a timing
+
+
+def pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages))
+
+
+def pdfs_in(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.pdf*")) if folder.exists() else []
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_jobs():
+    yield
+    assert wait_for_jobs(SLOW)
+
+
+@pytest.fixture(autouse=True)
+def opened(monkeypatch):
+    """The PDFs handed to the system viewer (none is opened for real)."""
+    paths: list[Path] = []
+    monkeypatch.setattr(report_dialogs, "open_in_viewer", paths.append)
+    return paths
+
+
+@pytest.fixture(autouse=True)
+def warnings(monkeypatch):
+    """What the user was told in a message box (none is shown for real)."""
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: said.append(text))
+    return said
+
+
+@pytest.fixture
+def window(qtbot):
+    """A main window with a status bar, standing in for the program's."""
+    main = QMainWindow()
+    main.statusBar()
+    qtbot.addWidget(main)
+    return main
+
+
+@pytest.fixture
+def make_dialog(qtbot, office_database, window):
+    def make(kind: str, **preset) -> ReportDialog:
+        dialog = ReportDialog(window, office_database, kind, **preset)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+    return make
+
+
+def type_date(qtbot, field, text: str) -> None:
+    field.line_edit.selectAll()
+    qtbot.keyClicks(field.line_edit, text)
+
+
+def create_pdf(qtbot, dialog: ReportDialog) -> None:
+    """Click Create PDF and wait until the build has ended, whatever its outcome."""
+    with qtbot.waitSignal(dialog.build_ended, timeout=SLOW):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+# --- the menu ------------------------------------------------------------------------------
+
+def test_reports_are_the_six_papers_in_the_order_the_office_uses_them():
+    assert REPORTS == [
+        ("briefing", "Sub group briefing paper…"),
+        ("action-plan", "Composite action plan…"),
+        ("response", "Partnership response…"),
+        ("annual", "Annual report tables…"),
+        ("panel", "Scrutiny panel cover report…"),
+        ("agency", "Agency action list…"),
+    ]
+    # Every paper the command line prints is on the menu, and nothing else.
+    assert {kind for kind, _title in REPORTS} == set(command.OPTIONS)
+
+
+def test_menu_entries_open_their_dialog(qtbot, window, office_database, monkeypatch):
+    asked = []
+    monkeypatch.setattr(report_dialogs, "open_report_dialog",
+                        lambda parent, database, kind, **preset: asked.append((parent, database, kind)))
+    menu = QMenu(window)
+    actions = report_dialogs.add_report_actions(menu, window, lambda: office_database)
+    assert [a.text() for a in menu.actions()] == [title for _kind, title in REPORTS]
+    actions[3].trigger()
+    assert asked == [(window, office_database, "annual")]
+
+
+# --- the papers ----------------------------------------------------------------------------
+
+def test_briefing_for_the_meeting_typed_is_written_opened_and_announced(qtbot, make_dialog, opened, window,
+                                                                        data_dir):
+    dialog = make_dialog("briefing")
+    type_date(qtbot, dialog.meeting_date, "17/04/2024")
+    create_pdf(qtbot, dialog)
+
+    assert len(opened) == 1
+    path = opened[0]
+    assert path.is_file() and path.parent == data_dir and path.suffix == ".pdf"
+    assert path.name.startswith("Sub group briefing paper 2024-04-17")  # named after the meeting
+    text = pdf_text(path)
+    assert "For the meeting on 17/04/2024" in text
+    assert "SCR-01" in text and "Child U" in text
+    assert dialog.written.path == path and not dialog.isVisible()
+    assert re.fullmatch(rf"Case review sub group briefing paper: \d+ pages? written to {re.escape(str(path))}",
+                        window.statusBar().currentMessage())
+    assert [p for p in pdfs_in(data_dir) if p.suffix != ".pdf"] == []  # no temporary file left
+
+
+def test_action_plan_for_one_agency_prints_only_its_actions(qtbot, make_dialog, opened):
+    dialog = make_dialog("action-plan")
+    qtbot.keyClicks(dialog.agency_combo, "Police")
+    assert dialog.agency_combo.value() == "Police"
+    qtbot.mouseClick(dialog.open_only_box, Qt.MouseButton.LeftButton)
+    create_pdf(qtbot, dialog)
+
+    text = pdf_text(opened[0])
+    assert "Lead agency: Police" in text
+    assert "open actions only" in text
+    assert "Audit supervision records for neglect cases." in text  # A2, the Police's
+    assert "Relaunch the neglect toolkit" not in text  # A1, Children's Services'
+
+
+def test_action_plan_by_theme_and_overdue_only(qtbot, make_dialog, opened):
+    dialog = make_dialog("action-plan")
+    qtbot.mouseClick(dialog.overdue_only_box, Qt.MouseButton.LeftButton)
+    dialog.by_theme_button.click()
+    create_pdf(qtbot, dialog)
+
+    text = pdf_text(opened[0])
+    assert "overdue actions only" in text and "Lead agency: all agencies" in text
+    assert "Theme: Neglect" in text
+    assert "Relaunch the neglect toolkit" in text  # A1 is overdue
+    assert "Audit supervision records" not in text  # A2 is not
+
+
+def test_annual_tables_for_the_period_typed(qtbot, make_dialog, opened):
+    dialog = make_dialog("annual")
+    type_date(qtbot, dialog.start_date, "01/04/2024")
+    type_date(qtbot, dialog.end_date, "31/03/2025")
+    create_pdf(qtbot, dialog)
+
+    text = pdf_text(opened[0])
+    assert "For the period 01/04/2024 to 31/03/2025" in text
+    assert "Practitioner learning event for SCR-01" in text
+    assert "Serious Case Review" in text
+
+
+def test_response_to_the_reviews_ticked(qtbot, make_dialog, opened):
+    dialog = make_dialog("response")
+    row = next(i for i in range(dialog.review_list.count()) if dialog.review_list.item(i).text().startswith("SCR-01"))
+    assert dialog.review_list.item(row).text() == "SCR-01: Child U"
+    dialog.review_list.setCurrentRow(row)
+    qtbot.keyClick(dialog.review_list, Qt.Key.Key_Space)
+    create_pdf(qtbot, dialog)
+
+    text = pdf_text(opened[0])
+    assert "Agencies should use the neglect toolkit at every assessment." in text
+
+
+def test_panel_report_prints_the_stored_text_with_the_users_changes(qtbot, office_database, make_dialog, opened):
+    with office_database.sessions.begin() as s:
+        review = s.query(Review).filter_by(reference="SCR-01").one()
+        s.add(PanelReport(review=review, decision_maker="Scrutiny Panel", subject="SCR-01",
+                          brief_summary="Stored summary.", reasons="The stored reasons."))
+    dialog = make_dialog("panel")
+    assert dialog.review_combo.currentText() == "SCR-01: Child U"
+    assert dialog.panel_texts["brief_summary"].toPlainText() == "Stored summary."
+    assert dialog.panel_texts["reasons"].toPlainText() == "The stored reasons."
+    editor = dialog.panel_texts["brief_summary"]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Summary typed for this meeting.")
+    create_pdf(qtbot, dialog)
+
+    text = pdf_text(opened[0])
+    assert "Summary typed for this meeting." in text
+    assert "Stored summary." not in text
+    assert "The stored reasons." in text
+
+
+def test_panel_report_needs_a_review_with_a_panel_report(qtbot, make_dialog, opened):
+    dialog = make_dialog("panel")  # SCR-01 has none yet
+    assert dialog.review_combo.count() == 0
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "No review has a scrutiny panel report yet" in dialog.problem_text("review_ref")
+    assert dialog.job is None and opened == []
+
+
+def test_agency_action_list_for_the_agency_chosen(qtbot, make_dialog, opened):
+    dialog = make_dialog("agency")
+    qtbot.keyClicks(dialog.agency_combo, "Children")
+    assert dialog.agency_combo.value() == "Children's Services"
+    assert "Agency action list - Children's Services" in dialog.out_path().name
+    create_pdf(qtbot, dialog)
+
+    text = pdf_text(opened[0])
+    assert "Agency action list: Children's Services" in text
+    assert "Relaunch the neglect toolkit with training." in text
+    assert "Audit supervision records" not in text
+
+
+# --- checks, refusals and cancelling -------------------------------------------------------
+
+def test_a_period_ending_before_it_starts_is_shown_under_the_field_and_nothing_is_built(
+        qtbot, make_dialog, opened, warnings, data_dir):
+    dialog = make_dialog("annual")
+    type_date(qtbot, dialog.start_date, "01/04/2024")
+    type_date(qtbot, dialog.end_date, "31/03/2024")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.problem_text("end") == "The period ends before it starts: the end must be on or after the start."
+    assert dialog.problem_text("start") == ""
+    assert dialog.job is None and dialog.isVisible() and warnings == []
+    assert opened == [] and pdfs_in(data_dir) == []
+    # Put right, the problem goes.
+    type_date(qtbot, dialog.end_date, "31/03/2025")
+    create_pdf(qtbot, dialog)
+    assert dialog.problem_text("end") == "" and len(opened) == 1
+
+
+def test_a_date_that_is_not_a_date_is_refused(qtbot, make_dialog, opened):
+    dialog = make_dialog("briefing")
+    type_date(qtbot, dialog.meeting_date, "31/02/2024")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.problem_text("meeting_on") == "'31/02/2024' is not a real date"
+    assert dialog.job is None and opened == []
+
+
+def test_a_response_needs_a_review_ticked(qtbot, make_dialog, opened):
+    dialog = make_dialog("response")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.problem_text("review_refs") == "Tick at least one review."
+    assert dialog.job is None and opened == []
+
+
+def test_a_period_with_nothing_in_it_is_a_plain_message_and_no_pdf(qtbot, database, window, opened, warnings,
+                                                                   data_dir):
+    # A new, empty office: nothing was recorded in any period.
+    dialog = ReportDialog(window, database, "annual")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_date(qtbot, dialog.start_date, "01/04/2024")
+    type_date(qtbot, dialog.end_date, "31/03/2025")
+    create_pdf(qtbot, dialog)
+
+    assert len(warnings) == 1 and warnings[0].startswith("Nothing is recorded between 01/04/2024 and 31/03/2025")
+    assert opened == [] and pdfs_in(data_dir) == []
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()  # still there to change the dates
+
+
+def test_output_file_in_a_missing_folder_is_refused(qtbot, make_dialog, opened, tmp_path):
+    dialog = make_dialog("briefing")
+    dialog.out_edit.selectAll()
+    qtbot.keyClicks(dialog.out_edit, str(tmp_path / "nowhere" / "paper.pdf"))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.problem_text("out_path") == f"The folder {tmp_path / 'nowhere'} does not exist."
+    assert dialog.job is None and opened == []
+
+
+def test_browse_chooses_the_file(qtbot, make_dialog, opened, monkeypatch, tmp_path):
+    monkeypatch.setattr(dialogs, "save_file", lambda parent, title, filters, suggested: tmp_path / "my paper")
+    dialog = make_dialog("briefing")
+    qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    assert dialog.out_path() == tmp_path / "my paper.pdf"
+    create_pdf(qtbot, dialog)
+    assert opened == [tmp_path / "my paper.pdf"] and opened[0].is_file()
+
+
+def test_an_existing_paper_is_not_replaced_by_the_suggested_name(make_dialog, data_dir):
+    first = make_dialog("action-plan").out_path()
+    first.write_bytes(b"an earlier paper")
+    second = make_dialog("action-plan").out_path()
+    assert first.name == f"Composite action plan {dt.date.today().isoformat()}.pdf"
+    assert second.name == f"Composite action plan {dt.date.today().isoformat()} (2).pdf"
+
+
+def test_cancelling_the_build_writes_nothing(qtbot, make_dialog, opened, monkeypatch, data_dir):
+    # Cancel is pressed while the paper is being laid out: the build says when it has
+    # started, and waits, once the paper is laid out, until Cancel has been pressed.
+    started, pressed = threading.Event(), threading.Event()
+    real = report_dialogs.build_report
+
+    def slow_build(*args, **kwargs):
+        started.set()
+        result = real(*args, **kwargs)
+        pressed.wait(SLOW / 1000)
+        return result
+
+    monkeypatch.setattr(report_dialogs, "build_report", slow_build)
+    dialog = make_dialog("briefing")
+    with qtbot.waitSignal(dialog.build_ended, timeout=SLOW):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert not dialog.ok_button.isEnabled()  # one build at a time
+        assert started.wait(SLOW / 1000)
+        dialog.job.cancel()  # what the progress dialog's Cancel does
+        pressed.set()
+
+    assert opened == [] and pdfs_in(data_dir) == []
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()
+    assert dialog.parentWidget().statusBar().currentMessage() == "Sub group briefing paper: stopped."
+
+
+# --- open_report_dialog, as the menu calls it ----------------------------------------------
+
+def answer_dialog(then) -> None:
+    """Once the modal dialog is up, ``then(dialog)``: the user's turn."""
+    def look() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReportDialog) and w.isVisible()]
+        if shown:
+            then(shown[0])
+        else:
+            QTimer.singleShot(10, look)
+    QTimer.singleShot(0, look)
+
+
+def test_open_report_dialog_returns_the_pdf_written(qtbot, window, office_database, opened):
+    def fill(dialog):
+        type_date(qtbot, dialog.meeting_date, "17/04/2024")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    answer_dialog(fill)
+    path = open_report_dialog(window, office_database, "briefing")
+    assert path is not None and opened == [path]
+    assert "For the meeting on 17/04/2024" in pdf_text(path)
+
+
+def test_cancelling_the_dialog_builds_nothing(qtbot, window, office_database, opened, data_dir):
+    answer_dialog(lambda dialog: qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton))
+    assert open_report_dialog(window, office_database, "annual") is None
+    assert opened == [] and pdfs_in(data_dir) == []
+
+
+def test_presets_fill_the_dialog(make_dialog):
+    dialog = make_dialog("action-plan", agency="Police", status="In progress", overdue_only=True, by_theme=True)
+    assert dialog.options() == {"agency": "Police", "status": "In progress", "open_only": False,
+                                "overdue_only": True, "by_theme": True}
+    dialog = make_dialog("annual", start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30))
+    assert (dialog.start_date.text(), dialog.end_date.text()) == ("01/01/2024", "30/06/2024")
+
+
+# --- defaults ------------------------------------------------------------------------------
+
+def test_briefing_defaults_to_the_next_meeting_on_record(qtbot, office_database, make_dialog):
+    assert make_dialog("briefing").meeting_date.date() == dt.date.today()  # none to come yet
+    with office_database.sessions.begin() as s:
+        s.add_all([Meeting(held_on=dt.date(2099, 5, 6)), Meeting(held_on=dt.date(2099, 3, 4))])
+    assert make_dialog("briefing").meeting_date.text() == "04/03/2099"
+
+
+def test_annual_defaults_to_the_last_financial_year(make_dialog):
+    start, end = last_financial_year(dt.date.today())
+    dialog = make_dialog("annual")
+    assert (dialog.start_date.date(), dialog.end_date.date()) == (start, end)
+    assert (start.month, start.day, end.month, end.day, end.year - start.year) == (4, 1, 3, 31, 1)
+
+
+@pytest.mark.parametrize("today, period", [
+    (dt.date(2025, 3, 31), (dt.date(2023, 4, 1), dt.date(2024, 3, 31))),
+    (dt.date(2025, 4, 1), (dt.date(2024, 4, 1), dt.date(2025, 3, 31))),
+    (dt.date(2025, 12, 31), (dt.date(2024, 4, 1), dt.date(2025, 3, 31))),
+])
+def test_last_financial_year(today, period):
+    assert last_financial_year(today) == period
+
+
+# --- Ctrl+P on a register ------------------------------------------------------------------
+
+def test_report_for_register():
+    assert report_for_register("actions") == ("action-plan", {})
+    assert report_for_register("actions", lead_agency="Police", status="In progress", overdue=True,
+                               rag="Red") == (
+        "action-plan", {"agency": "Police", "status": "In progress", "overdue_only": True})
+    assert report_for_register("reviews") == ("briefing", {})
+    assert report_for_register("meetings", meeting_on=dt.date(2024, 4, 17)) == (
+        "briefing", {"meeting_on": dt.date(2024, 4, 17)})
+    assert report_for_register("recommendations") == ("response", {})
+    assert report_for_register("recommendations", review="SCR-01") == ("response", {"review_refs": ["SCR-01"]})
+    assert report_for_register("referrals") == ("annual", {})
+    assert report_for_register("decisions", date_from=dt.date(2024, 4, 1), date_to=dt.date(2025, 3, 31)) == (
+        "annual", {"start": dt.date(2024, 4, 1), "end": dt.date(2025, 3, 31)})
+    for key in ("progress_updates", "learning", "agencies", "themes", "lists", "clocks", "dashboard"):
+        assert report_for_register(key) is None
+
+
+def test_ctrl_p_preset_opens_a_dialog_showing_the_views_filters(make_dialog):
+    kind, preset = report_for_register("actions", agency="Police", overdue=True)
+    dialog = make_dialog(kind, **preset)
+    assert dialog.agency_combo.currentText() == "Police"
+    assert dialog.overdue_only_box.isChecked() and not dialog.open_only_box.isChecked()

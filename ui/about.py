@@ -1,0 +1,31 @@
+"""Help > About: the version, where the data is, and what the program runs on."""
+
+from __future__ import annotations
+
+import platform
+
+from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCore import qVersion
+
+from app import paths
+from app.database import Database
+
+
+def about_text(database: Database | None) -> str:
+    """What Help > About says, as plain text."""
+    from app.cli import __version__
+
+    if database is None:
+        where = "none open"
+    elif database.path is not None:
+        where = str(database.path)
+    else:
+        where = database.engine.url.render_as_string(hide_password=True)
+    return (
+        f"Case Review Tracker {__version__}\n\n"
+        "Referrals, reviews, recommendations and the composite action plan of a "
+        "safeguarding children partnership.\n\n"
+        f"Database: {where}\n"
+        f"Data folder (backups, logs, window settings): {paths.data_dir()}\n\n"
+        f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PYSIDE_VERSION}"
+    )

@@ -1,0 +1,244 @@
+"""Two kinds of error: ones the user can act on, and bugs.
+
+A ``UserError``, or a known fault (the database busy, the disk full, a file open in
+another program) is shown as a plain sentence. Anything else is a bug: it is written to a
+rotating log in the data folder and shown once in the crash dialog, whose report the user
+can copy into an e-mail to whoever supports the program; the program keeps running.
+
+The log and the report hold the exception's type and where it happened (the traceback),
+never its message: messages from the database can quote record text, and the records are
+about children.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import logging.handlers
+import platform
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import paths
+from app.errors import UserError
+from ui import dialogs
+
+LOG_NAME = "case-review-tracker.log"
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 5
+log = logging.getLogger("crt.crash")
+
+DISK_FULL = "The disk is full, so nothing was saved. Free some space, then try again."
+
+
+def log_folder() -> Path:
+    folder = paths.data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def log_path() -> Path:
+    return log_folder() / LOG_NAME
+
+
+def _file_name(err: OSError) -> str:
+    return Path(err.filename).name if getattr(err, "filename", None) else "The file"
+
+
+def known_error_sentence(error: BaseException) -> str | None:
+    """A plain sentence for an error the user can act on, or ``None`` for a bug."""
+    if isinstance(error, UserError):
+        return str(error)
+    from app.db_errors import friendly_database_error
+
+    friendly = friendly_database_error(error)
+    if friendly is not None:
+        return str(friendly)
+    if isinstance(error, PermissionError):
+        name = _file_name(error)
+        return (f"{name} could not be used: it is open in another program (Excel or Word, "
+                f"perhaps), or you may not change it. Close it or choose another file, then try again.")
+    if isinstance(error, OSError):
+        if error.errno == errno.ENOSPC:
+            return DISK_FULL
+        # Windows: "being used by another process" (sharing and lock violations).
+        if getattr(error, "winerror", None) in (32, 33):
+            return (f"{_file_name(error)} is open in another program. Close it, then try again.")
+        if isinstance(error, FileNotFoundError):
+            return f"{_file_name(error)} could not be found. It may have been moved or deleted."
+    if isinstance(error, MemoryError):
+        return "The computer ran out of memory. Close other programs, then try again."
+    return None
+
+
+def crash_report(exc_type: type[BaseException], error: BaseException | None,
+                 tb: TracebackType | None) -> str:
+    """What the crash dialog shows and the log keeps: versions, the exception's type and the
+    traceback (file, line and function names only — no message, no local values)."""
+    from app.cli import __version__
+
+    lines = [
+        f"Case Review Tracker {__version__}",
+        f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PYSIDE_VERSION}",
+        f"{platform.system()} {platform.release()}",
+        "",
+        "Traceback (most recent call last):",
+    ]
+    for frame in traceback.extract_tb(tb):
+        lines.append(f'  File "{Path(frame.filename).name}", line {frame.lineno}, in {frame.name}')
+    lines.append(f"{exc_type.__module__}.{exc_type.__qualname__}")
+    cause = error.__cause__ or error.__context__ if error is not None else None
+    if cause is not None:
+        lines.append(f"(caused by {type(cause).__module__}.{type(cause).__qualname__})")
+    return "\n".join(lines)
+
+
+def _logger() -> logging.Logger:
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) and
+               Path(h.baseFilename) == log_path() for h in log.handlers):
+        for handler in list(log.handlers):
+            log.removeHandler(handler)
+            handler.close()
+        handler = logging.handlers.RotatingFileHandler(
+            log_path(), maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    return log
+
+
+def write_log(report: str) -> Path | None:
+    """Add ``report`` to the log; the log's path, or ``None`` if it could not be written."""
+    try:
+        logger = _logger()
+        logger.error("Unexpected error\n%s", report)
+        for handler in logger.handlers:
+            handler.flush()
+        return log_path()
+    except OSError:
+        return None
+
+
+class CrashDialog(QDialog):
+    """"Something went wrong": the report in a read-only box, a Copy button, and where the
+    log is."""
+
+    def __init__(self, report: str, log_file: Path | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Something went wrong")
+        self.setObjectName("crashDialog")
+        self.report = report
+        intro = QLabel(
+            "The program met a problem it did not expect. Your saved work is safe; what you "
+            "were doing may not have finished, so please check it.\n\n"
+            "Copy the report below and send it to whoever supports the program. It says "
+            "where the problem happened and holds no record text.")
+        intro.setWordWrap(True)
+        where = QLabel(f"The report is also kept in {log_file}." if log_file else
+                       "The report could not be written to the log folder.")
+        where.setObjectName("logLocation")
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report_box = QPlainTextEdit(report)
+        self.report_box.setReadOnly(True)
+        self.report_box.setAccessibleName("Error report")
+        self.report_box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.copy_button = QPushButton("&Copy report")
+        self.copy_button.setAccessibleName("Copy report")
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.report_box, 1)
+        layout.addWidget(where)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+
+    def _on_copy_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.report)
+        self.copy_button.setText("Copied")
+
+
+# One crash dialog at a time: a cascade of errors adds to the log, not to the screen.
+_open_dialog: CrashDialog | None = None
+
+
+def current_crash_dialog() -> CrashDialog | None:
+    return _open_dialog
+
+
+def _on_crash_dialog_closed() -> None:
+    global _open_dialog
+    _open_dialog = None
+
+
+def show_crash(exc_type: type[BaseException], error: BaseException | None,
+               tb: TracebackType | None, parent: QWidget | None = None) -> CrashDialog | None:
+    """Log a bug and show the crash dialog (unless one is already open)."""
+    global _open_dialog
+    report = crash_report(exc_type, error, tb)
+    log_file = write_log(report)
+    if QApplication.instance() is None or _open_dialog is not None:
+        return _open_dialog
+    dialog = CrashDialog(report, log_file, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.finished.connect(_on_crash_dialog_closed)
+    _open_dialog = dialog
+    dialog.open()
+    return dialog
+
+
+def report_exception(error: BaseException, parent: QWidget | None = None,
+                     title: str = "Case Review Tracker") -> None:
+    """Show ``error``: a plain sentence if the user can act on it, else the crash dialog."""
+    sentence = known_error_sentence(error)
+    if sentence is not None:
+        dialogs.warn(parent, title, sentence)
+        return
+    show_crash(type(error), error, error.__traceback__, parent)
+
+
+def _active_window() -> QWidget | None:
+    app = QApplication.instance()
+    return app.activeWindow() if app is not None else None
+
+
+def excepthook(exc_type: type[BaseException], error: BaseException,
+               tb: TracebackType | None) -> None:
+    """``sys.excepthook`` for the window: errors raised in slots and event handlers."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, error, tb)
+        return
+    try:
+        sentence = known_error_sentence(error)
+        if sentence is not None:
+            dialogs.warn(_active_window(), "Case Review Tracker", sentence)
+        else:
+            show_crash(exc_type, error, tb, _active_window())
+    except Exception:  # noqa: BLE001 - the handler must never raise itself
+        sys.__excepthook__(exc_type, error, tb)
+
+
+def install() -> None:
+    """Send uncaught errors to ``excepthook`` (called by ``ui.app.run``, not by tests,
+    which leave pytest-qt's own hook in place so that a bug fails the test)."""
+    sys.excepthook = excepthook

@@ -1,0 +1,177 @@
+"""Forms for every kind of record, the quick actions on them, and deleting (archiving).
+
+The main window codes against the functions here:
+
+- ``open_editor`` opens the form for a new or existing record and returns the saved id;
+- ``delete_records`` archives records after asking, with an undoable command;
+- ``quick_actions`` / ``run_quick_action``: the few-keystroke use cases on a record
+  (record a decision, add a progress update, close an action...).
+
+``make_editor`` and ``make_quick_action`` return the dialog without running it, so tests
+(and anything wanting ``show()`` + signals) can drive it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from PySide6.QtWidgets import QWidget
+
+from app.database import Database
+from app.errors import UserError
+from ui import dialogs
+from ui.forms.action import ActionDialog, CloseActionDialog, ReviseTargetDialog, SignOffDialog
+from ui.forms.base import RecordDialog
+from ui.forms.decision import DecisionDialog
+from ui.forms.learning import DisseminationDialog, LearningEventDialog
+from ui.forms.meeting import MeetingDialog
+from ui.forms.progress_update import ProgressUpdateDialog
+from ui.forms.recommendation import RecommendationDialog, RecommendationResponseDialog
+from ui.forms.reference_lists import AgencyDialog, ClockDialog, ListItemDialog, ThemeDialog
+from ui.forms.referral import ReferralDialog
+from ui.forms.review import ReviewDialog
+from ui.undo import DeleteCommand, push
+
+FORMS: dict[str, type[RecordDialog]] = {
+    "referrals": ReferralDialog,
+    "decisions": DecisionDialog,
+    "reviews": ReviewDialog,
+    "recommendations": RecommendationDialog,
+    "actions": ActionDialog,
+    "progress_updates": ProgressUpdateDialog,
+    "meetings": MeetingDialog,
+    "learning": LearningEventDialog,
+    "agencies": AgencyDialog,
+    "themes": ThemeDialog,
+    "lists": ListItemDialog,
+    "clocks": ClockDialog,
+    "disseminations": DisseminationDialog,
+}
+"""The form for each register key (and "disseminations", reached from a learning event)."""
+
+EDITABLE_KINDS: set[str] = set(FORMS) - {"disseminations"}
+
+
+@dataclass(frozen=True)
+class QuickAction:
+    name: str
+    label: str
+    dialog: type[RecordDialog]
+    # For a new child record: the context key that carries the chosen record's id.
+    # None: the dialog works on the chosen record itself.
+    parent_key: str | None = None
+
+
+QUICK_ACTIONS: dict[str, tuple[QuickAction, ...]] = {
+    "referrals": (
+        QuickAction("record_decision", "Record decision…", DecisionDialog, "referral_id"),
+        QuickAction("add_review", "Commission review…", ReviewDialog, "referral_id"),
+    ),
+    "reviews": (
+        QuickAction("add_recommendation", "Add recommendation…", RecommendationDialog, "review_id"),
+        QuickAction("add_learning_event", "Add learning event…", LearningEventDialog, "review_id"),
+    ),
+    "recommendations": (
+        QuickAction("add_action", "Add action…", ActionDialog, "recommendation_id"),
+        QuickAction("record_response", "Record response…", RecommendationResponseDialog),
+    ),
+    "actions": (
+        QuickAction("add_update", "Add progress update…", ProgressUpdateDialog, "action_id"),
+        QuickAction("revise_target", "Revise target date…", ReviseTargetDialog),
+        QuickAction("close_action", "Close action…", CloseActionDialog),
+        QuickAction("sign_off", "Sign off at a meeting…", SignOffDialog),
+    ),
+    "learning": (
+        QuickAction("add_dissemination", "Record dissemination…", DisseminationDialog, "learning_event_id"),
+    ),
+}
+
+
+def _form(kind: str) -> type[RecordDialog]:
+    try:
+        return FORMS[kind]
+    except KeyError:
+        raise ValueError(f"no form for {kind!r}") from None
+
+
+def make_editor(parent: QWidget | None, database: Database, undo_stack, kind: str,
+                record_id: int | None = None, **context) -> RecordDialog:
+    """The form for a record of ``kind`` (a new one when ``record_id`` is None), not yet shown."""
+    return _form(kind)(database, undo_stack, record_id, parent, **context)
+
+
+def _run(dialog: RecordDialog) -> int | None:
+    dialog.fit_to_screen()
+    dialog.exec()
+    return dialog.saved_id
+
+
+def open_editor(parent: QWidget | None, database: Database, undo_stack, kind: str,
+                record_id: int | None = None, **context) -> int | None:
+    """Edit (or add) a record in a modal form; the saved record's id, or None if cancelled."""
+    try:
+        dialog = make_editor(parent, database, undo_stack, kind, record_id, **context)
+    except UserError as err:
+        dialogs.warn(parent, "Cannot open this record", str(err))
+        return None
+    return _run(dialog)
+
+
+def quick_actions(kind: str) -> list[tuple[str, str]]:
+    """The quick actions offered on a record of ``kind``: (name, menu text) pairs."""
+    return [(q.name, q.label) for q in QUICK_ACTIONS.get(kind, ())]
+
+
+def make_quick_action(parent: QWidget | None, database: Database, undo_stack, name: str, kind: str,
+                      record_id: int) -> RecordDialog:
+    """The dialog for quick action ``name`` on record ``record_id`` of ``kind``, not yet shown."""
+    action = next((q for q in QUICK_ACTIONS.get(kind, ()) if q.name == name), None)
+    if action is None:
+        raise ValueError(f"no quick action {name!r} for {kind!r}")
+    if action.parent_key is not None:
+        return action.dialog(database, undo_stack, None, parent, **{action.parent_key: record_id})
+    return action.dialog(database, undo_stack, record_id, parent)
+
+
+def run_quick_action(parent: QWidget | None, database: Database, undo_stack, name: str, kind: str,
+                     record_id: int) -> bool:
+    """Run a quick action in a modal dialog; True if it saved."""
+    try:
+        dialog = make_quick_action(parent, database, undo_stack, name, kind, record_id)
+    except UserError as err:
+        dialogs.warn(parent, "Cannot open this record", str(err))
+        return False
+    return _run(dialog) is not None
+
+
+def delete_records(parent: QWidget | None, database: Database, undo_stack, kind: str,
+                   ids: Iterable[int]) -> bool:
+    """Archive records after asking (naming them); an undoable command restores them.
+    True if they were archived."""
+    form = _form(kind)
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return False
+    with database.readers() as session:
+        names = [form.describe(session, record_id) for record_id in ids]
+    if len(ids) == 1:
+        what = names[0]
+    else:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        what = f"these {len(ids)} {form.noun}s ({shown})"
+    question = (f"Delete {what}?\n\nIt will be archived: it disappears from the lists but nothing "
+                "is lost, and Undo (Ctrl+Z) brings it back.")
+    if not dialogs.confirm(parent, "Delete", question, yes="Delete", no="Keep"):
+        return False
+    try:
+        with database.sessions.begin() as session:
+            for record_id in ids:
+                form.archive(session, record_id)
+    except UserError as err:
+        dialogs.warn(parent, "Could not delete", str(err))
+        return False
+    label = names[0] if len(ids) == 1 else f"{len(ids)} {form.noun}s"
+    push(undo_stack, DeleteCommand(database, f"Delete {label}", ids, archive=form.archive,
+                                   restore=form.restore, parent_widget=parent))
+    return True

@@ -1,0 +1,196 @@
+"""The action form (the composite action plan's rows), and the quick forms for an action:
+revise its target date, close it with a reason and evidence, sign it off at a meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.services import actions, corrections
+from db.models import RAG_VALUES, Action, ListKind
+from ui.forms.base import (
+    AGENCY, CHOICE, DATE, LIST, MULTI, MULTILINE, RECORD, TEXT, THEME, Conflict, Field, RecordDialog,
+)
+from ui.undo import OperationCommand
+
+
+class ActionDialog(RecordDialog):
+    kind = "actions"
+    noun = "action"
+    model = Action
+    archive_kind = "action"
+    focus_new = "description"
+    focus_edit = "status"
+    fields = (
+        Field("reference", "Reference", TEXT),
+        Field("description", "Action", MULTILINE, required=True, lines=3),
+        Field("recommendation_ids", "Answers recommendations", MULTI, records="recommendations",
+              required=True, problem_keys=("recommendations",), lines=6),
+        Field("theme", "Theme", THEME),
+        Field("lead_agency", "Lead agency", AGENCY),
+        Field("lead_officer", "Lead officer", TEXT, hint="A role is fine: Head of Safeguarding"),
+        Field("target_on", "Target date", DATE, fixed_when_editing=True,
+              hint="Once set, move it with Revise target date… so the original is kept"),
+        Field("status", "Status", LIST, list_kind=ListKind.ACTION_STATUS, required=True),
+        Field("rag", "RAG rating", CHOICE, choices=RAG_VALUES, beside=True),
+        Field("evidence_required", "Evidence required", MULTILINE, lines=2),
+        Field("evidence_of_completion", "Evidence of completion", MULTILINE, lines=2),
+        Field("evidence_of_impact", "Evidence of impact", MULTILINE, lines=2),
+    )
+
+    @classmethod
+    def field_value(cls, record, field):
+        if field.key == "recommendation_ids":
+            return sorted(r.id for r in record.recommendations)
+        return super().field_value(record, field)
+
+    @classmethod
+    def defaults(cls, session, context):
+        values = {"status": "Not started", **super().defaults(session, context)}
+        if context.get("recommendation_id"):
+            values["recommendation_ids"] = [context["recommendation_id"]]
+        return values
+
+    @classmethod
+    def create(cls, session, values, context):
+        values = dict(values)
+        later = {key: values.pop(key) for key in ("evidence_of_completion", "evidence_of_impact")}
+        action = actions.create_action(session, **values)
+        if any(later.values()):
+            actions.update_action(session, action.id, **later)
+        return action.id
+
+    @classmethod
+    def update(cls, session, record_id, values):
+        actions.update_action(session, record_id, **values)
+
+    @classmethod
+    def describe(cls, session, record_id):
+        action = session.get(Action, record_id)
+        if action is None:
+            return super().describe(session, record_id)
+        return f"action {action.reference}" if action.reference else f"action {record_id}"
+
+
+class ActionStepDialog(RecordDialog):
+    """A use case on one action. Saving runs ``perform``; undo puts the action back as it
+    was (``corrections.restore_action_state``) and redo runs the use case again."""
+
+    kind = "actions"
+    noun = "action"
+    model = Action
+    verb = ""
+
+    @classmethod
+    def read(cls, session, record_id):
+        return {}
+
+    @classmethod
+    def perform(cls, session, record_id, values):
+        raise NotImplementedError
+
+    def title(self):
+        return f"{self.verb} {self._label}"
+
+    @classmethod
+    def describe(cls, session, record_id):
+        return ActionDialog.describe(session, record_id)
+
+    def changed_values(self):
+        return self.values()
+
+    def _prepare(self, session, values):
+        self._state = corrections.action_state(session, self.record_id)
+
+    def _save(self):
+        cls = type(self)
+        values = self.values()
+        with self._database.sessions.begin() as session:
+            if self.version(session, self.record_id) != self._version:
+                raise Conflict()
+            before = corrections.action_state(session, self.record_id)
+            cls.perform(session, self.record_id, values)
+            after = corrections.action_state(session, self.record_id)
+        return self.record_id, OperationCommand(
+            self._database, f"{self.verb} {self._label}", self.record_id, before=before, after=after,
+            read=corrections.action_state, restore=corrections.restore_action_state,
+            perform=lambda s, i: cls.perform(s, i, values), parent_widget=self.parentWidget())
+
+    def _show_conflict(self):
+        self.show_general_problem(f"Someone else changed this {self.noun} since you opened it. "
+                                  "Close this form and open it again to see their changes.")
+
+
+class ReviseTargetDialog(ActionStepDialog):
+    verb = "Revise the target date of"
+    focus_edit = "new_target_on"
+    fields = (
+        Field("new_target_on", "New target date", DATE, required=True, problem_keys=("target_on",)),
+        Field("reason", "Reason", MULTILINE, lines=3),
+    )
+
+    def _prepare(self, session, values):
+        super()._prepare(session, values)
+        original, current = self._state["original_target_on"], self._state["target_on"]
+        moves = len(self._state["revision_ids"])
+        self._note = (f"Current target {current:%d/%m/%Y}" if current else "No target yet") + (
+            f"; original {original:%d/%m/%Y}, moved {moves} time{'s' if moves != 1 else ''}"
+            if original and moves else "")
+
+    def _after_load(self):
+        self.heading.setText(f"{self.title()}\n{self._note}")
+
+    @classmethod
+    def perform(cls, session, record_id, values):
+        actions.revise_target(session, record_id, values["new_target_on"], reason=values["reason"])
+
+
+class CloseActionDialog(ActionStepDialog):
+    verb = "Close"
+    focus_edit = "reason"
+    fields = (
+        Field("reason", "Reason for closing", CHOICE, required=True, problem_keys=("closure_reason",)),
+        Field("completed_on", "Completed on", DATE, required=True),
+        Field("evidence_of_completion", "Evidence of completion", MULTILINE, lines=3),
+        Field("evidence_of_impact", "Evidence of impact", MULTILINE, lines=3),
+        Field("note", "Note", MULTILINE, lines=2, problem_keys=("closure_note",),
+              hint="Say why, when the action was not implemented"),
+    )
+
+    @classmethod
+    def choices_for(cls, session, field, current, *, fixed=False):
+        if field.key == "reason":
+            from app import lookups
+            return [i.name for i in lookups.list_items(session, ListKind.CLOSURE_REASON)]
+        return super().choices_for(session, field, current, fixed=fixed)
+
+    @classmethod
+    def read(cls, session, record_id):
+        action = actions.get_action(session, record_id)
+        return {"reason": None, "completed_on": dt.date.today(),
+                "evidence_of_completion": action.evidence_of_completion,
+                "evidence_of_impact": action.evidence_of_impact, "note": None}
+
+    @classmethod
+    def perform(cls, session, record_id, values):
+        actions.close_action(session, record_id, reason=values["reason"], completed_on=values["completed_on"],
+                             evidence_of_completion=values["evidence_of_completion"],
+                             evidence_of_impact=values["evidence_of_impact"], note=values["note"])
+
+
+class SignOffDialog(ActionStepDialog):
+    verb = "Sign off"
+    focus_edit = "meeting_id"
+    fields = (
+        Field("meeting_id", "At the meeting of", RECORD, records="meetings", required=True,
+              problem_keys=("meeting",)),
+    )
+
+    @classmethod
+    def read(cls, session, record_id):
+        from app.services import corrections as c
+        meetings = c.record_choices(session, "meetings")
+        return {"meeting_id": meetings[0][0] if meetings else None}
+
+    @classmethod
+    def perform(cls, session, record_id, values):
+        actions.sign_off(session, record_id, values["meeting_id"])

@@ -1,0 +1,708 @@
+"""The Reports menu: one dialog per printed paper, built off the GUI thread, then opened.
+
+``REPORTS`` lists the six papers in the order an officer uses them. ``open_report_dialog``
+shows a ``ReportDialog`` with only the options that paper needs; OK checks them (a problem
+is shown in red under its field), then builds the PDF with ``ui.workers.run_job`` behind a
+cancellable progress dialog and opens it in the system's PDF viewer (``open_in_viewer``).
+A problem the user can put right (``UserError``: a period with nothing in it, a file open
+in another program) comes back as a plain message and the dialog stays open to fix it.
+``report_for_register`` says which paper Ctrl+P on a register prints.
+
+The paper is written to a temporary file beside the one chosen and moved into place only
+when it is complete and the user has not cancelled: a cancelled or failed build leaves
+any earlier copy of the paper as it was. The ``build_*`` functions take no progress
+callback, so Cancel takes effect once the paper is laid out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app import lookups, paths, registers
+from app.database import Database
+from app.errors import UserError
+from app.reports import build_report
+from app.services.reviews import get_review, latest_panel_report
+from db.models import ListKind
+from ui import dialogs, errors
+from ui.widgets.check_list import CheckList
+from ui.widgets.date_edit import UkDateEdit
+from ui.widgets.list_combo import ListCombo
+from ui.workers import Job, Progress, run_job
+
+if TYPE_CHECKING:
+    from app.reports.doc import ReportResult
+
+# (kind, menu title): the kinds are those of ``python main.py report KIND``.
+REPORTS: list[tuple[str, str]] = [
+    ("briefing", "Sub group briefing paper…"),
+    ("action-plan", "Composite action plan…"),
+    ("response", "Partnership response…"),
+    ("annual", "Annual report tables…"),
+    ("panel", "Scrutiny panel cover report…"),
+    ("agency", "Agency action list…"),
+]
+REPORT_TITLES = {kind: title.rstrip("…") for kind, title in REPORTS}
+
+# The panel report's free text the dialog offers to change for this printing.
+PANEL_TEXT_FIELDS: list[tuple[str, str]] = [
+    ("brief_summary", "Brief summary"),
+    ("recommendations_text", "Recommendations"),
+    ("reasons", "Reasons"),
+]
+ERROR_STYLE = "color: #b00020;"
+STATUS_MESSAGE_MS = 15_000
+FINANCIAL_YEAR_START_MONTH = 4  # the partnership's year runs 1 April to 31 March
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+
+
+# --- what the dialogs read: Qt-free, through app/ lookups and register fetchers only ------
+
+def last_financial_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last complete financial year before ``today``: 1 April to 31 March."""
+    end_year = today.year if today.month >= FINANCIAL_YEAR_START_MONTH else today.year - 1
+    return dt.date(end_year - 1, FINANCIAL_YEAR_START_MONTH, 1), dt.date(end_year, 3, 31)
+
+
+def next_meeting_on(session: Session, today: dt.date) -> dt.date | None:
+    """The first meeting on record held on or after ``today``, or None."""
+    held = registers.REGISTERS["meetings"]
+    index = held.value_index("held_on")
+    coming = [row[index] for row in held.fetch(session) if row[index] and row[index] >= today]
+    return min(coming, default=None)
+
+
+def review_choices(session: Session) -> list[tuple[str, str]]:
+    """Every current review as (reference, "reference: title"), in reference order."""
+    reviews = registers.REGISTERS["reviews"]
+    ref, title = reviews.value_index("reference"), reviews.value_index("title")
+    return [(row[ref], f"{row[ref]}: {row[title]}") for row in reviews.fetch(session)]
+
+
+def agency_names(session: Session) -> list[str]:
+    """The partner agencies' names, in name order."""
+    agencies = registers.REGISTERS["agencies"]
+    name = agencies.value_index("name")
+    return [row[name] for row in agencies.fetch(session)]
+
+
+def action_status_names(session: Session) -> list[str]:
+    """The action statuses, in the list's order."""
+    return [item.name for item in lookups.list_items(session, ListKind.ACTION_STATUS)]
+
+
+def stored_panel_text(session: Session, review_ref: str) -> dict[str, str] | None:
+    """The free text of the review's latest panel report (the one the paper prints), or
+    None when the review has none."""
+    try:
+        # app.reports.panel has no public "which panel report is printed": its private
+        # helper keeps that rule in one place.
+        report = latest_panel_report(get_review(session, review_ref))
+    except UserError:
+        return None
+    return {key: getattr(report, key) or "" for key, _label in PANEL_TEXT_FIELDS}
+
+
+def panel_review_choices(session: Session) -> list[tuple[str, str]]:
+    """The reviews that have a panel report written, as ``review_choices`` gives them.
+
+    One lookup per review: app/ has no single query for this, and reviews number hundreds
+    at most."""
+    return [(ref, label) for ref, label in review_choices(session)
+            if stored_panel_text(session, ref) is not None]
+
+
+@dataclass(frozen=True)
+class ReportChoices:
+    """The lists a dialog offers, read once when it opens."""
+
+    today: dt.date
+    next_meeting: dt.date | None = None
+    reviews: tuple[tuple[str, str], ...] = ()
+    agencies: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+
+def load_choices(session: Session, kind: str, today: dt.date | None = None) -> ReportChoices:
+    """Only the lists paper ``kind`` needs."""
+    today = today or dt.date.today()
+    return ReportChoices(
+        today=today,
+        next_meeting=next_meeting_on(session, today) if kind == "briefing" else None,
+        reviews=tuple(review_choices(session) if kind == "response"
+                      else panel_review_choices(session) if kind == "panel" else ()),
+        agencies=tuple(agency_names(session)) if kind in ("action-plan", "agency") else (),
+        statuses=tuple(action_status_names(session)) if kind == "action-plan" else (),
+    )
+
+
+def default_report_folder() -> Path:
+    """Documents, or the program's data folder for a portable install (and for tests,
+    which point the data folder at a temporary one) or when there is no Documents folder."""
+    if not os.environ.get(paths.DATA_DIR_ENV):
+        from platformdirs import user_documents_dir
+
+        documents = Path(user_documents_dir())
+        if documents.is_dir():
+            return documents
+    return paths.data_dir()
+
+
+def suggested_file(folder: Path, name: str, day: dt.date) -> Path:
+    """``<folder>/<name> <yyyy-mm-dd>.pdf``, numbered " (2)", " (3)"... rather than
+    replace a paper already there."""
+    stem = _UNSAFE_IN_FILE_NAMES.sub("-", f"{name} {day.isoformat()}").strip(" .")
+    path = folder / f"{stem}.pdf"
+    number = 2
+    while path.exists():
+        path = folder / f"{stem} ({number}).pdf"
+        number += 1
+    return path
+
+
+# Each paper's build function, called as ``build(session, out_path, **options)``.
+
+
+def build_report_job(database: Database, kind: str, options: dict[str, Any],
+                     out_path: Path) -> Callable[[Progress], ReportResult]:
+    """The job that writes paper ``kind`` to ``out_path`` (Qt-free; run by ``run_job``).
+
+    It reads through its own read-only session, writes to a temporary file beside
+    ``out_path`` and moves it into place only if the user has not cancelled meanwhile.
+    """
+    title = REPORT_TITLES[kind]
+
+    def job(progress: Progress) -> ReportResult:
+        partial = out_path.with_name(out_path.name + ".part")
+        try:
+            progress(0, 0, f"Writing the {title.lower()}…")
+            with database.readers() as session:
+                result = build_report(kind, session, partial, **options)
+            progress(1, 1, "Saving the PDF…")  # raises JobCancelled if Cancel was pressed
+            try:
+                os.replace(partial, out_path)
+            except PermissionError as err:
+                raise UserError(f"{out_path} could not be written: it may be open in another program. "
+                                "Close it and try again.") from err
+            return replace(result, path=out_path)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    return job
+
+
+# --- Ctrl+P on a register ------------------------------------------------------------------
+
+def report_for_register(register_key: str, **view_filters: Any) -> tuple[str, dict] | None:
+    """The paper Ctrl+P prints for the register on screen, and its preset options.
+
+    ``view_filters`` are the view's filters, where given (None and unknown ones are
+    ignored): ``agency`` (or ``lead_agency``), ``status``, ``overdue`` (or ``overdue_only``)
+    and ``open_only`` for the action plan; ``meeting_on`` (or ``held_on``) for meetings and
+    reviews; ``date_from``/``date_to`` (or ``start``/``end``) for referrals and decisions;
+    ``review`` or ``review_refs`` for recommendations.
+    """
+    given = {key: value for key, value in view_filters.items() if value not in (None, "", False)}
+
+    def first(*names: str) -> Any:
+        return next((given[name] for name in names if name in given), None)
+
+    if register_key == "actions":
+        preset = {"agency": first("agency", "lead_agency"), "status": first("status"),
+                  "overdue_only": bool(first("overdue", "overdue_only")),
+                  "open_only": bool(first("open_only"))}
+        return "action-plan", {k: v for k, v in preset.items() if v not in (None, False)}
+    if register_key in ("reviews", "meetings"):
+        meeting = first("meeting_on", "held_on")
+        return "briefing", ({"meeting_on": meeting} if meeting else {})
+    if register_key == "recommendations":
+        refs = first("review_refs", "review")
+        if isinstance(refs, str):
+            refs = [refs]
+        return "response", ({"review_refs": list(refs)} if refs else {})
+    if register_key in ("referrals", "decisions"):
+        preset = {"start": first("date_from", "start"), "end": first("date_to", "end")}
+        return "annual", {k: v for k, v in preset.items() if v is not None}
+    return None
+
+
+# --- the dialog ----------------------------------------------------------------------------
+
+class ReportDialog(QDialog):
+    """The options of one paper, an output file, and "Create PDF".
+
+    ``preset`` gives starting values by the build functions' option names (``meeting_on``,
+    ``start``, ``end``, ``agency``, ``status``, ``open_only``, ``overdue_only``,
+    ``by_theme``, ``review_refs``, ``review_ref``) and ``out_path``.
+
+    Create PDF checks the options, then builds the paper off the GUI thread. Signals:
+    ``report_written(ReportResult)`` once the paper is written and opened (the dialog then
+    accepts); ``build_ended()`` after every build, written, refused or cancelled.
+    """
+
+    report_written = Signal(object)
+    build_ended = Signal()
+
+    def __init__(self, parent: QWidget | None, database: Database, kind: str, **preset: Any):
+        super().__init__(parent)
+        if kind not in REPORT_TITLES:
+            raise ValueError(f"unknown report kind {kind!r}")
+        self.kind = kind
+        self.database = database
+        self.title = REPORT_TITLES[kind]
+        self.written: ReportResult | None = None
+        self.job: Job | None = None
+        self._problems: dict[str, QLabel] = {}
+        self._fields: dict[str, QWidget] = {}
+        self._stored_text: dict[str, str] | None = None
+        with database.readers() as session:
+            self.choices = load_choices(session, kind)
+        self.setWindowTitle(self.title)
+        self.setObjectName(f"reportDialog_{kind}")
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        getattr(self, f"_build_{kind.replace('-', '_')}")(preset)
+        self._build_output(preset)
+
+        intro = QLabel(_INTRO[kind])
+        intro.setWordWrap(True)
+        self.general_problem = QLabel()
+        self.general_problem.setObjectName("general_problem")
+        self.general_problem.setStyleSheet(ERROR_STYLE)
+        self.general_problem.setWordWrap(True)
+        self.general_problem.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Create PDF")
+        self.ok_button.setObjectName("create_pdf")
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_create_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_problem)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(640)
+
+    # --- building the form ---------------------------------------------------------------
+
+    def _add_row(self, key: str, label: str, field: QWidget, *, problem: bool = True) -> None:
+        """A labelled field with, under it, the red line that names its problem."""
+        field.setObjectName(key)
+        field.setAccessibleName(label.replace("&", ""))
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(1)
+        box.addWidget(field)
+        if problem:
+            error = QLabel()
+            error.setObjectName(f"{key}_problem")
+            error.setAccessibleName(f"{label.replace('&', '')}: problem")
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            box.addWidget(error)
+            self._problems[key] = error
+        caption = QLabel(f"{label}:")
+        caption.setBuddy(field)
+        self.form.addRow(caption, cell)
+        self._fields[key] = field
+
+    def _date_field(self, key: str, label: str, value: dt.date | None) -> UkDateEdit:
+        field = UkDateEdit()
+        field.set_date(value)
+        self._add_row(key, label, field)
+        return field
+
+    def _build_briefing(self, preset: dict) -> None:
+        default = self.choices.next_meeting or self.choices.today
+        self.meeting_date = self._date_field("meeting_on", "&Meeting date", preset.get("meeting_on") or default)
+        self.meeting_date.date_changed.connect(self._on_options_changed)
+
+    def _build_action_plan(self, preset: dict) -> None:
+        self.agency_combo = ListCombo()
+        self.agency_combo.set_choices(self.choices.agencies, preset.get("agency"))
+        self.agency_combo.setItemText(0, "All agencies")
+        self._add_row("agency", "Lead &agency", self.agency_combo)
+        self.status_combo = ListCombo()
+        self.status_combo.set_choices(self.choices.statuses, preset.get("status"))
+        self.status_combo.setItemText(0, "All statuses")
+        self._add_row("status", "&Status", self.status_combo)
+        self.open_only_box = QCheckBox("&Open actions only")
+        self.open_only_box.setChecked(bool(preset.get("open_only")))
+        self.overdue_only_box = QCheckBox("O&verdue actions only")
+        self.overdue_only_box.setChecked(bool(preset.get("overdue_only")))
+        ticks = QWidget()
+        row = QHBoxLayout(ticks)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.open_only_box)
+        row.addWidget(self.overdue_only_box)
+        row.addStretch(1)
+        self._add_row("only", "Show", ticks, problem=False)
+        self.by_review_button = QRadioButton("By &review")
+        self.by_theme_button = QRadioButton("By &theme")
+        (self.by_theme_button if preset.get("by_theme") else self.by_review_button).setChecked(True)
+        self.group_buttons = QButtonGroup(self)
+        grouping = QWidget()
+        row = QHBoxLayout(grouping)
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.by_review_button, self.by_theme_button):
+            self.group_buttons.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        self._add_row("by_theme", "Group actions", grouping, problem=False)
+
+    def _build_response(self, preset: dict) -> None:
+        self.review_list = CheckList(rows=8)
+        self.review_list.set_choices(self.choices.reviews, preset.get("review_refs") or ())
+        self._add_row("review_refs", "&Reviews", self.review_list)
+
+    def _build_annual(self, preset: dict) -> None:
+        start, end = last_financial_year(self.choices.today)
+        self.start_date = self._date_field("start", "Period &from", preset.get("start") or start)
+        self.end_date = self._date_field("end", "Period &to", preset.get("end") or end)
+
+    def _build_panel(self, preset: dict) -> None:
+        self.review_combo = ListCombo(allow_blank=False)
+        self.review_combo.set_choices(self.choices.reviews, preset.get("review_ref"))
+        self._add_row("review_ref", "&Review", self.review_combo)
+        self.panel_texts: dict[str, QPlainTextEdit] = {}
+        for key, label in PANEL_TEXT_FIELDS:
+            editor = QPlainTextEdit()
+            editor.setTabChangesFocus(True)
+            editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 4 + 12)
+            editor.setPlaceholderText("Blank: the paper prints its standard wording, or “None recorded.”")
+            self._add_row(key, label, editor)
+            self.panel_texts[key] = editor
+        self.review_combo.currentIndexChanged.connect(self._on_panel_review_changed)
+        self._on_panel_review_changed()
+
+    def _build_agency(self, preset: dict) -> None:
+        self.agency_combo = ListCombo(allow_blank=False)
+        self.agency_combo.set_choices(self.choices.agencies, preset.get("agency"))
+        self._add_row("agency", "&Agency", self.agency_combo)
+        self.agency_combo.currentIndexChanged.connect(self._on_options_changed)
+
+    def _build_output(self, preset: dict) -> None:
+        self.out_edit = QLineEdit()
+        self._out_typed = bool(preset.get("out_path"))
+        self.out_edit.setText(str(preset.get("out_path") or self._suggested_path()))
+        self.out_edit.textEdited.connect(self._on_out_edited)
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.setAccessibleName("Browse for the PDF file")
+        self.browse_button.clicked.connect(self._on_browse_clicked)
+        cell = QWidget()
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.out_edit, 1)
+        row.addWidget(self.browse_button)
+        self._add_row("out_path", "Save &as", cell)
+        self.out_edit.setAccessibleName("Save as")
+        self.out_edit.setObjectName("out_path_edit")
+        cell.setFocusProxy(self.out_edit)
+
+    # --- values --------------------------------------------------------------------------
+
+    def _file_name(self) -> tuple[str, dt.date]:
+        """The name and date a new file is given; follows the chosen meeting, agency or review."""
+        name, day = self.title, self.choices.today
+        if self.kind == "briefing" and self.meeting_date.date():
+            day = self.meeting_date.date()
+        elif self.kind == "agency" and self.agency_combo.value():
+            name = f"{self.title} - {self.agency_combo.value()}"
+        elif self.kind == "panel" and self.review_combo.value():
+            name = f"{self.title} - {self.review_combo.value()}"
+        return name, day
+
+    def _suggested_path(self) -> Path:
+        """A new file in the folder already chosen, or else the default folder."""
+        current = self.out_path() if hasattr(self, "out_edit") else None
+        folder = current.parent if current is not None and current.parent.is_dir() else default_report_folder()
+        return suggested_file(folder, *self._file_name())
+
+    def out_path(self) -> Path | None:
+        text = self.out_edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def options(self) -> dict[str, Any]:
+        """The chosen options, as the paper's build function takes them."""
+        if self.kind == "briefing":
+            return {"meeting_on": self.meeting_date.date()}
+        if self.kind == "action-plan":
+            return {"agency": self.agency_combo.value(), "status": self.status_combo.value(),
+                    "open_only": self.open_only_box.isChecked(),
+                    "overdue_only": self.overdue_only_box.isChecked(),
+                    "by_theme": self.by_theme_button.isChecked()}
+        if self.kind == "response":
+            return {"review_refs": self.review_list.values()}
+        if self.kind == "annual":
+            return {"start": self.start_date.date(), "end": self.end_date.date()}
+        if self.kind == "panel":
+            return {"review_ref": self.review_combo.value(),
+                    "overrides": {key: editor.toPlainText() for key, editor in self.panel_texts.items()}}
+        return {"agency": self.agency_combo.value()}
+
+    # --- checking ------------------------------------------------------------------------
+
+    def problems(self) -> dict[str, str]:
+        """What is wrong with the options, by field; empty when the paper can be built."""
+        found: dict[str, str] = {}
+        if self.kind == "briefing":
+            found["meeting_on"] = self.meeting_date.problem() or ("" if self.meeting_date.date()
+                                                                   else "Type the date of the meeting.")
+        elif self.kind == "annual":
+            start, end = self.start_date.date(), self.end_date.date()
+            found["start"] = self.start_date.problem() or ("" if start else "Type the first day of the period.")
+            found["end"] = self.end_date.problem() or ("" if end else "Type the last day of the period.")
+            if start and end and end < start:
+                found["end"] = "The period ends before it starts: the end must be on or after the start."
+            elif start and start > self.choices.today:
+                found["start"] = "The period starts after today, so nothing can have happened in it yet."
+        elif self.kind == "response" and not self.review_list.values():
+            found["review_refs"] = "Tick at least one review."
+        elif self.kind == "panel":
+            found["review_ref"] = self._panel_review_problem()
+        elif self.kind == "agency" and not self.agency_combo.value():
+            found["agency"] = "Choose the agency."
+        out = self.out_path()
+        if out is None:
+            found["out_path"] = "Choose where to save the PDF."
+        elif out.suffix.lower() != ".pdf":
+            found["out_path"] = "The file name should end in .pdf."
+        elif not out.parent.is_dir():
+            found["out_path"] = f"The folder {out.parent} does not exist."
+        elif out.is_dir():
+            found["out_path"] = f"{out} is a folder: give a file name ending in .pdf."
+        return {key: message for key, message in found.items() if message}
+
+    def _panel_review_problem(self) -> str:
+        if not self.review_combo.value():
+            return ("Choose the review." if self.review_combo.count() else
+                    "No review has a scrutiny panel report yet. Fill in a review's panel report first.")
+        if self._stored_text is None:
+            return "No scrutiny panel report has been written for this review. Fill in its panel report first."
+        return ""
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Each problem in red under its field; the first bad field gets the focus."""
+        self.general_problem.hide()
+        for key, label in self._problems.items():
+            label.setText(problems.get(key, ""))
+            label.setVisible(key in problems)
+        general = [message for key, message in problems.items() if key not in self._problems]
+        if general:
+            self.general_problem.setText(" ".join(general))
+            self.general_problem.show()
+        first = next((key for key in self._problems if key in problems), None)
+        if first is not None:
+            self._fields[first].setFocus()
+
+    def problem_text(self, key: str) -> str:
+        """The problem shown under field ``key`` ("" when none)."""
+        label = self._problems[key]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    # --- slots ---------------------------------------------------------------------------
+
+    def _on_options_changed(self, *_args) -> None:
+        if not self._out_typed:
+            self.out_edit.setText(str(self._suggested_path()))
+
+    def _on_out_edited(self, _text: str) -> None:
+        self._out_typed = True
+
+    def _on_panel_review_changed(self, *_args) -> None:
+        ref = self.review_combo.value()
+        if ref:
+            with self.database.readers() as session:
+                self._stored_text = stored_panel_text(session, ref)
+        else:
+            self._stored_text = None
+        for key, editor in self.panel_texts.items():
+            editor.setPlainText((self._stored_text or {}).get(key, ""))
+            editor.setEnabled(self._stored_text is not None)
+        message = self._panel_review_problem() if ref else ""
+        self._problems["review_ref"].setText(message)
+        self._problems["review_ref"].setVisible(bool(message))
+        if hasattr(self, "out_edit"):
+            self._on_options_changed()
+
+    def _on_browse_clicked(self) -> None:
+        chosen = dialogs.save_file(self, f"Save the {self.title.lower()} as", "PDF files (*.pdf)",
+                                   self.out_path() or self._suggested_path())
+        if chosen is None:
+            return
+        if chosen.suffix.lower() != ".pdf":
+            chosen = chosen.with_name(chosen.name + ".pdf")
+        self.out_edit.setText(str(chosen))
+        self._out_typed = True
+
+    def _on_create_clicked(self) -> None:
+        if self.job is not None:
+            return
+        problems = self.problems()
+        self.show_problems(problems)
+        if problems:
+            return
+        self.start_build()
+
+    # --- building ------------------------------------------------------------------------
+
+    def start_build(self) -> Job:
+        """Build the paper with the options shown (already checked) off the GUI thread."""
+        out = self.out_path()
+        self._set_busy(True)
+        self.job = run_job(build_report_job(self.database, self.kind, self.options(), out),
+                           title=self.title, label=f"Writing the {self.title.lower()}…",
+                           on_done=self._on_built, on_error=self._on_build_failed,
+                           on_cancelled=self._on_build_cancelled, parent=self)
+        return self.job
+
+    def _set_busy(self, busy: bool) -> None:
+        for index in range(self.form.count()):
+            item = self.form.itemAt(index)
+            if item.widget() is not None:
+                item.widget().setEnabled(not busy)
+        self.ok_button.setEnabled(not busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _end_build(self) -> None:
+        self.job = None
+        self._set_busy(False)
+        self.build_ended.emit()
+
+    def _on_built(self, result: ReportResult) -> None:
+        self.written = result
+        self._end_build()
+        open_in_viewer(result.path)
+        show_status(self.parentWidget(), f"{result.title}: {result.pages} page{'s' if result.pages != 1 else ''} "
+                                         f"written to {result.path}")
+        self.report_written.emit(result)
+        self.accept()
+
+    def _on_build_failed(self, error: BaseException) -> None:
+        self._end_build()
+        sentence = errors.known_error_sentence(error)
+        if sentence is None:
+            errors.report_exception(error, self, title=self.title)
+            return
+        field = getattr(error, "field", None)
+        if field in self._problems:
+            self.show_problems({field: sentence})
+        dialogs.warn(self, self.title, sentence)
+
+    def _on_build_cancelled(self) -> None:
+        self._end_build()
+        # Not "nothing was written": Cancel pressed as the file was moved into place comes
+        # back as cancelled too, with the paper complete.
+        show_status(self.parentWidget(), f"{self.title}: stopped.")
+
+    def reject(self) -> None:
+        # Closing while the paper is being written stops it; the dialog closes itself
+        # only after the worker has returned, so nothing is left writing a file.
+        if self.job is not None:
+            self.job.cancel()
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+_INTRO = {
+    "briefing": "The briefing paper for a sub group meeting: current reviews, decisions since the "
+                "last meeting, overdue actions and clocks falling due before the next one.",
+    "action-plan": "Every review's recommendations and their actions, with the RAG ratings by agency. "
+                   "Leave the choices blank for the whole plan.",
+    "response": "The partnership's response to the reviews you tick, by theme.",
+    "annual": "The tables for the annual report: referrals by outcome, reviews agreed, underway, "
+              "completed and published, timeliness, and learning events, for a period.",
+    "panel": "The council's cover report for a review going to the scrutiny panel. The text below is "
+             "the review's panel report; what you change here is printed this time only, not saved.",
+    "agency": "One agency's open actions, overdue ones first, to send to the agency.",
+}
+
+
+# --- opening, and the menu -----------------------------------------------------------------
+
+def open_in_viewer(path: Path) -> None:
+    """Open the PDF in the system's viewer (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def show_status(parent: QWidget | None, message: str) -> None:
+    """Say ``message`` in the status bar of the parent's main window, if it has one."""
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, STATUS_MESSAGE_MS)
+
+
+def open_report_dialog(parent: QWidget | None, database: Database, kind: str, **preset: Any) -> Path | None:
+    """Ask for paper ``kind``'s options, build it, open it; the PDF's path, or None if the
+    user cancelled. ``preset`` as for ``ReportDialog``."""
+    dialog = ReportDialog(parent, database, kind, **preset)
+    try:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.written.path if accepted and dialog.written is not None else None
+    finally:
+        dialog.deleteLater()
+
+
+def add_report_actions(menu: QMenu, parent: QWidget,
+                       database: Callable[[], Database | None]) -> list:
+    """Add one entry per paper to ``menu`` (the window's Reports menu), in ``REPORTS`` order.
+
+    ``database`` returns the open database when an entry is chosen (None: nothing happens).
+    """
+    actions = []
+    for kind, title in REPORTS:
+        action = menu.addAction(title)
+        action.setObjectName(f"report_{kind}")
+        action.setStatusTip(_INTRO[kind])
+
+        def chosen(_checked: bool = False, kind: str = kind) -> None:
+            db = database()
+            if db is not None:
+                open_report_dialog(parent, db, kind)
+
+        action.triggered.connect(chosen)
+        actions.append(action)
+    return actions

@@ -1,0 +1,256 @@
+"""File > Settings: what the office prints on every paper and export.
+
+The partnership's name, the protective marking, the date format and an optional logo,
+saved with ``app.settings.save_settings`` in one unit of work. Problems are shown in red
+beside their field before anything is saved; closing with unsaved changes asks first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sqlalchemy.exc import DBAPIError
+
+from app.database import Database
+from app.errors import ValidationError
+from app.settings import OfficeSettings, get_settings, save_settings
+from app.table_query import format_date, qt_to_strftime
+from ui import dialogs, errors
+
+MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+DATE_FORMATS = ("dd/MM/yyyy", "d MMM yyyy")
+LOGO_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg)"
+PREVIEW_HEIGHT = 64
+ERROR_STYLE = "color: #b00020;"
+EXAMPLE_DATE = dt.date(2024, 1, 31)
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class OfficeSettingsDialog(QDialog):
+    """The office settings form. ``settings_saved(OfficeSettings)`` after a save."""
+
+    settings_saved = Signal(object)
+
+    def __init__(self, database: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setObjectName("officeSettingsDialog")
+        self._database = database
+        with database.readers() as session:
+            self._original = get_settings(session)
+
+        self.name_edit = QLineEdit(self._original.partnership_name)
+        self.name_edit.setAccessibleName("Partnership name")
+        self.marking_combo = QComboBox()
+        self.marking_combo.setEditable(True)
+        self.marking_combo.addItems(MARKINGS)
+        self.marking_combo.setCurrentText(self._original.protective_marking)
+        self.marking_combo.setAccessibleName("Protective marking")
+        self.date_combo = QComboBox()
+        self.date_combo.setAccessibleName("Date format")
+        formats = list(DATE_FORMATS)
+        if self._original.date_format not in formats:
+            formats.append(self._original.date_format)
+        for pattern in formats:
+            example = format_date(EXAMPLE_DATE, qt_to_strftime(pattern))
+            self.date_combo.addItem(f"{example}  ({pattern})", pattern)
+        self.date_combo.setCurrentIndex(formats.index(self._original.date_format))
+
+        self._logo = self._original.logo_path
+        self.logo_path_label = QLabel()
+        self.logo_path_label.setObjectName("logoPath")
+        self.logo_path_label.setWordWrap(True)
+        self.logo_preview = QLabel()
+        self.logo_preview.setObjectName("logoPreview")
+        self.logo_preview.setAccessibleName("Logo preview")
+        self.logo_preview.setMinimumHeight(PREVIEW_HEIGHT)
+        self.choose_logo_button = QPushButton("&Choose…")
+        self.choose_logo_button.setAccessibleName("Choose logo")
+        self.choose_logo_button.clicked.connect(self._on_choose_logo_clicked)
+        self.clear_logo_button = QPushButton("C&lear")
+        self.clear_logo_button.setAccessibleName("Clear logo")
+        self.clear_logo_button.clicked.connect(self._on_clear_logo_clicked)
+
+        self.errors = {
+            "partnership_name": _error_label("partnershipNameError"),
+            "protective_marking": _error_label("protectiveMarkingError"),
+            "date_format": _error_label("dateFormatError"),
+            "logo_path": _error_label("logoError"),
+        }
+
+        form = QFormLayout()
+        form.addRow("Partnership &name:", self._with_error(self.name_edit, "partnership_name"))
+        form.addRow("Protective &marking:", self._with_error(self.marking_combo, "protective_marking"))
+        form.addRow("&Date format:", self._with_error(self.date_combo, "date_format"))
+        logo_buttons = QHBoxLayout()
+        logo_buttons.addWidget(self.choose_logo_button)
+        logo_buttons.addWidget(self.clear_logo_button)
+        logo_buttons.addStretch(1)
+        logo_box = QVBoxLayout()
+        logo_box.addLayout(logo_buttons)
+        logo_box.addWidget(self.logo_path_label)
+        logo_box.addWidget(self.logo_preview)
+        logo_box.addWidget(self.errors["logo_path"])
+        logo_holder = QWidget()
+        logo_holder.setLayout(logo_box)
+        logo_box.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Logo:", logo_holder)
+
+        note = QLabel("These appear on every printed report and exported workbook.")
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._show_logo()
+        self.setMinimumWidth(520)
+        # Tab order follows the form, top to bottom.
+        QWidget.setTabOrder(self.name_edit, self.marking_combo)
+        QWidget.setTabOrder(self.marking_combo, self.date_combo)
+        QWidget.setTabOrder(self.date_combo, self.choose_logo_button)
+        QWidget.setTabOrder(self.choose_logo_button, self.clear_logo_button)
+
+    def _with_error(self, widget: QWidget, key: str) -> QWidget:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(self.errors[key])
+        return holder
+
+    # --- values ---
+
+    def values(self) -> dict[str, str]:
+        return {
+            "partnership_name": self.name_edit.text().strip(),
+            "protective_marking": self.marking_combo.currentText().strip(),
+            "date_format": self.date_combo.currentData(),
+            "logo_path": self._logo,
+        }
+
+    def is_changed(self) -> bool:
+        original = {
+            "partnership_name": self._original.partnership_name,
+            "protective_marking": self._original.protective_marking,
+            "date_format": self._original.date_format,
+            "logo_path": self._original.logo_path,
+        }
+        return self.values() != original
+
+    def problems(self) -> dict[str, str]:
+        """What must be put right before saving, by field."""
+        values = self.values()
+        found = {}
+        if not values["partnership_name"]:
+            found["partnership_name"] = "Type the partnership's name; it heads every paper."
+        if not values["protective_marking"]:
+            found["protective_marking"] = ("Choose a protective marking, such as OFFICIAL-SENSITIVE; "
+                                           "every page is marked with it.")
+        if values["logo_path"]:
+            logo = Path(values["logo_path"])
+            if not logo.is_file():
+                found["logo_path"] = f"There is no file at {logo}. Choose the logo again or clear it."
+            elif not QImageReader(str(logo)).canRead():
+                found["logo_path"] = f"{logo.name} is not a picture this program can read (use PNG or JPEG)."
+        return found
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.setText(problems.get(key, ""))
+            label.setVisible(key in problems)
+        for key, widget in (("partnership_name", self.name_edit),
+                            ("protective_marking", self.marking_combo)):
+            if key in problems:
+                widget.setFocus()
+                break
+
+    # --- logo ---
+
+    def _show_logo(self) -> None:
+        self.clear_logo_button.setEnabled(bool(self._logo))
+        if not self._logo:
+            self.logo_path_label.setText("No logo.")
+            self.logo_preview.clear()
+            return
+        self.logo_path_label.setText(self._logo)
+        pixmap = QPixmap(self._logo)
+        if pixmap.isNull():
+            self.logo_preview.setText("(cannot be shown)")
+        else:
+            self.logo_preview.setPixmap(pixmap.scaledToHeight(
+                PREVIEW_HEIGHT, Qt.TransformationMode.SmoothTransformation))
+
+    def _on_choose_logo_clicked(self) -> None:
+        folder = Path(self._logo).parent if self._logo else None
+        path = dialogs.open_file(self, "Choose the logo", LOGO_FILTER, folder)
+        if path is None:
+            return
+        self._logo = str(path)
+        self._show_logo()
+        self.show_problems({k: v for k, v in self.problems().items() if k == "logo_path"})
+
+    def _on_clear_logo_clicked(self) -> None:
+        self._logo = ""
+        self._show_logo()
+        self.errors["logo_path"].hide()
+
+    # --- saving and closing ---
+
+    def _on_save_clicked(self) -> None:
+        problems = self.problems()
+        self.show_problems(problems)
+        if problems:
+            return
+        try:
+            with self._database.sessions.begin() as session:
+                saved = save_settings(session, **self.values())
+        except ValidationError as err:
+            self.show_problems(err.problems)
+            return
+        except (DBAPIError, OSError) as err:  # busy, disk full...: a sentence, the form stays open
+            errors.report_exception(err, self, title="Settings not saved")
+            return
+        self._original = saved
+        self.settings_saved.emit(saved)
+        self.accept()
+
+    def reject(self) -> None:
+        if self.is_changed() and not dialogs.ask_discard_changes(self):
+            return
+        super().reject()
+
+    @property
+    def saved_settings(self) -> OfficeSettings:
+        return self._original

@@ -1,0 +1,1 @@
+"""Generic input widgets the record forms are built from."""

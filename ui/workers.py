@@ -1,0 +1,218 @@
+"""Long work off the GUI thread, with a progress dialog that can be cancelled.
+
+``run_job`` runs a plain (Qt-free) function on ``QThreadPool``. The function takes one
+argument, ``progress``: calling ``progress(done, total, text)`` reports how far it has got
+and raises ``JobCancelled`` once the user has pressed Cancel, so the function stops at its
+next report. The result, or the exception, comes back to the GUI thread by a signal; the
+worker never touches a widget.
+
+A progress dialog appears only if the job is still running after ``PROGRESS_AFTER_MS``, so
+quick work (most loads) shows no flicker.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+PROGRESS_AFTER_MS = 200
+
+
+class JobCancelled(Exception):
+    """Raised inside a job by its progress callback once the user has cancelled it."""
+
+
+class Progress:
+    """What a job calls to report progress; thread-safe; raises ``JobCancelled``."""
+
+    def __init__(self, report: Callable[[int, int, str], None]):
+        self._report = report
+        self._cancelled = threading.Event()
+
+    def __call__(self, done: int = 0, total: int = 0, text: str = "") -> None:
+        if self._cancelled.is_set():
+            raise JobCancelled()
+        try:
+            self._report(int(done), int(total), text)
+        except RuntimeError:  # the job's Qt side is gone (the program is closing): stop
+            self._cancelled.set()
+            raise JobCancelled() from None
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, function: Callable[[Progress], Any], signals: _Signals, progress: Progress):
+        super().__init__()
+        self._function = function
+        self._signals = signals
+        self._progress = progress
+
+    def run(self) -> None:  # on a worker thread: signals only, never widgets
+        try:
+            try:
+                result = self._function(self._progress)
+            except BaseException as err:  # noqa: BLE001 - every failure goes back to the GUI thread
+                self._signals.failed.emit(err)
+            else:
+                self._signals.succeeded.emit(result)
+        except RuntimeError:
+            pass  # the job's Qt side is gone (the program is closing): nobody to tell
+
+
+class Job(QObject):
+    """One running job, living on the GUI thread. Signals: ``finished(result)``,
+    ``failed(exception)``, ``cancelled()`` — exactly one of them, once."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, function: Callable[[Progress], Any], *, title: str = "",
+                 label: str = "", parent: QObject | None = None,
+                 dialog_parent: QWidget | None = None, cancellable: bool = True,
+                 show_progress: bool = True):
+        super().__init__(parent)
+        self.title = title
+        self._done = False
+        self._dialog: QProgressDialog | None = None
+        self._dialog_parent = dialog_parent
+        self._label = label
+        self._cancellable = cancellable
+        # The signals object has no parent: the worker emits on it until it returns, even
+        # if the window that started the job has gone.
+        self._signals = _Signals()
+        self._signals.progressed.connect(self._on_progressed)
+        self._signals.succeeded.connect(self._on_succeeded)
+        self._signals.failed.connect(self._on_failed)
+        self.progress = Progress(self._signals.progressed.emit)
+        self._runnable = _Runnable(function, self._signals, self.progress)
+        self._runnable.setAutoDelete(False)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_dialog)
+        self._show_progress = show_progress
+
+    def start(self, pool: QThreadPool | None = None) -> "Job":
+        _running.add(self)
+        if self._show_progress:
+            self._timer.start(PROGRESS_AFTER_MS)
+        (pool or QThreadPool.globalInstance()).start(self._runnable)
+        return self
+
+    @property
+    def is_running(self) -> bool:
+        return not self._done
+
+    @property
+    def dialog(self) -> QProgressDialog | None:
+        """The progress dialog, once shown."""
+        return self._dialog
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next progress report; ``cancelled`` follows."""
+        self.progress.cancel()
+        if self._dialog is not None:
+            self._dialog.setLabelText("Stopping…")
+
+    # --- on the GUI thread ---
+
+    def _show_dialog(self) -> None:
+        if self._done:
+            return
+        dialog = QProgressDialog(self._label or self.title, "Cancel" if self._cancellable else "",
+                                 0, 0, self._dialog_parent)
+        dialog.setWindowTitle(self.title or "Working")
+        dialog.setAccessibleName(self.title or "Progress")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not self._cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self.cancel)
+        self._dialog = dialog
+        dialog.show()
+
+    def _on_progressed(self, done: int, total: int, text: str) -> None:
+        if self._dialog is None:
+            return
+        self._dialog.setMaximum(max(total, 0))
+        if total:
+            self._dialog.setValue(min(done, total))
+        if text:
+            self._dialog.setLabelText(text)
+
+    def _finish(self) -> None:
+        self._done = True
+        self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.canceled.disconnect(self.cancel)
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        _running.discard(self)
+
+    def _on_succeeded(self, result: Any) -> None:
+        cancelled = self.progress.cancelled
+        self._finish()
+        if cancelled:
+            self.cancelled.emit()
+        else:
+            self.finished.emit(result)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._finish()
+        if isinstance(error, JobCancelled):
+            self.cancelled.emit()
+        else:
+            self.failed.emit(error)
+
+
+# Jobs still running, so that Python keeps them alive until their result arrives.
+_running: set[Job] = set()
+
+
+def running_jobs() -> list[Job]:
+    return list(_running)
+
+
+def wait_for_jobs(timeout_ms: int = 30_000) -> bool:
+    """Wait for every job's worker to return (at exit, and between tests)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+def run_job(function: Callable[[Progress], Any], *, title: str, on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None] | None = None,
+            on_cancelled: Callable[[], None] | None = None, label: str = "",
+            parent: QWidget | None = None, cancellable: bool = True,
+            show_progress: bool = True) -> Job:
+    """Run ``function(progress)`` off the GUI thread; ``on_done(result)`` on the GUI
+    thread when it returns. An exception goes to ``on_error``, or else to the error
+    handler (``ui.errors.report_exception``): a plain sentence or the crash dialog."""
+    job = Job(function, title=title, label=label, parent=parent, dialog_parent=parent,
+              cancellable=cancellable, show_progress=show_progress)
+    job.finished.connect(on_done)
+    if on_error is None:
+        from ui import errors
+
+        def on_error(error: BaseException) -> None:
+            errors.report_exception(error, parent)
+    job.failed.connect(on_error)
+    if on_cancelled is not None:
+        job.cancelled.connect(on_cancelled)
+    return job.start()
