@@ -43,7 +43,9 @@ from app.table_query import cell_formatter
 from ui import dialogs, errors
 from ui.about import about_text
 from ui.register_view import RegisterView, showing_text
+from ui.import_export import add_import_export_actions
 from ui.report_dialogs import add_report_actions, open_report_dialog, report_for_register
+from ui.safety_dialogs import add_safety_actions
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
 from ui.workers import Job, run_job, wait_for_jobs
@@ -227,6 +229,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
+        file_menu.addSeparator()
+        add_import_export_actions(file_menu, self, lambda: self._database, self._visible_action_ids)
+        file_menu.addSeparator()
+        add_safety_actions(file_menu, self, lambda: self._database,
+                           reopen=self._reopen_after_restore, close_database=self._close_for_restore)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Settings…", self._on_settings,
                                          tip="The partnership's name, protective marking, date format and logo"))
@@ -721,6 +728,25 @@ class MainWindow(QMainWindow):
             return open_database(path, create=create)
 
         self._open_in_worker(open_it, path, f"Opening {path.name}")
+
+    def _visible_action_ids(self) -> list[int] | None:
+        """The actions the action plan shows as filtered now (None if it is not loaded)."""
+        view = self._views.get("actions")
+        if view is None or not view.is_loaded:
+            return None
+        return [view.model.record_id(row) for row in range(view.model.rowCount())]
+
+    def _close_for_restore(self) -> None:
+        """Let go of the database file so a backup can replace it."""
+        for job in list(self._jobs.values()):
+            job.cancel()
+        wait_for_jobs()
+        self._jobs.clear()
+        self._database.close()
+
+    def _reopen_after_restore(self, path: Path) -> None:
+        self._open_in_worker(lambda progress: open_database(path, create=False), path,
+                             "Opening the restored database")
 
     def _open_in_worker(self, function: Callable, path: Path, title: str) -> None:
         def failed(error: BaseException) -> None:

@@ -1,0 +1,634 @@
+"""File > Import workbook… and File > Export: the Excel work of ``app.excel`` from the window.
+
+Every read, plan, apply and export runs off the GUI thread (``ui.workers.run_job``) behind a
+cancellable progress dialog; these functions wait for it in a local event loop, so each
+returns what was done. The rules are those of the command line (``app.excel.command``):
+
+- import: the file is recognised by its content — a returned action plan export (its
+  export record), else a hand-kept action plan tracker or referral register (its header
+  words). A refused file is a plain message naming it. Nothing is written until the user
+  accepts the preview; then the database is backed up (``backup_before_change``; if that
+  fails nothing is imported) and the accepted changes applied in one transaction, audited.
+- export: written to a temporary file beside the one chosen and moved into place when
+  complete, then scanned for what must not leave the program (``app.privacy_scan``). If
+  anything is found the user is shown what and where and keeps or deletes the file
+  knowingly; the decision is recorded in the audit trail.
+
+``add_import_export_actions`` puts the entries in a menu (the window's File menu).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import privacy_scan
+from app.backups import backup_before_change
+from app.database import Database
+from app.errors import UserError
+from app.excel import export, legacy, returns
+from app.privacy_scan import Finding
+from ui import dialogs, errors, report_dialogs
+from ui.import_preview import LegacyImportDialog, ReturnPreviewDialog
+from ui.widgets.list_combo import ListCombo
+from ui.workers import JobCancelled, Progress, run_job
+
+XLSX_FILTER = "Excel workbooks (*.xlsx)"
+KIND_RETURN = "return"
+IMPORT_TITLE = "Import workbook"
+REGISTER_TITLES = {"referrals": "Referrals register", "reviews": "Reviews register"}
+MAX_FINDINGS_SHOWN = 20
+
+
+# --- seams: how a dialog is shown and a file opened (tests replace these) -----------------
+
+def exec_dialog(dialog: QDialog) -> bool:
+    """Show ``dialog`` modally; True if the user accepted it."""
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def open_in_viewer(path: Path) -> None:
+    """Open a written workbook in the program the system uses for .xlsx (Excel)."""
+    report_dialogs.open_in_viewer(path)
+
+
+# --- waiting for a job ----------------------------------------------------------------------
+
+@dataclass
+class JobOutcome:
+    """How a job ended: ``done`` with ``value``, ``error``, or cancelled (neither)."""
+
+    done: bool = False
+    value: Any = None
+    error: BaseException | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return not self.done and self.error is None
+
+
+def run_and_wait(function: Callable[[Progress], Any], *, title: str, label: str,
+                 parent: QWidget | None, cancellable: bool = True) -> JobOutcome:
+    """Run ``function`` off the GUI thread behind the progress dialog and wait for it,
+    the window still painting meanwhile. An error is returned, not shown."""
+    outcome = JobOutcome()
+    loop = QEventLoop()
+
+    def done(value: Any) -> None:
+        outcome.done, outcome.value = True, value
+        loop.quit()
+
+    def failed(error: BaseException) -> None:
+        outcome.error = error
+        loop.quit()
+
+    job = run_job(function, title=title, label=label, on_done=done, on_error=failed,
+                  on_cancelled=loop.quit, parent=parent, cancellable=cancellable)
+    if job.is_running:
+        loop.exec()
+    return outcome
+
+
+def _tell_error(parent: QWidget | None, title: str, error: BaseException) -> None:
+    """A plain sentence for an error the user can act on, the crash dialog for a bug."""
+    errors.report_exception(error, parent, title=title)
+
+
+def _show_status(parent: QWidget | None, message: str) -> None:
+    report_dialogs.show_status(parent, message)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def detect(path: Path) -> str:
+    """"return", "action-plan" or "referral-register"; a file of no known kind, or an export
+    that cannot come back, is a ``UserError`` naming it (the command line's rules)."""
+    returns.check_workbook_file(path)
+    stamp = returns.read_export_stamp(path)
+    if stamp is not None:
+        if stamp.kind != export.KIND_ACTION_PLAN:
+            raise UserError(f"{path.name} is this program's export of the {stamp.kind}; only action "
+                            "plan exports come back as returns.")
+        return KIND_RETURN
+    kind = legacy.detect_kind(path)
+    if kind is None:
+        raise UserError(f"{path.name} is not a returned export, an action plan tracker or a "
+                        "referral register: no header row with the expected columns (Action, "
+                        "Recommendation, RAG... or Ref, Decision, Summary...) was found.")
+    return kind
+
+
+def read_job(database: Database, path: Path) -> Callable[[Progress], tuple[str, Any]]:
+    """The job that recognises ``path`` and reads what importing it would do (Qt-free).
+
+    Returns ("return", ReturnPreview) or (kind, LegacyImportPlan); writes nothing."""
+    def job(progress: Progress) -> tuple[str, Any]:
+        progress(0, 0, f"Checking {path.name}…")
+        kind = detect(path)
+        progress(0, 0, f"Reading {path.name}…")
+        with database.readers() as session:
+            if kind == KIND_RETURN:
+                result: Any = returns.read_return(session, path)
+            else:
+                result = legacy.plan_import(session, path, kind)
+        progress(1, 1, "")
+        return kind, result
+
+    return job
+
+
+@dataclass
+class _Applied:
+    """Set by an apply job once its transaction is committed (see ``apply_job``)."""
+
+    summary: str | None = None
+
+
+def apply_job(database: Database, what: Callable[[Any], str], applied: _Applied,
+              label: str) -> Callable[[Progress], str]:
+    """The job that backs the database up, then runs ``what(session)`` in one transaction.
+
+    Cancel before the commit rolls everything back; ``applied.summary`` is set only once
+    the transaction is committed, so a Cancel pressed after that is not mistaken for
+    "nothing written"."""
+    def job(progress: Progress) -> str:
+        progress(0, 3, "Backing up the database…")
+        backup_before_change(Path(database.path), "import")
+        progress(1, 3, label)
+        with database.sessions.begin() as session:
+            summary = what(session)
+            progress(2, 3, "Saving…")  # the last chance to cancel: raising here rolls back
+        applied.summary = summary
+        return summary
+
+    return job
+
+
+def import_workbook(parent: QWidget | None, database: Database, path: Path | None = None) -> bool:
+    """Ask for a workbook (unless given), preview what importing it would do and, if the
+    user accepts, back up and apply it. True if anything was written."""
+    if path is None:
+        path = dialogs.open_file(parent, "Import workbook", XLSX_FILTER,
+                                 report_dialogs.default_report_folder())
+        if path is None:
+            return False
+    path = Path(path)
+    read = run_and_wait(read_job(database, path), title=IMPORT_TITLE,
+                        label=f"Reading {path.name}…", parent=parent)
+    if read.error is not None:
+        _tell_error(parent, IMPORT_TITLE, read.error)
+        return False
+    if read.cancelled:
+        _show_status(parent, f"Reading {path.name} stopped; nothing was written.")
+        return False
+    kind, result = read.value
+    if kind == KIND_RETURN:
+        return _import_return(parent, database, result)
+    return _import_tracker(parent, database, result)
+
+
+def _import_return(parent: QWidget | None, database: Database, preview: returns.ReturnPreview) -> bool:
+    name = preview.path.name
+    if preview.fatal:
+        dialogs.warn(parent, IMPORT_TITLE, f"{name} was refused, so nothing was written: {preview.fatal[0]}")
+        return False
+    if not preview.actions:
+        dialogs.inform(parent, IMPORT_TITLE, f"{name} changes nothing: the {preview.rows_read} action "
+                                             "rows are as they were exported. Nothing was written.")
+        return False
+    dialog = ReturnPreviewDialog(parent, preview)
+    try:
+        accepted = exec_dialog(dialog)
+        chosen = list(dialog.chosen_ids)
+        rejected_all = dialog.rejected_all
+    finally:
+        dialog.deleteLater()
+    if not accepted or not chosen:
+        if rejected_all:
+            _show_status(parent, f"Nothing was taken from {name}.")
+        return False
+
+    def what(session) -> str:
+        return returns.apply_return(session, preview, chosen).describe()
+
+    return _apply(parent, database, what, f"Applying the changes from {name}…")
+
+
+def _import_tracker(parent: QWidget | None, database: Database, plan: legacy.LegacyImportPlan) -> bool:
+    dialog = LegacyImportDialog(parent, database, plan)
+    try:
+        accepted = exec_dialog(dialog)
+        plan, remember = dialog.plan, dialog.remember_mapping
+    finally:
+        dialog.deleteLater()
+    if not accepted:
+        return False
+
+    def what(session) -> str:
+        summary = legacy.apply_import(session, plan)
+        if remember:
+            legacy.save_mapping(plan, plan.path)
+        return summary
+
+    return _apply(parent, database, what, f"Importing {plan.path.name}…")
+
+
+def _apply(parent: QWidget | None, database: Database, what: Callable[[Any], str], label: str) -> bool:
+    applied = _Applied()
+    outcome = run_and_wait(apply_job(database, what, applied, label), title=IMPORT_TITLE,
+                           label=label, parent=parent)
+    if applied.summary is not None:
+        dialogs.inform(parent, IMPORT_TITLE, applied.summary)
+        return True
+    if outcome.error is not None and not isinstance(outcome.error, JobCancelled):
+        _tell_error(parent, IMPORT_TITLE, outcome.error)
+    else:
+        _show_status(parent, "Import stopped; nothing was written.")
+    return False
+
+
+# --- export: the shared part -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Written:
+    """One exported workbook and what the privacy check found in it."""
+
+    result: export.ExportResult
+    findings: tuple[Finding, ...]
+
+
+def _scan(session, path: Path) -> tuple[Finding, ...]:
+    terms = privacy_scan.never_print_terms(session)
+    return tuple(privacy_scan.scan_cells(privacy_scan.workbook_cells(path), terms))
+
+
+def _partial(path: Path) -> Path:
+    """Where a workbook is written until it is complete (beside it, same suffix)."""
+    return path.with_name(f"~{path.stem}.part{path.suffix}")
+
+
+def export_job(database: Database, write: Callable[[Any, Path], export.ExportResult],
+               out: Path, label: str) -> Callable[[Progress], Written]:
+    """The job that writes one workbook to ``out`` and scans it (Qt-free)."""
+    def job(progress: Progress) -> Written:
+        partial = _partial(out)
+        try:
+            progress(0, 2, label)
+            # A unit of work: the first export of a database stamps it with its identity.
+            with database.sessions.begin() as session:
+                result = write(session, partial)
+                progress(1, 2, "Checking the workbook for personal details…")
+                findings = _scan(session, partial)
+            progress(2, 2, "")  # raises JobCancelled if Cancel was pressed: nothing is kept
+            try:
+                os.replace(partial, out)
+            except PermissionError as err:
+                raise UserError(f"{out} could not be written: it may be open in Excel. Close it "
+                                "and try again.") from err
+            return Written(replace(result, path=out), findings)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    return job
+
+
+def privacy_decision(parent: QWidget | None, database: Database, written: Written) -> bool:
+    """If the check found anything, show what and where and let the user keep or delete
+    the file; record the decision. True if the file is kept."""
+    if not written.findings:
+        return True
+    path = written.result.path
+    found = list(written.findings)
+    shown = "\n".join(f"• {f.describe()}" for f in found[:MAX_FINDINGS_SHOWN])
+    more = f"\n…and {len(found) - MAX_FINDINGS_SHOWN} more." if len(found) > MAX_FINDINGS_SHOWN else ""
+    keep = dialogs.confirm(
+        parent, "Check before sending",
+        f"{path.name} holds details that should not leave the office "
+        f"({privacy_scan.summarise(found)}):\n\n{shown}{more}\n\n"
+        "Keep the file only if you are sure these may be sent; otherwise delete it, correct the "
+        "records and export again.",
+        yes="Keep the file", no="Delete the file")
+    with database.sessions.begin() as session:
+        privacy_scan.record_privacy_decision(session, path.name, found, proceeded=keep)
+    if not keep:
+        path.unlink(missing_ok=True)
+    return keep
+
+
+def _finish_export(parent: QWidget | None, database: Database, title: str,
+                   outcome: JobOutcome) -> Path | None:
+    if outcome.error is not None:
+        _tell_error(parent, title, outcome.error)
+        return None
+    if outcome.cancelled:
+        _show_status(parent, f"{title}: stopped; no file was written.")
+        return None
+    written: Written = outcome.value
+    path = written.result.path
+    if not privacy_decision(parent, database, written):
+        _show_status(parent, f"{path.name} was deleted.")
+        return None
+    _show_status(parent, written.result.describe())
+    if dialogs.confirm(parent, title, f"{written.result.describe()}\n\nOpen it now?",
+                       yes="Open", no="Not now"):
+        open_in_viewer(path)
+    return path
+
+
+def suggested_file(name: str, day: dt.date | None = None) -> Path:
+    """``<Documents or data folder>/<name> <yyyy-mm-dd>.xlsx``, numbered rather than replace
+    a file already there."""
+    pdf = report_dialogs.suggested_file(report_dialogs.default_report_folder(), name,
+                                        day or dt.date.today())
+    path, number = pdf.with_suffix(".xlsx"), 2
+    while path.exists():
+        path = pdf.with_name(f"{pdf.stem} ({number}).xlsx")
+        number += 1
+    return path
+
+
+def _ask_file(parent: QWidget | None, title: str, name: str) -> Path | None:
+    path = dialogs.save_file(parent, title, XLSX_FILTER, suggested_file(name))
+    if path is not None and path.suffix.lower() != ".xlsx":
+        path = path.with_name(path.name + ".xlsx")
+    return path
+
+
+# --- export: the action plan -----------------------------------------------------------------
+
+class ExportActionPlanDialog(QDialog):
+    """Which actions to export: the whole plan, one agency's, or what the view shows."""
+
+    def __init__(self, parent: QWidget | None, agencies: Sequence[str], *,
+                 action_ids: Sequence[int] | None = None, agency: str | None = None,
+                 open_only: bool = False):
+        super().__init__(parent)
+        self.setWindowTitle("Export the action plan")
+        self.setObjectName("exportActionPlanDialog")
+        self.action_ids = list(action_ids) if action_ids is not None else None
+        self.whole_button = QRadioButton("The &whole plan")
+        self.agency_button = QRadioButton("One &agency's actions:")
+        self.view_button = QRadioButton(
+            "What the current &view shows" + (
+                f" ({len(self.action_ids)} action{'' if len(self.action_ids) == 1 else 's'})"
+                if self.action_ids is not None else ""))
+        self.view_button.setEnabled(self.action_ids is not None)
+        self.agency_combo = ListCombo(allow_blank=False)
+        self.agency_combo.setObjectName("agency")
+        self.agency_combo.setAccessibleName("Agency")
+        self.agency_combo.set_choices(agencies, agency)
+        self.agency_combo.setEnabled(False)
+        self.open_only_box = QCheckBox("&Open actions only")
+        self.open_only_box.setChecked(open_only)
+        self.group = QButtonGroup(self)
+        for button in (self.whole_button, self.agency_button, self.view_button):
+            self.group.addButton(button)
+        self.agency_button.toggled.connect(self.agency_combo.setEnabled)
+        self.agency_button.setEnabled(bool(agencies))
+        if agency and agencies:
+            self.agency_button.setChecked(True)
+        elif self.action_ids is not None:
+            self.view_button.setChecked(True)
+        else:
+            self.whole_button.setChecked(True)
+        intro = QLabel("The green columns are the ones an agency may change and send back; "
+                       "File > Import workbook… takes the returned file back.")
+        intro.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Export…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.whole_button)
+        agency_row = QHBoxLayout()
+        agency_row.addWidget(self.agency_button)
+        agency_row.addWidget(self.agency_combo, 1)
+        layout.addLayout(agency_row)
+        layout.addWidget(self.view_button)
+        layout.addWidget(self.open_only_box)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of ``export.export_action_plan`` chosen."""
+        options: dict[str, Any] = {"open_only": self.open_only_box.isChecked()}
+        if self.agency_button.isChecked():
+            options["agency"] = self.agency_combo.value()
+        elif self.view_button.isChecked():
+            options["action_ids"] = list(self.action_ids or [])
+        return options
+
+    def file_name(self) -> str:
+        agency = self.options().get("agency")
+        return "Composite action plan" + (f" - {agency}" if agency else "")
+
+
+def export_action_plan_dialog(parent: QWidget | None, database: Database, *,
+                              action_ids: Sequence[int] | None = None, agency: str | None = None,
+                              open_only: bool = False) -> Path | None:
+    """Ask what to export and where, write it, check it; the workbook's path, or None."""
+    with database.readers() as session:
+        agencies = report_dialogs.agency_names(session)
+    dialog = ExportActionPlanDialog(parent, agencies, action_ids=action_ids, agency=agency,
+                                    open_only=open_only)
+    try:
+        if not exec_dialog(dialog):
+            return None
+        options, name = dialog.options(), dialog.file_name()
+    finally:
+        dialog.deleteLater()
+    out = _ask_file(parent, "Export the action plan", name)
+    if out is None:
+        return None
+    title = "Export the action plan"
+
+    def write(session, path: Path) -> export.ExportResult:
+        return export.export_action_plan(session, path, **options)
+
+    outcome = run_and_wait(export_job(database, write, out, "Writing the action plan…"),
+                           title=title, label="Writing the action plan…", parent=parent)
+    return _finish_export(parent, database, title, outcome)
+
+
+def export_register_dialog(parent: QWidget | None, database: Database, kind: str) -> Path | None:
+    """Export the referrals or reviews register to a file the user names."""
+    if kind not in REGISTER_TITLES:
+        raise ValueError(f"unknown register {kind!r}")
+    title = f"Export the {REGISTER_TITLES[kind].lower()}"
+    out = _ask_file(parent, title, REGISTER_TITLES[kind])
+    if out is None:
+        return None
+    write = export.export_referrals if kind == "referrals" else export.export_reviews
+    outcome = run_and_wait(export_job(database, lambda s, p: write(s, p), out,
+                                      f"Writing the {kind} register…"),
+                           title=title, label=f"Writing the {kind} register…", parent=parent)
+    return _finish_export(parent, database, title, outcome)
+
+
+# --- export: agency packs ------------------------------------------------------------------------
+
+class AgencyPacksDialog(QDialog):
+    """The folder to write one workbook per agency into, and whether closed actions go too."""
+
+    def __init__(self, parent: QWidget | None, folder: Path):
+        super().__init__(parent)
+        self.setWindowTitle("Export agency packs")
+        self.setObjectName("agencyPacksDialog")
+        intro = QLabel("Every agency that leads an action gets its own action plan workbook, "
+                       "one file each, to fill in and send back.")
+        intro.setWordWrap(True)
+        self.folder_edit = QLineEdit(str(folder))
+        self.folder_edit.setObjectName("folder")
+        self.folder_edit.setAccessibleName("Folder")
+        self.browse_button = QPushButton("&Choose…")
+        self.browse_button.clicked.connect(self._on_browse_clicked)
+        self.open_only_box = QCheckBox("&Open actions only")
+        self.open_only_box.setChecked(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.folder_edit.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text.strip())))
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Folder:"))
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(self.browse_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.open_only_box)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def _on_browse_clicked(self) -> None:
+        folder = dialogs.choose_folder(self, "Folder for the agency packs", self.folder())
+        if folder is not None:
+            self.folder_edit.setText(str(folder))
+
+    def folder(self) -> Path:
+        return Path(self.folder_edit.text().strip())
+
+
+def packs_job(database: Database, folder: Path, open_only: bool) -> Callable[[Progress], list[Written]]:
+    """The job that writes the agency packs and scans each (Qt-free). Cancel between
+    files stops it; the files already written stay (each is complete)."""
+    def job(progress: Progress) -> list[Written]:
+        progress(0, 0, "Writing the agency packs…")
+        with database.sessions.begin() as session:
+            results = export.export_agency_packs(session, folder, open_only=open_only)
+            written = []
+            for number, result in enumerate(results, 1):
+                progress(number, len(results), f"Checking {result.path.name}…")
+                written.append(Written(result, _scan(session, result.path)))
+        return written
+
+    return job
+
+
+def export_agency_packs_dialog(parent: QWidget | None, database: Database) -> Path | None:
+    """Write one action plan workbook per agency into a folder; the folder, or None."""
+    title = "Export agency packs"
+    default = report_dialogs.default_report_folder() / f"Agency packs {dt.date.today():%Y-%m-%d}"
+    dialog = AgencyPacksDialog(parent, default)
+    try:
+        if not exec_dialog(dialog):
+            return None
+        folder, open_only = dialog.folder(), dialog.open_only_box.isChecked()
+    finally:
+        dialog.deleteLater()
+    outcome = run_and_wait(packs_job(database, folder, open_only), title=title,
+                           label="Writing the agency packs…", parent=parent)
+    if outcome.error is not None:
+        _tell_error(parent, title, outcome.error)
+        return None
+    if outcome.cancelled:
+        _show_status(parent, f"{title}: stopped.")
+        return None
+    kept = [w.result for w in outcome.value if privacy_decision(parent, database, w)]
+    if not kept:
+        if outcome.value:
+            message = "No agency workbook was kept."
+        else:
+            message = ("No agency workbook was written: no agency leads "
+                       + ("an open action." if open_only else "an action."))
+        dialogs.inform(parent, title, message)
+        return None
+    lines = "\n".join(f"• {r.path.name} ({r.rows} action{'s' if r.rows != 1 else ''})" for r in kept)
+    dialogs.inform(parent, title, f"{len(kept)} agency workbook(s) written to {folder}:\n\n{lines}")
+    return folder
+
+
+# --- the menu -----------------------------------------------------------------------------------
+
+def add_import_export_actions(file_menu: QMenu, parent: QWidget,
+                              get_database: Callable[[], Database | None],
+                              get_visible_action_ids: Callable[[], Sequence[int] | None], *,
+                              before: QAction | None = None) -> list:
+    """Add "Import workbook…" (Ctrl+I) and an Export submenu to ``file_menu`` (at the end, or
+    above ``before``); returns the actions added. ``get_database`` gives the open database
+    when an entry is chosen (None: nothing happens); ``get_visible_action_ids`` the ids the
+    action plan view shows, or None."""
+    def with_database(function: Callable[[Database], Any]) -> Callable[..., None]:
+        def chosen(_checked: bool = False) -> None:
+            database = get_database()
+            if database is not None:
+                function(database)
+        return chosen
+
+    import_action = QAction("&Import workbook…", file_menu)
+    submenu = QMenu("&Export", file_menu)
+    if before is None:
+        file_menu.addAction(import_action)
+        file_menu.addMenu(submenu)
+    else:
+        file_menu.insertAction(before, import_action)
+        file_menu.insertMenu(before, submenu)
+    import_action.setObjectName("importWorkbook")
+    import_action.setShortcut(QKeySequence("Ctrl+I"))
+    import_action.setStatusTip("Take back an agency's returned action plan, or import a "
+                               "hand-kept tracker or referral register")
+    import_action.triggered.connect(with_database(lambda db: import_workbook(parent, db)))
+
+    submenu.setObjectName("exportMenu")
+    entries = [
+        ("exportActionPlan", "&Action plan…", "The composite action plan, for agencies to update",
+         lambda db: export_action_plan_dialog(parent, db, action_ids=get_visible_action_ids())),
+        ("exportAgencyPacks", "Agency &packs…", "One action plan workbook per agency",
+         lambda db: export_agency_packs_dialog(parent, db)),
+        ("exportReferrals", "&Referrals register…", "Every referral with its latest decision",
+         lambda db: export_register_dialog(parent, db, "referrals")),
+        ("exportReviews", "Re&views register…", "Every review with its clocks",
+         lambda db: export_register_dialog(parent, db, "reviews")),
+    ]
+    actions = [import_action]
+    for name, text, tip, function in entries:
+        action = submenu.addAction(text)
+        action.setObjectName(name)
+        action.setStatusTip(tip)
+        action.triggered.connect(with_database(function))
+        actions.append(action)
+    return actions
