@@ -268,7 +268,8 @@ def parse_number_list(value: object) -> NumberList:
             f"Excel has stored this as a date ({value:%d/%m/%Y}), probably from a range such "
             "as '9-12'; retype the numbers as text."])
     if isinstance(value, (int, float)):
-        if value == int(value) and 1 <= value <= MAX_NUMBER:
+        # Range first: int() of an infinite or huge float would raise.
+        if 1 <= value <= MAX_NUMBER and value == int(value):
             return NumberList([int(value)])
         return NumberList(warnings=[f"'{value}' is not a recommendation number."])
     text = _words_to_ranges(clean(str(value)).casefold())

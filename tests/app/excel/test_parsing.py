@@ -171,3 +171,10 @@ def test_numeric_dates_are_always_day_first(date, separator, short_year):
 def test_month_first_dates_are_never_guessed(month, day, year):
     parsed = parse_uk_date(f"{month:02d}/{day:02d}/{year}")
     assert parsed.date is None and "month-first" in parsed.warning
+
+
+def test_huge_and_infinite_numbers_are_refused_not_crashed():
+    from app.excel.parsing import parse_number_list
+
+    for value in (1.7976931348623155e308, float("inf"), float("-inf"), float("nan")):
+        assert parse_number_list(value) == []
