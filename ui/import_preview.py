@@ -76,6 +76,25 @@ def _short(text: str, limit: int = 120) -> str:
 
 # --- a returned workbook ------------------------------------------------------------------
 
+class _RowsModel(QAbstractTableModel):
+    """A table of ``self.rows`` under the headers of ``COLUMNS``."""
+
+    COLUMNS: tuple[Column, ...] = ()
+    rows: list
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section].header
+        return None
+
+
 class ReturnRowsModel(QAbstractTableModel):
     """One row per returned action that changes something or was refused; the first column
     is the tick saying whether to apply it."""
@@ -342,7 +361,7 @@ def field_label(name: str | None) -> str:
     return IGNORE_LABEL if not name else name.replace("_", " ")
 
 
-class MappingModel(QAbstractTableModel):
+class MappingModel(_RowsModel):
     """The column mapping of the first imported sheet: letter, header, field (editable)."""
 
     COLUMNS: ClassVar[list[Column]] = [Column("letter", "Column"), Column("header", "Header in the workbook"),
@@ -373,18 +392,6 @@ class MappingModel(QAbstractTableModel):
 
     def row_of(self, letter: str) -> int:
         return next(i for i, r in enumerate(self.rows) if r[0] == letter)
-
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section].header
-        return None
 
     def flags(self, index: _INDEX) -> Qt.ItemFlag:
         if not index.isValid():
@@ -439,7 +446,7 @@ class FieldDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class ProposalModel(QAbstractTableModel):
+class ProposalModel(_RowsModel):
     """Agency spellings matched only by similarity; ticking one confirms it as an alias."""
 
     COLUMNS: ClassVar[list[Column]] = [Column("confirm", "Confirm"), Column("spelling", "Spelling in the workbook"),
@@ -456,18 +463,6 @@ class ProposalModel(QAbstractTableModel):
         self.plan = plan
         self.rows = plan.proposals()
         self.endResetModel()
-
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section].header
-        return None
 
     def flags(self, index: _INDEX) -> Qt.ItemFlag:
         if not index.isValid():
@@ -510,7 +505,7 @@ class ProposalModel(QAbstractTableModel):
         return True
 
 
-class WarningsModel(QAbstractTableModel):
+class WarningsModel(_RowsModel):
     """Every warning of the plan: sheet, cell, what to check."""
 
     COLUMNS: ClassVar[list[Column]] = [Column("sheet", "Sheet"), Column("cell", "Cell"), Column("message", "Warning")]
@@ -523,18 +518,6 @@ class WarningsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(plan.warnings)
         self.endResetModel()
-
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section].header
-        return None
 
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
