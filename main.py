@@ -5,10 +5,10 @@ import sys
 from app.cli import main as run_command_line
 
 
-def start_gui(database) -> int:
+def start_gui(path, open_database) -> int:
     from ui.app import run
 
-    return run(database)
+    return run(path, open_database)
 
 
 if __name__ == "__main__":

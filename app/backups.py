@@ -26,7 +26,6 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import exc
 
 from app import paths
@@ -362,15 +361,11 @@ class RestoreResult:
         return "\n".join(lines)
 
 
-def _known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()}
-
-
 def _health(db_path: Path) -> tuple[str | None, CheckReport | None]:
     """Why the file at ``db_path`` cannot be used as a database (``None`` if it can), and the
     check's report when SQLite could read the file at all."""
     try:
-        report = check_database(db_path)
+        report = check_database(db_path, summarise=False)
     except UserError as err:
         return str(err), None
     except (exc.DBAPIError, sqlite3.DatabaseError):
@@ -429,7 +424,7 @@ def restore_backup(backup_path: Path, db_path: Path, folder: Path) -> RestoreRes
     source = inspect_backup(backup_path, thorough=True)
     if not source.ok:
         raise UserError(f"{backup_path} cannot be restored: {source.problem}. Nothing has been changed.")
-    if source.schema_revision not in _known_revisions():
+    if source.schema_revision not in migrate.known_revisions():
         raise UserError(f"{backup_path} was written by a newer version of Case Review Tracker. "
                         "Install the newer version to restore it; nothing has been changed.")
 

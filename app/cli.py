@@ -14,14 +14,16 @@ from typing import Callable, Sequence
 
 from app import paths
 from app.check import check_database
-from app.database import Database, open_database
+from app.database import Database, open_database, open_demo_database
 from app.db_errors import plain_database_errors
 from app.errors import UserError
 from app.safety_command import add_safety_parsers
 
 __version__ = "0.1.0"
 
-GuiStarter = Callable[[Database], int]
+# Starts the window: given the database file and a function that opens it (the window calls
+# it itself, so that a refusal is shown in a dialog rather than on a console nobody sees).
+GuiStarter = Callable[[Path, Callable[[], Database]], int]
 
 
 def _positive_int(text: str) -> int:
@@ -172,17 +174,12 @@ def _open_window(args, start_gui: GuiStarter | None) -> int:
         raise UserError("The window is not available from here; run 'python main.py'.")
     if args.demo and args.db:
         raise UserError("Give either --demo or --db, not both.")
-    if args.demo:
-        path = paths.demo_db_path()
-        fresh = not path.exists() or path.stat().st_size == 0
-        db = open_database(path)
-        if fresh:
-            from app.demo import write_demo
-            with db.sessions.begin() as s:
-                write_demo(s)
-    else:
-        db = open_database(Path(args.db) if args.db else paths.default_db_path())
-    try:
-        return start_gui(db)
-    finally:
-        db.close()
+    path = paths.demo_db_path() if args.demo else Path(args.db) if args.db else paths.default_db_path()
+
+    def open_it() -> Database:
+        # The window shows at once; SQLite's page check and the day's backup follow on a worker.
+        if args.demo:
+            return open_demo_database(path, check_later=True)
+        return open_database(path, check_later=True)
+
+    return start_gui(path, open_it)

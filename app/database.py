@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, exc
+from sqlalchemy import Engine, event, exc, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import backups
@@ -14,8 +15,50 @@ from app.defaults import seed_defaults
 from app.errors import UserError
 from app.file_permissions import create_private_file
 from db.audit import install_audit
-from db.engine import SQLITE_MAGIC, make_engine, make_session_factory
-from db.migrate import MigrationResult, upgrade
+from db.engine import READ_ONLY_OPTION, SQLITE_MAGIC, make_engine, make_session_factory
+from db.migrate import MigrationResult, quick_head_revision, upgrade
+from db.models import ListItem
+
+# How long a save made while the deferred open check is still running waits for it.
+CHECK_WAIT_SECONDS = 60
+STILL_CHECKING = ("The database is still being checked after opening, so nothing was saved. "
+                  "Try again in a moment.")
+FAILED_CHECK = ("This database failed its check when it was opened, so nothing can be saved to it. "
+                "Restore a backup (File > Restore…) or open another database.")
+
+
+class WriteGate:
+    """Holds every write until the open check has passed.
+
+    The window opens a database before checking it, so that it appears at once on a large
+    file; the check (SQLite's page check and the day's first backup) then runs on a worker.
+    A save made meanwhile waits for it here, and a save to a file that failed is refused.
+    """
+
+    def __init__(self, *, passed: bool):
+        self._settled = threading.Event()
+        self._error: BaseException | None = None
+        if passed:
+            self._settled.set()
+
+    @property
+    def pending(self) -> bool:
+        return not self._settled.is_set()
+
+    @property
+    def failed(self) -> bool:
+        return self._error is not None
+
+    def settle(self, error: BaseException | None = None) -> None:
+        self._error = error
+        self._settled.set()
+
+    def wait(self) -> None:
+        """Return once writing is safe; ``UserError`` if it is not (or not yet)."""
+        if not self._settled.wait(CHECK_WAIT_SECONDS):
+            raise UserError(STILL_CHECKING)
+        if self._error is not None:
+            raise UserError(FAILED_CHECK)
 
 
 @dataclass
@@ -29,6 +72,27 @@ class Database:
     migration: MigrationResult
     # The check and daily backup made before opening (with a warning if no backup was taken).
     open_check: backups.OpenCheck | None = None
+    gate: WriteGate = field(default_factory=lambda: WriteGate(passed=True))
+    backup_folder: Path | None = None
+
+    @property
+    def check_pending(self) -> bool:
+        """True until ``finish_open_check`` has run for a database opened with ``check_later``."""
+        return self.gate.pending
+
+    def finish_open_check(self) -> backups.OpenCheck:
+        """Run the check and daily backup that ``open_database(check_later=True)`` put off.
+
+        Safe on a worker thread (it reads the file through connections of its own). Raises
+        ``DamagedDatabaseError`` for a damaged file, after which every save is refused.
+        """
+        try:
+            self.open_check = backups.prepare_to_open(self.path, self.backup_folder)
+        except BaseException as err:
+            self.gate.settle(err)
+            raise
+        self.gate.settle()
+        return self.open_check
 
     def close(self) -> None:
         self.engine.dispose()
@@ -45,23 +109,62 @@ def _refuse_non_database(path: Path) -> None:
         raise UserError(f"{path} is not a Case Review Tracker database (it is not an SQLite file).")
 
 
+def _stored_revision(path: Path) -> str | None:
+    """The schema revision written in the file, read without changing it (``None`` if unknown)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _can_check_later(path: Path) -> bool:
+    """Whether an existing file may be opened before its check: only when no upgrade is due,
+    because an upgrade must start from a file known to be sound."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    revision = _stored_revision(path)
+    return revision is not None and revision == quick_head_revision()
+
+
+def _install_gate(engine: Engine, gate: WriteGate) -> None:
+    def wait_before_writing(conn) -> None:
+        if not conn.get_execution_options().get(READ_ONLY_OPTION, False):
+            gate.wait()
+
+    # First among the "begin" listeners: wait before BEGIN IMMEDIATE takes the write lock.
+    event.listen(engine, "begin", wait_before_writing, insert=True)
+
+
 def open_database(location: str | Path, *, create: bool = True,
-                  backup_folder: Path | None = None) -> Database:
+                  backup_folder: Path | None = None, check_later: bool = False) -> Database:
     """Open (and if needed create and migrate) the database at a file path or URL.
 
     Raises ``UserError`` for a missing file when ``create`` is false, a file that is not
     ours, or a database written by a newer version of the program.
+
+    ``check_later`` (the window's start-up) leaves SQLite's page check and the daily backup
+    to ``Database.finish_open_check``, holding every write until it has passed; reading may
+    start at once. A file that needs upgrading is always checked first.
     """
     text = str(location)
     path = None if "://" in text else Path(text)
     open_check = None
+    gate = WriteGate(passed=True)
     if path is not None:
         if not create and not path.exists():
             raise UserError(f"There is no database at {path}.")
         _refuse_non_database(path)
-        # A damaged file raises DamagedDatabaseError, offering the newest good backup;
-        # a good one gets the day's first backup.
-        open_check = backups.prepare_to_open(path, backup_folder)
+        if check_later and _can_check_later(path):
+            gate = WriteGate(passed=False)
+        else:
+            # A damaged file raises DamagedDatabaseError, offering the newest good backup;
+            # a good one gets the day's first backup.
+            open_check = backups.prepare_to_open(path, backup_folder)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             create_private_file(path)  # readable by the user only, from its first moment
@@ -75,8 +178,28 @@ def open_database(location: str | Path, *, create: bool = True,
         engine.dispose()
         raise
     sessions = make_session_factory(engine)
+    readers = make_session_factory(engine, read_only=True)
     install_audit(sessions)
-    with sessions.begin() as s:
-        seed_defaults(s)
-    return Database(path, engine, sessions, make_session_factory(engine, read_only=True), migration,
-                    open_check)
+    with readers() as s:
+        empty = s.scalar(select(ListItem.id).limit(1)) is None
+    if empty:  # a new database: its editable lists (an existing one takes no write lock)
+        with sessions.begin() as s:
+            seed_defaults(s)
+    _install_gate(engine, gate)
+    return Database(path, engine, sessions, readers, migration, open_check, gate, backup_folder)
+
+
+def open_demo_database(path: Path, *, check_later: bool = False) -> Database:
+    """Open the demo database at ``path``, writing the demo office into it on first use."""
+    fresh = not path.exists() or path.stat().st_size == 0
+    database = open_database(path, check_later=check_later)
+    if fresh:
+        from app.demo import write_demo
+
+        try:
+            with database.sessions.begin() as session:
+                write_demo(session)
+        except BaseException:
+            database.close()
+            raise
+    return database

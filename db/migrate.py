@@ -2,32 +2,74 @@
 
 A copy of the file is taken before any migration; a database written by a newer version of
 the program, or a file that is not one of ours, is refused with a plain message.
+
+Alembic is imported only when there is something to migrate: opening a database that is
+already at the newest schema (nearly every start) reads the revision with plain SQL and
+the newest one from the scripts' own ``revision =`` lines, which saves a fifth of a second
+of start-up.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from app.errors import UserError
+from db.engine import READ_ONLY_OPTION
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+VERSION_TABLE = "alembic_version"
 
 
-def alembic_config() -> Config:
+def alembic_config() -> "Config":
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    """The newest revision, as Alembic reads the scripts."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    """Every revision the scripts know, as Alembic reads them."""
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _script_revisions() -> dict[str, str | None]:
+    """Each script's ``revision`` and its ``down_revision``, read from the files' assignments."""
+    found: dict[str, str | None] = {}
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        values = {}
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant):
+                values[node.targets[0].id] = node.value.value
+        if isinstance(values.get("revision"), str):
+            found[values["revision"]] = values.get("down_revision")
+    return found
+
+
+def quick_head_revision() -> str | None:
+    """The newest revision without importing Alembic: the one no other script revises.
+    ``None`` when that is not plain to see (several heads, or a merge), and Alembic decides."""
+    scripts = _script_revisions()
+    heads = set(scripts) - {down for down in scripts.values() if isinstance(down, str)}
+    return heads.pop() if len(heads) == 1 else None
 
 
 @dataclass
@@ -38,20 +80,27 @@ class MigrationResult:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The revision the database is at (``None``: no version table, or an empty one)."""
+    with engine.execution_options(**{READ_ONLY_OPTION: True}).connect() as conn:
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return None
+        return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def upgrade(engine: Engine, backup_folder: Path | None) -> MigrationResult:
     """Upgrade the schema to the newest revision; back the file up first if it holds data."""
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
+    current = current_revision(engine)
+    if current is not None and current == quick_head_revision():
+        return MigrationResult(current, current, None)
+
+    from alembic import command
+
+    head = head_revision()
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
         tables = set(inspect(conn).get_table_names())
     if current == head:
         return MigrationResult(current, head, None)
-    if current is not None and current not in {s.revision for s in script.walk_revisions()}:
+    if current is not None and current not in known_revisions():
         raise UserError(
             f"This database was written by a newer version of Case Review Tracker "
             f"(schema {current}). Install the newer version to open it; nothing has been changed."

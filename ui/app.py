@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import QApplication
 
 from app.database import Database
 from ui import errors
+from ui.safety_dialogs import handle_open_error
 from ui.main_window import APP_TITLE, MainWindow
 from ui.workers import wait_for_jobs
 
@@ -40,15 +43,33 @@ def show_main_window(window: MainWindow) -> None:
         window.show()
 
 
-def run(database: Database) -> int:
-    """Open the window over ``database`` and run until it is closed; the exit code."""
+def open_at_start(path: Path, open_it: Callable[[], Database]) -> Database | None:
+    """Open the window's database with ``open_it``. A refusal is said in a dialog (a damaged
+    file with the newest good backup offered); after a restore the file is opened again.
+    ``None`` when there is nothing to open."""
+    while True:
+        try:
+            return open_it()
+        except Exception as err:  # noqa: BLE001 - each is shown: in words, or in the crash dialog
+            if not handle_open_error(None, path, err):
+                return None
+
+
+def run(path: Path, open_it: Callable[[], Database]) -> int:
+    """Open the database at ``path`` (with ``open_it``) in the window and run until the
+    window is closed; the exit code."""
     QCoreApplication.setApplicationName(APP_TITLE)
     QCoreApplication.setOrganizationName(ORGANISATION_NAME)
     app = QApplication.instance() or QApplication(sys.argv)
     errors.install()
+    database = open_at_start(path, open_it)
+    if database is None:
+        return 1
     window = create_main_window(database)
     show_main_window(window)
     try:
         return app.exec()
     finally:
         wait_for_jobs()
+        window.database.close()
+        database.close()  # the first one, if another was opened since (closing twice is harmless)

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
-from app.database import Database, open_database
+from app.database import Database, open_database, open_demo_database
+from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
 from app.registers import REGISTERS
 from app.settings import get_settings
@@ -45,7 +46,7 @@ from ui.about import about_text
 from ui.register_view import RegisterView, showing_text
 from ui.import_export import add_import_export_actions
 from ui.report_dialogs import add_report_actions, open_report_dialog, report_for_register
-from ui.safety_dialogs import add_safety_actions
+from ui.safety_dialogs import add_safety_actions, handle_open_error, offer_restore_for_damaged
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
 from ui.workers import Job, run_job, wait_for_jobs
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
         self._dashboard_needs_refresh = False
         self._stale: set[str] = set()
         self._pending_select: dict[str, int] = {}
+        # Why the open database may not be used (it failed its check), or None.
+        self._refusal: str | None = None
         self._text_of = cell_formatter(self._office_date_format())
         self.undo_stack = QUndoStack(self)
         self.undo_stack.indexChanged.connect(self._on_undo_stack_moved)
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
         self._restore_window()
         self.sidebar.setCurrentRow(0)
         self.sidebar.setFocus()
+        self._finish_opening()
 
     # --- building ---------------------------------------------------------------------
 
@@ -191,8 +195,10 @@ class MainWindow(QMainWindow):
         if self.dashboard is not None:
             layout.removeWidget(self.dashboard)
             self.dashboard.deleteLater()
-        if DashboardView is None:
-            self.dashboard = QLabel("The dashboard is not part of this copy of the program.")
+        if DashboardView is None or self._refusal is not None:
+            self.dashboard = QLabel(self._refusal or "The dashboard is not part of this copy of the program.")
+            self.dashboard.setObjectName("dashboardRefusal")
+            self.dashboard.setWordWrap(True)
             self.dashboard.setAlignment(Qt.AlignmentFlag.AlignCenter)
         else:
             self.dashboard = DashboardView(self._database, self._dashboard_holder)
@@ -396,6 +402,9 @@ class MainWindow(QMainWindow):
 
     def _load(self, key: str) -> None:
         """Read register ``key`` on a worker thread; a newer load replaces an older one."""
+        if self._refusal is not None:
+            self._rows_label.setText(self._refusal)
+            return
         self._stale.discard(key)
         view = self._views[key]
         old = self._jobs.pop(key, None)
@@ -525,7 +534,8 @@ class MainWindow(QMainWindow):
     # --- records ----------------------------------------------------------------------
 
     def _editable(self, key: str) -> bool:
-        return forms is not None and key in getattr(forms, "EDITABLE_KINDS", set())
+        return (forms is not None and self._refusal is None
+                and key in getattr(forms, "EDITABLE_KINDS", set()))
 
     def _update_record_actions(self) -> None:
         key = self.current_key
@@ -698,24 +708,11 @@ class MainWindow(QMainWindow):
             self.open_database_file(path, create=False)
 
     def _on_open_demo(self) -> None:
-        path = paths.demo_db_path()
-        fresh = not path.exists() or path.stat().st_size == 0
-
         def open_demo(progress) -> Database:
             progress(0, 0, "Opening the demo database…")
-            database = open_database(path)
-            if fresh:
-                from app.demo import write_demo
-                progress(0, 0, "Writing the demo records…")
-                try:
-                    with database.sessions.begin() as session:
-                        write_demo(session)
-                except BaseException:
-                    database.close()
-                    raise
-            return database
+            return open_demo_database(paths.demo_db_path())
 
-        self._open_in_worker(open_demo, path, "Opening the demo database")
+        self._open_in_worker(open_demo, paths.demo_db_path(), "Opening the demo database")
 
     def open_database_file(self, path: Path, *, create: bool) -> None:
         """Open (or create) the database at ``path`` and show it instead of the current one;
@@ -752,7 +749,8 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             if isinstance(error, UserError) and not path.exists():
                 self.settings.remove_recent_database(path)
-            errors.report_exception(error, self, title="Open database")
+            if handle_open_error(self, path, error):  # a damaged file, and a backup restored
+                self.open_database_file(path, create=False)
 
         def cancelled() -> None:
             self.statusBar().showMessage("Opening stopped; the current database is still open.", 5000)
@@ -768,6 +766,7 @@ class MainWindow(QMainWindow):
         self._jobs.clear()
         old = self._database
         self._database = database
+        self._refusal = None
         # The command line closes the first database again on exit; closing twice is harmless.
         old.close()
         self.undo_stack.clear()
@@ -786,6 +785,55 @@ class MainWindow(QMainWindow):
             self.linked_panel.show_record(self._database, "referrals", None)
         self._on_page_chosen(self.sidebar.currentRow())
         self.statusBar().showMessage(f"Opened {self._database_description()}.", 5000)
+        self._finish_opening()
+
+    # --- the check after opening ------------------------------------------------------
+
+    def _finish_opening(self) -> None:
+        """Run the check and daily backup that opening put off (so the window appeared at
+        once), or say what the check at open found; saves wait until it has passed."""
+        database = self._database
+        if not database.check_pending:
+            self._on_open_checked(database, database.open_check)
+            return
+        self.statusBar().showMessage("Checking the database and taking today's backup…")
+        run_job(lambda _progress: database.finish_open_check(), title="Checking the database",
+                parent=self, show_progress=False,
+                on_done=lambda check: self._on_open_checked(database, check),
+                on_error=lambda error: self._on_open_check_failed(database, error))
+
+    def _on_open_checked(self, database: Database, check) -> None:
+        if database is not self._database or check is None:
+            return
+        if check.warning:
+            self.statusBar().showMessage("Today's backup could not be taken.")
+            dialogs.warn(self, "Today's backup", f"{check.warning}\n\nYour work is saved as usual; "
+                         "the backup will be taken the next time the database is opened. To keep "
+                         "backups somewhere else, use File > Backup folder….")
+        elif check.backup is not None:
+            self.statusBar().showMessage(f"Database checked; today's backup taken ({check.backup.path.name}).", 8000)
+        else:
+            self.statusBar().clearMessage()
+
+    def _on_open_check_failed(self, database: Database, error: BaseException) -> None:
+        if database is not self._database:
+            return
+        if not isinstance(error, DamagedDatabaseError):
+            self.statusBar().clearMessage()
+            errors.report_exception(error, self, title="Checking the database")
+            return
+        # Nothing from a damaged file stays on screen, and nothing can be saved to it.
+        self._refusal = (f"{database.path.name} failed its check and is not in use: nothing in it is "
+                         "shown and nothing can be saved to it. Restore a backup (File > Restore…) "
+                         "or open another database.")
+        self._close_for_restore()
+        for view in self._views.values():
+            view.unload()
+        self._make_dashboard()
+        self._on_page_chosen(self.sidebar.currentRow())
+        self.statusBar().showMessage(self._refusal)
+        if offer_restore_for_damaged(self, error):
+            self._reopen_after_restore(database.path)
 
     # --- settings and help ------------------------------------------------------------
 

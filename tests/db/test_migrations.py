@@ -93,3 +93,31 @@ def test_upgrading_an_older_database_takes_a_backup_first_and_keeps_the_data(tmp
     with sqlite3.connect(db.migration.backup) as conn:
         assert conn.execute("SELECT reference FROM referral").fetchall() == [("Ref044",)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] != "0099"
+
+
+def test_the_quick_head_agrees_with_alembic_and_follows_a_new_script(tmp_path, monkeypatch):
+    assert migrate.quick_head_revision() == migrate.head_revision()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0100_next.py").write_text(textwrap.dedent(f'''
+        revision = "0100"
+        down_revision = "{migrate.head_revision()}"
+        def upgrade():
+            pass
+    '''), encoding="utf-8")
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    assert migrate.quick_head_revision() == migrate.head_revision() == "0100"
+
+
+def test_opening_a_database_at_the_newest_schema_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    code = ("import sys; from app.database import open_database; "
+            f"open_database({str(path)!r}, check_later=True).close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=migrate.MIGRATIONS_DIR.parents[1])
+    assert result.stdout.strip() == "[]"

@@ -25,6 +25,19 @@ def zero_one_page(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def zero_table(path: Path, table: str) -> None:
+    """Zero the first page of one table: the file opens and its other tables read (the
+    schema version among them, unless that is the table), but SQLite's page check fails."""
+    conn = sqlite3.connect(str(path))
+    try:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    finally:
+        conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * PAGE: root * PAGE] = bytes(PAGE)
+    path.write_bytes(bytes(data))
+
+
 def truncate(path: Path) -> None:
     """Cut the file off half-way (a copy that stopped early, a full disk)."""
     data = path.read_bytes()
