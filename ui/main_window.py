@@ -77,6 +77,8 @@ QTableView QHeaderView::section:horizontal { padding: 4px 6px; border: none;
     border-right: 1px solid palette(mid); border-bottom: 1px solid palette(mid);
     background: palette(button); font-weight: bold; }
 """
+# Registers read in the background as soon as a database is opened.
+READ_AHEAD = ("actions",)
 # Where the reference lists begin in the side bar (a gap is left above them).
 FIRST_REFERENCE_LIST = "agencies"
 
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self._restore_window()
         self.sidebar.setCurrentRow(0)
         self.sidebar.setFocus()
+        self._read_ahead()
         self._finish_opening()
 
     # --- building ---------------------------------------------------------------------
@@ -400,8 +403,9 @@ class MainWindow(QMainWindow):
 
         return fetch_rows
 
-    def _load(self, key: str) -> None:
-        """Read register ``key`` on a worker thread; a newer load replaces an older one."""
+    def _load(self, key: str, *, quietly: bool = False) -> None:
+        """Read register ``key`` on a worker thread; a newer load replaces an older one.
+        ``quietly``: no progress dialog (reading ahead, before the page is asked for)."""
         if self._refusal is not None:
             self._rows_label.setText(self._refusal)
             return
@@ -419,6 +423,7 @@ class MainWindow(QMainWindow):
             on_done=lambda result, k=key, g=generation: self._on_loaded(k, g, result),
             on_error=lambda error, k=key, g=generation: self._on_load_failed(k, g, error),
             on_cancelled=lambda k=key, g=generation: self._on_load_cancelled(k, g),
+            show_progress=not quietly,
         )
         self._jobs[key] = job
 
@@ -460,6 +465,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("That record is archived or no longer in this register.", 5000)
         self._views[key].table.setFocus()
 
+    def _read_ahead(self) -> None:
+        """Read the action plan (the office's main page) in the background while the
+        dashboard is read, so that it is on screen as soon as it is chosen. The check after
+        opening comes after both: it shows nothing, and saves wait for it."""
+        for key in READ_AHEAD:
+            if not self._views[key].is_loaded and key not in self._jobs:
+                self._load(key, quietly=True)
+
     def _schedule_reload(self) -> None:
         """Read the data again after a change, once, however many changes came together."""
         self._reload_timer.start()
@@ -487,7 +500,7 @@ class MainWindow(QMainWindow):
             self.linked_panel.setVisible(is_register)
         if is_register:
             view = self._views[key]
-            if not view.is_loaded or key in self._stale:
+            if key in self._stale or (not view.is_loaded and key not in self._jobs):
                 self._load(key)
             if view.is_loaded:
                 self._on_counts_changed(key, view.shown_count, view.total_count)
@@ -785,6 +798,7 @@ class MainWindow(QMainWindow):
             self.linked_panel.show_record(self._database, "referrals", None)
         self._on_page_chosen(self.sidebar.currentRow())
         self.statusBar().showMessage(f"Opened {self._database_description()}.", 5000)
+        self._read_ahead()
         self._finish_opening()
 
     # --- the check after opening ------------------------------------------------------

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.registers import CHOICE, DATE, FLAG, REVIEW, Register
-from app.table_query import Filters, TableQuery, cell_text, parse_typed_date
+from app.table_query import Filters, TableQuery, cell_text, collector_paused, parse_typed_date
 from ui.settings_store import TableState, WindowSettings
 from ui.table_model import TOOLTIP_FROM_LENGTH, RegisterTableModel
+from ui.workers import run_job
 
 # Column width caps, in average character widths: free text is cut short (the tooltip
 # shows it whole) so that one long summary does not push every other column off screen.
@@ -49,6 +50,11 @@ DEBOUNCE_MS = 150
 # How long after a column is resized its width is saved (resizing sends many events).
 SAVE_DELAY_MS = 400
 ALL = "All"
+
+
+def _prepare_search(query: TableQuery) -> None:
+    with collector_paused():
+        query.search_texts()
 
 
 def rows_text(count: int) -> str:
@@ -472,7 +478,7 @@ class RegisterView(QWidget):
         self._text_of = text_of
 
     def make_loader(self, fetch: Callable[[], list[tuple]]) -> Callable[[Callable], tuple]:
-        """A Qt-free function for a worker: fetch the rows, prepare their search texts and
+        """A Qt-free function for a worker: fetch the rows, prepare the filters' choices and
         run the current search, filters and sort. Give its result to ``set_loaded``."""
         columns = self.register.columns
         text_of = self._text_of
@@ -481,18 +487,20 @@ class RegisterView(QWidget):
         title = self.register.title.lower()
 
         def load(progress: Callable) -> tuple:
-            progress(0, 0, f"Reading {title}…")
-            rows = fetch()
-            progress(0, 0, "Preparing the table…")
-            query = TableQuery(columns, rows, text_of, visible)
-            query.prepare()
-            progress()
-            return query, (search, filters, sort), query.run(search, filters, sort)
+            with collector_paused():
+                progress(0, 0, f"Reading {title}…")
+                rows = fetch()
+                progress(0, 0, "Preparing the table…")
+                query = TableQuery(columns, rows, text_of, visible)
+                query.prepare()
+                progress()
+                return query, (search, filters, sort), query.run(search, filters, sort)
 
         return load
 
     def set_loaded(self, loaded: tuple) -> None:
-        """Show what ``make_loader``'s function returned, keeping the selection."""
+        """Show what ``make_loader``'s function returned, keeping the selection; then build
+        the search texts on a worker, so that the table is on screen without waiting for them."""
         query, state, shown = loaded
         keep = self._selection_state()
         self.filter_bar.blockSignals(True)
@@ -509,6 +517,10 @@ class RegisterView(QWidget):
         if first_load:
             self.table.request_sizing()
         self.counts_changed.emit(self.shown_count, self.total_count)
+        if not query.search_ready:
+            # Typing before they are ready builds them on the spot, which is only slower.
+            run_job(lambda _progress: _prepare_search(query), title=f"Preparing {self.register.title}",
+                    parent=self, show_progress=False, on_done=lambda _result: None)
 
     def set_rows(self, rows: list[tuple]) -> None:
         """Load ``rows`` on this thread (small registers and tests)."""

@@ -137,6 +137,9 @@ def test_actions_show_recommendations_agency_and_overdue(office):
     assert (a2["recommendations"], a2["overdue"]) == ("SCR-01 R3, R4", "")
     # Complete and past its target: not overdue.
     assert (a3["recommendations"], a3["lead_agency"], a3["overdue"]) == ("", None, "")
+    # Read straight from the driver, the dates are still dates (they sort and filter as dates).
+    assert (a1["target_on"], a3["completed_on"]) == (dt.date(2000, 1, 31), dt.date(1999, 12, 20))
+    assert type(a1["target_on"]) is dt.date and a1["signed_off_on"] is None
 
 
 def test_overdue_depends_on_the_day(office):

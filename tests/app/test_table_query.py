@@ -13,6 +13,7 @@ from app.table_query import (
     TableQuery,
     cell_formatter,
     cell_text,
+    collector_paused,
     parse_typed_date,
     qt_to_strftime,
     review_references,
@@ -171,3 +172,63 @@ def test_review_references_from_recommendation_text():
     assert review_references("LCSPR 2019-1 R12") == ["LCSPR 2019-1"]
     assert review_references("") == []
     assert review_references(None) == []
+    # A reference with " R<digit>" inside it is kept whole: only the trailing numbers are cut.
+    assert review_references("Child R2 review R3, R4; DHR-7 R1") == ["Child R2 review", "DHR-7"]
+
+
+def test_search_texts_built_for_columns_since_hidden_are_not_kept(query):
+    """The search texts are built on a worker while the table is in use; if a column is
+    hidden meanwhile, what was built for the old columns must not be used."""
+    built_for = query.search_columns
+    real_texts = query.texts
+
+    def texts_while_a_column_is_hidden(column):
+        query.set_search_columns([0, 1])  # the user hides columns mid-build
+        return real_texts(column)
+
+    query.texts = texts_while_a_column_is_hidden
+    query.search_texts()
+    query.texts = real_texts
+
+    assert built_for != query.search_columns and not query.search_ready
+    assert ids(query, query.run("children")) == []  # only in a lead agency, now hidden
+    assert ids(query, query.run("neglect")) == [11, 13, 14]
+
+
+def test_the_first_search_builds_the_texts_if_the_worker_has_not(query):
+    query.prepare()
+    assert not query.search_ready
+    assert ids(query, query.run("neglect police")) == [11, 14]
+    assert query.search_ready
+
+
+def test_the_collector_is_paused_while_rows_are_built_and_back_after():
+    import gc
+    import threading
+
+    assert gc.isenabled()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def load_on_a_worker():
+        with collector_paused():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=load_on_a_worker)
+    worker.start()
+    inside.wait(5)
+    with collector_paused():  # a second load at the same time
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the worker's load is still going
+    release.set()
+    worker.join()
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

@@ -380,3 +380,20 @@ def test_quit_closes_the_window(qtbot, window):
     qtbot.waitActive(window)
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
+
+
+def test_the_action_plan_is_read_ahead_while_the_dashboard_is_on_screen(qtbot, window):
+    assert window.current_key == "dashboard"
+    qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
+    model = window.model("actions")
+    assert model.rowCount() == 3
+
+    window.show_page("actions")
+
+    assert window.is_loaded("actions")  # on screen at once: it is not read a second time
+    assert window.model("actions") is model and model.rowCount() == 3
+    assert status_text(window, "rowCount") == "3 rows"
+    # The search texts follow on a worker; the first keystroke does not wait for them.
+    qtbot.waitUntil(lambda: model.query.search_ready, timeout=SLOW)
+    window.view("actions").search_box.setText("neglect toolkit")
+    assert [cell(window, "actions", row, "reference") for row in range(model.rowCount())] == ["A1"]
