@@ -52,9 +52,11 @@ SAVE_DELAY_MS = 400
 ALL = "All"
 
 
-def _prepare_search(query: TableQuery) -> None:
+def _prepare_in_background(query: TableQuery) -> None:
+    """What the first keystroke and the first sort would otherwise wait for."""
     with collector_paused():
         query.search_texts()
+        query.prepare_sorting()
 
 
 def rows_text(count: int) -> str:
@@ -500,7 +502,8 @@ class RegisterView(QWidget):
 
     def set_loaded(self, loaded: tuple) -> None:
         """Show what ``make_loader``'s function returned, keeping the selection; then build
-        the search texts on a worker, so that the table is on screen without waiting for them."""
+        the search texts and sort keys on a worker, so that the table is on screen without
+        waiting for them."""
         query, state, shown = loaded
         keep = self._selection_state()
         self.filter_bar.blockSignals(True)
@@ -518,8 +521,8 @@ class RegisterView(QWidget):
             self.table.request_sizing()
         self.counts_changed.emit(self.shown_count, self.total_count)
         if not query.search_ready:
-            # Typing before they are ready builds them on the spot, which is only slower.
-            run_job(lambda _progress: _prepare_search(query), title=f"Preparing {self.register.title}",
+            # Typing or sorting before they are ready works them out on the spot, only slower.
+            run_job(lambda _progress: _prepare_in_background(query), title=f"Preparing {self.register.title}",
                     parent=self, show_progress=False, on_done=lambda _result: None)
 
     def set_rows(self, rows: list[tuple]) -> None:

@@ -232,3 +232,12 @@ def test_the_collector_is_paused_while_rows_are_built_and_back_after():
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def test_sort_keys_worked_out_ahead_give_the_same_order():
+    ahead, fresh = TableQuery(COLUMNS, ROWS), TableQuery(COLUMNS, ROWS)
+    ahead.prepare_sorting()
+    for column in range(len(COLUMNS)):
+        for descending in (False, True):
+            assert ahead.order(column, descending) == fresh.order(column, descending)
+    assert ids(ahead, ahead.order(0)) == [13, 12, 14, 11]  # a1, A2, A3, A10
