@@ -27,7 +27,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, inspect, null, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -55,6 +54,8 @@ _DATE_FIELDS = {
 @lru_cache(maxsize=None)
 def _bank_holidays(year: int) -> frozenset[dt.date]:
     """England and Wales bank holidays of one year (the library's ENG calendar covers both)."""
+    import holidays  # here: its calendars take a tenth of a second to load, at start-up otherwise
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
