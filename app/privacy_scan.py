@@ -12,22 +12,35 @@ matched text masked but for its last few characters, so the list itself does not
 what it warns about. The user then fixes the document or goes ahead knowingly;
 ``record_privacy_decision`` puts that decision in the audit trail (kinds and places only,
 never the matched text).
+
+Nothing leaves before it is checked: ``write_checked`` writes a document under a partial
+name beside the one asked for and scans it; the ``CheckedFile`` it returns takes its final
+name (``put_in_place``) only once nothing was found or the user went ahead, and is deleted
+otherwise (``discard``). The window asks (``ui.privacy_prompt``); the command line refuses
+unless told ``--despite-findings`` (``settle_on_command_line``).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
-from openpyxl import load_workbook
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from db.audit import current_user
 from db.models import AuditEntry, Setting
+
+if TYPE_CHECKING:
+    from app.database import Database
 
 NEVER_PRINT_KEY = "never_print"
 
@@ -40,8 +53,9 @@ NEVER_PRINT = "word on the never-print list"
 _PLURALS = {NHS_NUMBER: "NHS numbers", POSTCODE: "postcodes", DATE_OF_BIRTH: "dates of birth",
             EMAIL: "e-mail addresses", PHONE: "phone numbers", NEVER_PRINT: "words on the never-print list"}
 
-# 10 digits, optionally spaced (or hyphenated) 3-3-4 with the same separator twice.
-_NHS = re.compile(r"(?<![0-9])[0-9]{3}([ -]?)[0-9]{3}\1[0-9]{4}(?![0-9])")
+# 10 digits, optionally spaced (or hyphenated) 3-3-4 with the same separator twice. Not run
+# into letters: the hex of an id or a fingerprint (an export's hidden columns) is no number.
+_NHS = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}([ -]?)[0-9]{3}\1[0-9]{4}(?![0-9A-Za-z])")
 # The standard UK postcode pattern (outward code, optional space, inward code); BFPO and
 # overseas territories are left out.
 _POSTCODE = re.compile(
@@ -61,9 +75,9 @@ _DOB = re.compile(
 # Starts only where a run of address characters starts: linear time on long runs of letters.
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # +44 or a leading 0 (a bracketed area code allowed), then digits in groups; the digit count
-# is checked in code (9 or 10 after the 0 / +44).
+# is checked in code (9 or 10 after the 0 / +44). Not run into letters, as NHS numbers.
 _PHONE = re.compile(
-    r"(?<![0-9+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9]{2,4}\)?(?:[\s-]?[0-9]){5,8}(?![0-9])")
+    r"(?<![0-9A-Za-z+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9]{2,4}\)?(?:[\s-]?[0-9]){5,8}(?![0-9A-Za-z])")
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -94,11 +108,13 @@ class Finding:
     kind: str
     masked: str
     where: str  # "Sheet 'Action plan' F14", "page 3"; empty for a single text
-    position: int  # the character offset within that cell's or page's text
+    position: int | None  # the character offset within that cell's text; None on a page
 
     def describe(self) -> str:
-        place = f"{self.where}, " if self.where else ""
-        return f"{self.kind} {self.masked} ({place}character {self.position + 1})"
+        places = [self.where] if self.where else []
+        if self.position is not None:
+            places.append(f"character {self.position + 1}")
+        return f"{self.kind} {self.masked} ({', '.join(places)})"
 
 
 def _never_print_pattern(terms: Iterable[str]) -> re.Pattern | None:
@@ -157,8 +173,21 @@ def scan_cells(cells: Iterable[tuple[str, object]], never_print: Iterable[str] =
     return found
 
 
+def scan_pages(pages: Iterable[str], never_print: Iterable[str] = ()) -> list[Finding]:
+    """Scan a printed document's text, one string per page; a finding says its page.
+
+    The character offset within a page's text means nothing to someone holding the paper,
+    so it is left out."""
+    found = scan_cells(((f"page {number}", text) for number, text in enumerate(pages, 1)), never_print)
+    return [replace(finding, position=None) for finding in found]
+
+
 def workbook_cells(path: Path) -> Iterator[tuple[str, object]]:
     """Every sheet name and non-empty cell of an Excel workbook, as ``(where, value)``."""
+    # Imported here: openpyxl takes a tenth of a second to load, and the window starts
+    # without needing it.
+    from openpyxl import load_workbook
+
     workbook = load_workbook(path, read_only=True)
     try:
         for sheet in workbook.worksheets:
@@ -171,7 +200,12 @@ def workbook_cells(path: Path) -> Iterator[tuple[str, object]]:
         workbook.close()
 
 
-def summarise(findings: list[Finding]) -> str:
+def scan_workbook(path: Path, never_print: Iterable[str] = ()) -> list[Finding]:
+    """Scan every sheet name and cell of the workbook at ``path``."""
+    return scan_cells(workbook_cells(path), never_print)
+
+
+def summarise(findings: Sequence[Finding]) -> str:
     """"2 NHS numbers, 1 postcode" — counts by kind, without the text found."""
     counts = Counter(f.kind for f in findings)
     return ", ".join(f"{n} {_PLURALS[kind] if n > 1 else kind}" for kind, n in counts.items()) or "nothing"
@@ -223,7 +257,7 @@ def save_never_print_terms(session: Session, terms: Iterable[str]) -> list[str]:
     return new
 
 
-def record_privacy_decision(session: Session, document: str, findings: list[Finding],
+def record_privacy_decision(session: Session, document: str, findings: Sequence[Finding],
                             proceeded: bool) -> AuditEntry:
     """Record in the audit trail what the privacy check found in ``document`` and what the user
     chose: to go ahead knowingly (``proceeded``) or to stop and fix it. Kinds and places only."""
@@ -239,3 +273,152 @@ def record_privacy_decision(session: Session, document: str, findings: list[Find
     session.add(entry)
     session.flush()
     return entry
+
+
+# --- nothing leaves before it is checked ----------------------------------------------------
+
+Result = TypeVar("Result")
+Progress = Callable[[int, int, str], None]
+
+
+def partial_path(path: Path) -> Path:
+    """Where a document waits for the check: beside ``path``, same suffix, named so that
+    nobody takes it for the finished document (``~Plan.part.xlsx``)."""
+    return path.with_name(f"~{path.stem}.part{path.suffix}")
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A document written under its partial name and scanned: it takes its final name only
+    once nothing was found or the user chose to go ahead."""
+
+    partial: Path
+    final: Path
+    findings: tuple[Finding, ...]
+
+    def put_in_place(self) -> Path:
+        """Give the document its final name (replacing an earlier copy); return it."""
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.partial, self.final)
+        except PermissionError as err:
+            raise UserError(f"{self.final} could not be written: it may be open in another program. "
+                            "Close it and try again.") from err
+        finally:
+            self.discard()
+        return self.final
+
+    def discard(self) -> None:
+        """Delete the partial document (and its partial folder, once empty)."""
+        self.partial.unlink(missing_ok=True)
+        if self.partial.parent != self.final.parent:
+            try:
+                self.partial.parent.rmdir()
+            except OSError:
+                pass  # other documents still wait there
+
+
+def write_checked(out: Path, write: Callable[[Path], Result],
+                  scan: Callable[[Path, Result], Iterable[Finding]], *,
+                  progress: Progress | None = None) -> tuple[Result, CheckedFile]:
+    """``write(partial)`` writes the document meant for ``out`` under its partial name, then
+    ``scan(partial, result)`` says what it holds. ``progress(done, total, text)``, if given,
+    is called before and after the scan; if it (or anything) raises, the partial file is
+    deleted. Returns ``write``'s result and the document waiting to take its name."""
+    out = Path(out)
+    partial = partial_path(out)
+    try:
+        result = write(partial)
+        if progress is not None:
+            progress(1, 2, f"Checking {out.name} for personal details…")
+        checked = CheckedFile(partial, out, tuple(scan(partial, result)))
+        if progress is not None:
+            progress(2, 2, "")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return result, checked
+
+
+def write_checked_workbook(session: Session, out: Path, write: Callable[[Path], Result], *,
+                           progress: Progress | None = None) -> tuple[Result, CheckedFile]:
+    """``write_checked`` for a workbook: every cell and sheet name is scanned."""
+    terms = never_print_terms(session)
+    return write_checked(out, write, lambda partial, _result: scan_workbook(partial, terms),
+                         progress=progress)
+
+
+def write_checked_workbooks(session: Session, folder: Path, write: Callable[[Path], list[Result]], *,
+                            progress: Progress | None = None) -> tuple[list[Result], list[CheckedFile]]:
+    """``write(partial_folder)`` writes several workbooks (each result with its ``path``) into
+    a partial folder beside ``folder``; each is scanned and waits to take its name in
+    ``folder``. If ``progress`` (called before each scan) or anything raises, all are deleted."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file; choose a folder for the workbooks.")
+    terms = never_print_terms(session)
+    partial = partial_path(folder)
+    ours = not partial.exists()  # else someone else's folder: only our own files are deleted
+    waiting: list[CheckedFile] = []
+    results: list[Result] = []
+    try:
+        results = write(partial)
+        for number, result in enumerate(results, 1):
+            if progress is not None:
+                progress(number, len(results), f"Checking {result.path.name} for personal details…")
+            waiting.append(CheckedFile(result.path, folder / result.path.name,
+                                       tuple(scan_workbook(result.path, terms))))
+    except BaseException:
+        if ours:  # a failed write may have left files it never returned
+            shutil.rmtree(partial, ignore_errors=True)
+        for result in results:
+            result.path.unlink(missing_ok=True)
+        raise
+    if not results and ours:
+        shutil.rmtree(partial, ignore_errors=True)
+    return results, waiting
+
+
+# --- the command line -----------------------------------------------------------------------
+
+DESPITE_FINDINGS = "--despite-findings"
+
+
+def add_despite_findings_option(parser) -> None:
+    """The command-line flag that writes a document the check found something in."""
+    parser.add_argument(DESPITE_FINDINGS, dest="despite_findings", action="store_true",
+                        help="write the file even if the privacy check finds personal details in it "
+                             "(NHS numbers, names on the never-print list...); the decision is "
+                             "recorded in the audit trail")
+
+
+def settle_on_command_line(database: Database, waiting: Sequence[CheckedFile], *,
+                           despite: bool) -> list[Path]:
+    """Put the checked documents in place, unless the check found something and the user
+    did not say ``--despite-findings``: then each finding is printed to stderr, nothing is
+    written, the decision is recorded and a ``UserError`` says how to go ahead knowingly.
+    Returns the paths written."""
+    found = [checked for checked in waiting if checked.findings]
+    try:
+        if found:
+            for checked in found:
+                print(f"{checked.final.name} holds details that should not leave the office "
+                      f"({summarise(checked.findings)}):", file=sys.stderr)
+                for finding in checked.findings:
+                    print(f"  {finding.describe()}", file=sys.stderr)
+            with database.sessions.begin() as session:
+                for checked in found:
+                    record_privacy_decision(session, checked.final.name, checked.findings, despite)
+        if found and not despite:
+            where = waiting[0].final if len(waiting) == 1 else waiting[0].final.parent
+            raise UserError(
+                f"Nothing was written to {where}. Correct the records and run the command again; or, if you "
+                f"are sure these details may be sent, add {DESPITE_FINDINGS} to write the file "
+                "anyway (that decision is recorded in the audit trail).")
+        if found:
+            print(f"Written anyway, as {DESPITE_FINDINGS} asks; the decision is recorded in the "
+                  "audit trail.", file=sys.stderr)
+        return [checked.put_in_place() for checked in waiting]
+    finally:
+        for checked in waiting:
+            checked.discard()

@@ -9,7 +9,6 @@ never lost even when a typo in a decision is put right.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -400,61 +399,3 @@ def restore_action_state(session: Session, action_id: int, state: dict) -> None:
                  "signed_off_on", "target_on", "original_target_on"):
         setattr(action, name, state[name])
     session.flush()
-
-
-# --- what the forms offer to choose from ---------------------------------------------------
-
-def _short(text: str | None, limit: int = 70) -> str:
-    text = " ".join((text or "")[: limit * 2].split())  # cheap: called for every row
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def record_choices(session: Session, what: str, *, include: Iterable[int] = (),
-                   only: Iterable[int] | None = None) -> list[tuple[int, str]]:
-    """(id, label) pairs for a form's drop-down or tick list of records: "referrals",
-    "reviews", "recommendations", "actions" (open ones), "meetings", "agencies", "themes".
-    Archived (and closed) records are left out unless their id is in ``include`` (the
-    record's current value); ``only`` lists just those ids (a choice that cannot change)."""
-    from db.models import Action, Referral, Review
-
-    keep = set(include)
-
-    def visible(model):
-        if only is not None:
-            return model.id.in_(list(only))
-        return (model.archived_at.is_(None)) | (model.id.in_(keep))
-
-    if what == "referrals":
-        rows = session.execute(select(Referral.id, Referral.reference, Referral.subject)
-                               .where(visible(Referral)).order_by(Referral.reference))
-        return [(i, f"{ref} — {subject}" if subject else ref) for i, ref, subject in rows]
-    if what == "reviews":
-        rows = session.execute(select(Review.id, Review.reference, Review.title)
-                               .where(visible(Review)).order_by(Review.reference))
-        return [(i, f"{ref} — {title}") for i, ref, title in rows]
-    if what == "recommendations":
-        rows = session.execute(select(Recommendation.id, Review.reference, Recommendation.number,
-                                      Recommendation.text)
-                               .join(Review, Recommendation.review_id == Review.id)
-                               .where(visible(Recommendation))
-                               .order_by(Review.reference, Recommendation.number))
-        return [(i, f"{ref} R{n}: {_short(text)}") for i, ref, n, text in rows]
-    if what == "actions":
-        still_open = select(ListItem.id).where(ListItem.is_open.is_(True))
-        query = select(Action.id, Action.reference, Action.description).where(visible(Action))
-        if only is None:
-            query = query.where(Action.status_id.in_(still_open) | Action.id.in_(keep))
-        rows = session.execute(query.order_by(Action.id))
-        return [(i, f"{ref or f'Action {i}'}: {_short(text)}") for i, ref, text in rows]
-    if what == "meetings":
-        rows = session.execute(select(Meeting.id, Meeting.held_on, Meeting.title)
-                               .where(visible(Meeting)).order_by(Meeting.held_on.desc()))
-        return [(i, f"{held:%d/%m/%Y} {title}") for i, held, title in rows]
-    if what == "agencies":
-        rows = session.execute(select(Agency.id, Agency.name).where(visible(Agency)).order_by(Agency.name))
-        return [(i, name) for i, name in rows]
-    if what == "themes":
-        rows = session.execute(select(Theme.id, Theme.name).where(visible(Theme))
-                               .order_by(Theme.sort_order, Theme.name))
-        return [(i, name) for i, name in rows]
-    raise ValueError(f"no choices called {what!r}")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.errors import UserError, ValidationError
 from app.services import actions, corrections, lists
-from db.models import Action, Agency, ClockRule, Decision, ListItem, ListKind, ProgressUpdate, Recommendation
+from db.models import Action, Agency, ClockRule, Decision, ListItem, ListKind, ProgressUpdate
 from tests.ui.conftest import add_case_records
 
 
@@ -136,16 +136,6 @@ def test_restore_action_state_refuses_a_revision_that_has_gone(case):
     case.flush()
     with pytest.raises(UserError, match="target date history has changed"):
         corrections.restore_action_state(case, 2, later)
-
-
-def test_record_choices_leave_out_archived_unless_current(case):
-    from app.services import archive
-    archive.archive(case, "recommendation", 2)
-    labels = [label for _i, label in corrections.record_choices(case, "recommendations")]
-    assert labels == ["SCR-01 R3: Agencies should use the neglect toolkit at every assessment."]
-    assert len(corrections.record_choices(case, "recommendations", include=[2])) == 2
-    assert corrections.record_choices(case, "meetings") == [(1, "17/04/2024 Case review sub group")]
-    assert case.get(Recommendation, 2).archived_at is not None
 
 
 def test_record_version_changes_when_saved(case):

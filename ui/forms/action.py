@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.choices import record_choices
 from app.services import actions, corrections
 from db.models import RAG_VALUES, Action, ListKind
 from ui.forms.base import (
@@ -187,8 +188,7 @@ class SignOffDialog(ActionStepDialog):
 
     @classmethod
     def read(cls, session, record_id):
-        from app.services import corrections as c
-        meetings = c.record_choices(session, "meetings")
+        meetings = record_choices(session, "meetings")
         return {"meeting_id": meetings[0][0] if meetings else None}
 
     @classmethod

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app import lookups
+from app.choices import record_choices
 from app.database import Database
 from app.errors import UserError, ValidationError
 from app.services import archive as archive_service
@@ -55,7 +56,7 @@ DATE = "date"
 LIST = "list"          # a value of an editable list (``list_kind``), by name
 AGENCY = "agency"      # an agency, by name
 THEME = "theme"        # a theme, by name
-RECORD = "record"      # another record, by id (choices from ``record_choices``)
+RECORD = "record"      # another record, by id (choices from ``app.choices.record_choices``)
 CHOICE = "choice"      # fixed choices: ``choices`` as names or (value, label) pairs
 CHECK = "check"
 NUMBER = "number"      # a whole number, blank for none
@@ -179,17 +180,17 @@ class RecordDialog(QDialog):
         """What a drop-down or tick list offers; archived values only when current. A
         field that cannot change offers only its current record (quick to open)."""
         if fixed and field.kind == RECORD:
-            return corrections.record_choices(session, field.records, only=[current] if current else [])
+            return record_choices(session, field.records, only=[current] if current else [])
         if field.kind == LIST:
             names = [i.name for i in lookups.list_items(session, field.list_kind)]
             return names
         if field.kind == AGENCY:
-            return [name for _i, name in corrections.record_choices(session, "agencies")]
+            return [name for _i, name in record_choices(session, "agencies")]
         if field.kind == THEME:
-            return [name for _i, name in corrections.record_choices(session, "themes")]
+            return [name for _i, name in record_choices(session, "themes")]
         if field.kind in (RECORD, MULTI):
             include = current if isinstance(current, list) else [current] if current else []
-            return corrections.record_choices(session, field.records, include=include)
+            return record_choices(session, field.records, include=include)
         return list(field.choices)
 
     # --- the dialog ---------------------------------------------------------------------

@@ -15,11 +15,14 @@ from app.privacy_scan import (
     POSTCODE,
     nhs_number_is_valid,
     never_print_terms,
+    partial_path,
     record_privacy_decision,
     save_never_print_terms,
     scan_cells,
+    scan_pages,
     scan_text,
     workbook_cells,
+    write_checked,
 )
 from db.models import AuditEntry, Setting
 
@@ -108,6 +111,20 @@ def test_findings_are_masked_and_say_where():
     assert found[0].describe() == "NHS number *********919 (Sheet 'Action plan' F14, character 5)"
 
 
+def test_a_finding_on_a_page_names_the_page_only():
+    found = scan_pages(["Ref053", "", "Seen at SO14 7LY with Jessica."], ["Jessica"])
+    assert [f.describe() for f in found] == ["postcode ******LY (page 3)", "word on the never-print list *****ca (page 3)"]
+
+
+@pytest.mark.parametrize("text", [
+    '["890f980e 00ce5753 988a2d13 1417ad52 00000000 57e1cb5e 864eb327 00000000 747f2319"]',
+    "database id 0a9434765919b3c2d1e0f9a8b7c6d5e4",
+])
+def test_the_hex_of_an_export_check_or_an_id_is_not_a_phone_or_nhs_number(text):
+    # An export's hidden columns hold fingerprints and ids; digits run into letters there.
+    assert kinds(text) == []
+
+
 def test_a_number_found_as_an_nhs_number_is_not_reported_again_as_a_phone_number():
     assert kinds("0000000000") == [NHS_NUMBER]
 
@@ -155,6 +172,48 @@ def test_the_users_decision_is_in_the_audit_trail_without_the_text_found(session
     assert stored.new_value == (f"{words}{' the document' if not proceeded else ''}. Found 1 NHS number, "
                                 "2 postcodes at Sheet 'Police' F14, page 3.")
     assert "5919" not in stored.new_value and "7LY" not in stored.new_value
+
+
+# --- nothing leaves before it is checked ------------------------------------------------------
+
+def write_nhs_number(partial):
+    partial.write_text("NHS 943 476 5919", encoding="utf-8")
+    return "written"
+
+
+def scan_file(partial, _result):
+    return scan_text(partial.read_text(encoding="utf-8"), (), "page 1")
+
+
+@pytest.mark.parametrize("go_ahead", [True, False])
+def test_a_document_waits_under_its_partial_name_until_it_may_take_its_own(tmp_path, go_ahead):
+    out = tmp_path / "Plan.pdf"
+    out.write_text("an earlier copy", encoding="utf-8")
+    result, checked = write_checked(out, write_nhs_number, scan_file)
+    assert result == "written" and checked.partial == partial_path(out) == tmp_path / "~Plan.part.pdf"
+    assert [f.kind for f in checked.findings] == [NHS_NUMBER]
+    assert out.read_text(encoding="utf-8") == "an earlier copy"  # not yet replaced
+    if go_ahead:
+        assert checked.put_in_place() == out
+        assert out.read_text(encoding="utf-8") == "NHS 943 476 5919"
+    else:
+        checked.discard()
+        assert out.read_text(encoding="utf-8") == "an earlier copy"
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_a_failed_or_cancelled_check_leaves_nothing(tmp_path):
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done, total, text):
+        if done == 2:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        write_checked(tmp_path / "Plan.xlsx", lambda partial: partial.write_text("x"),
+                      lambda partial, _result: [], progress=cancel)
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- it never breaks on odd input -------------------------------------------------------------
