@@ -8,16 +8,22 @@
 - ``agency_list.build_agency_list``: one agency's open actions.
 
 Each takes a session and an output path, returns a ``doc.ReportResult`` and raises
-``UserError`` for what the user can put right. ``command`` is the ``report`` subcommand.
-Shared: ``doc`` (page furniture, styles, the build), ``table`` and ``fasttext`` (the fast
+``UserError`` for what the user can put right. ``build_checked_report`` builds one under a
+partial name and runs the privacy check on what its pages print, so that the paper leaves
+the program only once it is clean or the user goes ahead knowingly (``app.privacy_scan``).
+``command`` is the ``report`` subcommand. Shared: ``doc`` (page furniture, styles, the
+build), ``page_text`` (the text each page prints), ``table`` and ``fasttext`` (the fast
 table for long plain-text tables), ``action_data`` and ``review_data`` (the queries).
 """
 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
+
+from app import privacy_scan
 
 # kind (as on the command line) -> module and function. Imported when first used, so that
 # starting the program does not load ReportLab.
@@ -36,3 +42,16 @@ def build_report(kind: str, session, out_path: Path, **options):
     """Build paper ``kind`` (one of ``REPORT_KINDS``) with that paper's own options."""
     module, function = _BUILDERS[kind]
     return getattr(import_module(f"app.reports.{module}"), function)(session, out_path, **options)
+
+
+def build_checked_report(kind: str, session, out_path: Path, *,
+                         progress: privacy_scan.Progress | None = None, **options):
+    """Build paper ``kind`` for ``out_path`` under its partial name and scan the text its
+    pages print. Returns the ``ReportResult`` (its path ``out_path``) and the
+    ``privacy_scan.CheckedFile`` waiting to take that name; ``progress`` as for
+    ``privacy_scan.write_checked``."""
+    terms = privacy_scan.never_print_terms(session)
+    result, checked = privacy_scan.write_checked(
+        Path(out_path), lambda partial: build_report(kind, session, partial, **options),
+        lambda _partial, paper: privacy_scan.scan_pages(paper.page_texts, terms), progress=progress)
+    return replace(result, path=checked.final), checked

@@ -3,6 +3,11 @@
 Dates may be typed the UK way (31/03/2017) or as ISO dates (2017-03-31). An option the
 chosen paper does not use, a date that cannot be read, an unknown review or agency, or a
 period with nothing in it is refused with a plain message (``UserError``).
+
+The paper is written under a partial name and its printed text scanned for what must not
+leave the program (``app.privacy_scan``). If anything is found, each finding is printed,
+nothing is written, the decision is recorded and the command exits 1, unless
+``--despite-findings`` was given: then the paper is written and that decision recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from pathlib import Path
 
 from app.database import Database
 from app.errors import UserError
-from app.reports import build_report
+from app.privacy_scan import add_despite_findings_option, settle_on_command_line
+from app.reports import build_checked_report
 
 # Which options each paper takes; every other option is refused for it.
 OPTIONS = {
@@ -56,6 +62,7 @@ def add_report_parser(subparsers, parents) -> None:
     parser.add_argument("--open-only", action="store_true", help="action-plan: open actions only")
     parser.add_argument("--status", metavar="NAME", help="action-plan: only actions with this status")
     parser.add_argument("--overdue", action="store_true", help="action-plan: overdue actions only")
+    add_despite_findings_option(parser)
     parser.set_defaults(func=run_report_command)
 
 
@@ -68,39 +75,39 @@ def _refuse_unused(args) -> None:
         raise UserError(f"The {args.kind} report does not use {', '.join(unused)}. It takes {takes}.")
 
 
-def _build(args, session):
-    out = Path(args.out)
+def _options(args) -> dict:
+    """The chosen paper's build options, from the arguments."""
     kind = args.kind
     if kind == "briefing":
-        meeting = parse_date(args.meeting, "--meeting") if args.meeting else None
-        return build_report(kind, session, out, meeting_on=meeting)
+        return {"meeting_on": parse_date(args.meeting, "--meeting") if args.meeting else None}
     if kind == "action-plan":
-        return build_report(kind, session, out, by_theme=args.theme, agency=args.agency,
-                            status=args.status, open_only=args.open_only, overdue_only=args.overdue)
+        return {"by_theme": args.theme, "agency": args.agency, "status": args.status,
+                "open_only": args.open_only, "overdue_only": args.overdue}
     if kind == "response":
         if not args.review:
             raise UserError("The response needs at least one review: --review REF (repeat for several).")
-        return build_report(kind, session, out, review_refs=args.review)
+        return {"review_refs": args.review}
     if kind == "annual":
         if not (args.start and args.end):
             raise UserError("The annual report needs a period: --from DATE --to DATE.")
-        return build_report(kind, session, out, start=parse_date(args.start, "--from"),
-                            end=parse_date(args.end, "--to"))
+        return {"start": parse_date(args.start, "--from"), "end": parse_date(args.end, "--to")}
     if kind == "panel":
         if not args.review or len(args.review) != 1:
             raise UserError("The panel report is for one review: give --review REF once.")
-        return build_report(kind, session, out, review_ref=args.review[0])
+        return {"review_ref": args.review[0]}
     if not args.agency:
         raise UserError("The agency action list needs an agency: --agency NAME.")
-    return build_report(kind, session, out, agency=args.agency)
+    return {"agency": args.agency}
 
 
 def run_report_command(args: argparse.Namespace, database: Database) -> int:
-    """Build the paper the arguments ask for and say where it went."""
+    """Build the paper the arguments ask for, check it, and say where it went."""
     _refuse_unused(args)
     if Path(args.out).suffix.lower() != ".pdf":
         raise UserError(f"--out: '{args.out}' should be a file name ending in .pdf.")
+    options = _options(args)
     with database.sessions() as session:
-        result = _build(args, session)
+        result, checked = build_checked_report(args.kind, session, Path(args.out), **options)
+    settle_on_command_line(database, [checked], despite=args.despite_findings)
     print(f"{result.title}: {result.pages} page{'s' if result.pages != 1 else ''} written to {result.path}")
     return 0

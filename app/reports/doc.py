@@ -4,13 +4,16 @@ Page furniture: the protective marking at the top and foot of every page, the pa
 name (and logo, when one is set), the paper's title, the date it was generated, and
 "Page N of M". M is not known until the end, so each page draws a reference to a PDF
 form that is filled in once when the document is saved: one build, not two.
+
+The build keeps the text each page prints (``page_text``), so the privacy check reads
+the paper as it was printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -28,6 +31,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 from app.errors import UserError
 from app.reports.fasttext import TextBlock, measure
 from app.reports.fonts import BOLD, REGULAR, register_fonts
+from app.reports.page_text import PageTextCanvas
 from app.settings import OfficeSettings
 
 MARGIN = 12 * mm
@@ -61,11 +65,13 @@ STYLES = {
 
 @dataclass(frozen=True)
 class ReportResult:
-    """A paper that was written: where, how many pages, and its title."""
+    """A paper that was written: where, how many pages, its title, and the text printed on
+    each page (for the privacy check)."""
 
     path: Path
     pages: int
     title: str
+    page_texts: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 def para(text: str | None, style: str = "body", *, bold_prefix: str | None = None) -> Paragraph:
@@ -98,13 +104,14 @@ def spacer(height_mm: float = 3) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
-class _PaperCanvas(Canvas):
+class _PaperCanvas(PageTextCanvas):
     """A canvas that writes the total page count into the shared form when saved."""
 
     def save(self):
         # Platypus has normally shown the last page already, leaving the counter one past
         # it; a page still open would be shown by ``Canvas.save`` and counts too.
         total = self.getPageNumber() - (0 if self._code else 1)
+        self.recording = False  # the count is part of every page's "Page N of M", not a page
         self.beginForm(PAGE_TOTAL_FORM)
         self.setFont(REGULAR, 8)
         self.setFillColor(colors.black)
@@ -253,4 +260,5 @@ def build_paper(out_path: Path, settings: OfficeSettings, title: str, story: lis
     finally:
         if collecting:
             gc.enable()
-    return ReportResult(out_path, doc.canv.page_total, title)
+    pages = doc.canv.page_total
+    return ReportResult(out_path, pages, title, doc.canv.page_texts(pages))

@@ -22,6 +22,8 @@ from itertools import accumulate
 
 from reportlab.pdfbase import pdfmetrics
 
+from app.reports.page_text import record
+
 # Wrapped texts are kept per font and size (the same text recurs: an action printed under
 # several recommendations, a standard evidence requirement); the cap bounds the memory.
 _WRAP_CACHE_LIMIT = 20_000
@@ -203,6 +205,7 @@ class TextBlock:
     def lines(self, font_name: str, size: float, leading: float, x: float, y: float,
               lines: list[str]) -> None:
         """Lines of text, the first baseline starting at (x, y)."""
+        record(self._canvas, " ".join(lines))  # for the privacy check: what the page prints
         enc = encoder(self._canvas, font_name)
         ops = self._ops
         ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from app.cli import main
+from app.privacy_scan import save_never_print_terms
+from db.models import Action, AuditEntry
+from tests.app.excel.test_export import build_plan
 from tests.app.reports.conftest import pdf_pages, pdf_text
 
 
@@ -55,3 +59,56 @@ def test_bad_options_get_a_plain_message(capsys, demo_db, tmp_path, args, messag
 def test_output_must_be_a_pdf(capsys, demo_db, tmp_path):
     code, _, err = run(capsys, demo_db, "briefing", "--out", str(tmp_path / "paper.docx"))
     assert code == 1 and "ending in .pdf" in err
+
+
+# --- the privacy check ---------------------------------------------------------------------
+
+def privacy_decisions(database) -> list[str]:
+    with database.readers() as s:
+        return list(s.scalars(select(AuditEntry.new_value).where(AuditEntry.operation == "privacy-check")
+                              .order_by(AuditEntry.id)))
+
+
+@pytest.fixture
+def plan_with_an_nhs_number(database):
+    """The small plan of ``build_plan``, its open Children's Services action naming a child's
+    NHS number and a name on the never-print list."""
+    with database.sessions.begin() as s:
+        ids = build_plan(s)
+        s.get(Action, ids["escalation"]).description = "Publish the policy; Jayden Marsh, NHS 943 476 5919."
+        save_never_print_terms(s, ["Jayden Marsh"])
+    return database
+
+
+def test_a_paper_holding_an_nhs_number_is_not_written(capsys, plan_with_an_nhs_number, tmp_path):
+    out_file = tmp_path / "paper.pdf"
+    code, out, err = run(capsys, plan_with_an_nhs_number, "agency", "--agency", "Children's Services",
+                         "--out", str(out_file))
+    assert (code, out) == (1, "")
+    assert [p.name for p in tmp_path.iterdir() if "pdf" in p.name] == []  # neither the paper nor a partial one
+    assert "paper.pdf holds details that should not leave the office (1 word on the never-print list, " \
+           "1 NHS number):" in err
+    assert "  NHS number *********919 (page 1)" in err and "word on the never-print list" in err
+    assert "5919" not in err.replace("*********919", "") and "Jayden" not in err
+    assert f"Error: Nothing was written to {out_file}." in err and "--despite-findings" in err
+    assert privacy_decisions(plan_with_an_nhs_number) == [
+        "Stopped to fix the document. Found 1 word on the never-print list, 1 NHS number at page 1."]
+
+
+def test_despite_findings_writes_the_paper_and_records_that(capsys, plan_with_an_nhs_number, tmp_path):
+    out_file = tmp_path / "paper.pdf"
+    code, out, err = run(capsys, plan_with_an_nhs_number, "agency", "--agency", "Children's Services",
+                         "--out", str(out_file), "--despite-findings")
+    assert code == 0 and str(out_file) in out
+    assert "NHS 943 476 5919" in pdf_text(out_file)
+    assert "NHS number *********919 (page 1)" in err and "Written anyway" in err
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == ["paper.pdf"]
+    assert privacy_decisions(plan_with_an_nhs_number) == [
+        "Proceeded knowingly. Found 1 word on the never-print list, 1 NHS number at page 1."]
+
+
+def test_a_clean_paper_is_written_with_nothing_asked_or_recorded(capsys, plan_with_an_nhs_number, tmp_path):
+    out_file = tmp_path / "paper.pdf"
+    code, out, err = run(capsys, plan_with_an_nhs_number, "agency", "--agency", "Police", "--out", str(out_file))
+    assert (code, err) == (0, "") and out_file.is_file()
+    assert privacy_decisions(plan_with_an_nhs_number) == []
