@@ -11,17 +11,32 @@
 hand-kept action plan tracker, a referral register), prints the preview and every warning,
 and writes only with ``--yes`` (and never with ``--dry-run``). A refused file raises
 ``UserError``: the command line prints it and exits 1, with nothing written.
+
+``export`` writes each workbook under a partial name and scans it for what must not leave
+the program (``app.privacy_scan``): if anything is found, each finding is printed, nothing
+is written, the decision is recorded and the command exits 1, unless ``--despite-findings``
+was given.
+
+The workbook modules (and openpyxl, XlsxWriter, calamine behind them) are imported by the
+commands that use them: ``main.py`` builds this parser on every start, the window's too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from app.database import Database
 from app.errors import UserError
-from app.excel import export, returns
+from app.privacy_scan import (
+    add_despite_findings_option,
+    settle_on_command_line,
+    write_checked_workbook,
+    write_checked_workbooks,
+)
 
 KIND_RETURN = "return"
 KIND_CHOICES = (KIND_RETURN, "action-plan", "referral-register")
@@ -62,56 +77,72 @@ def add_excel_parsers(subparsers, parents) -> None:
     plan.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
     plan.add_argument("--agency", metavar="NAME", help="only the actions this agency leads")
     plan.add_argument("--open-only", action="store_true", help="only actions still open")
+    add_despite_findings_option(plan)
     plan.set_defaults(func=run_export_action_plan)
     packs = what.add_parser("agency-packs", parents=parents, help="one action plan workbook per agency",
                             description="Write every agency its own action plan workbook, one file "
                                         "each in a folder.")
     packs.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write into")
     packs.add_argument("--include-closed", action="store_true", help="include closed actions too")
+    add_despite_findings_option(packs)
     packs.set_defaults(func=run_export_agency_packs)
     for name, handler, text in (("referrals", run_export_referrals, "referrals with their latest decision"),
                                 ("reviews", run_export_reviews, "reviews with their clocks")):
         register = what.add_parser(name, parents=parents, help=text, description=f"Write the {text}.")
         register.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
+        add_despite_findings_option(register)
         register.set_defaults(func=handler)
 
 
 # --- export -------------------------------------------------------------------------------
 
-def run_export_action_plan(args: argparse.Namespace, database: Database) -> int:
+def _export_one(args: argparse.Namespace, database: Database, write: Callable) -> int:
+    """Write one workbook with ``write(session, path)``, check it, and say what was written."""
+    # A unit of work: the first export of a database stamps it with its identity.
     with database.sessions.begin() as session:
-        result = export.export_action_plan(session, args.out, agency=args.agency,
-                                           open_only=args.open_only)
-    print(result.describe())
+        result, checked = write_checked_workbook(session, args.out, lambda partial: write(session, partial))
+    settle_on_command_line(database, [checked], despite=args.despite_findings)
+    print(replace(result, path=checked.final).describe())
     return 0
 
 
+def run_export_action_plan(args: argparse.Namespace, database: Database) -> int:
+    from app.excel import export
+
+    return _export_one(args, database, lambda session, path: export.export_action_plan(
+        session, path, agency=args.agency, open_only=args.open_only))
+
+
 def run_export_agency_packs(args: argparse.Namespace, database: Database) -> int:
+    from app.excel import export
+
     with database.sessions.begin() as session:
-        results = export.export_agency_packs(session, args.out, open_only=not args.include_closed)
-    for result in results:
-        print(result.describe())
+        results, waiting = write_checked_workbooks(session, args.out, lambda partial: (
+            export.export_agency_packs(session, partial, open_only=not args.include_closed)))
+    written = settle_on_command_line(database, waiting, despite=args.despite_findings)
+    for result, path in zip(results, written):
+        print(replace(result, path=path).describe())
     print(f"{len(results)} agency workbook(s) written to {args.out}.")
     return 0
 
 
 def run_export_referrals(args: argparse.Namespace, database: Database) -> int:
-    with database.sessions.begin() as session:
-        result = export.export_referrals(session, args.out)
-    print(result.describe())
-    return 0
+    from app.excel import export
+
+    return _export_one(args, database, export.export_referrals)
 
 
 def run_export_reviews(args: argparse.Namespace, database: Database) -> int:
-    with database.sessions.begin() as session:
-        result = export.export_reviews(session, args.out)
-    print(result.describe())
-    return 0
+    from app.excel import export
+
+    return _export_one(args, database, export.export_reviews)
 
 
 # --- import -------------------------------------------------------------------------------
 
 def _detect(path: Path) -> str:
+    from app.excel import export, returns
+
     stamp = returns.read_export_stamp(path)
     if stamp is not None:
         if stamp.kind != export.KIND_ACTION_PLAN:
@@ -146,6 +177,8 @@ def run_import(args: argparse.Namespace, database: Database) -> int:
 
 
 def _import_return(session, path: Path, apply: bool, accept_conflicts: bool) -> str:
+    from app.excel import returns
+
     preview = returns.read_return(session, path)
     print(preview.describe())
     if preview.fatal:

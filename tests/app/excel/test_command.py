@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.cli import main
 from app.excel.export import ACTION_SHEET
-from db.models import Action, Referral
+from db.models import Action, AuditEntry, Referral
 from tests.app.excel.test_export import HEADER_ROW, build_plan, export_plan
 from tests.app.excel.test_returns import action, edit
 from tests.app.excel.test_returns_bad_files import database_bytes
@@ -49,6 +50,59 @@ def test_export_agency_packs_and_registers(database, plan, tmp_path, capsys):
 def test_export_to_a_missing_folder_exits_1(database, plan, tmp_path, capsys):
     assert run(database, "export", "referrals", "--out", str(tmp_path / "no" / "r.xlsx")) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def privacy_decisions(database) -> list[AuditEntry]:
+    with database.readers() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.operation == "privacy-check")
+                              .order_by(AuditEntry.id)))
+
+
+@pytest.fixture
+def nhs_number_in_a_police_action(database, plan):
+    with database.sessions.begin() as s:
+        s.get(Action, plan["guidance"]).description = "Share guidance (Child U, NHS 943 476 5919)."
+    return plan
+
+
+def test_an_export_holding_an_nhs_number_is_not_written(database, nhs_number_in_a_police_action, tmp_path,
+                                                         capsys):
+    out = tmp_path / "plan.xlsx"
+    assert run(database, "export", "action-plan", "--out", str(out)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "plan.xlsx holds details that should not leave the office (1 NHS number):" in captured.err
+    assert re.search(r"  NHS number \*{9}919 \(Sheet 'Action plan' [A-Z]+\d+, character \d+\)", captured.err)
+    assert "--despite-findings" in captured.err and "943 476" not in captured.err
+    assert [p.name for p in tmp_path.iterdir() if "xlsx" in p.name] == []  # no file, no partial file
+    (decision,) = privacy_decisions(database)
+    assert decision.record_id == "plan.xlsx" and decision.new_value.startswith("Stopped to fix the document")
+
+
+def test_despite_findings_writes_the_export_and_records_that(database, nhs_number_in_a_police_action,
+                                                             tmp_path, capsys):
+    out = tmp_path / "plan.xlsx"
+    assert run(database, "export", "action-plan", "--out", str(out), "--despite-findings") == 0
+    assert capsys.readouterr().out.strip() == f"Wrote 4 rows to {out}."
+    cells = [c for row in openpyxl.load_workbook(out)[ACTION_SHEET].iter_rows(values_only=True) for c in row]
+    assert "Share guidance (Child U, NHS 943 476 5919)." in cells
+    (decision,) = privacy_decisions(database)
+    assert decision.new_value.startswith("Proceeded knowingly. Found 1 NHS number at Sheet 'Action plan' ")
+
+
+def test_one_agency_pack_with_a_finding_stops_them_all_unless_told(database, nhs_number_in_a_police_action,
+                                                                   tmp_path, capsys):
+    folder = tmp_path / "packs"
+    assert run(database, "export", "agency-packs", "--out", str(folder)) == 1
+    err = capsys.readouterr().err
+    assert "Action plan - Police - " in err and "Children's Services" not in err
+    assert f"Nothing was written to {folder}." in err
+    assert not folder.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith("~")] == []
+
+    assert run(database, "export", "agency-packs", "--out", str(folder), "--despite-findings") == 0
+    assert len(list(folder.glob("Action plan - *.xlsx"))) == 2
+    assert [d.new_value.split(".")[0] for d in privacy_decisions(database)] == [
+        "Stopped to fix the document", "Proceeded knowingly"]
 
 
 def test_import_of_a_return_previews_and_writes_only_with_yes(database, plan, tmp_path, capsys):
