@@ -6,15 +6,14 @@ offers no editable cell and the view has no edit triggers. Rows come from
 ``ROW_LIMIT`` are shown (the filters narrow them; Export… writes them all).
 
 Export… writes the rows the filters match to an .xlsx for an information-governance
-request, scans it for identifying details before it is kept (pseudonyms stay pseudonyms)
-and, if anything is found, shows what and where and lets the user keep or delete the file;
-the decision goes into the audit trail.
+request, under a partial name, and scans it for identifying details (pseudonyms stay
+pseudonyms): it takes its name once nothing was found or the user chose to go ahead
+knowingly (``ui.privacy_prompt``, which records the decision in the audit trail).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,14 +38,13 @@ from app import audit_query, privacy_scan
 from app.audit_query import AuditFilter, AuditRow
 from app.database import Database
 from app.errors import UserError
-from app.privacy_scan import Finding
-from ui import dialogs, errors
+from app.privacy_scan import CheckedFile
+from ui import dialogs, errors, privacy_prompt
 from ui.widgets.date_edit import UkDateEdit
 from ui.workers import Job, Progress, run_job
 
 ROW_LIMIT = 5000
 MAX_SHOWN_CHARS = 300  # in a cell; the tooltip has the whole value
-MAX_FINDINGS_SHOWN = 12
 SEARCH_DELAY_MS = 350
 EXPORT_TITLE = "Export the audit trail"
 
@@ -156,6 +154,7 @@ class HistoryDialog(QDialog):
         self.total = 0
         self.exported: Path | None = None
         self.export_job: Job | None = None
+        self._exporting: Path | None = None  # the file the running export is for
         self._generation = 0
         self._choices_loaded = False
         self.setObjectName("historyDialog")
@@ -390,25 +389,14 @@ class HistoryDialog(QDialog):
         """Write, then scan, the rows the filter matches, off the GUI thread (cancellable)."""
         flt, database = self.current_filter(), self.database
 
-        def job(progress: Progress) -> tuple[Path, int, list[Finding]]:
-            partial = path.with_name(f"~{path.stem}.part{path.suffix}")
-            try:
-                with database.readers() as session:
-                    count = audit_query.export_audit(session, flt, partial, progress)
-                    progress(count, count, "Checking the workbook for personal details…")
-                    findings = privacy_scan.scan_cells(privacy_scan.workbook_cells(partial),
-                                                       privacy_scan.never_print_terms(session))
-                progress(count, count, "Saving the workbook…")  # raises JobCancelled if Cancel was pressed
-                try:
-                    os.replace(partial, path)
-                except PermissionError as err:
-                    raise UserError(f"{path} could not be written: it may be open in Excel. "
-                                    "Close it and try again.") from err
-                return path, count, findings
-            finally:
-                partial.unlink(missing_ok=True)
+        def job(progress: Progress) -> tuple[int, CheckedFile]:
+            with database.readers() as session:
+                return privacy_scan.write_checked_workbook(
+                    session, path, lambda partial: audit_query.export_audit(session, flt, partial, progress),
+                    progress=progress)
 
         self.export_button.setEnabled(False)
+        self._exporting = path
         self.export_job = run_job(job, title=EXPORT_TITLE, label="Writing the audit trail…",
                                   on_done=self._on_exported, on_error=self._on_export_failed,
                                   on_cancelled=self._on_export_cancelled, parent=self)
@@ -420,45 +408,32 @@ class HistoryDialog(QDialog):
         self.exported = kept
         self.export_finished.emit(kept)
 
-    def _on_exported(self, result: tuple[Path, int, list[Finding]]) -> None:
-        path, count, findings = result
-        keep = True
-        if findings:
-            keep = self._privacy_decision(path, findings)
+    def _on_exported(self, result: tuple[int, CheckedFile]) -> None:
+        count, checked = result
+        try:
+            keep = privacy_prompt.settle(self, self.database, checked)
+        except UserError as err:  # open in Excel, say
+            self._on_export_failed(err)
+            return
+        if checked.findings:
+            self.reload()  # the decision is itself a change in the trail
         if keep:
             dialogs.inform(self, EXPORT_TITLE,
-                           f"{count:,} change{'' if count == 1 else 's'} written to\n{path}"
-                           + ("" if findings else "\n\nThe privacy check found nothing that should not leave "
-                                                  "the office.")
+                           f"{count:,} change{'' if count == 1 else 's'} written to\n{checked.final}"
+                           + ("" if checked.findings else "\n\nThe privacy check found nothing that should not "
+                                                          "leave the office.")
                            + "\n\nThe workbook is OFFICIAL-SENSITIVE: send it only by a secure route.")
-        self._end_export(path if keep else None)
-
-    def _privacy_decision(self, path: Path, findings: list[Finding]) -> bool:
-        shown = "\n".join(f"• {f.describe()}" for f in findings[:MAX_FINDINGS_SHOWN])
-        more = (f"\n…and {len(findings) - MAX_FINDINGS_SHOWN} more."
-                if len(findings) > MAX_FINDINGS_SHOWN else "")
-        keep = dialogs.confirm(
-            self, "Check before sending",
-            f"{path.name} holds details that should not leave the office "
-            f"({privacy_scan.summarise(findings)}):\n\n{shown}{more}\n\n"
-            "Keep the file only if you are sure these may be sent; otherwise delete it.",
-            yes="Keep the file", no="Delete the file")
-        try:
-            with self.database.sessions.begin() as session:
-                privacy_scan.record_privacy_decision(session, path.name, findings, proceeded=keep)
-        finally:
-            if not keep:
-                path.unlink(missing_ok=True)
-        if not keep:
-            dialogs.inform(self, EXPORT_TITLE, f"{path.name} has been deleted. Nothing was exported.")
-        self.reload()  # the decision is itself a change in the trail
-        return keep
+        else:
+            dialogs.inform(self, EXPORT_TITLE, f"{checked.final.name} was not saved. Nothing was exported.")
+        self._end_export(checked.final if keep else None)
 
     def _on_export_failed(self, error: BaseException) -> None:
         self._end_export(None)
         errors.report_exception(error, self, title=EXPORT_TITLE)
 
     def _on_export_cancelled(self) -> None:
+        # Cancel pressed as the job returned: its workbook, still under its partial name, goes.
+        privacy_scan.partial_path(self._exporting).unlink(missing_ok=True)
         self._end_export(None)
         self.status_label.setText("Export stopped; no file was written.")
 

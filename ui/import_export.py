@@ -9,22 +9,22 @@ returns what was done. The rules are those of the command line (``app.excel.comm
   words). A refused file is a plain message naming it. Nothing is written until the user
   accepts the preview; then the database is backed up (``backup_before_change``; if that
   fails nothing is imported) and the accepted changes applied in one transaction, audited.
-- export: written to a temporary file beside the one chosen and moved into place when
-  complete, then scanned for what must not leave the program (``app.privacy_scan``). If
-  anything is found the user is shown what and where and keeps or deletes the file
-  knowingly; the decision is recorded in the audit trail.
+- export: written under a partial name beside the one chosen and scanned for what must not
+  leave the program (``app.privacy_scan``); it takes its name once nothing was found or the
+  user chose to go ahead knowingly (``ui.privacy_prompt``), and is deleted otherwise.
 
-``add_import_export_actions`` puts the entries in a menu (the window's File menu).
+``add_import_export_actions`` puts the entries in a menu (the window's File menu). The
+workbook modules (openpyxl, XlsxWriter, calamine) are imported when an entry is first used,
+not when the window starts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop
 from PySide6.QtGui import QAction, QKeySequence
@@ -47,18 +47,18 @@ from app import privacy_scan
 from app.backups import backup_before_change
 from app.database import Database
 from app.errors import UserError
-from app.excel import export, legacy, returns
-from app.privacy_scan import Finding
-from ui import dialogs, errors, report_dialogs
-from ui.import_preview import LegacyImportDialog, ReturnPreviewDialog
+from app.privacy_scan import CheckedFile
+from ui import dialogs, errors, privacy_prompt, report_dialogs
 from ui.widgets.list_combo import ListCombo
 from ui.workers import JobCancelled, Progress, run_job
+
+if TYPE_CHECKING:
+    from app.excel import export, legacy, returns
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
 KIND_RETURN = "return"
 IMPORT_TITLE = "Import workbook"
 REGISTER_TITLES = {"referrals": "Referrals register", "reviews": "Reviews register"}
-MAX_FINDINGS_SHOWN = 20
 
 
 # --- seams: how a dialog is shown and a file opened (tests replace these) -----------------
@@ -124,6 +124,8 @@ def _show_status(parent: QWidget | None, message: str) -> None:
 def detect(path: Path) -> str:
     """"return", "action-plan" or "referral-register"; a file of no known kind, or an export
     that cannot come back, is a ``UserError`` naming it (the command line's rules)."""
+    from app.excel import export, legacy, returns
+
     returns.check_workbook_file(path)
     stamp = returns.read_export_stamp(path)
     if stamp is not None:
@@ -143,6 +145,8 @@ def read_job(database: Database, path: Path) -> Callable[[Progress], tuple[str, 
     """The job that recognises ``path`` and reads what importing it would do (Qt-free).
 
     Returns ("return", ReturnPreview) or (kind, LegacyImportPlan); writes nothing."""
+    from app.excel import legacy, returns
+
     def job(progress: Progress) -> tuple[str, Any]:
         progress(0, 0, f"Checking {path.name}…")
         kind = detect(path)
@@ -209,6 +213,9 @@ def import_workbook(parent: QWidget | None, database: Database, path: Path | Non
 
 
 def _import_return(parent: QWidget | None, database: Database, preview: returns.ReturnPreview) -> bool:
+    from app.excel import returns
+    from ui.import_preview import ReturnPreviewDialog
+
     name = preview.path.name
     if preview.fatal:
         dialogs.warn(parent, IMPORT_TITLE, f"{name} was refused, so nothing was written: {preview.fatal[0]}")
@@ -236,6 +243,9 @@ def _import_return(parent: QWidget | None, database: Database, preview: returns.
 
 
 def _import_tracker(parent: QWidget | None, database: Database, plan: legacy.LegacyImportPlan) -> bool:
+    from app.excel import legacy
+    from ui.import_preview import LegacyImportDialog
+
     dialog = LegacyImportDialog(parent, database, plan)
     try:
         accepted = exec_dialog(dialog)
@@ -272,88 +282,51 @@ def _apply(parent: QWidget | None, database: Database, what: Callable[[Any], str
 
 @dataclass(frozen=True)
 class Written:
-    """One exported workbook and what the privacy check found in it."""
+    """One exported workbook (its final path), waiting for the privacy check's answer."""
 
     result: export.ExportResult
-    findings: tuple[Finding, ...]
-
-
-def _scan(session, path: Path) -> tuple[Finding, ...]:
-    terms = privacy_scan.never_print_terms(session)
-    return tuple(privacy_scan.scan_cells(privacy_scan.workbook_cells(path), terms))
-
-
-def _partial(path: Path) -> Path:
-    """Where a workbook is written until it is complete (beside it, same suffix)."""
-    return path.with_name(f"~{path.stem}.part{path.suffix}")
+    checked: CheckedFile
 
 
 def export_job(database: Database, write: Callable[[Any, Path], export.ExportResult],
                out: Path, label: str) -> Callable[[Progress], Written]:
-    """The job that writes one workbook to ``out`` and scans it (Qt-free)."""
+    """The job that writes one workbook for ``out`` under its partial name and scans it
+    (Qt-free). Cancel before it returns, and nothing is left."""
     def job(progress: Progress) -> Written:
-        partial = _partial(out)
-        try:
-            progress(0, 2, label)
-            # A unit of work: the first export of a database stamps it with its identity.
-            with database.sessions.begin() as session:
-                result = write(session, partial)
-                progress(1, 2, "Checking the workbook for personal details…")
-                findings = _scan(session, partial)
-            progress(2, 2, "")  # raises JobCancelled if Cancel was pressed: nothing is kept
-            try:
-                os.replace(partial, out)
-            except PermissionError as err:
-                raise UserError(f"{out} could not be written: it may be open in Excel. Close it "
-                                "and try again.") from err
-            return Written(replace(result, path=out), findings)
-        finally:
-            partial.unlink(missing_ok=True)
+        progress(0, 2, label)
+        # A unit of work: the first export of a database stamps it with its identity.
+        with database.sessions.begin() as session:
+            result, checked = privacy_scan.write_checked_workbook(
+                session, out, lambda partial: write(session, partial), progress=progress)
+        return Written(replace(result, path=out), checked)
 
     return job
 
 
-def privacy_decision(parent: QWidget | None, database: Database, written: Written) -> bool:
-    """If the check found anything, show what and where and let the user keep or delete
-    the file; record the decision. True if the file is kept."""
-    if not written.findings:
-        return True
-    path = written.result.path
-    found = list(written.findings)
-    shown = "\n".join(f"• {f.describe()}" for f in found[:MAX_FINDINGS_SHOWN])
-    more = f"\n…and {len(found) - MAX_FINDINGS_SHOWN} more." if len(found) > MAX_FINDINGS_SHOWN else ""
-    keep = dialogs.confirm(
-        parent, "Check before sending",
-        f"{path.name} holds details that should not leave the office "
-        f"({privacy_scan.summarise(found)}):\n\n{shown}{more}\n\n"
-        "Keep the file only if you are sure these may be sent; otherwise delete it, correct the "
-        "records and export again.",
-        yes="Keep the file", no="Delete the file")
-    with database.sessions.begin() as session:
-        privacy_scan.record_privacy_decision(session, path.name, found, proceeded=keep)
-    if not keep:
-        path.unlink(missing_ok=True)
-    return keep
-
-
-def _finish_export(parent: QWidget | None, database: Database, title: str,
+def _finish_export(parent: QWidget | None, database: Database, title: str, out: Path,
                    outcome: JobOutcome) -> Path | None:
     if outcome.error is not None:
         _tell_error(parent, title, outcome.error)
         return None
     if outcome.cancelled:
+        # Cancel pressed as the job returned: its workbook never reaches the user.
+        privacy_scan.partial_path(out).unlink(missing_ok=True)
         _show_status(parent, f"{title}: stopped; no file was written.")
         return None
     written: Written = outcome.value
-    path = written.result.path
-    if not privacy_decision(parent, database, written):
-        _show_status(parent, f"{path.name} was deleted.")
+    try:
+        kept = privacy_prompt.settle(parent, database, written.checked)
+    except UserError as err:
+        _tell_error(parent, title, err)
+        return None
+    if not kept:
+        _show_status(parent, f"{out.name} was not saved.")
         return None
     _show_status(parent, written.result.describe())
     if dialogs.confirm(parent, title, f"{written.result.describe()}\n\nOpen it now?",
                        yes="Open", no="Not now"):
-        open_in_viewer(path)
-    return path
+        open_in_viewer(out)
+    return out
 
 
 def suggested_file(name: str, day: dt.date | None = None) -> Path:
@@ -466,11 +439,13 @@ def export_action_plan_dialog(parent: QWidget | None, database: Database, *,
     title = "Export the action plan"
 
     def write(session, path: Path) -> export.ExportResult:
+        from app.excel import export
+
         return export.export_action_plan(session, path, **options)
 
     outcome = run_and_wait(export_job(database, write, out, "Writing the action plan…"),
                            title=title, label="Writing the action plan…", parent=parent)
-    return _finish_export(parent, database, title, outcome)
+    return _finish_export(parent, database, title, out, outcome)
 
 
 def export_register_dialog(parent: QWidget | None, database: Database, kind: str) -> Path | None:
@@ -481,11 +456,12 @@ def export_register_dialog(parent: QWidget | None, database: Database, kind: str
     out = _ask_file(parent, title, REGISTER_TITLES[kind])
     if out is None:
         return None
+    from app.excel import export
+
     write = export.export_referrals if kind == "referrals" else export.export_reviews
-    outcome = run_and_wait(export_job(database, lambda s, p: write(s, p), out,
-                                      f"Writing the {kind} register…"),
+    outcome = run_and_wait(export_job(database, write, out, f"Writing the {kind} register…"),
                            title=title, label=f"Writing the {kind} register…", parent=parent)
-    return _finish_export(parent, database, title, outcome)
+    return _finish_export(parent, database, title, out, outcome)
 
 
 # --- export: agency packs ------------------------------------------------------------------------
@@ -533,18 +509,21 @@ class AgencyPacksDialog(QDialog):
         return Path(self.folder_edit.text().strip())
 
 
-def packs_job(database: Database, folder: Path, open_only: bool) -> Callable[[Progress], list[Written]]:
-    """The job that writes the agency packs and scans each (Qt-free). Cancel between
-    files stops it; the files already written stay (each is complete)."""
+def packs_job(database: Database, folder: Path, open_only: bool,
+              waiting: list[CheckedFile]) -> Callable[[Progress], list[Written]]:
+    """The job that writes the agency packs under a partial folder and scans each (Qt-free).
+    Cancel before it returns, and nothing is left. ``waiting`` receives the checked files as
+    soon as they exist, so that a Cancel pressed as it returns can still delete them."""
     def job(progress: Progress) -> list[Written]:
+        from app.excel import export
+
         progress(0, 0, "Writing the agency packs…")
         with database.sessions.begin() as session:
-            results = export.export_agency_packs(session, folder, open_only=open_only)
-            written = []
-            for number, result in enumerate(results, 1):
-                progress(number, len(results), f"Checking {result.path.name}…")
-                written.append(Written(result, _scan(session, result.path)))
-        return written
+            results, checked = privacy_scan.write_checked_workbooks(
+                session, folder, lambda partial: export.export_agency_packs(session, partial, open_only=open_only),
+                progress=progress)
+        waiting.extend(checked)
+        return [Written(replace(result, path=one.final), one) for result, one in zip(results, checked)]
 
     return job
 
@@ -560,15 +539,25 @@ def export_agency_packs_dialog(parent: QWidget | None, database: Database) -> Pa
         folder, open_only = dialog.folder(), dialog.open_only_box.isChecked()
     finally:
         dialog.deleteLater()
-    outcome = run_and_wait(packs_job(database, folder, open_only), title=title,
+    waiting: list[CheckedFile] = []
+    outcome = run_and_wait(packs_job(database, folder, open_only, waiting), title=title,
                            label="Writing the agency packs…", parent=parent)
     if outcome.error is not None:
         _tell_error(parent, title, outcome.error)
         return None
     if outcome.cancelled:
-        _show_status(parent, f"{title}: stopped.")
+        for checked in waiting:
+            checked.discard()
+        _show_status(parent, f"{title}: stopped; no file was written.")
         return None
-    kept = [w.result for w in outcome.value if privacy_decision(parent, database, w)]
+    try:
+        kept = [w.result for w in outcome.value if privacy_prompt.settle(parent, database, w.checked)]
+    except UserError as err:
+        _tell_error(parent, title, err)
+        return None
+    finally:
+        for checked in waiting:
+            checked.discard()  # those not yet asked about, if one could not be saved
     if not kept:
         if outcome.value:
             message = "No agency workbook was kept."

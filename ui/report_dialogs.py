@@ -8,10 +8,13 @@ A problem the user can put right (``UserError``: a period with nothing in it, a 
 in another program) comes back as a plain message and the dialog stays open to fix it.
 ``report_for_register`` says which paper Ctrl+P on a register prints.
 
-The paper is written to a temporary file beside the one chosen and moved into place only
-when it is complete and the user has not cancelled: a cancelled or failed build leaves
-any earlier copy of the paper as it was. The ``build_*`` functions take no progress
-callback, so Cancel takes effect once the paper is laid out.
+The paper is written under a partial name beside the one chosen and the text its pages
+print is scanned for what must not leave the program (``app.reports.build_checked_report``).
+It takes its name, and is opened, only once nothing was found or the user chose to go ahead
+knowingly (``ui.privacy_prompt``); otherwise it is deleted and the dialog stays open, saying
+why, to change the options or to be closed while the records are corrected. A cancelled or
+failed build leaves any earlier copy of the paper as it was. The ``build_*`` functions take
+no progress callback, so Cancel takes effect once the paper is laid out.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,19 +48,20 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app import lookups, paths, registers
+from app import lookups, paths, privacy_scan, registers
 from app.database import Database
 from app.errors import UserError
-from app.reports import build_report
+from app.reports import build_checked_report
 from app.services.reviews import get_review, latest_panel_report
 from db.models import ListKind
-from ui import dialogs, errors
+from ui import dialogs, errors, privacy_prompt
 from ui.widgets.check_list import CheckList
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
 from ui.workers import Job, Progress, run_job
 
 if TYPE_CHECKING:
+    from app.privacy_scan import CheckedFile
     from app.reports.doc import ReportResult
 
 # (kind, menu title): the kinds are those of ``python main.py report KIND``.
@@ -187,33 +191,19 @@ def suggested_file(folder: Path, name: str, day: dt.date) -> Path:
     return path
 
 
-# Each paper's build function, called as ``build(session, out_path, **options)``.
-
-
 def build_report_job(database: Database, kind: str, options: dict[str, Any],
-                     out_path: Path) -> Callable[[Progress], ReportResult]:
-    """The job that writes paper ``kind`` to ``out_path`` (Qt-free; run by ``run_job``).
+                     out_path: Path) -> Callable[[Progress], tuple[ReportResult, CheckedFile]]:
+    """The job that writes paper ``kind`` for ``out_path`` (Qt-free; run by ``run_job``).
 
-    It reads through its own read-only session, writes to a temporary file beside
-    ``out_path`` and moves it into place only if the user has not cancelled meanwhile.
-    """
+    It reads through its own read-only session, writes the paper under its partial name and
+    scans what it prints. Returns the paper (its path ``out_path``) and the file waiting to
+    take that name; Cancel before it returns, and nothing is left."""
     title = REPORT_TITLES[kind]
 
-    def job(progress: Progress) -> ReportResult:
-        partial = out_path.with_name(out_path.name + ".part")
-        try:
-            progress(0, 0, f"Writing the {title.lower()}…")
-            with database.readers() as session:
-                result = build_report(kind, session, partial, **options)
-            progress(1, 1, "Saving the PDF…")  # raises JobCancelled if Cancel was pressed
-            try:
-                os.replace(partial, out_path)
-            except PermissionError as err:
-                raise UserError(f"{out_path} could not be written: it may be open in another program. "
-                                "Close it and try again.") from err
-            return replace(result, path=out_path)
-        finally:
-            partial.unlink(missing_ok=True)
+    def job(progress: Progress) -> tuple[ReportResult, CheckedFile]:
+        progress(0, 0, f"Writing the {title.lower()}…")
+        with database.readers() as session:
+            return build_checked_report(kind, session, out_path, progress=progress, **options)
 
     return job
 
@@ -279,6 +269,7 @@ class ReportDialog(QDialog):
         self.title = REPORT_TITLES[kind]
         self.written: ReportResult | None = None
         self.job: Job | None = None
+        self._building: Path | None = None  # the file the running build is for
         self._problems: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
         self._stored_text: dict[str, str] | None = None
@@ -581,7 +572,7 @@ class ReportDialog(QDialog):
 
     def start_build(self) -> Job:
         """Build the paper with the options shown (already checked) off the GUI thread."""
-        out = self.out_path()
+        out = self._building = self.out_path()
         self._set_busy(True)
         self.job = run_job(build_report_job(self.database, self.kind, self.options(), out),
                            title=self.title, label=f"Writing the {self.title.lower()}…",
@@ -605,9 +596,22 @@ class ReportDialog(QDialog):
         self._set_busy(False)
         self.build_ended.emit()
 
-    def _on_built(self, result: ReportResult) -> None:
-        self.written = result
+    def _on_built(self, built: tuple[ReportResult, CheckedFile]) -> None:
+        result, checked = built
+        try:
+            kept = privacy_prompt.settle(self, self.database, checked)
+        except UserError as err:  # the file is open in the PDF viewer, say
+            self._on_build_failed(err)
+            return
         self._end_build()
+        if not kept:
+            sentence = (f"{result.path.name} was not saved: it holds details that should not leave "
+                        f"the office ({privacy_scan.summarise(checked.findings)}). Correct the records, "
+                        "then create it again.")
+            self.show_problems({"privacy": sentence})
+            show_status(self.parentWidget(), f"{result.path.name} was not saved.")
+            return
+        self.written = result
         open_in_viewer(result.path)
         show_status(self.parentWidget(), f"{result.title}: {result.pages} page{'s' if result.pages != 1 else ''} "
                                          f"written to {result.path}")
@@ -626,10 +630,11 @@ class ReportDialog(QDialog):
         dialogs.warn(self, self.title, sentence)
 
     def _on_build_cancelled(self) -> None:
+        # Cancel pressed as the job returned comes back as cancelled too: its paper, still
+        # under its partial name, is deleted here.
+        privacy_scan.partial_path(self._building).unlink(missing_ok=True)
         self._end_build()
-        # Not "nothing was written": Cancel pressed as the file was moved into place comes
-        # back as cancelled too, with the paper complete.
-        show_status(self.parentWidget(), f"{self.title}: stopped.")
+        show_status(self.parentWidget(), f"{self.title}: stopped; nothing was saved.")
 
     def reject(self) -> None:
         # Closing while the paper is being written stops it; the dialog closes itself

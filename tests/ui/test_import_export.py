@@ -2,7 +2,8 @@
 
 The dialogs are real; only the way a modal dialog waits (``import_export.exec_dialog``)
 is replaced by a function that works the dialog with qtbot — ticking, choosing, clicking —
-and the message boxes and file choosers of ``ui.dialogs`` answer as the user would. Each
+and the message boxes and file choosers of ``ui.dialogs`` answer as the user would. The
+privacy prompt is answered by clicking its buttons (``PrivacyPrompts``). Each
 test checks what was written: the cells of the workbook (openpyxl), the rows in the
 database, the audit trail, the message the user was shown. The records are those of
 ``tests/ui/conftest.py`` (actions A1 Children's Services, A2 Police, A3 complete).
@@ -28,6 +29,7 @@ from app.excel.export import ACTION_SHEET, RECORD_SHEET, export_action_plan
 from db.models import Action, AuditEntry, ProgressUpdate, Review
 from tests.app.excel.test_returns_bad_files import database_bytes
 from tests.ui.conftest import add_case_records
+from tests.ui.test_report_dialogs import PrivacyPrompts, partial_files, privacy_decisions
 from ui import dialogs, import_export
 from ui.import_export import (
     add_import_export_actions,
@@ -70,6 +72,11 @@ class User:
 def no_leftover_jobs():
     yield
     assert wait_for_jobs(SLOW)
+
+
+@pytest.fixture(autouse=True)
+def prompts(monkeypatch, qtbot):
+    return PrivacyPrompts(monkeypatch, qtbot)
 
 
 @pytest.fixture
@@ -235,23 +242,27 @@ def test_what_the_current_view_shows(qtbot, office_database, parent, user, tmp_p
     assert [row["Action ID"] for row in sheet_rows(written)] == [a3]
 
 
-def test_a_workbook_holding_a_never_print_term_is_deleted_when_the_user_says_so(
-        qtbot, office_database, parent, user, tmp_path):
+@pytest.mark.parametrize("go_ahead", [False, True])
+def test_a_workbook_holding_a_never_print_term_takes_its_name_only_if_the_user_goes_ahead(
+        qtbot, office_database, parent, user, prompts, tmp_path, go_ahead):
     with office_database.sessions.begin() as s:
         privacy_scan.save_never_print_terms(s, ["neglect toolkit"])
     user.save_as = tmp_path / "plan.xlsx"
     user.drive = lambda dialog: click(qtbot, dialog.ok_button)
-    user.answers["Check before sending"] = False  # Delete the file
+    user.answers["Export the action plan"] = False  # don't open it
+    prompts.answers = [go_ahead]
 
-    assert export_action_plan_dialog(parent, office_database) is None
-    assert not user.save_as.exists()
-    title, text = user.asked[0]
-    assert title == "Check before sending"
-    assert "word on the never-print list" in text and "Sheet 'Action plan'" in text
-    assert "neglect toolkit" not in text.casefold()  # masked, not repeated
-    with office_database.readers() as s:
-        entry = s.scalars(select(AuditEntry).where(AuditEntry.operation == "privacy-check")).one()
-    assert entry.new_value.startswith("Stopped to fix the document")
+    assert export_action_plan_dialog(parent, office_database) == (user.save_as if go_ahead else None)
+    assert user.save_as.exists() is go_ahead
+    assert partial_files(tmp_path) == []
+    (shown,) = prompts.shown
+    assert "plan.xlsx has not been saved" in shown
+    assert "word on the never-print list" in shown and "Sheet 'Action plan'" in shown
+    assert "neglect toolkit" not in shown.casefold()  # masked, not repeated
+    (decision,) = privacy_decisions(office_database)
+    assert decision.record_id == "plan.xlsx"
+    assert decision.new_value.startswith("Proceeded knowingly" if go_ahead else "Stopped to fix the document")
+    assert "toolkit" not in decision.new_value
 
 
 def test_agency_packs_write_one_file_per_agency(qtbot, office_database, parent, user, tmp_path):
@@ -272,6 +283,27 @@ def test_agency_packs_write_one_file_per_agency(qtbot, office_database, parent, 
     assert agencies == {"Children's Services": {"Children's Services"}, "Police": {"Police"}}
     assert "2 agency workbook(s) written" in user.informed[-1]
     assert all(f.name in user.informed[-1] for f in files)
+    assert partial_files(tmp_path) == []
+
+
+def test_an_agency_pack_the_user_does_not_save_is_not_written(qtbot, office_database, parent, user,
+                                                              prompts, tmp_path):
+    with office_database.sessions.begin() as s:
+        privacy_scan.save_never_print_terms(s, ["supervision records"])  # in A2, the Police's
+    folder = tmp_path / "packs"
+    user.folder = folder
+
+    def drive(dialog):
+        click(qtbot, dialog.browse_button)
+        click(qtbot, dialog.ok_button)
+
+    user.drive = drive
+    prompts.answers = [False]
+    assert export_agency_packs_dialog(parent, office_database) == folder
+    assert len(prompts.shown) == 1 and "Action plan - Police" in prompts.shown[0]
+    assert [f.name.split(" - ")[1] for f in folder.glob("*.xlsx")] == ["Children's Services"]
+    assert partial_files(tmp_path) == []
+    assert "1 agency workbook(s) written" in user.informed[-1]
 
 
 def test_referrals_register_export(office_database, parent, user, tmp_path):

@@ -4,6 +4,9 @@ Each test fills the dialog as a user would (typing dates, choosing from drop-dow
 ticking boxes, clicking Create PDF), waits for the paper to be built off the GUI thread
 and reads the PDF back (pypdf) for what was chosen. The records are those of
 ``tests/ui/conftest.py`` (referral Ref053, review SCR-01 "Child U", actions A1 to A3).
+
+The privacy prompt is the real dialog, shown off-screen and answered by clicking one of
+its buttons (``PrivacyPrompts``, used by the export tests too).
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu
+from sqlalchemy import select
 
+import app.reports
+from app import privacy_scan
 from app.reports import command
-from db.models import Meeting, PanelReport, Review
-from ui import dialogs, report_dialogs
+from db.models import Action, AuditEntry, Meeting, PanelReport, Review
+from ui import dialogs, privacy_prompt, report_dialogs
 from ui.report_dialogs import (
     REPORTS,
     ReportDialog,
@@ -39,6 +45,44 @@ def pdf_text(path: Path) -> str:
 
 def pdfs_in(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.pdf*")) if folder.exists() else []
+
+
+def partial_files(folder: Path) -> list[Path]:
+    """Documents still waiting under a partial name: none should outlive a build."""
+    return sorted(p for p in folder.rglob("~*") if ".part" in p.name) if folder.exists() else []
+
+
+def privacy_decisions(database) -> list[AuditEntry]:
+    with database.readers() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.operation == "privacy-check")
+                              .order_by(AuditEntry.id)))
+
+
+class PrivacyPrompts:
+    """The privacy prompts shown (the words of each) and the user's answers, in order:
+    True clicks "Save it anyway", False "Don't save it". A prompt nobody expected fails
+    the test."""
+
+    def __init__(self, monkeypatch, qtbot):
+        self.qtbot = qtbot
+        self.shown: list[str] = []
+        self.answers: list[bool] = []
+        monkeypatch.setattr(privacy_prompt, "exec_prompt", self._answer)
+
+    def _answer(self, dialog: privacy_prompt.PrivacyPromptDialog) -> bool:
+        dialog.show()
+        self.qtbot.waitExposed(dialog)
+        self.shown.append(dialog.shown_text())
+        assert self.answers, f"an unexpected privacy prompt: {dialog.shown_text()}"
+        assert dialog.dont_save_button.isDefault()  # Enter does the safe thing
+        button = dialog.save_button if self.answers.pop(0) else dialog.dont_save_button
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+
+@pytest.fixture(autouse=True)
+def prompts(monkeypatch, qtbot):
+    return PrivacyPrompts(monkeypatch, qtbot)
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +181,8 @@ def test_briefing_for_the_meeting_typed_is_written_opened_and_announced(qtbot, m
     assert dialog.written.path == path and not dialog.isVisible()
     assert re.fullmatch(rf"Case review sub group briefing paper: \d+ pages? written to {re.escape(str(path))}",
                         window.statusBar().currentMessage())
-    assert [p for p in pdfs_in(data_dir) if p.suffix != ".pdf"] == []  # no temporary file left
+    assert partial_files(data_dir) == []  # no temporary file left
+    assert privacy_decisions(dialog.database) == []  # nothing found: nothing asked or recorded
 
 
 def test_action_plan_for_one_agency_prints_only_its_actions(qtbot, make_dialog, opened):
@@ -232,6 +277,87 @@ def test_agency_action_list_for_the_agency_chosen(qtbot, make_dialog, opened):
     assert "Audit supervision records" not in text
 
 
+# --- the privacy check ------------------------------------------------------------------
+
+NHS_NUMBER = "943 476 5919"  # a valid NHS number (its check digit is right)
+
+
+def describe_a1(database, description: str) -> None:
+    with database.sessions.begin() as s:
+        s.scalars(select(Action).where(Action.reference == "A1")).one().description = description
+
+
+@pytest.mark.parametrize("go_ahead", [False, True])
+def test_an_nhs_number_on_the_paper_is_shown_before_it_is_saved(qtbot, office_database, make_dialog, opened,
+                                                                 prompts, data_dir, window, go_ahead):
+    describe_a1(office_database, f"Relaunch the neglect toolkit (NHS {NHS_NUMBER} on the referral).")
+    dialog = make_dialog("agency")
+    qtbot.keyClicks(dialog.agency_combo, "Children")
+    out = dialog.out_path()
+    prompts.answers = [go_ahead]
+    create_pdf(qtbot, dialog)
+
+    (shown,) = prompts.shown
+    assert f"{out.name} has not been saved" in shown
+    assert "1 NHS number" in shown and "NHS number *********919 (page 1)" in shown
+    assert NHS_NUMBER not in shown and "5919" not in shown  # masked, not repeated
+    (decision,) = privacy_decisions(office_database)
+    assert decision.record_id == out.name
+    assert partial_files(data_dir) == []
+    if go_ahead:
+        assert opened == [out] and out.is_file()
+        assert NHS_NUMBER in pdf_text(out)  # written as it is, knowingly
+        assert decision.new_value == "Proceeded knowingly. Found 1 NHS number at page 1."
+        assert not dialog.isVisible()
+    else:
+        assert opened == [] and pdfs_in(data_dir) == []  # nothing left behind
+        assert decision.new_value == "Stopped to fix the document. Found 1 NHS number at page 1."
+        assert dialog.isVisible() and dialog.ok_button.isEnabled()  # still there, saying why
+        assert dialog.general_problem.isVisibleTo(dialog)
+        assert dialog.general_problem.text().startswith(f"{out.name} was not saved: it holds details")
+        assert window.statusBar().currentMessage() == f"{out.name} was not saved."
+
+
+def test_a_never_print_name_typed_for_this_printing_is_caught_then_put_right(
+        qtbot, office_database, make_dialog, opened, prompts, data_dir):
+    with office_database.sessions.begin() as s:
+        privacy_scan.save_never_print_terms(s, ["Jayden Marsh"])
+        review = s.query(Review).filter_by(reference="SCR-01").one()
+        s.add(PanelReport(review=review, decision_maker="Scrutiny Panel", subject="SCR-01",
+                          brief_summary="Stored summary."))
+    dialog = make_dialog("panel")
+    editor = dialog.panel_texts["brief_summary"]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Child U (known as jayden marsh) was seen by the GP.")
+    prompts.answers = [False]
+    create_pdf(qtbot, dialog)
+
+    assert "word on the never-print list *********rsh (page 1)" in prompts.shown[0]
+    assert "jayden" not in prompts.shown[0].casefold()
+    assert opened == [] and pdfs_in(data_dir) == []
+    # Put right in the dialog, the paper is made with no question asked.
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Child U was seen by the GP.")
+    create_pdf(qtbot, dialog)
+    assert len(prompts.shown) == 1 and len(opened) == 1
+    assert "Child U was seen by the GP." in pdf_text(opened[0])
+    assert [d.new_value.split(".")[0] for d in privacy_decisions(office_database)] == ["Stopped to fix the document"]
+
+
+def test_the_prompt_lists_every_finding_and_defaults_to_not_saving(qtbot):
+    findings = privacy_scan.scan_pages(["Seen at SO14 7LY.", "", "Call 07700 900123 or NHS 943 476 5919."])
+    dialog = privacy_prompt.PrivacyPromptDialog(None, "Briefing.pdf", findings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "Check before sending"
+    assert dialog.findings_box.toPlainText().splitlines() == [
+        "postcode ******LY (page 1)", "phone number *********123 (page 3)", "NHS number *********919 (page 3)"]
+    assert "1 postcode, 1 phone number, 1 NHS number" in dialog.summary_label.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Escape: don't save
+    assert dialog.result() == QDialog.DialogCode.Rejected
+
+
 # --- checks, refusals and cancelling -------------------------------------------------------
 
 def test_a_period_ending_before_it_starts_is_shown_under_the_field_and_nothing_is_built(
@@ -311,7 +437,7 @@ def test_cancelling_the_build_writes_nothing(qtbot, make_dialog, opened, monkeyp
     # Cancel is pressed while the paper is being laid out: the build says when it has
     # started, and waits, once the paper is laid out, until Cancel has been pressed.
     started, pressed = threading.Event(), threading.Event()
-    real = report_dialogs.build_report
+    real = app.reports.build_report
 
     def slow_build(*args, **kwargs):
         started.set()
@@ -319,7 +445,7 @@ def test_cancelling_the_build_writes_nothing(qtbot, make_dialog, opened, monkeyp
         pressed.wait(SLOW / 1000)
         return result
 
-    monkeypatch.setattr(report_dialogs, "build_report", slow_build)
+    monkeypatch.setattr(app.reports, "build_report", slow_build)
     dialog = make_dialog("briefing")
     with qtbot.waitSignal(dialog.build_ended, timeout=SLOW):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -330,7 +456,7 @@ def test_cancelling_the_build_writes_nothing(qtbot, make_dialog, opened, monkeyp
 
     assert opened == [] and pdfs_in(data_dir) == []
     assert dialog.isVisible() and dialog.ok_button.isEnabled()
-    assert dialog.parentWidget().statusBar().currentMessage() == "Sub group briefing paper: stopped."
+    assert dialog.parentWidget().statusBar().currentMessage() == "Sub group briefing paper: stopped; nothing was saved."
 
 
 # --- open_report_dialog, as the menu calls it ----------------------------------------------

@@ -4,7 +4,8 @@ Every test works on a real database file in a temporary data folder (the records
 ``tests/ui/conftest.py``: referral Ref053, review SCR-01, actions A1-A3), makes real damage
 and real changes, and checks what the user would: the backup in the folder, the record back
 after a restore, the bytes of a declined file, the rows of the exported workbook.
-Message boxes and file dialogs are answered by monkeypatching ``ui.dialogs``.
+Message boxes and file dialogs are answered by monkeypatching ``ui.dialogs``; the privacy
+prompt by clicking its buttons (``PrivacyPrompts``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from app.services.archive import archive, purge
 from app.services.referrals import update_referral
 from db.models import Action, AuditEntry, Referral
 from tests.app.safety.helpers import rows, text_file, zero_one_page
+from tests.ui.test_report_dialogs import PrivacyPrompts, partial_files
 from ui import dialogs, safety_dialogs
 from ui.history_view import HistoryDialog
 from ui.safety_dialogs import (
@@ -92,7 +94,7 @@ def test_back_up_now_makes_a_good_backup_listed_with_what_it_holds(qtbot, office
     assert made is not None and made.is_file() and made.parent == backup_folder()
     assert made.name.endswith("-manual.sqlite")
     assert rows(made, "SELECT count(*) FROM action") == [(3,)]
-    assert "1 referrals, 1 reviews and 3 actions" in said.informed[-1]
+    assert "1 referral, 1 review and 3 actions" in said.informed[-1]
     assert str(made.parent) in said.informed[-1]
 
     dialog = open_restore_dialog(qtbot, office_database.path)
@@ -234,7 +236,7 @@ def test_restoring_the_offered_backup_lets_the_database_open(qtbot, damaged, sai
 
     question, yes, no = said.asked[-1]
     assert "has not been opened or changed" in question and "Traceback" not in question
-    assert yes.startswith(f"Restore the backup of {error.offer.taken_at:%d/%m/%Y} (holds 1 referrals")
+    assert yes.startswith(f"Restore the backup of {error.offer.taken_at:%d/%m/%Y} (holds 1 referral, 1 review and 3 actions")
     assert no == "Don't restore"
     db = open_database(path, create=False)
     try:
@@ -460,6 +462,11 @@ def test_typing_a_date_range_the_wrong_way_round_says_so(qtbot, office_database,
 
 # --- the export --------------------------------------------------------------------------------
 
+@pytest.fixture
+def prompts(monkeypatch, qtbot):
+    return PrivacyPrompts(monkeypatch, qtbot)
+
+
 def export(qtbot, dialog: HistoryDialog, out: Path, monkeypatch) -> object:
     monkeypatch.setattr(dialogs, "save_file", lambda parent, title, filters, suggested=None: out)
     with qtbot.waitSignal(dialog.export_finished, timeout=SLOW) as finished:
@@ -468,14 +475,14 @@ def export(qtbot, dialog: HistoryDialog, out: Path, monkeypatch) -> object:
 
 
 def test_export_writes_the_rows_shown_with_formula_like_text_kept_as_text(
-        qtbot, office_database, edited, said, tmp_path, monkeypatch):
+        qtbot, office_database, edited, said, prompts, tmp_path, monkeypatch):
     dialog = open_history(qtbot, office_database, "referral", edited)
     out = tmp_path / "ig-request"  # no suffix: .xlsx is added
 
     kept = export(qtbot, dialog, out, monkeypatch)
 
     assert kept == tmp_path / "ig-request.xlsx" and kept.is_file()
-    assert not list(tmp_path.glob("*.part*"))
+    assert partial_files(tmp_path) == []
     sheet = load_workbook(kept)["Audit trail"]
     body = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(body) == dialog.model.rowCount()
@@ -485,26 +492,29 @@ def test_export_writes_the_rows_shown_with_formula_like_text_kept_as_text(
     formula_cell = next(c for c in sheet[chr(ord("A") + header.index("New value"))]
                         if c.value == '=HYPERLINK("http://x","y")')
     assert formula_cell.data_type == "s"
-    assert said.asked == []  # nothing identifying: no question
+    assert said.asked == [] and prompts.shown == []  # nothing identifying: no question
     assert "written to" in said.informed[-1]
 
 
 @pytest.mark.parametrize("keep", [True, False])
 def test_a_never_print_name_is_caught_before_the_export_leaves(
-        qtbot, office_database, edited, said, tmp_path, monkeypatch, keep):
+        qtbot, office_database, edited, said, prompts, tmp_path, monkeypatch, keep):
     with office_database.sessions.begin() as s:
         save_never_print_terms(s, ["Jayden Marsh"])
         update_referral(s, edited, notes="Mother said Jayden Marsh was at the house.")
     dialog = open_history(qtbot, office_database, "referral", edited)
     out = tmp_path / "ig.xlsx"
-    said.answers.append(keep)
+    prompts.answers.append(keep)
 
     result = export(qtbot, dialog, out, monkeypatch)
 
-    question, yes, no = said.asked[-1]
+    (question,) = prompts.shown
+    assert "ig.xlsx has not been saved" in question
     assert "word on the never-print list" in question and "Jayden Marsh" not in question
-    assert (yes, no) == ("Keep the file", "Delete the file")
+    assert said.asked == []  # the one prompt, no other question
     assert out.exists() is keep and (result == out) is keep
+    assert partial_files(tmp_path) == []
+    assert ("written to" if keep else "ig.xlsx was not saved") in said.informed[-1]
     with office_database.readers() as s:
         decision = s.scalars(select(AuditEntry).where(AuditEntry.operation == "privacy-check")).one()
     assert decision.record_id == "ig.xlsx"
@@ -512,11 +522,12 @@ def test_a_never_print_name_is_caught_before_the_export_leaves(
     assert "Jayden" not in decision.new_value
 
 
-def test_the_history_view_shows_the_privacy_decision(qtbot, office_database, edited, said, tmp_path, monkeypatch):
+def test_the_history_view_shows_the_privacy_decision(qtbot, office_database, edited, said, prompts, tmp_path,
+                                                     monkeypatch):
     with office_database.sessions.begin() as s:
         save_never_print_terms(s, ["Jayden Marsh"])
         update_referral(s, edited, notes="Jayden Marsh")
     dialog = open_history(qtbot, office_database)
-    said.answers.append(False)
+    prompts.answers.append(False)
     export(qtbot, dialog, tmp_path / "all.xlsx", monkeypatch)
     qtbot.waitUntil(lambda: "Privacy check" in shown(dialog, "operation"), timeout=SLOW)

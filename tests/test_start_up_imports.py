@@ -1,0 +1,42 @@
+"""The window starts without loading the workbook and PDF libraries; they load when first used.
+
+openpyxl, XlsxWriter, calamine, rapidfuzz and ReportLab together cost about 0.7 s of a launch
+that must stay under 2 s. Each check runs in a fresh interpreter, so nothing an earlier test
+imported hides a regression.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("openpyxl", "xlsxwriter", "python_calamine", "rapidfuzz", "reportlab", "app.excel.legacy",
+         "app.excel.export", "app.reports.doc")
+
+
+def heavy_modules_after(code: str) -> list[str]:
+    """Which of ``HEAVY`` a fresh interpreter has loaded once it has run ``code``."""
+    check = f"import json, sys\n{code}\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("code", [
+    "import ui.main_window",
+    # What ``python main.py`` does before it opens the window: build the command line.
+    "import app.cli; app.cli.build_parser()",
+])
+def test_starting_the_window_loads_no_workbook_or_pdf_library(code):
+    assert heavy_modules_after(code) == []
+
+
+def test_the_libraries_load_when_an_export_or_paper_needs_them():
+    # The check would pass vacuously if the names above were never imported at all.
+    assert heavy_modules_after("import app.excel.export, app.excel.returns, app.excel.legacy, app.reports.doc") == sorted(HEAVY)
