@@ -34,6 +34,7 @@ from db.engine import SQLITE_MAGIC
 from app.db_errors import DamagedDatabaseError, plain_database_errors
 from app.errors import UserError
 from app.file_permissions import create_private_file, make_private
+from app.text import plural
 from db import migrate
 from db.backup import backup_name, backup_sqlite
 
@@ -80,14 +81,19 @@ class BackupInfo:
     ok: bool
     problem: str | None = None
 
+    @property
+    def holds(self) -> str:
+        """"29 referrals, 26 reviews and 1 action" (for a backup that could be read)."""
+        return (f"{plural(self.referrals or 0, 'referral')}, {plural(self.reviews or 0, 'review')} "
+                f"and {plural(self.actions or 0, 'action')}")
+
     def describe(self) -> str:
         """One line for a list: date, reason, contents (or what is wrong with it)."""
         when = f"{self.taken_at:%d/%m/%Y %H:%M}"
         size = f"{self.size / 1_048_576:.1f} MB"
         if not self.ok:
             return f"{when}  {self.label}  NOT USABLE: {self.problem}  ({size})  {self.path.name}"
-        return (f"{when}  {self.label}  {self.referrals:,} referrals, {self.reviews:,} reviews, "
-                f"{self.actions:,} actions  ({size})  {self.path.name}")
+        return f"{when}  {self.label}  {self.holds}  ({size})  {self.path.name}"
 
 
 @dataclass(frozen=True)
@@ -352,8 +358,7 @@ class RestoreResult:
 
     def describe(self) -> str:
         lines = [f"Restored {self.database} from the backup taken {self.restored.taken_at:%d/%m/%Y %H:%M} "
-                 f"({self.restored.referrals:,} referrals, {self.restored.reviews:,} reviews, "
-                 f"{self.restored.actions:,} actions)."]
+                 f"({self.restored.holds})."]
         if self.safety_copy:
             lines.append(f"The database as it was before the restore is backed up as {self.safety_copy.path}.")
         for path in self.set_aside:
@@ -470,7 +475,7 @@ def verify_before_open(db_path: Path, folder: Path) -> None:
         message += f" No good backup of it was found in {folder}."
     else:
         message += (f" The newest good backup was taken on {offer.taken_at:%d/%m/%Y at %H:%M} and holds "
-                    f"{offer.referrals:,} referrals, {offer.reviews:,} reviews and {offer.actions:,} actions. "
+                    f"{offer.holds}. "
                     f"Restore it with File > Restore…, or run: "
                     f"python main.py restore --db \"{db_path}\" \"{offer.path}\"")
     log.error("Database failed its check at open: %s", db_path)

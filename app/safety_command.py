@@ -33,8 +33,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     if args.to is None:
         # A folder given with --to is the user's own (a memory stick, say): not rotated.
         rotate(folder)
-    print(f"Backed up {db_path} to {info.path}: {info.referrals:,} referrals, {info.reviews:,} reviews, "
-          f"{info.actions:,} actions ({info.size / 1_048_576:.1f} MB), checked by SQLite.")
+    print(f"Backed up {db_path} to {info.path}: {info.holds} ({info.size / 1_048_576:.1f} MB), "
+          "checked by SQLite.")
     return 0
 
 

@@ -45,6 +45,7 @@ from app.dashboard import (
     dashboard_figures,
 )
 from app.database import Database
+from app.text import plural
 from ui import errors
 from ui.charts import BarChart, Series, StackedBarChart
 from ui.widgets.date_edit import UkDateEdit
@@ -69,10 +70,6 @@ RAG_SERIES = {
 SIZE_FROM_ROWS = 200
 # Typing a date is applied when the user pauses (or presses Enter, or leaves the field).
 TYPING_PAUSE_MS = 600
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 def uk_date(value: dt.date | None) -> str:
@@ -187,7 +184,7 @@ REVIEW_STATUS_COLUMNS = (
 )
 
 OVERDUE_COLUMNS = (
-    FigureColumn("Overdue", lambda a: f"{plural(a.days_overdue, 'day')} overdue",
+    FigureColumn("Overdue by", lambda a: plural(a.days_overdue, "day"),
                  lambda a: a.days_overdue, numeric=True),
     FigureColumn("Target", lambda a: uk_date(a.target_on), lambda a: a.target_on),
     FigureColumn("Action", lambda a: " ".join(
@@ -327,12 +324,6 @@ class DashboardView(QWidget):
     # --- building ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = QLabel("Dashboard")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
-
         self.as_at_edit = UkDateEdit()
         self.as_at_edit.setAccessibleName("As at")
         self.as_at_edit.set_date(self._as_at)
@@ -348,9 +339,8 @@ class DashboardView(QWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("dashboardStatus")
 
+        # No heading of its own: the window's page heading names it.
         top = QHBoxLayout()
-        top.addWidget(heading)
-        top.addSpacing(24)
         top.addWidget(as_at_label)
         top.addWidget(self.as_at_edit)
         top.addWidget(self.today_button)

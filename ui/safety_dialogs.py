@@ -91,7 +91,7 @@ def holds_words(info: BackupInfo) -> str:
     """"29 referrals, 26 reviews and 77 actions" (or why it cannot be read)."""
     if not info.ok or info.referrals is None:
         return f"cannot be used: {info.problem}"
-    return f"{info.referrals:,} referrals, {info.reviews:,} reviews and {info.actions:,} actions"
+    return info.holds
 
 
 def taken_words(info: BackupInfo) -> str:
@@ -523,8 +523,7 @@ def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseErro
             f"{wrong}\n\nThe newest good backup was taken on {taken_words(offer)} and holds "
             f"{holds_words(offer)}. Restoring it puts that backup in place of the damaged file; the "
             f"damaged file is kept beside it under a new name, not deleted.",
-            yes=f"Restore the backup of {offer.taken_at:%d/%m/%Y} (holds {offer.referrals:,} referrals, "
-                f"{offer.reviews:,} reviews, {offer.actions:,} actions)",
+            yes=f"Restore the backup of {offer.taken_at:%d/%m/%Y} (holds {offer.holds})",
             no="Don't restore"):
         return False
     folder = backup_folder()

@@ -68,7 +68,8 @@ def test_tables_and_charts_show_the_figures(view, small_database, qtmodeltester)
     assert rows["All reviews"] == ("6", "2")
 
     overdue = view.overdue_model
-    assert column_texts(overdue, 0) == [f"{(AS_AT - D(2025, 1, 10)).days} days overdue", "1 day overdue"]
+    assert column_texts(overdue, 0) == [f"{(AS_AT - D(2025, 1, 10)).days} days", "1 day"]
+    assert overdue.headerData(0, Qt.Orientation.Horizontal) == "Overdue by"
     assert column_texts(overdue, 1) == ["10/01/2025", "03/06/2025"]
     assert cell(overdue, 1, 2) == "A1: Brief front-line officers"  # one line in the table
     assert (cell(overdue, 1, 3), cell(overdue, 1, 4)) == ("Police", "Inspector")
