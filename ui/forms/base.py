@@ -45,9 +45,9 @@ from app.services import archive as archive_service
 from app.services import corrections
 from ui import dialogs
 from ui.undo import ChangeCommand, CreateCommand, push
-from ui.widgets.check_list import CheckList
 from ui.widgets.date_edit import UkDateEdit, format_uk_date
 from ui.widgets.list_combo import ListCombo
+from ui.widgets.record_picker import RecordPicker
 
 # Field kinds.
 TEXT = "text"
@@ -60,7 +60,7 @@ RECORD = "record"      # another record, by id (choices from ``app.choices.recor
 CHOICE = "choice"      # fixed choices: ``choices`` as names or (value, label) pairs
 CHECK = "check"
 NUMBER = "number"      # a whole number, blank for none
-MULTI = "multi"        # several records, by id, ticked in a list
+MULTI = "multi"        # several records, by id, ticked in a searchable list
 
 ERROR_STYLE = "color: #b00020;"
 # A form is this many average characters wide, so long text fields show a sentence.
@@ -330,7 +330,7 @@ class RecordDialog(QDialog):
             editor.setValidator(QIntValidator(0, 1_000_000, editor))
             editor.setMaximumWidth(editor.fontMetrics().horizontalAdvance("0000000") + 16)
         elif f.kind == MULTI:
-            editor = CheckList(rows=f.lines if f.lines != 3 else 4)
+            editor = RecordPicker(name=f.label, noun=f.records or "records", rows=f.lines if f.lines != 3 else 4)
         else:
             editor = QLineEdit()
         editor.setObjectName(f.key)

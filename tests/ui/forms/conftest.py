@@ -10,9 +10,9 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPlainTextEdit
 
 from ui import dialogs, forms
-from ui.widgets.check_list import CheckList
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
+from ui.widgets.record_picker import RecordPicker
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -110,14 +110,31 @@ def choose(qtbot, dialog, key, text):
     qtbot.keyClicks(combo, text)
 
 
+def search(qtbot, dialog, key, text):
+    """Replace what is typed in a tick list's search box; the picker, for a look at it."""
+    picker = editor(dialog, key)
+    assert isinstance(picker, RecordPicker)
+    picker.search_box.setFocus()
+    qtbot.keyClick(picker.search_box, Qt.Key.Key_A, CTRL)
+    if text:
+        qtbot.keyClicks(picker.search_box, text)
+    else:
+        qtbot.keyClick(picker.search_box, Qt.Key.Key_Delete)
+    return picker
+
+
 def tick(qtbot, dialog, key, label_start):
-    """Tick (or untick) the row of a tick list whose label starts with ``label_start``."""
-    widget = editor(dialog, key)
-    assert isinstance(widget, CheckList)
-    widget.setFocus()
-    row = next(i for i in range(widget.count()) if widget.item(i).text().startswith(label_start))
-    widget.setCurrentRow(row)
-    qtbot.keyClick(widget, Qt.Key.Key_Space)
+    """Tick (or untick) a row of a tick list as the officer would: type the start of its
+    label in the search, Down into the list, Down to the row if others match too, Space."""
+    picker = search(qtbot, dialog, key, label_start)
+    qtbot.keyClick(picker.search_box, Qt.Key.Key_Down)
+    view = picker.list_view
+    assert view.hasFocus() and view.currentIndex().isValid(), f"nothing matches {label_start!r}"
+    while not view.currentIndex().data().startswith(label_start):
+        row = view.currentIndex().row()
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+        assert view.currentIndex().row() == row + 1, f"no row starts with {label_start!r}"
+    qtbot.keyClick(view, Qt.Key.Key_Space)
 
 
 def toggle(qtbot, dialog, key):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from tests.ui.forms.conftest import press_escape
 from ui import forms
 from ui.widgets.date_edit import UkDateEdit
+from ui.widgets.record_picker import RecordPicker
 
 KINDS = sorted(forms.EDITABLE_KINDS)
 
@@ -76,6 +77,15 @@ def test_delete_undo_redo(qtbot, office_database, undo_stack, answers, kind):
     assert undo_stack.undoText().startswith("Delete ")
 
 
+def tab_stops(widget):
+    """The controls Tab visits in a field, in order."""
+    if isinstance(widget, UkDateEdit):
+        return [widget.line_edit]
+    if isinstance(widget, RecordPicker):
+        return [widget.search_box, widget.list_view, widget.ticked_only]
+    return [widget]
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_control_is_named_and_tab_follows_the_form(qtbot, open_form, kind):
     form = open_form(kind, 1)
@@ -83,8 +93,9 @@ def test_every_control_is_named_and_tab_follows_the_form(qtbot, open_form, kind)
     for f in form.fields:
         widget = form.widgets[f.key].editor
         assert widget.accessibleName() == f.label
+        assert all(stop.accessibleName() for stop in tab_stops(widget))
         if widget.isEnabled():
-            enabled.append(widget.line_edit if isinstance(widget, UkDateEdit) else widget)
+            enabled.extend(tab_stops(widget))
     for button in (form.save_button, form.cancel_button):
         assert button.accessibleName()
     enabled[0].setFocus()
