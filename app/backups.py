@@ -361,8 +361,11 @@ class RestoreResult:
                  f"({self.restored.holds})."]
         if self.safety_copy:
             lines.append(f"The database as it was before the restore is backed up as {self.safety_copy.path}.")
-        for path in self.set_aside:
-            lines.append(f"The unreadable file was kept aside, not deleted, as {path}.")
+        if self.set_aside:
+            main, *companions = self.set_aside
+            also = f" (with its {' and '.join(p.name.rsplit(main.name, 1)[-1] for p in companions)} files)" \
+                if companions else ""
+            lines.append(f"The unreadable file was kept aside, not deleted, as {main}{also}.")
         return "\n".join(lines)
 
 

@@ -80,6 +80,11 @@ class Database:
         """True until ``finish_open_check`` has run for a database opened with ``check_later``."""
         return self.gate.pending
 
+    @property
+    def known_sound(self) -> bool:
+        """True once the file has passed its check at open (at once, or later)."""
+        return not self.gate.pending and not self.gate.failed
+
     def finish_open_check(self) -> backups.OpenCheck:
         """Run the check and daily backup that ``open_database(check_later=True)`` put off.
 

@@ -336,8 +336,13 @@ class DashboardView(QWidget):
         self.today_button.clicked.connect(lambda: self.set_as_at(dt.date.today()))
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.clicked.connect(self.refresh)
+        self.as_at_edit.line_edit.setMinimumWidth(
+            self.as_at_edit.line_edit.fontMetrics().horizontalAdvance("00/00/00000"))
         self.status_label = QLabel()
         self.status_label.setObjectName("dashboardStatus")
+        # A long message wraps rather than squeezing the date field.
+        self.status_label.setWordWrap(True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         # No heading of its own: the window's page heading names it.
         top = QHBoxLayout()

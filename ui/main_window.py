@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         layout = self._dashboard_holder.layout()
         if self.dashboard is not None:
             layout.removeWidget(self.dashboard)
+            self.dashboard.hide()  # now: deleting waits for the event loop, and a question may come first
             self.dashboard.deleteLater()
         if DashboardView is None or self._refusal is not None:
             self.dashboard = QLabel(self._refusal or "The dashboard is not part of this copy of the program.")
@@ -444,6 +445,11 @@ class MainWindow(QMainWindow):
             return
         self._jobs.pop(key, None)
         self._stale.add(key)
+        if not self._database.known_sound or self._refusal is not None:
+            # A damaged file fails its reads before its check ends; the check says so, once.
+            if key == self.current_key:
+                self._rows_label.setText("Could not read the register while the database is being checked.")
+            return
         if key == self.current_key:
             self._rows_label.setText("Could not read the register; press F5 to try again.")
         errors.report_exception(error, self, title=f"Opening {REGISTERS[key].title}")
@@ -819,6 +825,10 @@ class MainWindow(QMainWindow):
     def _on_open_checked(self, database: Database, check) -> None:
         if database is not self._database or check is None:
             return
+        # Reads that failed while the check ran are tried again now that the file is sound.
+        self._read_ahead()
+        if self.current_key != DASHBOARD and self.current_key in self._stale:
+            self._load(self.current_key)
         if check.warning:
             self.statusBar().showMessage("Today's backup could not be taken.")
             dialogs.warn(self, "Today's backup", f"{check.warning}\n\nYour work is saved as usual; "

@@ -117,6 +117,7 @@ def test_a_file_that_fails_the_later_check_is_taken_off_screen_and_its_backup_of
         qtbot.waitUntil(lambda: len(answers.asked) == 1, timeout=SLOW)
 
         assert "has not been opened or changed" in answers.asked[0]
+        assert answers.warned == []  # the failed reads of the damaged table are not said twice
         refusal = window.findChild(QLabel, "dashboardRefusal")
         assert refusal is not None and "failed its check" in refusal.text()
         window.show_page("referrals")
@@ -142,6 +143,7 @@ def test_taking_up_the_offer_after_the_later_check_opens_the_restored_file(qtbot
         assert window.findChild(QLabel, "dashboardRefusal") is None
         assert window.new_action.isEnabled()
         assert list(office_file.parent.glob("office-unreadable-*.sqlite"))  # kept aside, not deleted
+        assert answers.warned == []  # the restored file reads cleanly
     finally:
         database.close()
 

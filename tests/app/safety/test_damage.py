@@ -70,6 +70,7 @@ def test_restoring_the_offered_backup_gives_a_working_database_and_keeps_the_dam
     assert result.safety_copy is None  # an unreadable file cannot be backed up...
     kept = [p for p in result.set_aside if p.name.endswith(".sqlite")]
     assert [p.read_bytes() for p in kept] == [damaged_bytes]  # ...so it is kept aside, untouched
+    assert f"kept aside, not deleted, as {kept[0]}" in result.describe()
     assert rows(office_db, "SELECT count(*) FROM action") == [(40,)]
     prepare_to_open(office_db)
     db = open_database(office_db)
