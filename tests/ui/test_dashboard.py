@@ -72,7 +72,7 @@ def test_tables_and_charts_show_the_figures(view, small_database, qtmodeltester)
     assert overdue.headerData(0, Qt.Orientation.Horizontal) == "Overdue by"
     assert column_texts(overdue, 1) == ["10/01/2025", "03/06/2025"]
     assert cell(overdue, 1, 2) == "A1: Brief front-line officers"  # one line in the table
-    assert (cell(overdue, 1, 3), cell(overdue, 1, 4)) == ("Police", "Inspector")
+    assert cell(overdue, 1, 3) == "Police" and overdue.columnCount() == 4
     assert view.overdue_box.title() == "Overdue actions, oldest first (2)"
 
     assert view.rag_chart.values() == {
