@@ -98,3 +98,14 @@ def office_database(database):
     with database.sessions.begin() as session:
         add_case_records(session)
     return database
+
+
+def open_window(qtbot, database):
+    """The main window over ``database``, shown (off screen) and closed after the test."""
+    from ui.app import create_main_window
+
+    window = create_main_window(database)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -15,6 +15,7 @@ from app.cli import __version__
 from app.database import open_database
 from app.registers import REGISTERS
 from db.models import Action, Review
+from tests.ui.conftest import open_window
 from ui import dialogs
 from ui.app import create_main_window
 from ui.table_model import ID_ROLE
@@ -41,11 +42,7 @@ def show(qtbot, window, key: str) -> None:
 
 @pytest.fixture
 def window(qtbot, office_database):
-    window = create_main_window(office_database)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return open_window(qtbot, office_database)
 
 
 def cell(window, key: str, row: int, column_key: str, role=Qt.ItemDataRole.DisplayRole):

@@ -16,8 +16,9 @@ from app.backups import DAILY, backup_folder, list_backups, set_backup_folder, t
 from app.database import open_database
 from db.models import Referral
 from tests.app.safety.helpers import zero_one_page, zero_table
+from tests.ui.conftest import open_window
 from ui import dialogs
-from ui.app import create_main_window, open_at_start
+from ui.app import open_at_start
 from ui.workers import wait_for_jobs
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing
@@ -58,14 +59,6 @@ def office_file(office_database):
 def referral_references(database) -> list[str]:
     with database.readers() as s:
         return list(s.scalars(select(Referral.reference)))
-
-
-def open_window(qtbot, database):
-    window = create_main_window(database)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def test_a_damaged_file_at_start_up_is_offered_its_backup_and_then_opens(qtbot, office_file, answers):
