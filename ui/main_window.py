@@ -53,10 +53,11 @@ from ui.workers import Job, run_job, wait_for_jobs
 
 try:  # the forms and linked records (another engineer's modules)
     from ui import forms
-    from ui.forms.links import LinkedRecordsPanel
+    from ui.forms.links import LINKED_KINDS, LinkedRecordsPanel
 except ImportError:  # pragma: no cover - the window still lists records without them
     forms = None
     LinkedRecordsPanel = None
+    LINKED_KINDS = frozenset()
 try:
     from ui.dashboard import DashboardView
 except ImportError:  # pragma: no cover
@@ -503,7 +504,7 @@ class MainWindow(QMainWindow):
         for action in (self.columns_action, self.clear_filters_action, self.copy_action):
             action.setEnabled(is_register)
         if self.linked_panel is not None:
-            self.linked_panel.setVisible(is_register)
+            self.linked_panel.setVisible(key in LINKED_KINDS)
         if is_register:
             view = self._views[key]
             if key in self._stale or (not view.is_loaded and key not in self._jobs):

@@ -394,3 +394,13 @@ def test_the_action_plan_is_read_ahead_while_the_dashboard_is_on_screen(qtbot, w
     qtbot.waitUntil(lambda: model.query.search_ready, timeout=SLOW)
     window.view("actions").search_box.setText("neglect toolkit")
     assert [cell(window, "actions", row, "reference") for row in range(model.rowCount())] == ["A1"]
+
+
+def test_linked_records_say_what_to_do_and_are_not_shown_beside_the_reference_lists(qtbot, window):
+    show(qtbot, window, "referrals")
+    panel = window.linked_panel
+    assert panel.isVisible() and panel.empty.text().startswith("Choose one record")
+    window.view("referrals").table.selectRow(0)
+    assert not panel.empty.isVisible() and panel.links  # Ref053's decisions, review, meeting
+    show(qtbot, window, "agencies")
+    assert not panel.isVisible()  # an agency's records are counted in its own columns

@@ -17,6 +17,12 @@ from db.models import (
     Action, Decision, LearningEvent, Meeting, ProgressUpdate, Recommendation, Referral, Review,
 )
 
+# The registers whose records link to others (the reference lists do not).
+LINKED_KINDS = frozenset({"referrals", "decisions", "reviews", "recommendations", "actions",
+                          "progress_updates", "meetings", "learning"})
+NOTHING_CHOSEN = "Choose one record in the table to see the records linked to it."
+NOTHING_LINKED = "Nothing is linked to this record."
+
 KIND_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -157,14 +163,15 @@ class LinkedRecordsPanel(QWidget):
         self.tree.setStyleSheet("QTreeWidget::item { padding: 2px 0px; }")
         self.tree.itemClicked.connect(self._on_item_clicked)
         self.tree.itemActivated.connect(self._on_item_clicked)
-        self.empty = QLabel("Nothing is linked to this record.")
+        self.empty = QLabel(NOTHING_CHOSEN)
         self.empty.setObjectName("linkedEmpty")
-        self.empty.hide()
+        self.empty.setWordWrap(True)
+        self.empty.setEnabled(False)  # greyed: a hint, not a record
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
-        layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty)
+        layout.addWidget(self.tree, 1)
         self.links: list[Link] = []
 
     def show_record(self, database: Database, kind: str, record_id: int | None) -> None:
@@ -197,7 +204,8 @@ class LinkedRecordsPanel(QWidget):
             else:
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.tree.expandAll()
-        self.empty.setVisible(record_id is not None and not self.links)
+        self.empty.setText(NOTHING_CHOSEN if record_id is None else NOTHING_LINKED)
+        self.empty.setVisible(not self.links)
 
     def link_items(self) -> list[QTreeWidgetItem]:
         """The clickable entries, in the order shown."""
