@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -49,7 +48,7 @@ from app.text import plural
 from ui import errors
 from ui.charts import BarChart, Series, StackedBarChart
 from ui.widgets.date_edit import UkDateEdit
-from ui.workers import Job
+from ui.workers import ASKED_FOR, Job, reading_queue, wait_for_jobs
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -500,11 +499,11 @@ class DashboardView(QWidget):
         self._job = Job(read, title="Dashboard", show_progress=False)
         self._job.finished.connect(self._on_loaded)
         self._job.failed.connect(self._on_failed)
-        self._job.start()
+        self._job.start(reading_queue(), ASKED_FOR)
 
     def wait_for_idle(self, msecs: int = 30000) -> bool:
         """Wait for a read in progress to return (its result still arrives by signal)."""
-        return QThreadPool.globalInstance().waitForDone(msecs)
+        return wait_for_jobs(msecs)
 
     # --- behaviour --------------------------------------------------------------------
 

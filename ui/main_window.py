@@ -49,7 +49,7 @@ from ui.report_dialogs import add_report_actions, open_report_dialog, report_for
 from ui.safety_dialogs import add_safety_actions, handle_open_error, offer_restore_for_damaged
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
-from ui.workers import Job, run_job, wait_for_jobs
+from ui.workers import AHEAD, ASKED_FOR, Job, reading_queue, run_job, wait_for_jobs
 
 try:  # the forms and linked records (another engineer's modules)
     from ui import forms
@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
             on_done=lambda result, k=key, g=generation: self._on_loaded(k, g, result),
             on_error=lambda error, k=key, g=generation: self._on_load_failed(k, g, error),
             on_cancelled=lambda k=key, g=generation: self._on_load_cancelled(k, g),
-            show_progress=not quietly,
+            show_progress=not quietly, pool=reading_queue(), priority=AHEAD if quietly else ASKED_FOR,
         )
         self._jobs[key] = job
 

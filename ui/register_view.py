@@ -34,7 +34,7 @@ from app.registers import CHOICE, DATE, FLAG, REVIEW, Register
 from app.table_query import Filters, TableQuery, cell_text, collector_paused, parse_typed_date
 from ui.settings_store import TableState, WindowSettings
 from ui.table_model import TOOLTIP_FROM_LENGTH, RegisterTableModel
-from ui.workers import run_job
+from ui.workers import PREPARING, reading_queue, run_job
 
 # Column width caps, in average character widths: free text is cut short (the tooltip
 # shows it whole) so that one long summary does not push every other column off screen.
@@ -523,7 +523,8 @@ class RegisterView(QWidget):
         if not query.search_ready:
             # Typing or sorting before they are ready works them out on the spot, only slower.
             run_job(lambda _progress: _prepare_in_background(query), title=f"Preparing {self.register.title}",
-                    parent=self, show_progress=False, on_done=lambda _result: None)
+                    parent=self, show_progress=False, on_done=lambda _result: None,
+                    pool=reading_queue(), priority=PREPARING)
 
     def set_rows(self, rows: list[tuple]) -> None:
         """Load ``rows`` on this thread (small registers and tests)."""

@@ -107,11 +107,13 @@ class Job(QObject):
         self._timer.timeout.connect(self._show_dialog)
         self._show_progress = show_progress
 
-    def start(self, pool: QThreadPool | None = None) -> "Job":
+    def start(self, pool: QThreadPool | None = None, priority: int = 0) -> "Job":
+        """Run on ``pool`` (the global pool unless given); a higher ``priority`` is taken
+        from the pool's queue first."""
         _running.add(self)
         if self._show_progress:
             self._timer.start(PROGRESS_AFTER_MS)
-        (pool or QThreadPool.globalInstance()).start(self._runnable)
+        (pool or QThreadPool.globalInstance()).start(self._runnable, priority)
         return self
 
     @property
@@ -191,16 +193,41 @@ def running_jobs() -> list[Job]:
     return list(_running)
 
 
+_reading_queue: QThreadPool | None = None
+
+# Priorities on the reading queue: what the user is waiting for, then what is read ahead.
+ASKED_FOR = 1
+AHEAD = 0
+PREPARING = -1
+
+
+def reading_queue() -> QThreadPool:
+    """One thread for reading the database into the window (the dashboard, the registers).
+
+    Two of these reads at once take three times as long as one after the other: each builds
+    Python objects for every row and hands the interpreter's lock back and forth with the
+    other at every row. Work that waits on SQLite or the disk, not on Python (the check
+    after opening, backups, exports), stays on the global pool beside it.
+    """
+    global _reading_queue
+    if _reading_queue is None:
+        _reading_queue = QThreadPool()
+        _reading_queue.setMaxThreadCount(1)
+    return _reading_queue
+
+
 def wait_for_jobs(timeout_ms: int = 30_000) -> bool:
     """Wait for every job's worker to return (at exit, and between tests)."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    pools = [QThreadPool.globalInstance()] + ([_reading_queue] if _reading_queue is not None else [])
+    return all(pool.waitForDone(timeout_ms) for pool in pools)
 
 
 def run_job(function: Callable[[Progress], Any], *, title: str, on_done: Callable[[Any], None],
             on_error: Callable[[BaseException], None] | None = None,
             on_cancelled: Callable[[], None] | None = None, label: str = "",
             parent: QWidget | None = None, cancellable: bool = True,
-            show_progress: bool = True) -> Job:
+            show_progress: bool = True, pool: QThreadPool | None = None,
+            priority: int = 0) -> Job:
     """Run ``function(progress)`` off the GUI thread; ``on_done(result)`` on the GUI
     thread when it returns. An exception goes to ``on_error``, or else to the error
     handler (``ui.errors.report_exception``): a plain sentence or the crash dialog."""
@@ -215,4 +242,4 @@ def run_job(function: Callable[[Progress], Any], *, title: str, on_done: Callabl
     job.failed.connect(on_error)
     if on_cancelled is not None:
         job.cancelled.connect(on_cancelled)
-    return job.start()
+    return job.start(pool, priority)

@@ -157,3 +157,39 @@ def test_known_faults_are_plain_sentences(error, words):
 def test_bugs_are_not_dressed_up_as_sentences():
     assert errors.known_error_sentence(KeyError("x")) is None
     assert errors.known_error_sentence(OperationalError("x", {}, sqlite3.OperationalError("no such column: y"))) is None
+
+
+def test_the_reading_queue_runs_one_read_at_a_time_most_wanted_first(qtbot):
+    """Reads into the window queue on one thread (two at once take three times as long);
+    what the user asked for is taken before what is read ahead."""
+    import threading
+
+    from ui.workers import AHEAD, ASKED_FOR, PREPARING, reading_queue, run_job
+
+    started, release = threading.Event(), threading.Event()
+    order, running, most_at_once = [], [0], [0]
+    lock = threading.Lock()
+
+    def read(name):
+        def work(_progress):
+            with lock:
+                running[0] += 1
+                most_at_once[0] = max(most_at_once[0], running[0])
+            if name == "first":
+                started.set()
+                release.wait(10)
+            order.append(name)
+            with lock:
+                running[0] -= 1
+        return work
+
+    run_job(read("first"), title="first", on_done=lambda _r: None, show_progress=False,
+            pool=reading_queue(), priority=AHEAD)
+    assert started.wait(10)
+    for name, priority in (("prepare", PREPARING), ("ahead", AHEAD), ("asked", ASKED_FOR)):
+        run_job(read(name), title=name, on_done=lambda _r: None, show_progress=False,
+                pool=reading_queue(), priority=priority)
+    release.set()
+    qtbot.waitUntil(lambda: len(order) == 4, timeout=10_000)
+    assert order == ["first", "asked", "ahead", "prepare"]
+    assert most_at_once[0] == 1
