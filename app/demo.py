@@ -67,17 +67,22 @@ class DemoSummary:
     recommendations: int
     agency_responses: int
     actions_open: int
-    actions_complete: int
+    actions_complete: int  # implemented and verified
+    actions_closed: int  # closed for another reason: superseded, risk accepted
     actions_overdue: int
+    oldest_overdue_days: int | None  # how overdue the first on the dashboard's list is
+    actions_signed_off: int
     meetings: int
     learning_events: int
     disseminations: int
     panel_reports: int
 
     def __str__(self) -> str:
+        overdue = (f"{self.actions_overdue} overdue, the oldest by {self.oldest_overdue_days} "
+                   f"days" if self.actions_overdue else "none overdue")
         return (f"{self.referrals} referrals, {self.decisions} decisions, {self.reviews} reviews, "
                 f"{self.recommendations} recommendations, {self.actions_open} open actions "
-                f"({self.actions_overdue} overdue), {self.actions_complete} complete, "
+                f"({overdue}), {self.actions_complete} complete, {self.actions_closed} closed, "
                 f"{self.meetings} meetings, {self.learning_events} learning events.")
 
 
@@ -114,7 +119,25 @@ class _Done:
     completed_on: dt.date
     evidence: str
     impact: str | None = None
-    signed_off: bool = False
+    signed_off: bool = False  # at the seed's own sign-off meeting; else at a later one
+
+
+@dataclass(frozen=True)
+class _Then:
+    """How the office followed an open action up after the seed's date.
+
+    Later progress and target moves, then the closure: "Implemented and verified" with
+    evidence (signed off at the sub group's next meeting), or another closure reason
+    with a note saying why. ``closed_on`` None: the action is still open.
+    """
+
+    closed_on: dt.date | None
+    evidence: str | None = None
+    impact: str | None = None
+    reason: str = "Implemented and verified"
+    note: str | None = None
+    updates: tuple[tuple[dt.date, str], ...] = ()
+    revisions: tuple[tuple[dt.date, dt.date, str], ...] = ()  # revised on, new target, why
 
 
 @dataclass(frozen=True)
@@ -130,6 +153,7 @@ class _ToDo:
     revised: tuple[dt.date, dt.date, str] | None = None  # revised on, new target, why
     target_text: str | None = None
     started: bool = True
+    then: _Then | None = None  # what happened after the seed's date
 
 
 @dataclass(frozen=True)
@@ -143,6 +167,15 @@ class _Theme:
 
 SOTON_SIGN_OFF = D(2014, 7, 15)  # sub-committee meeting that signed off evidenced actions
 SOTON_PUBLISHED = D(2014, 5, 29)  # date of the LSCB's response document
+
+# The seed's action plan is shown as it stood at its last review, 18 November 2014; the
+# "then" of each action to be taken is how the office followed it up. The sub-committee
+# went on meeting every other month and signed each evidenced action off at its next
+# meeting; the first of 2015 also signed off the older evidenced actions left unsigned.
+SOTON_FOLLOW_UP_MEETINGS = (
+    D(2015, 1, 20), D(2015, 3, 17), D(2015, 5, 19), D(2015, 7, 21), D(2015, 9, 15),
+    D(2015, 11, 17), D(2016, 1, 19), D(2016, 3, 15), D(2016, 11, 15),
+)
 
 SEED_002: tuple[_Theme, ...] = (
     _Theme(
@@ -235,35 +268,67 @@ SEED_002: tuple[_Theme, ...] = (
             _ToDo("Raise awareness of the recently revised maternity and children's social "
                   "care protocol.", BOARD, "LSCB Business Manager", D(2014, 9, 30), "Amber",
                   ((D(2014, 7, 15), "Protocol sent to maternity and social work team managers; "
-                                    "briefing for community midwives booked."),)),
+                                    "briefing for community midwives booked."),),
+                  then=_Then(D(2015, 1, 16), "Briefings held for community midwives and for "
+                             "every social work team; the protocol is on the LSCB website.")),
             _ToDo("Audit cases where maternity and children and families services have worked "
                   "together.", BOARD, "Chair, Quality Assurance Sub-Group", D(2014, 12, 31),
                   "Amber", ((D(2014, 11, 18), "Case sample agreed with both services."),),
                   revised=(D(2014, 11, 18), D(2015, 3, 31),
-                           "Moved so the audit follows the protocol awareness sessions.")),
+                           "Moved so the audit follows the protocol awareness sessions."),
+                  then=_Then(D(2016, 11, 15), reason="Superseded",
+                             note="After the Hampshire Child U review the four LSCBs rewrote "
+                                  "the unborn baby protocol; auditing joint work under it moved "
+                                  "into the 4LSCB audit programme. Closure agreed by the "
+                                  "sub-committee on 15/11/2016.",
+                             updates=((D(2015, 3, 17), "Audit held back: the 4LSCB is reviewing "
+                                                       "the unborn baby protocol."),),
+                             revisions=((D(2015, 3, 17), D(2015, 12, 31),
+                                         "Wait for the reviewed protocol so the audit tests "
+                                         "current practice."),))),
             _ToDo("Audit cases with strategy discussions and meetings and report the findings "
                   "to the LSCB.", BOARD, "Chair, Quality Assurance Sub-Group", D(2014, 12, 31),
-                  "Amber"),
+                  "Amber",
+                  then=_Then(D(2015, 4, 30), "Audit of 40 cases reported to the LSCB in May 2015.",
+                             impact="A repeat dip sample a year on found police and health "
+                                    "taking part in nearly every strategy discussion.",
+                             updates=((D(2015, 3, 17), "Case files read; report being "
+                                                       "written."),))),
             _ToDo("Make the statutory process for strategy discussions and meetings clear to "
                   "all staff.", CSC, "Head of Safeguarding, Children's Services",
                   D(2014, 9, 30), "Green",
-                  ((D(2014, 7, 15), "Practice note drafted for team managers."),)),
+                  ((D(2014, 7, 15), "Practice note drafted for team managers."),),
+                  then=_Then(D(2015, 1, 9), "Practice note issued to team managers and linked from "
+                             "the online procedures.")),
             _ToDo("Review how well the MASH is working after 12 weeks, strategy discussions "
                   "included, with a dip sample of cases.", CSC, "MASH Service Manager",
                   D(2014, 6, 30), "Red",
                   ((D(2014, 6, 17), "Police navigators joined late; review start moved."),
                    (D(2014, 10, 14), "Dip sample of 30 cases under way.")),
                   revised=(D(2014, 6, 17), D(2014, 9, 30),
-                           "The 12 weeks now run from the police navigators' start.")),
+                           "The 12 weeks now run from the police navigators' start."),
+                  then=_Then(D(2015, 2, 27), "MASH evaluation, with the dip sample of 30 cases, "
+                             "received by the LSCB.",
+                             impact="Strategy discussions in the sample were held within the "
+                                    "procedure's timescale; the MASH now reports timeliness "
+                                    "every month.")),
             _ToDo("Secure police engagement in the Southampton MASH.", POLICE,
                   "Detective Chief Inspector, Public Protection", D(2014, 6, 30), "Amber",
-                  ((D(2014, 6, 17), "Police navigators agreed; start date awaited."),)),
+                  ((D(2014, 6, 17), "Police navigators agreed; start date awaited."),),
+                  then=_Then(D(2015, 1, 30), "Police navigators in the MASH full time since "
+                             "October 2014; attendance log for their first quarter.")),
             _ToDo("Raise staff awareness of current and future family law proceedings.", CSC,
-                  "Principal Social Worker", D(2014, 12, 31), "Green", started=False),
+                  "Principal Social Worker", D(2014, 12, 31), "Green", started=False,
+                  then=_Then(D(2015, 3, 31), "Four briefings for social workers run with the "
+                             "council's legal service; slides on the intranet.",
+                             updates=((D(2015, 1, 20), "Sessions booked with legal "
+                                                       "services."),))),
             _ToDo("Independent Chair to contact the chair of the Family Justice Board to be "
                   "assured the court's procedural issues are resolved.", BOARD,
                   "Independent Chair, LSCB", D(2014, 7, 31), "Green",
-                  ((D(2014, 7, 15), "Letter sent; meeting being arranged."),)),
+                  ((D(2014, 7, 15), "Letter sent; meeting being arranged."),),
+                  then=_Then(D(2015, 2, 10), "Reply from the Family Justice Board chair describing "
+                             "the changes to court practice, tabled at the sub-committee.")),
         ),
     ),
     _Theme(
@@ -288,12 +353,47 @@ SEED_002: tuple[_Theme, ...] = (
         (
             _ToDo("Consider the findings of Ofsted's report on neglect.", BOARD,
                   "LSCB Business Manager", D(2014, 7, 31), "Green",
-                  ((D(2014, 7, 15), "Summary paper on the Ofsted findings going to the Board."),)),
+                  ((D(2014, 7, 15), "Summary paper on the Ofsted findings going to the Board."),),
+                  then=_Then(D(2014, 12, 11), "Board minutes recording its discussion of the "
+                             "summary paper.")),
             _ToDo("Draw up a multi-agency neglect action plan covering the Ofsted findings and "
-                  "local issues.", BOARD, "LSCB Business Manager", D(2014, 12, 31), "Amber"),
+                  "local issues.", BOARD, "LSCB Business Manager", D(2014, 12, 31), "Amber",
+                  then=_Then(D(2015, 4, 23), "Neglect strategy and multi-agency action plan "
+                             "approved by the Board.",
+                             impact="Neglect made a Board priority, with measures reported to "
+                                    "each quarterly meeting.",
+                             updates=((D(2015, 1, 20), "Draft plan out to partners for "
+                                                       "comment."),))),
             _ToDo("Review and update the neglect toolkit.", BOARD,
                   "Chair, Learning and Development Sub-Group", D(2015, 3, 31), "Amber",
-                  started=False),
+                  started=False,
+                  then=_Then(None,  # the one 2014 action still open; restarted in current_work()
+                             updates=(
+                                 (D(2015, 3, 17), "Review begun; the toolkit will be "
+                                                  "rewritten to match the neglect strategy."),
+                                 (D(2015, 11, 17), "The four LSCBs agreed to write one "
+                                                   "shared toolkit instead of four."),
+                                 (D(2016, 11, 15), "Partners chose to build the toolkit "
+                                                   "around a validated neglect assessment "
+                                                   "tool; practitioners are trained first."),
+                                 (D(2018, 3, 20), "Assessment tool training under way across "
+                                                  "the partners; toolkit held for the new "
+                                                  "safeguarding partnership."),
+                                 (D(2020, 6, 16), "Paused: safeguarding staff redeployed "
+                                                  "during the pandemic."),
+                             ),
+                             revisions=(
+                                 (D(2015, 3, 17), D(2015, 12, 31),
+                                  "To follow the neglect strategy due in April."),
+                                 (D(2015, 11, 17), D(2016, 12, 30),
+                                  "Now one joint 4LSCB toolkit."),
+                                 (D(2016, 11, 15), D(2018, 3, 29),
+                                  "Training in the assessment tool comes first."),
+                                 (D(2018, 3, 20), D(2020, 3, 31),
+                                  "Held until the partnership arrangements replace the LSCB."),
+                                 (D(2020, 6, 16), D(2021, 3, 31),
+                                  "Paused during the pandemic."),
+                             ))),
         ),
     ),
     _Theme(
@@ -333,17 +433,40 @@ SEED_002: tuple[_Theme, ...] = (
         ),
         (
             _ToDo("Review the current escalation procedure.", BOARD,
-                  "4LSCB Procedures Group representative", D(2014, 12, 31), "Amber"),
+                  "4LSCB Procedures Group representative", D(2014, 12, 31), "Amber",
+                  then=_Then(D(2015, 6, 30), "Revised escalation procedure, with a flowchart for "
+                             "practitioners, published in the 4LSCB online procedures.",
+                             revisions=((D(2015, 1, 20), D(2015, 6, 30),
+                                         "Joined to the 4LSCB procedures review so the four "
+                                         "areas keep one procedure."),))),
             _ToDo("Raise awareness of the Resolving Professional Disagreements procedure.",
                   BOARD, "LSCB Training Coordinator", D(2014, 9, 30), "Green",
-                  ((D(2014, 9, 16), "Article in the LSCB newsletter; flyer for team meetings."),)),
+                  ((D(2014, 9, 16), "Article in the LSCB newsletter; flyer for team meetings."),),
+                  then=_Then(D(2014, 12, 12), "Newsletter article, team meeting flyer and a slot "
+                             "on every multi-agency course.",
+                             impact="The LSCB office logged more escalations in 2015 than in "
+                                    "2014, most of them resolved at the first stage.")),
             _ToDo("Seek assurance on each member agency's internal escalation procedure through "
                   "Section 11 audits and single agency reports.", BOARD,
-                  "Chair, Quality Assurance Sub-Group", D(2015, 3, 31), "Amber", started=False),
+                  "Chair, Quality Assurance Sub-Group", D(2015, 3, 31), "Amber", started=False,
+                  then=_Then(D(2015, 12, 18), "Section 11 returns from every member agency, each "
+                             "naming its internal escalation route.",
+                             impact="Two agencies with no written procedure wrote one after "
+                                    "the audit.",
+                             updates=((D(2015, 9, 15), "Question added to the 2015 Section 11 "
+                                                       "audit tool; returns due in "
+                                                       "November."),))),
             _ToDo("Ask the Principal Social Worker for a report to the LSCB, with data on cases "
                   "escalated by partners.", CSC, "Principal Social Worker", D(2014, 10, 31),
                   "Amber", revised=(D(2014, 10, 14), D(2015, 1, 31),
-                                    "Escalation data not yet recorded in the case system.")),
+                                    "Escalation data not yet recorded in the case system."),
+                  then=_Then(D(2015, 7, 10), "Principal Social Worker's report to the LSCB with "
+                             "the first quarter's escalation figures.",
+                             updates=((D(2015, 3, 17), "Escalation field added to the case "
+                                                       "system; first quarter being "
+                                                       "counted."),),
+                             revisions=((D(2015, 3, 17), D(2015, 7, 31),
+                                         "A full quarter of data is needed first."),))),
         ),
     ),
     _Theme(
@@ -402,21 +525,38 @@ SEED_002: tuple[_Theme, ...] = (
         (
             _ToDo("Review Board members' supervision policies.", BOARD,
                   "Chair, Learning and Development Sub-Group", D(2014, 10, 31), "Green",
-                  ((D(2014, 9, 16), "Policies received from six of nine agencies."),)),
+                  ((D(2014, 9, 16), "Policies received from six of nine agencies."),),
+                  then=_Then(D(2015, 1, 14), "All nine agencies' policies received and compared; "
+                             "summary tabled at the sub-group.")),
             _ToDo("Set core standards to assess the policies against.", BOARD,
-                  "Chair, Learning and Development Sub-Group", D(2014, 12, 31), "Amber"),
+                  "Chair, Learning and Development Sub-Group", D(2014, 12, 31), "Amber",
+                  then=_Then(D(2015, 4, 24), "Multi-agency safeguarding supervision standards "
+                             "agreed by the Board.")),
             _ToDo("Identify what each key agency must do to meet the standards.", BOARD,
                   "Chair, Learning and Development Sub-Group", D(2015, 1, 31), "Amber",
-                  started=False),
+                  started=False,
+                  then=_Then(D(2015, 6, 26), "Each key agency's gap analysis against the "
+                             "standards, with an improvement plan where one was needed.",
+                             revisions=((D(2015, 1, 20), D(2015, 6, 30),
+                                         "The standards were agreed later than planned."),))),
             _ToDo("Report the findings to the LSCB chair.", BOARD,
                   "Chair, Learning and Development Sub-Group", D(2015, 2, 28), "Amber",
-                  started=False),
+                  started=False,
+                  then=_Then(D(2015, 9, 8), "Findings reported to the Independent Chair and "
+                             "presented to the Board.",
+                             impact="A repeat staff survey found more staff saying supervision "
+                                    "helped them think cases through than in 2014.",
+                             revisions=((D(2015, 1, 20), D(2015, 9, 30),
+                                         "Follows the agencies' gap analysis."),))),
             _ToDo("Independent Chair to seek formal assurance from the Director of People about "
                   "the individuals involved in the review.", BOARD, "Independent Chair, LSCB",
-                  D(2014, 7, 31), "Green"),
+                  D(2014, 7, 31), "Green",
+                  then=_Then(D(2015, 1, 9), "Director of People's letter of assurance on file.")),
             _ToDo("Independent Chair to seek formal assurance from the Director of People that "
                   "the staff relationship issues are resolved.", BOARD,
-                  "Independent Chair, LSCB", D(2014, 7, 31), "Green"),
+                  "Independent Chair, LSCB", D(2014, 7, 31), "Green",
+                  then=_Then(D(2015, 1, 9), "The same letter covers housing, social care and "
+                             "education, with the joint team meetings now held.")),
         ),
     ),
     _Theme(
@@ -455,23 +595,53 @@ SEED_002: tuple[_Theme, ...] = (
         (
             _ToDo("Independent Chair to seek assurance from the Directors of Adult and "
                   "Children's Services that the approach is in place.", BOARD,
-                  "Independent Chair, LSCB", D(2014, 9, 30), "Green"),
+                  "Independent Chair, LSCB", D(2014, 9, 30), "Green",
+                  then=_Then(D(2015, 2, 20), "Joint written assurance from both directors, with "
+                             "the adults' and children's joint working protocol attached.")),
             _ToDo("Commission research into family experiences to inform the People "
                   "Directorate's transformation plans.", CSC, "Director of People",
-                  D(2015, 3, 31), "Amber", started=False),
+                  D(2015, 3, 31), "Amber", started=False,
+                  then=_Then(D(2016, 1, 19), reason="Closed, risk accepted",
+                             note="Not funded when the transformation programme was "
+                                  "re-scoped. The sub-committee accepted the risk on "
+                                  "19/01/2016 because families' views are now gathered through "
+                                  "conference feedback and the MASH's family survey.",
+                             updates=((D(2015, 5, 19), "No budget for the research in the "
+                                                       "re-scoped programme."),))),
             _ToDo("Coordinate support to the LSCB and the Local Safeguarding Adults Board.",
-                  BOARD, "LSCB Business Manager", D(2014, 12, 31), "Green"),
+                  BOARD, "LSCB Business Manager", D(2014, 12, 31), "Green",
+                  then=_Then(D(2015, 4, 1), "One business unit and business manager now serve "
+                             "both boards.",
+                             impact="A joint Think Family sub-group of the two boards met "
+                                    "from June 2015.")),
             _ToDo("Place an adult services navigator in the MASH.", ADULTS,
                   "Head of Adult Safeguarding", D(2014, 9, 30), "Red",
                   ((D(2014, 9, 16), "Post agreed; recruitment under way."),),
                   revised=(D(2014, 9, 16), D(2014, 12, 31), "Recruitment took longer than "
-                                                             "planned.")),
+                                                             "planned."),
+                  then=_Then(D(2015, 2, 16), "Adult services navigator working in the MASH since "
+                             "February 2015.",
+                             impact="MASH records show adult services checks on referrals "
+                                    "where a parent is known to them.",
+                             updates=((D(2015, 1, 20), "Navigator appointed; starts in "
+                                                       "February."),))),
             _ToDo("Put the 4LSCB joint working protocol into practice and check it works "
                   "through LSCB and LSAB quality assurance.", BOARD,
-                  "Chair, Quality Assurance Sub-Group", D(2015, 3, 31), "Amber"),
+                  "Chair, Quality Assurance Sub-Group", D(2015, 3, 31), "Amber",
+                  then=_Then(D(2016, 2, 26), "Joint LSCB and LSAB audit of cases where a parent "
+                             "has a learning disability or mental ill health.",
+                             impact="Adults' and children's workers assessed together in most "
+                                    "of the cases audited.",
+                             revisions=((D(2015, 3, 17), D(2016, 2, 29),
+                                         "Set in the adults' board's 2015-16 audit "
+                                         "programme."),))),
             _ToDo("Stress in SCR workshops and LSCB safeguarding training the use of a "
                   "chronology and genogram to spot new adults around a child.", BOARD,
-                  "LSCB Training Coordinator", None, "Green", target_text="Ongoing"),
+                  "LSCB Training Coordinator", None, "Green", target_text="Ongoing",
+                  then=_Then(D(2015, 6, 30), "Chronology and genogram exercise built into the core "
+                             "multi-agency course and every SCR workshop.",
+                             impact="Course evaluations show practitioners using the genogram "
+                                    "exercise in their own casework.")),
         ),
     ),
     _Theme(
@@ -500,9 +670,13 @@ SEED_002: tuple[_Theme, ...] = (
         (
             _ToDo("Independent Chair to write to the hospital trust for assurance on discharge "
                   "procedures for vulnerable children.", BOARD, "Independent Chair, LSCB",
-                  D(2014, 7, 31), "Green"),
+                  D(2014, 7, 31), "Green",
+                  then=_Then(D(2015, 2, 6), "Trust's reply describing the new discharge checklist "
+                             "for children's wards, out-of-hours discharges included.")),
             _ToDo("Add the links between safeguarding and dental care to multi-agency "
-                  "training.", BOARD, "LSCB Training Coordinator", D(2014, 12, 31), "Green"),
+                  "training.", BOARD, "LSCB Training Coordinator", D(2014, 12, 31), "Green",
+                  then=_Then(D(2015, 3, 27), "Dental neglect session added to the multi-agency "
+                             "neglect course.")),
         ),
     ),
     _Theme(
@@ -528,7 +702,12 @@ SEED_002: tuple[_Theme, ...] = (
         (
             _ToDo("Thread diversity through all of the LSCB's learning and development work.",
                   BOARD, "Chair, Learning and Development Sub-Group", None, "Green",
-                  target_text="Ongoing"),
+                  target_text="Ongoing",
+                  then=_Then(D(2016, 3, 15), reason="Superseded",
+                             note="Replaced by the Board's learning and development "
+                                  "strategy for 2016-19, which makes equality and diversity a "
+                                  "required part of every course and its evaluation. Closure "
+                                  "agreed by the sub-committee on 15/03/2016.")),
         ),
     ),
     _Theme(
@@ -555,9 +734,17 @@ SEED_002: tuple[_Theme, ...] = (
         ),
         (
             _ToDo("Review local elective home education procedures in the light of the "
-                  "findings.", EDUCATION, "Head of Education", D(2014, 12, 31), "Amber"),
+                  "findings.", EDUCATION, "Head of Education", D(2014, 12, 31), "Amber",
+                  then=_Then(D(2015, 7, 17), "Revised local procedure: a visit offered to every "
+                             "family and a check against social care records.",
+                             impact="The register of home-educated children is now checked "
+                                    "against social care records every term.",
+                             revisions=((D(2015, 1, 20), D(2015, 7, 31),
+                                         "Waits for the DfE's reply to the Board."),))),
             _ToDo("Independent Chair to write to the DfE about the concerns, before "
-                  "publication.", BOARD, "Independent Chair, LSCB", D(2014, 5, 28), "Amber"),
+                  "publication.", BOARD, "Independent Chair, LSCB", D(2014, 5, 28), "Amber",
+                  then=_Then(D(2015, 1, 9), "Letter to the Department for Education and its reply "
+                             "on file.")),
         ),
     ),
     _Theme(
@@ -581,7 +768,14 @@ SEED_002: tuple[_Theme, ...] = (
         ),
         (
             _ToDo("Audit recent cases where rapid response was used.", BOARD,
-                  "Chair, Child Death Overview Panel", D(2014, 12, 31), "Amber"),
+                  "Chair, Child Death Overview Panel", D(2014, 12, 31), "Amber",
+                  then=_Then(D(2015, 6, 19), "CDOP audit of rapid response cases presented to the "
+                             "LSCB.",
+                             impact="Surviving siblings' safety was considered in every case "
+                                    "sampled since the designated doctor started.",
+                             revisions=((D(2015, 1, 20), D(2015, 6, 30),
+                                         "Widened to the designated doctor's first full "
+                                         "year."),))),
         ),
     ),
     _Theme(
@@ -610,11 +804,20 @@ SEED_002: tuple[_Theme, ...] = (
         ),
         (
             _ToDo("Review current procedures for children moving into the area.", BOARD,
-                  "4LSCB Procedures Group representative", D(2014, 12, 31), "Amber"),
+                  "4LSCB Procedures Group representative", D(2014, 12, 31), "Amber",
+                  then=_Then(D(2015, 5, 29), "4LSCB procedure on children moving across "
+                             "boundaries revised and published.")),
             _ToDo("Find good practice elsewhere and improve local arrangements.", BOARD,
-                  "LSCB Business Manager", D(2014, 10, 31), "Green"),
+                  "LSCB Business Manager", D(2014, 10, 31), "Green",
+                  then=_Then(D(2015, 2, 27), "Practice from three other boards summarised and used "
+                             "in the revised procedure.")),
             _ToDo("Promote the revised procedures to staff.", BOARD,
-                  "LSCB Training Coordinator", D(2015, 3, 31), "Green", started=False),
+                  "LSCB Training Coordinator", D(2015, 3, 31), "Green", started=False,
+                  then=_Then(D(2015, 9, 11), "Procedure promoted in the newsletter, team briefings "
+                             "and the induction course.",
+                             revisions=((D(2015, 3, 17), D(2015, 9, 30),
+                                         "The revised procedure came out later than "
+                                         "planned."),))),
         ),
     ),
     _Theme(
@@ -641,9 +844,20 @@ SEED_002: tuple[_Theme, ...] = (
             _ToDo("Brief the Family A children and young people sensitively on the findings and "
                   "publication, and make sure their therapeutic needs continue to be met.", CSC,
                   "Head of Service, Children Looked After", D(2014, 6, 30), "Amber",
-                  ((D(2014, 6, 17), "Two of the young people briefed with their therapist."),)),
+                  ((D(2014, 6, 17), "Two of the young people briefed with their therapist."),),
+                  then=_Then(D(2015, 4, 24), "Every young person who wished to be briefed has "
+                             "been, with their therapist; therapy continues under their "
+                             "care plans.")),
         ),
     ),
+)
+
+
+# Seed 003 shows the Child U plan as it stood in June 2018. The subgroup signed each
+# evidenced action off at its next meeting after completion.
+HSCB_FOLLOW_UP_MEETINGS = (
+    D(2016, 11, 21), D(2017, 1, 16), D(2018, 1, 15), D(2018, 5, 21), D(2018, 11, 19),
+    D(2019, 5, 20),
 )
 
 
@@ -681,6 +895,10 @@ TRADITIONAL = "Traditional (individual management reviews)"
 WELSH = "Welsh model (Child Practice Review)"
 MAPPING = "Case mapping workshop"
 SOLE_AUTHOR = "Independent author, also chairing the review panel"
+
+# Seed 004 gives each review's status in April 2017; the status here is where it stands
+# now, and the seed's words are kept in the review's notes after this.
+AT_APRIL_2017 = "April 2017 (annual report):"
 
 # Refs marked "invented" are not in seed 004: they complete its count of ten referrals
 # considered in 2016-17 (0 no further action, 2 single agency reviews, 5 case mapping
@@ -742,18 +960,25 @@ SEED_004: tuple[_NRef, ...] = (
     # thematic learning review, run through a case mapping workshop.
     _NRef("Ref050", D(2016, 9, 6), "CSE and grooming", "Kettering", "Female", "16 yrs",
           "Child sexual exploitation", POLICE, D(2016, 9, 21), "thematic", "thematic",
-          "Underway", "Review underway and workshop arranged for June 2017; to be written up "
-                      "as a thematic learning review with a published report",
-          methodology=MAPPING, initiated=D(2016, 11, 7)),
+          "Published", "Workshop held June 2017; thematic learning review published March 2018",
+          methodology=MAPPING, initiated=D(2016, 11, 7), learning_event=D(2017, 6, 13),
+          completed=D(2017, 12, 15), published=D(2018, 3, 8), briefing=D(2018, 3, 21),
+          notes=f"{AT_APRIL_2017} review underway and workshop arranged for June 2017; to be "
+                "written up as a thematic learning review with a published report."),
     _NRef("Ref051", D(2016, 10, 4), "Siblings in repeat PLO processes", "Daventry", "Male",
           "7 yrs", "Neglect", CSC, D(2016, 10, 19), "case_mapping", "case_mapping",
-          "Underway", "Review underway and workshop arranged for May 2017",
-          methodology=MAPPING, initiated=D(2016, 12, 5)),
+          "Completed", "Workshop held May 2017; review completed July 2017; 6-step briefing on "
+                       "the NSCB website",
+          methodology=MAPPING, initiated=D(2016, 12, 5), learning_event=D(2017, 5, 16),
+          completed=D(2017, 7, 28), briefing=D(2017, 8, 9),
+          notes=f"{AT_APRIL_2017} review underway and workshop arranged for May 2017."),
     _NRef("Ref054", D(2016, 11, 29), "Sibling witnesses of domestic violence",
           "Wellingborough", "Both", "Various", "Domestic abuse", POLICE, D(2016, 12, 14),
-          "case_mapping", "case_mapping", "Underway",
-          "Review underway and workshop arranged for May 2017", methodology=MAPPING,
-          initiated=D(2017, 1, 23)),
+          "case_mapping", "case_mapping", "Completed",
+          "Workshop held May 2017; review completed August 2017; 6-step briefing on the NSCB "
+          "website", methodology=MAPPING, initiated=D(2017, 1, 23), learning_event=D(2017, 5, 23),
+          completed=D(2017, 8, 25), briefing=D(2017, 9, 6),
+          notes=f"{AT_APRIL_2017} review underway and workshop arranged for May 2017."),
     _NRef("Ref053", D(2017, 1, 3), "Extreme neglect and cruelty", "Northampton", "Male",
           "12 yrs", "Neglect", CSC, D(2017, 1, 18), "scr", "scr", "Published",
           "SCR agreed and initiated 5 February 2017; published June 2018", methodology=WELSH,
@@ -764,12 +989,18 @@ SEED_004: tuple[_NRef, ...] = (
     # invented
     _NRef("Ref055", D(2017, 1, 5), "Serious self-harm by a young person in care", "Brackley",
           "Female", "14 yrs", "Other", CSC, D(2017, 1, 18), "case_mapping", "case_mapping",
-          "Underway", "Review underway and workshop arranged for July 2017",
-          methodology=MAPPING, initiated=D(2017, 3, 6)),
+          "Completed", "Workshop held July 2017; review completed October 2017; 6-step briefing "
+                       "on the NSCB website",
+          methodology=MAPPING, initiated=D(2017, 3, 6), learning_event=D(2017, 7, 11),
+          completed=D(2017, 10, 27), briefing=D(2017, 11, 8),
+          notes=f"{AT_APRIL_2017} review underway and workshop arranged for July 2017."),
     _NRef("Ref056", D(2017, 2, 1), "Non-accidental injury", "Rushden", "Female", "4 mths",
           "Non-accidental injury", HOSPITAL, D(2017, 2, 15), "case_mapping", "case_mapping",
-          "Underway", "Review underway and workshop arranged for May 2017",
-          methodology=MAPPING, initiated=D(2017, 3, 13)),
+          "Completed", "Workshop held May 2017; review completed September 2017; 6-step "
+                       "briefing on the NSCB website",
+          methodology=MAPPING, initiated=D(2017, 3, 13), learning_event=D(2017, 5, 30),
+          completed=D(2017, 9, 29), briefing=D(2017, 10, 11),
+          notes=f"{AT_APRIL_2017} review underway and workshop arranged for May 2017."),
     _NRef("Ref057", D(2017, 3, 1), "Murder by stabbing", "Northampton", "Male", "17 yrs",
           "Serious youth violence", POLICE, D(2017, 3, 15), "scr", "scr", "Published",
           "SCR initiated 2 April 2017; published September 2018", methodology=WELSH,
@@ -779,19 +1010,22 @@ SEED_004: tuple[_NRef, ...] = (
     # invented
     _NRef("Ref058", D(2017, 3, 2), "Head injury to a baby with a delay in seeking treatment",
           "Towcester", "Male", "9 mths", "Non-accidental injury", HOSPITAL, D(2017, 3, 15),
-          "single_agency", "single_agency", "Underway",
-          "Single agency review by the acute hospital trust underway",
-          initiated=D(2017, 4, 3)),
+          "single_agency", "single_agency", "Completed",
+          "Single agency review by the acute hospital trust completed August 2017",
+          initiated=D(2017, 4, 3), completed=D(2017, 8, 31),
+          notes=f"{AT_APRIL_2017} single agency review by the acute hospital trust underway."),
     # Considered at the first meeting of 2017-18, so outside the year's ten.
     _NRef("Ref052", D(2017, 3, 28), "CSE involving multiple victims", "Northampton",
           "Male and Female", "Various", "Child sexual exploitation", POLICE, D(2017, 4, 19),
-          "scr", "scr", "On hold (parallel proceedings)",
-          "SCR initiated 13 May 2017; report drafted, publication on hold until the last "
-          "criminal trial ends", methodology=WELSH, initiated=D(2017, 5, 13),
+          "scr", "scr", "Published",
+          "SCR initiated 13 May 2017; held back for the criminal trials; published October 2019",
+          methodology=WELSH, initiated=D(2017, 5, 13), learning_event=D(2017, 11, 21),
+          completed=D(2018, 12, 14), published=D(2019, 10, 17), briefing=D(2019, 10, 30),
           delay_reason="Many victims and participants, and police investigations and trials "
                        "running alongside the review.",
           notes="Complex: many victims and participants to consider; timeliness risk raised "
-                "with the NSCB Chair."),
+                "with the NSCB Chair. In 2017-18 the report was drafted and publication put "
+                "on hold until the last criminal trial ended."),
 )
 
 # Monthly sub group meetings, 2016-17 (and the first of 2017-18).
@@ -835,6 +1069,7 @@ class _DemoWriter:
         self._agencies: dict = {}
         self._themes: dict = {}
         self._meetings: dict[tuple[dt.date, str], Meeting] = {}
+        self._actions: dict[str, Action] = {}
 
     # lookups
     def item(self, kind: str, name_or_code: str) -> ListItem:
@@ -930,6 +1165,7 @@ class _DemoWriter:
             action.signed_off_on = sign_off.held_on
         action.recommendations = list(recs)
         self.s.add(action)
+        self._actions[reference] = action
         return action
 
     def open_action(self, todo: _ToDo, recs: list[Recommendation], *, theme: str | None,
@@ -946,14 +1182,47 @@ class _DemoWriter:
             action.updates.append(ProgressUpdate(update_on=update_on, text=text, rag=todo.rag,
                                                  author=todo.officer))
         if todo.revised:
-            revised_on, new_target, reason = todo.revised
-            action.target_revisions.append(TargetRevision(
-                old_target_on=action.target_on, new_target_on=new_target,
-                revised_on=revised_on, reason=reason))
-            action.target_on = new_target
+            self.revise(action, *todo.revised)
         action.recommendations = list(recs)
         self.s.add(action)
+        self._actions[reference] = action
         return action
+
+    @staticmethod
+    def revise(action: Action, revised_on: dt.date, new_target: dt.date, reason: str) -> None:
+        """Move the target, keeping the original and the move (as ``revise_target`` does)."""
+        action.target_revisions.append(TargetRevision(
+            old_target_on=action.target_on, new_target_on=new_target, revised_on=revised_on,
+            reason=reason))
+        action.target_on = new_target
+
+    def follow_up(self, action: Action, then: _Then, meetings: list[Meeting]) -> None:
+        """Record what the office did after the seed's date, the way ``close_action`` and
+        ``sign_off`` in app/services/actions.py would: later progress and target moves, then
+        the closure. An action implemented and verified is Complete, rated Blue, and signed
+        off at the first of ``meetings`` after its completion; any other reason leaves it
+        Closed with a note and its last RAG, and unsigned (there is no evidence to sign)."""
+        for update_on, text in then.updates:
+            action.updates.append(ProgressUpdate(update_on=update_on, text=text,
+                                                 author=action.lead_officer))
+        for revision in then.revisions:
+            self.revise(action, *revision)
+        if then.closed_on is None:
+            if then.updates:
+                action.status = self.item(ListKind.ACTION_STATUS, "in_progress")
+            return
+        implemented = then.reason == "Implemented and verified"
+        action.status = self.item(ListKind.ACTION_STATUS, "complete" if implemented else "closed")
+        action.closure_reason = self.item(ListKind.CLOSURE_REASON, then.reason)
+        action.completed_on = then.closed_on
+        action.evidence_of_completion = then.evidence
+        action.evidence_of_impact = then.impact
+        action.closure_note = then.note
+        if implemented:
+            action.rag = "Blue"
+            meeting = next(m for m in meetings if m.held_on > then.closed_on)
+            action.signed_off_meeting = meeting
+            action.signed_off_on = meeting.held_on
 
     def learning_event(self, event_type: str, title: str, *, review: Review | None = None,
                        held_on: dt.date | None = None, attendance: int | None = None,
@@ -988,6 +1257,9 @@ class _DemoWriter:
                                    "local authority.")
         sign_off = self.meeting(SOTON_SIGN_OFF, panel,
                                 notes="Composite action plan: evidenced actions signed off.")
+        follow_ups = [self.meeting(held_on, panel, notes="Composite action plan for the 2014 "
+                                   "reviews followed up; evidenced actions signed off.")
+                      for held_on in SOTON_FOLLOW_UP_MEETINGS]
 
         child_m = self.referral(
             "SO-2011-01", subject="Child M", date_referred=D(2011, 1, 7), date_aware=D(2011, 1, 6),
@@ -1100,15 +1372,20 @@ class _DemoWriter:
                 action_no += 1
                 self.completed_action(done, theme_recs, theme=theme.name,
                                       reference=f"SO14-{action_no:02d}",
-                                      sign_off=sign_off if done.signed_off else None)
+                                      sign_off=sign_off if done.signed_off else follow_ups[0])
             for todo in theme.to_do:
                 action_no += 1
-                self.open_action(todo, theme_recs, theme=theme.name,
-                                 reference=f"SO14-{action_no:02d}")
+                action = self.open_action(todo, theme_recs, theme=theme.name,
+                                          reference=f"SO14-{action_no:02d}")
+                self.follow_up(action, todo.then, follow_ups)
 
     def hampshire_child_u(self) -> None:
         """Seed 003: Child U, the board's and each agency's response to four recommendations."""
-        subgroup = self.meeting(D(2015, 7, 20), "Serious case review subgroup, Hampshire SCB")
+        title = "Serious case review subgroup, Hampshire SCB"
+        subgroup = self.meeting(D(2015, 7, 20), title)
+        follow_ups = [self.meeting(held_on, title, notes="Child U action plan reviewed; "
+                                   "evidenced actions signed off.")
+                      for held_on in HSCB_FOLLOW_UP_MEETINGS]
         child_u = self.referral(
             "HA-2015-01", subject="Child U", date_referred=D(2015, 7, 1),
             summary="Serious injury to a baby, including head injury", location="Hampshire",
@@ -1234,25 +1511,44 @@ class _DemoWriter:
         )
         for number, (item, rec_index) in enumerate(done, start=1):
             self.completed_action(item, [recs[i] for i in rec_index], theme=None,
-                                  reference=f"CU-{number:02d}")
+                                  reference=f"CU-{number:02d}",
+                                  sign_off=next(m for m in follow_ups
+                                                if m.held_on > item.completed_on))
         to_do = (
             (_ToDo("State in the child in need planning protocol that assessments, plans and "
                    "actions are updated after a baby is born.", BOARD,
                    "HSCB Business Manager", D(2017, 3, 31), "Amber",
                    ((D(2017, 3, 14), "Draft wording agreed with children's services."),),
                    revised=(D(2017, 3, 14), D(2017, 9, 29),
-                            "Held for the wider 4LSCB procedures update.")), [1]),
+                            "Held for the wider 4LSCB procedures update."),
+                   then=_Then(D(2018, 10, 31), "Protocol reissued in the autumn 4LSCB "
+                              "procedures release: a fresh assessment and plan are required "
+                              "after a birth.",
+                              revisions=((D(2018, 7, 16), D(2018, 10, 31),
+                                          "The 4LSCB release moved to the autumn."),))), [1]),
             (_ToDo("Add a further check of agencies' self-assessments to the 2018/19 Section 11 "
                    "audit.", BOARD, "Chair, Quality Assurance Subgroup", D(2019, 3, 29),
-                   "Green"), [2]),
+                   "Green",
+                   then=_Then(D(2019, 4, 26), "2018/19 Section 11 report: a sample of "
+                              "each agency's self-assessment checked against its own records.",
+                              impact="Two agencies lowered ratings the check did not bear out and "
+                                     "put plans in place.")), [2]),
             (_ToDo("Launch the coping-with-crying campaign to prevent abusive head trauma.",
                    BOARD, "HSCB Business Manager", D(2018, 9, 28), "Amber",
-                   ((D(2018, 6, 12), "Campaign materials with the national group for sign-off."),)),
+                   ((D(2018, 6, 12), "Campaign materials with the national group for sign-off."),),
+                   then=_Then(D(2018, 10, 22), "Campaign launched in maternity units and "
+                              "by health visitors, with leaflets and a short film.",
+                              impact="Most new parents asked in early 2019 remembered the "
+                                     "coping-with-crying advice.",
+                              revisions=((D(2018, 9, 17), D(2018, 10, 31),
+                                          "Launch moved so maternity staff could be briefed "
+                                          "first."),))),
              [3]),
         )
         for number, (item, rec_index) in enumerate(to_do, start=len(done) + 1):
-            self.open_action(item, [recs[i] for i in rec_index], theme=None,
-                             reference=f"CU-{number:02d}")
+            action = self.open_action(item, [recs[i] for i in rec_index], theme=None,
+                                      reference=f"CU-{number:02d}")
+            self.follow_up(action, item.then, follow_ups)
 
     def northamptonshire_2016_17(self) -> None:
         """Seed 004: referrals, decisions, reviews, meetings, de-briefs and briefings."""
@@ -1574,6 +1870,50 @@ class _DemoWriter:
             "disability assessments.", ADULTS, "Head of Adult Safeguarding", days(40), "Green",
             started=False), [recs[2]], theme="Thinking family", reference="CQ-07")
 
+        # The one 2014 action still open: the neglect toolkit, paused in 2020, picked up
+        # again when the sub group went through its long-standing actions, and now a little
+        # overdue while the relaunch waits for sign-off.
+        toolkit = self._actions["SO14-18"]
+        for update_on, text in (
+                (days(-420), "Restarted after the sub group reviewed its long-standing "
+                             "actions; new timetable agreed."),
+                (days(-130), "Draft tested in a multi-agency neglect audit; schools asked "
+                             "for a shorter version."),
+                (days(-30), "Final draft approved by the sub group; launch waits for the "
+                            "partnership executive's sign-off.")):
+            toolkit.updates.append(ProgressUpdate(update_on=update_on, text=text,
+                                                  rag="Amber", author=toolkit.lead_officer))
+        self.revise(toolkit, days(-420), days(-120), "Restarted with a new timetable.")
+        self.revise(toolkit, days(-130), days(-12), "Time to write a short version for "
+                                                    "schools.")
+        toolkit.evidence_required = "The published toolkit and its launch briefing."
+
+        # Child P: an LCSPR past its six months, held back for a criminal trial (seed 004:
+        # the delay and its reason are data to keep and report, not an error).
+        aware_p = today - dt.timedelta(days=290)
+        child_p = self.referral(
+            f"CR-{aware_p.year}-04",
+            subject="Child P", date_aware=aware_p, date_referred=add_working_days(aware_p, 1),
+            notification_sent_on=add_working_days(aware_p, 3),
+            rapid_review_sent_on=add_working_days(aware_p, 14),
+            summary="Baby with a head injury; a parent charged with causing grievous bodily harm",
+            location="Southampton", gender="Female", age_text="3 mths",
+            category="Non-accidental injury", agency=POLICE)
+        self.decide(child_p, add_working_days(aware_p, 1), "rapid", "Serious incident "
+                    "notified; rapid review to be held.", by="Statutory safeguarding partners")
+        lcspr_p_on = add_working_days(aware_p, 15)
+        self.decide(child_p, lcspr_p_on, "lcspr", "The rapid review found learning about how "
+                    "bruising in a non-mobile baby was followed up by three agencies.",
+                    by="Statutory safeguarding partners", criteria_met=True, basis=WT2023)
+        self.review(
+            f"LCSPR-{lcspr_p_on.year}-03", "Child P", "lcspr", [child_p],
+            status="On hold (parallel proceedings)", methodology="Systems-based",
+            lead_reviewers="Independent reviewer (commissioned)", decision_on=lcspr_p_on,
+            initiated_on=lcspr_p_on + dt.timedelta(days=20),
+            status_note="Practitioner conversations paused at the police's request until the "
+                        "trial; the draft waits for the verdict.",
+            delay_reason="Parallel criminal proceedings: the trial is listed for next spring.")
+
         # Child R: an LCSPR underway, practitioner learning event coming up.
         aware_r = today - dt.timedelta(days=150)
         child_r = self.referral(
@@ -1634,6 +1974,13 @@ def _summary(session: Session, today: dt.date) -> DemoSummary:
 
     open_ids = select(ListItem.id).where(ListItem.kind == ListKind.ACTION_STATUS,
                                          ListItem.is_open.is_(True))
+
+    def status(code: str):
+        return select(ListItem.id).where(ListItem.kind == ListKind.ACTION_STATUS,
+                                         ListItem.code == code)
+
+    overdue = (Action.status_id.in_(open_ids), Action.target_on < today)
+    oldest_target = session.scalar(select(func.min(Action.target_on)).where(*overdue))
     return DemoSummary(
         referrals=count(Referral),
         decisions=count(Decision),
@@ -1641,8 +1988,11 @@ def _summary(session: Session, today: dt.date) -> DemoSummary:
         recommendations=count(Recommendation),
         agency_responses=count(AgencyResponse),
         actions_open=count(Action, Action.status_id.in_(open_ids)),
-        actions_complete=count(Action, Action.status_id.not_in(open_ids)),
-        actions_overdue=count(Action, Action.status_id.in_(open_ids), Action.target_on < today),
+        actions_complete=count(Action, Action.status_id.in_(status("complete"))),
+        actions_closed=count(Action, Action.status_id.in_(status("closed"))),
+        actions_overdue=count(Action, *overdue),
+        oldest_overdue_days=(today - oldest_target).days if oldest_target else None,
+        actions_signed_off=count(Action, Action.signed_off_meeting_id.is_not(None)),
         meetings=count(Meeting),
         learning_events=count(LearningEvent),
         disseminations=count(Dissemination),

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.database import open_database
-from app.defaults import THEMES
+from app.defaults import CLOSURE_REASONS, THEMES
 from app.clocks import add_working_days
 from app.demo import write_demo
 from app.errors import UserError
+from app.services.actions import overdue_actions
 from db.models import (
     Action,
     AuditEntry,
@@ -29,6 +30,12 @@ from db.models import (
 TODAY = dt.date(2025, 6, 4)
 SEED_002_REVIEWS = ("SCR-2013-01", "SCR-2013-02", "SCR-2013-03")
 SEED_002_THEMES = THEMES[:11]
+# The dates at which the demo shows each seed's action plan as the seed left it: the last
+# review of seed 002's plan, and seed 003's last progress entry. What follows is follow-up.
+SEED_002_STATE_ON = dt.date(2014, 11, 18)
+SEED_003_STATE_ON = dt.date(2018, 6, 12)
+# A live office chases its overdue actions: none should be more than this overdue.
+OVERDUE_AT_MOST = dt.timedelta(days=92)
 
 
 @pytest.fixture()
@@ -62,6 +69,16 @@ def _referral(s, reference: str) -> Referral:
 
 def _open_actions(s) -> list[Action]:
     return list(s.scalars(select(Action).join(Action.status).where(ListItem.is_open.is_(True))))
+
+
+def _actions(s, prefix: str) -> list[Action]:
+    return list(s.scalars(select(Action).where(Action.reference.like(f"{prefix}%"))
+                          .order_by(Action.id)))
+
+
+def _was_to_be_taken(action: Action) -> bool:
+    """An "action to be taken" in its seed: it had a target (actions taken had none)."""
+    return action.original_target_on is not None or action.target_text is not None
 
 
 def test_seed_002_has_three_reviews_with_29_recommendations_under_its_11_themes(demo):
@@ -129,29 +146,155 @@ def test_decision_history_is_kept_in_date_order_nothing_overwritten(demo):
             (dt.date(2013, 1, 15), "scr")]
 
 
-def test_seed_002_actions_taken_and_to_be_taken(demo):
+def test_seed_002_actions_taken_and_to_be_taken_as_the_seed_left_them(demo):
     db, _ = demo
     with db.sessions() as s:
-        actions = s.scalars(select(Action).where(Action.reference.like("SO14-%"))).all()
-        done = [a for a in actions if a.status.code == "complete"]
-        to_do = [a for a in actions if a.status.is_open]
-        assert (len(done), len(to_do)) == (25, 37)
-        assert all(a.completed_on and a.evidence_of_completion and a.rag == "Blue" for a in done)
-        assert any(a.evidence_of_impact for a in done)
-        signed = [a for a in done if a.signed_off_meeting is not None]
-        assert signed and all(a.signed_off_on == a.signed_off_meeting.held_on for a in signed)
-        assert all(a.lead_agency and a.lead_officer and a.rag for a in to_do)
-        assert all(a.target_on or a.target_text == "Ongoing" for a in to_do)
-        revised = [a for a in to_do if a.target_revisions]
-        assert revised
-        for action in revised:
-            assert action.original_target_on == action.target_revisions[0].old_target_on
-            assert action.target_on == action.target_revisions[-1].new_target_on
-            assert action.target_on != action.original_target_on
-        assert any(len(a.updates) >= 2 for a in to_do)
+        actions = _actions(s, "SO14-")
+        taken = [a for a in actions if not _was_to_be_taken(a)]
+        to_be_taken = [a for a in actions if _was_to_be_taken(a)]
+        assert (len(taken), len(to_be_taken)) == (25, 37)
+        assert all(a.status.code == "complete" and a.completed_on <= SEED_002_STATE_ON
+                   and a.evidence_of_completion and a.rag == "Blue" for a in taken)
+        assert any(a.evidence_of_impact for a in taken)
+        # The seed's own sign-off meeting is kept; the older evidenced actions it left
+        # unsigned were signed off at the sub-committee's first meeting of 2015.
+        assert {a.signed_off_on for a in taken} == {dt.date(2014, 7, 15), dt.date(2015, 1, 20)}
+        assert all(a.lead_agency and a.lead_officer for a in to_be_taken)
+        assert all(a.original_target_on or a.target_text == "Ongoing" for a in to_be_taken)
+        # The plan as it stood in 2014 is still there as history: its progress updates,
+        # and its targets moved with the reason.
+        seed_updates = [u for a in to_be_taken for u in a.updates
+                        if u.update_on <= SEED_002_STATE_ON]
+        assert len(seed_updates) >= 12 and all(u.update_on.year == 2014 for u in seed_updates)
+        assert any(len([u for u in a.updates if u.update_on.year == 2014]) >= 2
+                   for a in to_be_taken)
+        seed_moves = [r for a in to_be_taken for r in a.target_revisions
+                      if r.revised_on <= SEED_002_STATE_ON]
+        assert len(seed_moves) == 4 and all(r.reason for r in seed_moves)
+        for action in (a for a in actions if a.target_revisions):
+            moves = action.target_revisions
+            assert action.original_target_on == moves[0].old_target_on
+            assert [m.old_target_on for m in moves[1:]] == [m.new_target_on for m in moves[:-1]]
+            assert action.target_on == moves[-1].new_target_on != action.original_target_on
+            assert [m.revised_on for m in moves] == sorted(m.revised_on for m in moves)
         # Actions attach to a whole theme: the "procedures" actions answer all seven.
-        mash = next(a for a in done if "Multi Agency Safeguarding Hub" in a.description)
+        mash = next(a for a in taken if "Multi Agency Safeguarding Hub" in a.description)
         assert sorted(int(r.document_number) for r in mash.recommendations) == list(range(1, 8))
+
+
+def test_seed_002_actions_to_be_taken_were_followed_up(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        to_be_taken = [a for a in _actions(s, "SO14-") if _was_to_be_taken(a)]
+        by_status = Counter(a.status.code for a in to_be_taken)
+        assert by_status == {"complete": 33, "closed": 3, "in_progress": 1}
+        done = [a for a in to_be_taken if a.status.code == "complete"]
+        for action in done:
+            # Done after the seed's plan was last reviewed, mostly in 2015-17, and never
+            # before the year its original target fell in.
+            assert SEED_002_STATE_ON < action.completed_on <= dt.date(2017, 12, 31)
+            if action.original_target_on:
+                assert action.completed_on.year >= action.original_target_on.year
+            assert action.evidence_of_completion and action.rag == "Blue"
+            assert action.closure_reason.name == "Implemented and verified"
+            assert action.signed_off_meeting.title == (
+                "Serious case review sub-committee, Southampton LSCB")
+            assert action.completed_on < action.signed_off_on <= dt.date(2017, 12, 31)
+            assert all(u.update_on <= action.completed_on for u in action.updates)
+            assert all(r.revised_on <= action.completed_on for r in action.target_revisions)
+        assert sum(a.completed_on.year >= 2015 for a in done) >= 30
+        assert sum(bool(a.evidence_of_impact) for a in done) >= 10
+        # Some slipped before they were done: their later target moves are kept too.
+        assert sum(any(r.revised_on > SEED_002_STATE_ON for r in a.target_revisions)
+                   for a in done) >= 6
+
+        closed = [a for a in to_be_taken if a.status.code == "closed"]
+        assert Counter(a.closure_reason.name for a in closed) == {
+            "Superseded": 2, "Closed, risk accepted": 1}
+        meetings = {m.held_on.strftime("%d/%m/%Y"): m for m in s.scalars(select(Meeting))}
+        for action in closed:
+            # The note says why, and when the sub-committee agreed it, at a meeting held then.
+            assert len(action.closure_note) > 80
+            day = action.completed_on.strftime("%d/%m/%Y")
+            assert day in action.closure_note and day in meetings
+            assert action.completed_on > SEED_002_STATE_ON
+            assert action.signed_off_meeting is None and action.rag != "Blue"
+
+
+def test_one_long_running_2014_action_is_still_open_and_only_just_overdue(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        (still_open,) = [a for a in _actions(s, "SO14-") if a.status.is_open]
+        assert still_open.description == "Review and update the neglect toolkit."
+        assert still_open.status.code == "in_progress"
+        assert still_open.original_target_on == dt.date(2015, 3, 31)
+        # Moved many times over the years, each move with its reason; now a few days
+        # past a target set this year, with recent progress.
+        assert len(still_open.target_revisions) == 7
+        assert all(r.reason for r in still_open.target_revisions)
+        assert TODAY - OVERDUE_AT_MOST < still_open.target_on < TODAY
+        updates = [u.update_on for u in still_open.updates]
+        assert updates == sorted(updates) and TODAY - updates[-1] < dt.timedelta(days=60)
+        assert updates[-1] <= TODAY
+
+
+def test_child_u_actions_were_followed_up_and_signed_off_by_the_subgroup(demo):
+    db, _ = demo
+    with db.sessions() as s:
+        actions = _actions(s, "CU-")
+        assert len(actions) == 8 and all(a.status.code == "complete" for a in actions)
+        followed_up = [a for a in actions if _was_to_be_taken(a)]
+        assert len(followed_up) == 3
+        for action in followed_up:
+            assert action.completed_on > SEED_003_STATE_ON
+            assert action.completed_on.year >= action.original_target_on.year
+            assert action.evidence_of_completion and action.rag == "Blue"
+            # Not left to go stale: the target was moved, or met within a month.
+            assert any(r.revised_on > SEED_003_STATE_ON for r in action.target_revisions) or (
+                action.completed_on <= action.target_on + dt.timedelta(days=31))
+        for action in actions:
+            assert action.signed_off_meeting.title == "Serious case review subgroup, Hampshire SCB"
+            assert action.completed_on < action.signed_off_on
+
+
+def test_every_closed_action_is_recorded_as_the_services_would_close_it(demo):
+    db, summary = demo
+    with db.sessions() as s:
+        finished = [a for a in s.scalars(select(Action)) if not a.status.is_open]
+        assert len(finished) == summary.actions_complete + summary.actions_closed
+        for action in finished:
+            assert action.completed_on and action.closure_reason.name in CLOSURE_REASONS
+            implemented = action.closure_reason.name == "Implemented and verified"
+            assert action.status.code == ("complete" if implemented else "closed")
+            assert (action.rag == "Blue") == implemented
+            if implemented:
+                assert action.evidence_of_completion
+            else:
+                assert action.closure_note
+        signed = [a for a in s.scalars(select(Action)) if a.signed_off_on is not None]
+        assert len(signed) == summary.actions_signed_off
+        for action in signed:
+            # Signed off only once closed with evidence, at a meeting held on that day.
+            assert action.status.code == "complete" and action.evidence_of_completion
+            assert action.signed_off_meeting.held_on == action.signed_off_on
+            assert action.signed_off_on >= action.completed_on
+
+
+def test_no_open_action_is_years_overdue_and_current_work_leads_the_list(demo):
+    db, summary = demo
+    with db.sessions() as s:
+        overdue = overdue_actions(s, TODAY)
+        assert len(overdue) == summary.actions_overdue >= 3
+        assert max(a.days_overdue for a in overdue) == summary.oldest_overdue_days
+        assert summary.oldest_overdue_days <= OVERDUE_AT_MOST.days
+        first = s.get(Action, overdue[0].id)
+        assert first.reference.startswith("CQ-")  # the Child Q LCSPR's plan
+        # Every open action has a target date, none of them further back than the limit.
+        assert all(a.target_on and a.target_on > TODAY - OVERDUE_AT_MOST
+                   for a in _open_actions(s))
+        complete = s.scalar(select(func.count()).select_from(Action).join(Action.status)
+                            .where(ListItem.code == "complete"))
+        assert complete == summary.actions_complete
 
 
 def test_an_action_can_answer_several_recommendations(demo):
@@ -204,9 +347,12 @@ def test_seed_004_table_values_stored_exactly_as_written(demo):
         for ref, expected in written.items():
             r = _referral(s, ref)
             assert (r.summary, r.location, r.gender, r.age_text) == expected, ref
+        # The seed's April 2017 statuses are kept in the notes; the reviews have moved on since.
         for ref in ("Ref051", "Ref054", "Ref056"):
-            assert "workshop arranged for May 2017" in _review(s, ref).status_note
-        assert "June 2017" in _review(s, "Ref050").status_note
+            review = _review(s, ref)
+            assert "workshop arranged for May 2017" in review.notes
+            assert review.status.name == "Completed" and review.completed_on.year == 2017
+        assert "June 2017" in _review(s, "Ref050").notes and _review(s, "Ref050").published_on
         assert _review(s, "Ref053").initiated_on == dt.date(2017, 2, 5)
         assert "Welsh" in _review(s, "Ref053").methodology.name
         for ref in ("Ref044", "Ref047"):
@@ -231,6 +377,7 @@ def test_2016_17_outcome_table_computed_from_decisions(demo):
         assert sum(counts.values()) == 10
         # Decided at the monthly meetings, which record the referrals they considered.
         meetings = s.scalars(select(Meeting).where(
+            Meeting.title == "SCR sub group, Northamptonshire SCB",
             Meeting.held_on.between(dt.date(2016, 4, 1), dt.date(2017, 3, 31)))).all()
         assert len(meetings) == 12
         assert sum(len(m.referrals_considered) for m in meetings) == 10
@@ -287,12 +434,12 @@ def test_panel_reports_for_both_scrutiny_papers(demo):
 
 
 def test_demo_refuses_to_run_twice(demo):
-    db, _ = demo
+    db, summary = demo
     with pytest.raises(UserError, match="already holds referrals"):
         with db.sessions.begin() as s:
             write_demo(s, TODAY)
     with db.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(Review)) == 26
+        assert s.scalar(select(func.count()).select_from(Review)) == summary.reviews  # nothing added
 
 
 def test_audit_trail_records_the_demo(demo):
@@ -304,7 +451,8 @@ def test_audit_trail_records_the_demo(demo):
         assert created["referral"] == summary.referrals
         assert created["review"] == summary.reviews
         assert created["recommendation"] == summary.recommendations
-        assert created["action"] == summary.actions_open + summary.actions_complete
+        assert created["action"] == (summary.actions_open + summary.actions_complete
+                                     + summary.actions_closed)
         review = _review(s, "SCR-2013-01")
         title = s.scalar(select(AuditEntry.new_value).where(
             AuditEntry.table_name == "review", AuditEntry.record_id == str(review.id),
@@ -350,6 +498,8 @@ def test_default_today_is_the_current_date(db):
     today = dt.date.today()
     with db.sessions() as s:
         assert summary.actions_overdue > 0
+        assert summary.oldest_overdue_days <= OVERDUE_AT_MOST.days
+        assert overdue_actions(s, today)[0].days_overdue == summary.oldest_overdue_days
         assert any(a.target_on and a.target_on >= today for a in _open_actions(s))
         learning = s.scalars(select(LearningEvent).where(LearningEvent.held_on > today)).all()
         assert learning  # the Child R practitioner learning event is still to come
