@@ -187,7 +187,7 @@ OVERDUE_COLUMNS = (
                  lambda a: a.days_overdue, numeric=True),
     FigureColumn("Target", lambda a: uk_date(a.target_on), lambda a: a.target_on),
     FigureColumn("Action", lambda a: " ".join(
-        (f"{a.reference}: {a.description}" if a.reference else a.description).split()), max_chars=40),
+        (f"{a.reference}: {a.description}" if a.reference else a.description).split()), max_chars=24),
     # The lead officer is one click away (the action opens); the chair reads the agency.
     FigureColumn("Lead agency", lambda a: a.agency or "", max_chars=16),
 )
