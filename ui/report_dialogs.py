@@ -55,7 +55,7 @@ from app.reports import build_checked_report
 from app.services.reviews import get_review, latest_panel_report
 from db.models import ListKind
 from ui import dialogs, errors, privacy_prompt
-from ui.widgets.check_list import CheckList
+from ui.widgets.record_picker import RecordPicker
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
 from ui.workers import Job, Progress, run_job
@@ -375,7 +375,7 @@ class ReportDialog(QDialog):
         self._add_row("by_theme", "Group actions", grouping, problem=False)
 
     def _build_response(self, preset: dict) -> None:
-        self.review_list = CheckList(rows=8)
+        self.review_list = RecordPicker(name="Reviews", noun="reviews", rows=8)
         self.review_list.set_choices(self.choices.reviews, preset.get("review_refs") or ())
         self._add_row("review_refs", "&Reviews", self.review_list)
 

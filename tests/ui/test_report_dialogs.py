@@ -226,10 +226,12 @@ def test_annual_tables_for_the_period_typed(qtbot, make_dialog, opened):
 
 def test_response_to_the_reviews_ticked(qtbot, make_dialog, opened):
     dialog = make_dialog("response")
-    row = next(i for i in range(dialog.review_list.count()) if dialog.review_list.item(i).text().startswith("SCR-01"))
-    assert dialog.review_list.item(row).text() == "SCR-01: Child U"
-    dialog.review_list.setCurrentRow(row)
-    qtbot.keyClick(dialog.review_list, Qt.Key.Key_Space)
+    picker = dialog.review_list
+    qtbot.keyClicks(picker.search_box, "scr-01")
+    qtbot.keyClick(picker.search_box, Qt.Key.Key_Down)
+    assert picker.list_view.currentIndex().data() == "SCR-01: Child U"
+    qtbot.keyClick(picker.list_view, Qt.Key.Key_Space)
+    assert picker.values() == ["SCR-01"]
     create_pdf(qtbot, dialog)
 
     text = pdf_text(opened[0])
