@@ -17,7 +17,6 @@ from app.reports.action_data import ActionFilter, load_actions, load_recommendat
 from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para
 from app.reports.formatting import (
     DateText,
-    plural,
     rag_text,
     status_cell,
     target_cell,
@@ -25,6 +24,7 @@ from app.reports.formatting import (
 )
 from app.reports.table import Column, FastTable, Row
 from app.settings import get_settings
+from app.text import plural
 
 TITLE = "Agency action list"
 DUE_SOON_DAYS = 30

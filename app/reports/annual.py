@@ -30,7 +30,7 @@ from app.reports.doc import (
     spacer,
 )
 from app.reports.fonts import BOLD, REGULAR
-from app.reports.formatting import DateText, plural
+from app.reports.formatting import DateText
 from app.reports.review_data import (
     REVIEW_COLUMNS,
     ReviewLine,
@@ -39,6 +39,7 @@ from app.reports.review_data import (
 )
 from app.reports.table import Column, FastTable, Row, group_row
 from app.settings import get_settings
+from app.text import plural
 from db.models import Decision, LearningEvent, ListItem, ListKind, Referral, Review
 
 TITLE = "Annual report tables"

@@ -19,7 +19,7 @@ from app.clocks import clocks_due, working_days_between
 from app.registers import recommendation_numbers_text
 from app.reports.action_data import ActionFilter, load_actions, load_recommendations
 from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para
-from app.reports.formatting import DateText, plural, rag_text, update_cell
+from app.reports.formatting import DateText, rag_text, update_cell
 from app.reports.review_data import (
     REVIEW_COLUMNS,
     ReviewLine,
@@ -28,6 +28,7 @@ from app.reports.review_data import (
 )
 from app.reports.table import Column, FastTable, Row, group_row
 from app.settings import get_settings
+from app.text import plural
 from db.models import Decision, ListItem, Meeting, Referral
 
 TITLE = "Case review sub group briefing paper"

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app.clocks import ClockStatus, review_clocks
-from app.reports.formatting import DateText, plural
+from app.reports.formatting import DateText
 from app.reports.table import Column
+from app.text import plural
 from db.models import ListItem, Referral, Review, review_referral
 
 REVIEW_COLUMNS = [
