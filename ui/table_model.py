@@ -37,9 +37,6 @@ OVERDUE_COLOURS = ("#f6c6c1", "#8a0f05")
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# Kept for callers that format a single value the default way.
-display_text = cell_text
-
 
 class RegisterTableModel(QAbstractTableModel):
     """Rows of one register. ``DisplayRole`` is text, ``UserRole`` the raw value,
