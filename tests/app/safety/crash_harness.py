@@ -268,6 +268,11 @@ def _serve() -> None:
     import app.database  # noqa: F401  (imported once here, inherited by every child)
     import app.services.actions  # noqa: F401
     import db.migrate  # noqa: F401
+    # The program loads Alembic only when there is a migration to run; load it here, so a
+    # child's time goes on the migration itself and the kills land inside it.
+    import alembic.command  # noqa: F401
+    import alembic.runtime.migration  # noqa: F401
+    import alembic.script  # noqa: F401
 
     child = None
     _say("ready")
