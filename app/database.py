@@ -185,8 +185,10 @@ def open_database(location: str | Path, *, create: bool = True,
     sessions = make_session_factory(engine)
     readers = make_session_factory(engine, read_only=True)
     install_audit(sessions)
-    with readers() as s:
-        empty = s.scalar(select(ListItem.id).limit(1)) is None
+    # Core, not the ORM: the ORM's first query configures every mapper (a fifth of a
+    # second), which the window's first read then does on its worker instead.
+    with engine.connect() as conn:
+        empty = conn.scalar(select(ListItem.__table__.c.id).limit(1)) is None
     if empty:  # a new database: its editable lists (an existing one takes no write lock)
         with sessions.begin() as s:
             seed_defaults(s)

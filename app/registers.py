@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import Row, Select, String, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
@@ -363,13 +363,18 @@ ACTION_COLUMNS = (
 )
 
 
-def _recommendation_labels(session: Session) -> dict[int, tuple[str, int]]:
-    """Every live recommendation's (review reference, number), keyed by its id."""
+def _recommendation_labels(session: Session, action_ids: Sequence[int] | None = None) -> dict[int, tuple[str, int]]:
+    """Every live recommendation's (review reference, number), keyed by its id; or only
+    those that the actions of ``action_ids`` answer."""
     stmt = (
         select(Recommendation.id, Review.reference, Recommendation.number)
         .join(Review, Recommendation.review_id == Review.id)
         .where(*_not_archived(Recommendation, Review))
     )
+    if action_ids is not None:
+        link = action_recommendation.c
+        stmt = stmt.where(Recommendation.id.in_(
+            select(link.recommendation_id).where(link.action_id.in_(action_ids))))
     return {rec_id: (reference, number) for rec_id, reference, number in _driver_rows(session, stmt)}
 
 
@@ -381,14 +386,17 @@ def recommendation_numbers_text(labels: list[tuple[str, int]]) -> str:
     return "; ".join(f"{reference} {', '.join(numbers)}" for reference, numbers in per_review.items())
 
 
-def _recommendation_texts(session: Session) -> dict[int, str]:
-    """Each action's recommendations as text ("SCR-01 R3, R4"), keyed by the action's id."""
-    labels = _recommendation_labels(session)
+def _recommendation_texts(session: Session, action_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Each action's recommendations as text ("SCR-01 R3, R4"), keyed by the action's id
+    (every action's, or only those of ``action_ids``)."""
+    labels = _recommendation_labels(session, action_ids)
     link = action_recommendation.c
     # The ids come joined ("12,40") in whatever order the database gives; the text sorts
     # them, so the order only decides which texts are worked out once and reused.
     answered = (select(link.action_id, func.aggregate_strings(cast(link.recommendation_id, String), ","))
                 .group_by(link.action_id))
+    if action_ids is not None:
+        answered = answered.where(link.action_id.in_(action_ids))
     # Most actions answer one recommendation, and many share a set: work each text out once.
     texts = {str(rec_id): f"{reference} R{number}" for rec_id, (reference, number) in labels.items()}
     by_action = {}
@@ -401,42 +409,85 @@ def _recommendation_texts(session: Session) -> dict[int, str]:
     return by_action
 
 
-def fetch_actions(session: Session, today: dt.date | None = None) -> list[tuple]:
-    """The composite action plan, with the recommendations each action answers.
+class _ActionNames:
+    """What an action's row shows in place of its ids: agency, status and theme names, from
+    small lookups (a join makes the driver build a new string for every row's every name),
+    its dates as dates, and whether it is overdue: its status is an open one and its target
+    date is before ``today``."""
 
-    An action is overdue when its status is an open one and its target date is before
-    ``today`` (the real today unless a test gives one).
+    def __init__(self, session: Session, today: dt.date | None):
+        self.today = today or dt.date.today()
+        self.agencies = dict(_driver_rows(session, select(Agency.id, Agency.name)))
+        self.themes = dict(_driver_rows(session, select(Theme.id, Theme.name)))
+        self.statuses = {item_id: (name, bool(is_open)) for item_id, name, is_open
+                         in _driver_rows(session, select(ListItem.id, ListItem.name, ListItem.is_open))}
+        self.day = _Dates()
+
+    def overdue(self, is_open: bool, target_on: dt.date | None) -> str:
+        return OVERDUE if is_open and target_on is not None and target_on < self.today else ""
+
+
+def _live_actions(*columns) -> Select:
+    return select(Action.id, *columns).where(*_not_archived(Action)).order_by(Action.id)
+
+
+def fetch_actions(session: Session, today: dt.date | None = None,
+                  ids: Sequence[int] | None = None) -> list[tuple]:
+    """The composite action plan, with the recommendations each action answers (every live
+    action, or those of ``ids``), in the order of their ids.
 
     This is the register that grows to 100,000 rows, so it is read the quickest way: the
-    action table alone, straight from the driver, with agency, status and theme names and the
-    recommendation numbers put in from small lookups (a join makes the driver build a new
-    string for every row's every name).
+    action table alone, straight from the driver, with names and recommendation numbers put
+    in from lookups (``_ActionNames``).
     """
-    today = today or dt.date.today()
-    agencies = dict(_driver_rows(session, select(Agency.id, Agency.name)))
-    themes = dict(_driver_rows(session, select(Theme.id, Theme.name)))
-    statuses = {item_id: (name, bool(is_open)) for item_id, name, is_open
-                in _driver_rows(session, select(ListItem.id, ListItem.name, ListItem.is_open))}
-    recommendations = _recommendation_texts(session)
-    stmt = (
-        select(Action.id, Action.reference, Action.description, Action.lead_agency_id, Action.target_on,
-               Action.status_id, Action.rag, Action.theme_id, Action.lead_officer, Action.completed_on,
-               Action.signed_off_on)
-        .where(*_not_archived(Action))
-        .order_by(Action.id)
-    )
-    day = _Dates()
+    names = _ActionNames(session, today)
+    agencies, themes, statuses, day = names.agencies, names.themes, names.statuses, names.day
+    recommendations = _recommendation_texts(session, ids)
+    stmt = _live_actions(Action.reference, Action.description, Action.lead_agency_id, Action.target_on,
+                         Action.status_id, Action.rag, Action.theme_id, Action.lead_officer,
+                         Action.completed_on, Action.signed_off_on)
+    if ids is not None:
+        stmt = stmt.where(Action.id.in_(ids))
+    overdue = names.overdue
     rows = []
     append = rows.append
     for (action_id, reference, description, agency_id, target_on, status_id, rag, theme_id, officer,
          completed_on, signed_off_on) in _driver_rows(session, stmt):
         status, is_open = statuses[status_id]
         target_on = day[target_on]
-        overdue = OVERDUE if is_open and target_on is not None and target_on < today else ""
-        append((action_id, reference, description, agencies.get(agency_id), target_on, status, rag, overdue,
-                recommendations.get(action_id, ""), themes.get(theme_id), officer, day[completed_on],
-                day[signed_off_on]))
+        append((action_id, reference, description, agencies.get(agency_id), target_on, status, rag,
+                overdue(is_open, target_on), recommendations.get(action_id, ""), themes.get(theme_id),
+                officer, day[completed_on], day[signed_off_on]))
     return rows
+
+
+def action_column_values(session: Session, key: str, today: dt.date | None = None) -> list[tuple[int, Any]]:
+    """Every live action's ``(id, value)`` in column ``key``, in the order ``fetch_actions``
+    gives them and with the same values: what ordering the plan by one column needs, read
+    in a fraction of the time of the whole rows."""
+    if key == "recommendations":
+        texts = _recommendation_texts(session)
+        return [(action_id, texts.get(action_id, "")) for (action_id,) in _driver_rows(session, _live_actions())]
+    names = _ActionNames(session, today)
+    readers: dict[str, tuple[tuple, Callable | None]] = {
+        "reference": ((Action.reference,), None),
+        "description": ((Action.description,), None),
+        "lead_agency": ((Action.lead_agency_id,), names.agencies.get),
+        "target_on": ((Action.target_on,), names.day.__getitem__),
+        "status": ((Action.status_id,), lambda status_id: names.statuses[status_id][0]),
+        "rag": ((Action.rag,), None),
+        "overdue": ((Action.status_id, Action.target_on),
+                    lambda status_id, target_on: names.overdue(names.statuses[status_id][1], names.day[target_on])),
+        "theme": ((Action.theme_id,), names.themes.get),
+        "lead_officer": ((Action.lead_officer,), None),
+        "completed_on": ((Action.completed_on,), names.day.__getitem__),
+        "signed_off_on": ((Action.signed_off_on,), names.day.__getitem__),
+    }
+    columns, value_of = readers[key]
+    rows = _driver_rows(session, _live_actions(*columns))
+    if value_of is None:
+        return rows
+    return [(action_id, value_of(*values)) for action_id, *values in rows]
 
 
 PROGRESS_UPDATE_COLUMNS = (

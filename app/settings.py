@@ -29,7 +29,10 @@ class OfficeSettings:
 
 def get_settings(session: Session) -> OfficeSettings:
     """The office settings, with defaults for any not yet stored."""
-    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
+    # The table's columns, not the ORM's: read before the window first shows, this must not
+    # wait for the ORM to configure its mappers.
+    table = Setting.__table__.c
+    stored = dict(session.execute(select(table.key, table.value)).all())
     return OfficeSettings(**{f.name: stored.get(f.name, SETTINGS[f.name]) for f in fields(OfficeSettings)})
 
 

@@ -248,6 +248,15 @@ def _sort_keys(values: list) -> list:
     return keys
 
 
+def value_ranks(values: list) -> list[int | None]:
+    """Each value's place in a column's sort order (values whose keys are equal share a
+    place; ``None`` for a blank), so that a database can order rows as the table would by
+    numbering a column's few distinct values."""
+    keys = _sort_keys(values)
+    place = {key: i for i, key in enumerate(sorted({key for key in keys if key is not None}))}
+    return [None if key is None else place[key] for key in keys]
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or value == ""
 

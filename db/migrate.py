@@ -11,7 +11,7 @@ of start-up.
 
 from __future__ import annotations
 
-import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,15 +50,20 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
+# "revision = '0001'" or "down_revision: str | None = None" at the start of a line.
+_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*(?::[^=\n]+)?=\s*(None|'[^'\n]*'|"[^"\n]*")\s*$""",
+                            re.MULTILINE)
+
+
 def _script_revisions() -> dict[str, str | None]:
-    """Each script's ``revision`` and its ``down_revision``, read from the files' assignments."""
+    """Each script's ``revision`` and its ``down_revision``, read from the files' plain
+    assignments (read at every start, so not parsed as Python). A script whose
+    ``down_revision`` is anything else (a merge's tuple) has none here, which makes two
+    heads, and Alembic decides."""
     found: dict[str, str | None] = {}
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        values = {}
-        for node in ast.parse(script.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                    and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant):
-                values[node.targets[0].id] = node.value.value
+        values = {name: None if value == "None" else value[1:-1]
+                  for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8"))}
         if isinstance(values.get("revision"), str):
             found[values["revision"]] = values.get("down_revision")
     return found

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import paths
+from app import first_rows, paths
 from app.database import Database, open_database, open_demo_database
 from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
@@ -49,7 +49,7 @@ from ui.report_dialogs import add_report_actions, open_report_dialog, report_for
 from ui.safety_dialogs import add_safety_actions, handle_open_error, offer_restore_for_damaged
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
-from ui.workers import AHEAD, ASKED_FOR, Job, reading_queue, run_job, wait_for_jobs
+from ui.workers import AHEAD, ASKED_FOR, Job, reading_queue, run_job, upkeep_queue, wait_for_jobs
 
 try:  # the forms and linked records (another engineer's modules)
     from ui import forms
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._keys = [DASHBOARD, *REGISTERS]
         self._views: dict[str, RegisterView] = {}
         self._jobs: dict[str, Job] = {}
+        self._first_jobs: dict[str, Job] = {}
         self._generations: dict[str, int] = {}
         self._dashboard_needs_refresh = False
         self._stale: set[str] = set()
@@ -155,17 +156,13 @@ class MainWindow(QMainWindow):
         self.dashboard = None
         self._stack.addWidget(self._dashboard_holder)
         self._make_dashboard()
-        for key, register in REGISTERS.items():
-            view = RegisterView(key, register, self.settings)
-            view.set_text_of(self._text_of)
-            view.counts_changed.connect(lambda shown, total, k=key: self._on_counts_changed(k, shown, total))
-            view.selection_changed.connect(lambda k=key: self._on_selection_changed(k))
-            view.record_activated.connect(self._on_record_activated)
-            view.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            view.table.customContextMenuRequested.connect(
-                lambda position, k=key: self._on_table_menu_requested(k, position))
-            self._views[key] = view
-            self._stack.addWidget(view)
+        # Each register's page is built when first needed (shown, read ahead or asked for):
+        # building all twelve would hold up the window's first appearance.
+        self._pages: dict[str, QWidget] = {}
+        for key in REGISTERS:
+            holder = self._pages[key] = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._stack.addWidget(holder)
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -193,6 +190,31 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([self.sidebar.minimumWidth() + SIDEBAR_PADDING, 1000])
         self.setCentralWidget(splitter)
+
+    def _view(self, key: str) -> RegisterView:
+        """Register ``key``'s view, built on first use."""
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = RegisterView(key, REGISTERS[key], self.settings)
+            view.set_text_of(self._text_of)
+            view.counts_changed.connect(lambda shown, total, k=key: self._on_counts_changed(k, shown, total))
+            view.selection_changed.connect(lambda k=key: self._on_selection_changed(k))
+            view.record_activated.connect(self._on_record_activated)
+            view.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.table.customContextMenuRequested.connect(
+                lambda position, k=key: self._on_table_menu_requested(k, position))
+        return view
+
+    def _place(self, key: str) -> RegisterView:
+        """Register ``key``'s view on its page: done when the page is first shown, as a view
+        read ahead need not be laid out (a tenth of a second, while the window opens)."""
+        view = self._view(key)
+        if view.parentWidget() is None:
+            self._pages[key].layout().addWidget(view)
+        return view
+
+    def _loaded_keys(self) -> list[str]:
+        return [key for key, view in self._views.items() if view.is_loaded]
 
     def _make_dashboard(self) -> None:
         layout = self._dashboard_holder.layout()
@@ -356,14 +378,15 @@ class MainWindow(QMainWindow):
 
     def view(self, key: str) -> RegisterView:
         """The screen of register ``key``."""
-        return self._views[key]
+        return self._view(key)
 
     def model(self, key: str) -> RegisterTableModel:
-        return self._views[key].model
+        return self._view(key).model
 
     def is_loaded(self, key: str) -> bool:
         """True once register ``key``'s rows are on screen and no reload is under way."""
-        return self._views[key].is_loaded and key not in self._jobs
+        view = self._views.get(key)
+        return view is not None and view.is_loaded and key not in self._jobs
 
     def show_page(self, key: str) -> None:
         """Put a page ("dashboard" or a register key) on screen."""
@@ -381,7 +404,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read the page on screen again; the others are read again when next shown."""
-        self._stale.update(key for key in REGISTERS if self._views[key].is_loaded)
+        self._stale.update(self._loaded_keys())
         key = self.current_key
         if key == DASHBOARD:
             self._refresh_dashboard()
@@ -392,7 +415,7 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         if self.current_key == DASHBOARD:
             self.show_page(next(iter(REGISTERS)))
-        self._views[self.current_key].focus_search()
+        self._view(self.current_key).focus_search()
 
     # --- loading ----------------------------------------------------------------------
 
@@ -412,11 +435,11 @@ class MainWindow(QMainWindow):
             self._rows_label.setText(self._refusal)
             return
         self._stale.discard(key)
-        view = self._views[key]
+        view = self._view(key)
         old = self._jobs.pop(key, None)
         if old is not None:
             old.cancel()
-        if key == self.current_key and not view.is_loaded:
+        if key == self.current_key and not view.is_loaded and not view.showing_first_rows:
             self._rows_label.setText("Loading…")
         generation = self._generations[key] = self._generations.get(key, 0) + 1
         job = run_job(
@@ -429,6 +452,33 @@ class MainWindow(QMainWindow):
         )
         self._jobs[key] = job
 
+    def _read_first_rows(self, key: str) -> None:
+        """While a large register is read for the first time, read its first rows beside
+        it and show them meanwhile (``app.first_rows``). They go on the shared pool, not the
+        reading queue, so they need not wait for the dashboard's read or the register's."""
+        view = self._views[key]
+        reader = first_rows.READERS.get(key)
+        if reader is None or not view.wants_first_rows() or view.showing_first_rows or key in self._first_jobs:
+            return
+        database, sort = self._database, view.sort()
+
+        def read(_progress) -> first_rows.FirstRows:
+            with database.readers() as session:
+                return reader(session, sort)
+
+        def done(found: first_rows.FirstRows) -> None:
+            self._first_jobs.pop(key, None)
+            # Shown only if still wanted in the order they were read in.
+            if database is self._database and view.wants_first_rows() and view.sort() == sort:
+                view.show_first_rows(found.rows, found.total)
+
+        def failed(_error: BaseException) -> None:
+            self._first_jobs.pop(key, None)  # the whole register's read says what went wrong
+
+        self._first_jobs[key] = run_job(read, title=f"Opening {REGISTERS[key].title}", parent=self,
+                                        show_progress=False, on_done=done, on_error=failed,
+                                        on_cancelled=failed, priority=ASKED_FOR)
+
     def _job_is_current(self, key: str, generation: int) -> bool:
         return self._generations.get(key) == generation and key in self._jobs
 
@@ -436,7 +486,7 @@ class MainWindow(QMainWindow):
         if not self._job_is_current(key, generation):
             return
         self._jobs.pop(key, None)
-        self._views[key].set_loaded(result)
+        self._view(key).set_loaded(result)
         self._select_pending(key)
         if key == self.current_key:
             self._show_linked_records()
@@ -468,16 +518,16 @@ class MainWindow(QMainWindow):
         if record_id is None or not self.is_loaded(key):
             return
         del self._pending_select[key]
-        if not self._views[key].select_record(record_id):
+        if not self._view(key).select_record(record_id):
             self.statusBar().showMessage("That record is archived or no longer in this register.", 5000)
-        self._views[key].table.setFocus()
+        self._view(key).table.setFocus()
 
     def _read_ahead(self) -> None:
         """Read the action plan (the office's main page) in the background while the
         dashboard is read, so that it is on screen as soon as it is chosen. The check after
         opening comes after both: it shows nothing, and saves wait for it."""
         for key in READ_AHEAD:
-            if not self._views[key].is_loaded and key not in self._jobs:
+            if not self._view(key).is_loaded and key not in self._jobs:
                 self._load(key, quietly=True)
 
     def _schedule_reload(self) -> None:
@@ -506,10 +556,12 @@ class MainWindow(QMainWindow):
         if self.linked_panel is not None:
             self.linked_panel.setVisible(key in LINKED_KINDS)
         if is_register:
-            view = self._views[key]
+            view = self._place(key)
             if key in self._stale or (not view.is_loaded and key not in self._jobs):
                 self._load(key)
-            if view.is_loaded:
+            if key in self._jobs:
+                self._read_first_rows(key)
+            if view.is_loaded or view.showing_first_rows:
                 self._on_counts_changed(key, view.shown_count, view.total_count)
             elif key in self._jobs:
                 self._rows_label.setText("Loading…")
@@ -532,7 +584,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow((self.sidebar.currentRow() + step) % len(self._keys))
 
     def _on_counts_changed(self, key: str, shown: int, total: int) -> None:
-        if key == self.current_key:
+        if key != self.current_key:
+            return
+        if self._views[key].showing_first_rows:
+            self._rows_label.setText(f"The first {shown:,} of {total:,} rows; reading the rest…")
+        else:
             self._rows_label.setText(showing_text(shown, total))
 
     def _on_selection_changed(self, key: str) -> None:
@@ -544,8 +600,8 @@ class MainWindow(QMainWindow):
         if self.linked_panel is None or self.current_key == DASHBOARD:
             return
         key = self.current_key
-        view = self._views[key]
-        ids = view.selected_ids() if view.is_loaded else []
+        view = self._view(key)
+        ids = view.selected_ids() if view.is_loaded or view.showing_first_rows else []
         try:
             self.linked_panel.show_record(self._database, key, ids[0] if len(ids) == 1 else None)
         except UserError as err:
@@ -560,7 +616,7 @@ class MainWindow(QMainWindow):
     def _update_record_actions(self) -> None:
         key = self.current_key
         editable = key != DASHBOARD and self._editable(key)
-        count = len(self._views[key].selected_ids()) if key != DASHBOARD else 0
+        count = len(self._view(key).selected_ids()) if key != DASHBOARD else 0
         self.new_action.setEnabled(editable)
         self.edit_action.setEnabled(editable and count == 1)
         self.delete_action.setEnabled(editable and count >= 1)
@@ -578,7 +634,7 @@ class MainWindow(QMainWindow):
         quick = self._quick_actions(key)
         if quick:
             menu.addSeparator()
-            single = key != DASHBOARD and len(self._views[key].selected_ids()) == 1
+            single = key != DASHBOARD and len(self._view(key).selected_ids()) == 1
             for name, label in quick:
                 action = menu.addAction(label)
                 action.setObjectName(f"quick_{name}")
@@ -590,7 +646,7 @@ class MainWindow(QMainWindow):
         self._add_record_actions(self.records_menu, self.current_key)
 
     def _on_table_menu_requested(self, key: str, position: QPoint) -> None:
-        view = self._views[key]
+        view = self._view(key)
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._add_record_actions(menu, key)
@@ -601,7 +657,7 @@ class MainWindow(QMainWindow):
     def _after_save(self, key: str, record_id: int | None) -> None:
         if record_id is not None:
             self._pending_select[key] = record_id
-        self._stale.update(k for k in REGISTERS if self._views[k].is_loaded)
+        self._stale.update(self._loaded_keys())
         self._dashboard_needs_refresh = True
         self._load(key)
 
@@ -617,7 +673,7 @@ class MainWindow(QMainWindow):
         key = self.current_key
         if key == DASHBOARD:
             return
-        record_id = self._views[key].current_id()
+        record_id = self._view(key).current_id()
         if record_id is not None:
             self._on_record_activated(record_id)
 
@@ -633,7 +689,7 @@ class MainWindow(QMainWindow):
         key = self.current_key
         if not self._editable(key):
             return
-        ids = self._views[key].selected_ids()
+        ids = self._view(key).selected_ids()
         if ids and forms.delete_records(self, self._database, self.undo_stack, key, ids):
             self._after_save(key, None)
 
@@ -642,7 +698,7 @@ class MainWindow(QMainWindow):
         key = self.current_key
         if key == DASHBOARD or forms is None:
             return False
-        record_id = self._views[key].current_id()
+        record_id = self._view(key).current_id()
         if record_id is None:
             return False
         saved = forms.run_quick_action(self, self._database, self.undo_stack, name, key, record_id)
@@ -655,7 +711,7 @@ class MainWindow(QMainWindow):
         key = self.current_key
         if key == DASHBOARD:
             return
-        view = self._views[key]
+        view = self._view(key)
         rows = sorted({index.row() for index in view.table.selectionModel().selectedRows()})
         if not rows:
             return
@@ -670,11 +726,11 @@ class MainWindow(QMainWindow):
 
     def _on_choose_columns(self) -> None:
         if self.current_key != DASHBOARD:
-            self._views[self.current_key].show_column_menu()
+            self._view(self.current_key).show_column_menu()
 
     def _on_clear_filters(self) -> None:
         if self.current_key != DASHBOARD:
-            view = self._views[self.current_key]
+            view = self._view(self.current_key)
             view.search_box.clear()
             view.filter_bar.clear()
 
@@ -685,8 +741,8 @@ class MainWindow(QMainWindow):
         the action plan for the action plan, the briefing for reviews, and so on."""
         key = self.current_key
         preset = {}
-        if key in self._views:
-            filters = self._views[key].filters()
+        if key in REGISTERS:
+            filters = self._view(key).filters()
             preset = {**dict(filters.choices), **{flag: True for flag in filters.flags},
                       "date_from": filters.date_from, "date_to": filters.date_to}
         found = report_for_register(key or "", **preset)
@@ -748,7 +804,7 @@ class MainWindow(QMainWindow):
 
     def _visible_action_ids(self) -> list[int] | None:
         """The actions the action plan shows as filtered now (None if it is not loaded)."""
-        view = self._views.get("actions")
+        view = self._views.get("actions")  # not built: not loaded
         if view is None or not view.is_loaded:
             return None
         return [view.model.record_id(row) for row in range(view.model.rowCount())]
@@ -821,7 +877,7 @@ class MainWindow(QMainWindow):
         run_job(lambda _progress: database.finish_open_check(), title="Checking the database",
                 parent=self, show_progress=False,
                 on_done=lambda check: self._on_open_checked(database, check),
-                on_error=lambda error: self._on_open_check_failed(database, error))
+                on_error=lambda error: self._on_open_check_failed(database, error), pool=upkeep_queue())
 
     def _on_open_checked(self, database: Database, check) -> None:
         if database is not self._database or check is None:

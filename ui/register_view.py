@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -99,7 +100,6 @@ class RegisterTable(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        header.setResizeContentsPrecision(SIZE_FROM_ROWS)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -123,6 +123,29 @@ class RegisterTable(QTableView):
         if self._needs_sizing:
             self.size_columns()
 
+    def _content_width(self, column: int) -> int:
+        """The width column ``column``'s widest text needs, over the first rows shown.
+
+        Measured here, not by ``sizeHintForColumn``: that asks the model for every cell's
+        roles one call at a time, each call waiting its turn for Python while a register is
+        read on a worker, which made sizing take half a second then."""
+        model = self.model()
+        rows = min(model.rowCount(), SIZE_FROM_ROWS)
+        if rows == 0:
+            return 0
+        texts = {model.display_text(row, column) for row in range(rows)}
+        metrics = self.fontMetrics()
+        # Two pixels for the rounding of a text's laid-out width, which the advance lacks.
+        return max(metrics.horizontalAdvance(text) for text in texts) + self._cell_padding(column) + 2
+
+    def _cell_padding(self, column: int) -> int:
+        """What the item delegate adds around a cell's text (margins, style sheet padding)."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        index = self.model().index(0, column)
+        text = self.model().display_text(0, column)
+        return self.itemDelegate().sizeHint(option, index).width() - self.fontMetrics().horizontalAdvance(text)
+
     def size_columns(self) -> None:
         self._needs_sizing = False
         if self.model() is None:
@@ -135,7 +158,7 @@ class RegisterTable(QTableView):
             if column.key in self.saved_widths:
                 natural.append(self.saved_widths[column.key])
             else:
-                natural.append(max(self.sizeHintForColumn(i), header.sectionSizeHint(i)))
+                natural.append(max(self._content_width(i), header.sectionSizeHint(i)))
         widths = [
             width if column.key in self.saved_widths else
             min(width, (LONG_TEXT_CHARS if column.long_text else OTHER_TEXT_CHARS) * char)
@@ -396,6 +419,9 @@ class RegisterView(QWidget):
         self._settings = settings
         self._state = settings.table_state(key)
         self._loaded = False
+        # While only the first rows are shown (see ``show_first_rows``): the whole count.
+        self._first_rows_of: int | None = None
+        self._sized = False
         self._text_of: Callable[[Any], str] = cell_text
 
         self.search_box = QLineEdit()
@@ -460,7 +486,20 @@ class RegisterView(QWidget):
 
     @property
     def total_count(self) -> int:
+        if self.showing_first_rows:
+            return self._first_rows_of
         return self.model.total_count
+
+    @property
+    def showing_first_rows(self) -> bool:
+        """True while the table shows only the register's first rows, the whole register
+        being read."""
+        return self._first_rows_of is not None and not self._loaded
+
+    def wants_first_rows(self) -> bool:
+        """Whether the first rows in the register's order would be what the table shows:
+        nothing read yet, and no search or filter (which would need every row)."""
+        return not self._loaded and not self.search_box.text().strip() and not self.filter_bar.filters().active
 
     def sort(self) -> tuple[int, bool] | None:
         header = self.table.horizontalHeader()
@@ -500,6 +539,21 @@ class RegisterView(QWidget):
 
         return load
 
+    def show_first_rows(self, rows: list[tuple], total: int) -> None:
+        """Show a register's first rows (in the order shown) until the whole of it is read:
+        they can be selected and opened; searching, filtering and sorting wait for the rest."""
+        if self._loaded:
+            return
+        self._first_rows_of = total
+        self.model.set_query(TableQuery(self.register.columns, rows, self._text_of))
+        self._size_once()
+        self.counts_changed.emit(self.shown_count, self.total_count)
+
+    def _size_once(self) -> None:
+        if not self._sized:
+            self._sized = True
+            self.table.request_sizing()
+
     def set_loaded(self, loaded: tuple) -> None:
         """Show what ``make_loader``'s function returned, keeping the selection; then build
         the search texts and sort keys on a worker, so that the table is on screen without
@@ -515,10 +569,9 @@ class RegisterView(QWidget):
             shown = query.run(*current)
         self.model.set_query(query, shown)
         self._restore_selection(keep)
-        first_load = not self._loaded
         self._loaded = True
-        if first_load:
-            self.table.request_sizing()
+        self._first_rows_of = None
+        self._size_once()
         self.counts_changed.emit(self.shown_count, self.total_count)
         if not query.search_ready:
             # Typing or sorting before they are ready works them out on the spot, only slower.
@@ -533,6 +586,8 @@ class RegisterView(QWidget):
     def unload(self) -> None:
         """Forget the rows (another database was opened); the next show loads again."""
         self._loaded = False
+        self._first_rows_of = None
+        self._sized = False
         self.model.set_query(TableQuery(self.register.columns, [], self._text_of))
 
     # --- search, filters and sort ---
@@ -540,6 +595,8 @@ class RegisterView(QWidget):
     def apply(self) -> None:
         """Show the rows that meet the search and filters, in the chosen order."""
         self._search_timer.stop()
+        if self.showing_first_rows:
+            return  # the whole register, once read, is shown with the search, filters and sort
         query = self.model.query
         query.set_search_columns(self.visible_columns())
         keep = self._selection_state()

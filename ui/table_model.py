@@ -106,6 +106,16 @@ class RegisterTableModel(QAbstractTableModel):
     def value(self, row: int, column: int) -> Any:
         return self._query.rows[self._shown[row]][column + 1]
 
+    def display_text(self, row: int, column: int) -> str:
+        """The text the cell shows (``DisplayRole``), for code that measures it in Python."""
+        return self._shown_text(self.value(row, column))
+
+    def _shown_text(self, value: Any) -> str:
+        if type(value) is str:
+            # A row shows one line; the tooltip keeps the line breaks.
+            return " ".join(value.splitlines()) if "\n" in value else value
+        return self._text_of(value)
+
     # --- Qt's model interface ---
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -121,10 +131,7 @@ class RegisterTableModel(QAbstractTableModel):
         column = index.column()
         value = row[column + 1]
         if role == Qt.ItemDataRole.DisplayRole:
-            if type(value) is str:
-                # A row shows one line; the tooltip keeps the line breaks.
-                return " ".join(value.splitlines()) if "\n" in value else value
-            return self._text_of(value)
+            return self._shown_text(value)
         if role == Qt.ItemDataRole.UserRole:
             return value
         if role == ID_ROLE:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 PROGRESS_AFTER_MS = 200
@@ -194,6 +194,7 @@ def running_jobs() -> list[Job]:
 
 
 _reading_queue: QThreadPool | None = None
+_upkeep_queue: QThreadPool | None = None
 
 # Priorities on the reading queue: what the user is waiting for, then what is read ahead.
 ASKED_FOR = 1
@@ -216,9 +217,21 @@ def reading_queue() -> QThreadPool:
     return _reading_queue
 
 
+def upkeep_queue() -> QThreadPool:
+    """One thread at the lowest priority for upkeep that nobody watches: the check and daily
+    backup after opening. On two cores it would otherwise take a whole core from the window
+    and its reads just when the office starts work; it takes what they leave instead."""
+    global _upkeep_queue
+    if _upkeep_queue is None:
+        _upkeep_queue = QThreadPool()
+        _upkeep_queue.setMaxThreadCount(1)
+        _upkeep_queue.setThreadPriority(QThread.Priority.IdlePriority)
+    return _upkeep_queue
+
+
 def wait_for_jobs(timeout_ms: int = 30_000) -> bool:
     """Wait for every job's worker to return (at exit, and between tests)."""
-    pools = [QThreadPool.globalInstance()] + ([_reading_queue] if _reading_queue is not None else [])
+    pools = [QThreadPool.globalInstance()] + [pool for pool in (_reading_queue, _upkeep_queue) if pool is not None]
     return all(pool.waitForDone(timeout_ms) for pool in pools)
 
 

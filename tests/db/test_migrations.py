@@ -109,6 +109,18 @@ def test_the_quick_head_agrees_with_alembic_and_follows_a_new_script(tmp_path, m
     assert migrate.quick_head_revision() == migrate.head_revision() == "0100"
 
 
+def test_the_quick_head_leaves_a_merge_to_alembic(tmp_path, monkeypatch):
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    head = migrate.head_revision()
+    for name, revision, down in (("0100_a.py", "0100", f'"{head}"'), ("0101_b.py", "0101", f'"{head}"'),
+                                 ("0102_merge.py", "0102", '("0100", "0101")')):
+        (scripts / "versions" / name).write_text(
+            f'revision: str = "{revision}"\ndown_revision = {down}\n', encoding="utf-8")
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    assert migrate.quick_head_revision() is None
+
+
 def test_opening_a_database_at_the_newest_schema_does_not_load_alembic(tmp_path):
     import subprocess
     import sys

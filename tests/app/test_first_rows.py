@@ -1,0 +1,76 @@
+"""The action plan's first rows: exactly the rows the whole plan puts at the top, whatever
+column it is sorted by, read without reading the whole plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, update
+
+from app import first_rows
+from app.first_rows import first_actions
+from app.registers import ACTION_COLUMNS, fetch_actions
+from app.synthetic import generate
+from app.table_query import TableQuery
+from db.models import Action, Agency
+
+TODAY = dt.date(2026, 12, 2)
+SORTS = [None] + [(column, descending) for column in range(len(ACTION_COLUMNS)) for descending in (False, True)]
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    """A synthetic plan of 1,500 actions with the awkward cases put in: blank agencies,
+    themes, officers and RAGs, names equal but for case, archived actions."""
+    from app.database import open_database
+
+    db = open_database(tmp_path_factory.mktemp("plan") / "plan.sqlite")
+    generate(db, 1500, seed=7, today=TODAY)
+    with db.sessions.begin() as session:
+        ids = list(session.scalars(select(Action.id).order_by(Action.id)))
+        session.execute(update(Action).where(Action.id.in_(ids[::17])).values(lead_agency_id=None, theme_id=None))
+        session.execute(update(Action).where(Action.id.in_(ids[::13])).values(lead_officer=None, rag=None))
+        session.execute(update(Action).where(Action.id.in_(ids[5::29])).values(lead_officer="jo bloggs"))
+        session.execute(update(Action).where(Action.id.in_(ids[6::29])).values(lead_officer="Jo Bloggs"))
+        session.execute(update(Action).where(Action.id.in_(ids[::41])).values(archived_at=dt.datetime(2026, 1, 1)))
+        session.add(Agency(name="police"))  # beside "Police": the same words, another agency
+        session.flush()
+        other = session.scalar(select(Agency.id).where(Agency.name == "police"))
+        session.execute(update(Action).where(Action.id.in_(ids[3::31])).values(lead_agency_id=other))
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def whole(plan):
+    """The whole plan as the table holds it, for comparing with."""
+    with plan.readers() as session:
+        rows = fetch_actions(session, TODAY)
+    return rows, TableQuery(ACTION_COLUMNS, rows)
+
+
+@pytest.mark.parametrize("sort", SORTS, ids=lambda sort: "unsorted" if sort is None else
+                         f"{ACTION_COLUMNS[sort[0]].key}-{'desc' if sort[1] else 'asc'}")
+def test_the_first_rows_are_the_top_of_the_whole_plan(plan, whole, sort):
+    rows, query = whole
+    with plan.readers() as session:
+        found = first_actions(session, sort, limit=60, today=TODAY)
+    assert found.rows == [rows[position] for position in query.run("", sort=sort)[:60]]
+    assert found.total == len(rows) < 1500  # archived actions are not counted
+
+
+def test_a_column_of_many_values_is_ordered_by_the_tables_own_code(plan, whole, monkeypatch):
+    monkeypatch.setattr(first_rows, "RANKED_UP_TO", 1)
+    rows, query = whole
+    officer = next(i for i, column in enumerate(ACTION_COLUMNS) if column.key == "lead_officer")
+    with plan.readers() as session:
+        found = first_actions(session, (officer, True), limit=60, today=TODAY)
+    assert found.rows == [rows[position] for position in query.run("", sort=(officer, True))[:60]]
+
+
+def test_a_short_plan_comes_whole(plan, whole):
+    rows, _query = whole
+    with plan.readers() as session:
+        found = first_actions(session, None, limit=len(rows) + 10, today=TODAY)
+    assert found.rows == rows

@@ -1,0 +1,98 @@
+"""The action plan shown from its first rows while the whole of it is still being read."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from app import first_rows
+from app.registers import REGISTERS, Register, fetch_actions
+from tests.ui.conftest import open_window
+
+SLOW = 20_000
+
+
+@pytest.fixture
+def held_plan(monkeypatch):
+    """The whole action plan's read, held until the test lets it go; first rows two at a time."""
+    release = threading.Event()
+
+    def held_fetch(session):
+        release.wait(SLOW / 1000)
+        return fetch_actions(session)
+
+    monkeypatch.setitem(REGISTERS, "actions", Register("Action plan", REGISTERS["actions"].columns, held_fetch))
+    monkeypatch.setitem(first_rows.READERS, "actions",
+                        lambda session, sort: first_rows.first_actions(session, sort, limit=2))
+    yield release
+    release.set()
+
+
+def references(view) -> list[str]:
+    column = view.register.column_index("reference")
+    return [view.model.index(row, column).data() for row in range(view.model.rowCount())]
+
+
+def rows_label(window) -> str:
+    return window.statusBar().findChild(QLabel, "rowCount").text()
+
+
+def test_the_first_rows_show_while_the_rest_is_read_and_a_search_waits_for_them(qtbot, office_database, held_plan):
+    window = open_window(qtbot, office_database)
+    window.show_page("actions")
+    view = window.view("actions")
+    qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
+    assert references(view) == ["A1", "A2"]
+    assert rows_label(window) == "The first 2 of 3 rows; reading the rest…"
+    assert not window.is_loaded("actions")
+
+    qtbot.keyClicks(view.search_box, "publish")
+    view.apply()
+    assert references(view) == ["A1", "A2"]  # nothing searched among two rows of three
+
+    held_plan.set()
+    qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
+    assert references(view) == ["A3"]
+    assert rows_label(window) == "Showing 1 of 3 rows"
+
+
+def test_the_first_rows_follow_the_sort_left_last_time_and_a_new_sort_waits(qtbot, office_database, held_plan):
+    from ui.settings_store import TableState, WindowSettings
+
+    WindowSettings().set_table_state("actions", TableState(sort_column="target_on", descending=True))
+    window = open_window(qtbot, office_database)
+    window.show_page("actions")
+    view = window.view("actions")
+    qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
+    assert references(view) == ["A2", "A1"]  # 2099, then 2000-01-31
+
+    header = view.table.horizontalHeader()
+    header.setSortIndicator(view.register.column_index("reference"), Qt.SortOrder.DescendingOrder)
+    assert references(view) == ["A2", "A1"]
+    assert "reading the rest" in rows_label(window)
+
+    held_plan.set()
+    qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
+    assert references(view) == ["A3", "A2", "A1"]
+    assert rows_label(window) == "3 rows"
+
+
+def test_a_row_among_the_first_rows_can_be_opened(qtbot, office_database, held_plan, monkeypatch):
+    from ui import forms
+
+    opened = []
+    monkeypatch.setattr(forms, "open_editor",
+                        lambda parent, database, stack, kind, record_id=None, **_: opened.append((kind, record_id)))
+    window = open_window(qtbot, office_database)
+    window.show_page("actions")
+    view = window.view("actions")
+    qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
+    view.table.setFocus()
+    view.table.selectRow(1)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened == [("actions", view.model.record_id(1))]
+    held_plan.set()
+    qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
