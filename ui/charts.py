@@ -59,7 +59,7 @@ class _HorizontalBars(QWidget):
 
     def set_empty_text(self, text: str) -> None:
         self._empty_text = text
-        self.update()
+        self._update_text()
 
     def text_alternative(self) -> str:
         """The chart's values as lines of text ("Police: 12"), for a screen reader."""
@@ -239,6 +239,7 @@ class StackedBarChart(_HorizontalBars):
         super().__init__(parent)
         self._series = list(series)
         self._values: list[tuple[int, ...]] = []
+        self._has_data = False  # until then the legend gives no totals: they are not known
 
     def set_data(self, categories: Sequence[str], values: Sequence[Sequence[int]]) -> None:
         """``values[i][j]``: category i's count in series j."""
@@ -246,6 +247,7 @@ class StackedBarChart(_HorizontalBars):
             raise ValueError("one row per category and one count per series are needed")
         self._categories = list(categories)
         self._values = [tuple(int(n) for n in row) for row in values]
+        self._has_data = True
         self._update_text()
 
     def values(self) -> dict[str, dict[str, int]]:
@@ -259,6 +261,8 @@ class StackedBarChart(_HorizontalBars):
     # --- legend -----------------------------------------------------------------------
 
     def _legend_items(self) -> list[tuple[Series, str]]:
+        if not self._has_data:
+            return [(s, s.name) for s in self._series]
         totals = self.series_totals()
         return [(s, f"{s.name} ({totals[s.name]:,})") for s in self._series]
 
@@ -335,6 +339,8 @@ class StackedBarChart(_HorizontalBars):
         return end
 
     def _value_lines(self) -> list[str]:
+        if not self._has_data or not self._categories:
+            return []  # the empty text says why
         lines = []
         for category, row in zip(self._categories, self._values):
             parts = ", ".join(f"{s.name} {n:,}" for s, n in zip(self._series, row) if n)

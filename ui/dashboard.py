@@ -69,6 +69,7 @@ RAG_SERIES = {
 SIZE_FROM_ROWS = 200
 # Typing a date is applied when the user pauses (or presses Enter, or leaves the field).
 TYPING_PAUSE_MS = 600
+READING = "Reading the figures…"
 
 
 def uk_date(value: dt.date | None) -> str:
@@ -374,11 +375,11 @@ class DashboardView(QWidget):
         self.rag_chart = StackedBarChart([RAG_SERIES[b] for b in RAG_BUCKETS])
         self.rag_chart.setAccessibleName("Open actions by lead agency and RAG rating")
         self.rag_chart.set_title("Open actions by lead agency and RAG rating")
-        self.rag_chart.set_empty_text("No open actions.")
+        self.rag_chart.set_empty_text(READING)  # until the figures come: none is not yet known
         self.rag_box = self._box("Open actions by lead agency and RAG", self.rag_chart)
         self.outcome_chart = BarChart()
         self.outcome_chart.setAccessibleName("Referrals by outcome this year")
-        self.outcome_chart.set_empty_text("No referral has been decided this year yet.")
+        self.outcome_chart.set_empty_text(READING)
         self.outcome_box = self._box("Referrals by outcome", self.outcome_chart)
         self.clocks_model = FiguresTableModel(
             CLOCK_COLUMNS, opens=lambda c: (c.open_kind, c.open_id), parent=self)
@@ -486,7 +487,7 @@ class DashboardView(QWidget):
             self._reload_wanted = True  # one read at a time: read again when this one ends
             return
         self._reload_wanted = False
-        self.status_label.setText("Reading the figures…")
+        self.status_label.setText(READING)
         database, as_at = self._database, self._as_at
 
         def read(_progress) -> DashboardFigures:  # on a worker thread: no widgets here
@@ -571,6 +572,8 @@ class DashboardView(QWidget):
             f"Overdue actions, oldest first (the {shown:,} oldest of {total_overdue:,})")
 
         agencies = figures.open_actions_by_agency
+        self.rag_chart.set_empty_text("No open actions.")
+        self.outcome_chart.set_empty_text("No referral has been decided this year yet.")
         self.rag_chart.set_data([a.agency for a in agencies], [a.counts for a in agencies])
         self.rag_box.setTitle(f"Open actions by lead agency and RAG ({figures.open_actions_total:,})")
 

@@ -347,9 +347,12 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self._rows_label = QLabel()
         self._rows_label.setObjectName("rowCount")
+        self._rows_label.setContentsMargins(0, 0, 12, 0)
         self._database_label = QLabel()
         self._database_label.setObjectName("databaseName")
-        self.statusBar().addWidget(self._rows_label, 1)
+        # Both permanent, on the right: the messages that come and go on the left (the check
+        # after opening, "Copied 3 rows") must not hide the count of rows shown.
+        self.statusBar().addPermanentWidget(self._rows_label)
         self.statusBar().addPermanentWidget(self._database_label)
         self._show_database_name()
 

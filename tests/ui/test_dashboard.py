@@ -177,6 +177,29 @@ def test_the_figures_are_read_off_the_gui_thread(qtbot, small_database, monkeypa
     assert widget.as_at_edit.text() == dt.date.today().strftime("%d/%m/%Y")
 
 
+def test_until_the_figures_come_the_charts_say_they_are_being_read(qtbot, database, monkeypatch):
+    import threading
+
+    import ui.dashboard as dashboard
+
+    release = threading.Event()
+    real = dashboard.dashboard_figures
+
+    def held(session, as_at):
+        release.wait(10)
+        return real(session, as_at)
+
+    monkeypatch.setattr(dashboard, "dashboard_figures", held)
+    widget = DashboardView(database)  # an empty office: no open actions, no referrals
+    qtbot.addWidget(widget)
+    assert "Reading the figures…" in widget.rag_chart.text_alternative()
+    assert "No open actions" not in widget.rag_chart.text_alternative()
+    with qtbot.waitSignal(widget.figures_shown, timeout=10000):
+        release.set()
+    assert "No open actions." in widget.rag_chart.text_alternative()
+    assert "No referral has been decided this year yet." in widget.outcome_chart.text_alternative()
+
+
 def test_a_read_that_fails_for_a_known_reason_says_why(qtbot, small_database, monkeypatch):
     import ui.dashboard as dashboard
     from app.errors import UserError
