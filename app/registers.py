@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import Row, Select, String, and_, case, cast, func, select
+from sqlalchemy import Row, Select, String, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (

@@ -1,8 +1,9 @@
-"""The window starts without loading the workbook and PDF libraries; they load when first used.
+"""The window starts without loading the workbook and PDF libraries, the dialogs behind the
+File and Reports menus or the record forms; they load when first used.
 
 openpyxl, XlsxWriter, calamine, rapidfuzz and ReportLab together cost about 0.7 s of a launch
-that must stay under 2 s. Each check runs in a fresh interpreter, so nothing an earlier test
-imported hides a regression.
+that must stay under 2 s, the dialogs and forms another tenth of a second. Each check runs in
+a fresh interpreter, so nothing an earlier test imported hides a regression.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("openpyxl", "xlsxwriter", "python_calamine", "rapidfuzz", "reportlab", "app.excel.legacy",
-         "app.excel.export", "app.reports.doc")
+         "app.excel.export", "app.reports.doc", "ui.import_export", "ui.report_dialogs", "ui.safety_dialogs",
+         "ui.forms.action", "ui.forms.referral")
 
 
 def heavy_modules_after(code: str) -> list[str]:
@@ -32,6 +34,15 @@ def heavy_modules_after(code: str) -> list[str]:
     "import ui.main_window",
     # What ``python main.py`` does before it opens the window: build the command line.
     "import app.cli; app.cli.build_parser()",
+    # The window itself, built and shown over a new database.
+    "import tempfile, pathlib\n"
+    "from PySide6.QtWidgets import QApplication\n"
+    "from app.database import open_database\n"
+    "from ui.app import create_main_window\n"
+    "application = QApplication([])\n"
+    "window = create_main_window(open_database(pathlib.Path(tempfile.mkdtemp()) / 'office.sqlite'))\n"
+    "window.show()\n"
+    "application.processEvents()",
 ])
 def test_starting_the_window_loads_no_workbook_or_pdf_library(code):
     assert heavy_modules_after(code) == []
@@ -39,4 +50,5 @@ def test_starting_the_window_loads_no_workbook_or_pdf_library(code):
 
 def test_the_libraries_load_when_an_export_or_paper_needs_them():
     # The check would pass vacuously if the names above were never imported at all.
-    assert heavy_modules_after("import app.excel.export, app.excel.returns, app.excel.legacy, app.reports.doc") == sorted(HEAVY)
+    assert heavy_modules_after("import app.excel.export, app.excel.returns, app.excel.legacy, app.reports.doc, "
+                               "ui.import_export, ui.safety_dialogs, ui.forms.action, ui.forms.referral") == sorted(HEAVY)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication
 
 from app.database import Database
 from ui import errors
-from ui.safety_dialogs import handle_open_error
 from ui.main_window import APP_TITLE, MainWindow
 from ui.workers import wait_for_jobs
 
@@ -68,6 +67,8 @@ def open_at_start(path: Path, open_it: Callable[[], Database]) -> Database | Non
         try:
             return open_it()
         except Exception as err:  # noqa: BLE001 - each is shown: in words, or in the crash dialog
+            from ui.safety_dialogs import handle_open_error
+
             if not handle_open_error(None, path, err):
                 return None
 

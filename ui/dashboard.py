@@ -213,10 +213,15 @@ class FiguresTableView(QTableView):
         model.modelReset.connect(self.size_columns)
         header = self.horizontalHeader()
         header.setResizeContentsPrecision(SIZE_FROM_ROWS)
+        # Laying the window out resizes a table many times over; size the columns once after.
+        self._size_timer = QTimer(self)
+        self._size_timer.setSingleShot(True)
+        self._size_timer.setInterval(0)
+        self._size_timer.timeout.connect(self.size_columns)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.size_columns()
+        self._size_timer.start()
 
     def size_columns(self) -> None:
         self.resizeColumnsToContents()

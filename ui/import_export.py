@@ -13,8 +13,7 @@ returns what was done. The rules are those of the command line (``app.excel.comm
   leave the program (``app.privacy_scan``); it takes its name once nothing was found or the
   user chose to go ahead knowingly (``ui.privacy_prompt``), and is deleted otherwise.
 
-``add_import_export_actions`` puts the entries in a menu (the window's File menu). The
-workbook modules (openpyxl, XlsxWriter, calamine) are imported when an entry is first used,
+The entries in the window's File menu are put there by ``ui.menus``. The workbook modules (openpyxl, XlsxWriter, calamine) are imported when an entry is first used,
 not when the window starts.
 """
 
@@ -27,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,7 +34,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -569,55 +566,3 @@ def export_agency_packs_dialog(parent: QWidget | None, database: Database) -> Pa
     lines = "\n".join(f"• {r.path.name} ({r.rows} action{'s' if r.rows != 1 else ''})" for r in kept)
     dialogs.inform(parent, title, f"{len(kept)} agency workbook(s) written to {folder}:\n\n{lines}")
     return folder
-
-
-# --- the menu -----------------------------------------------------------------------------------
-
-def add_import_export_actions(file_menu: QMenu, parent: QWidget,
-                              get_database: Callable[[], Database | None],
-                              get_visible_action_ids: Callable[[], Sequence[int] | None], *,
-                              before: QAction | None = None) -> list:
-    """Add "Import workbook…" (Ctrl+I) and an Export submenu to ``file_menu`` (at the end, or
-    above ``before``); returns the actions added. ``get_database`` gives the open database
-    when an entry is chosen (None: nothing happens); ``get_visible_action_ids`` the ids the
-    action plan view shows, or None."""
-    def with_database(function: Callable[[Database], Any]) -> Callable[..., None]:
-        def chosen(_checked: bool = False) -> None:
-            database = get_database()
-            if database is not None:
-                function(database)
-        return chosen
-
-    import_action = QAction("&Import workbook…", file_menu)
-    submenu = QMenu("&Export", file_menu)
-    if before is None:
-        file_menu.addAction(import_action)
-        file_menu.addMenu(submenu)
-    else:
-        file_menu.insertAction(before, import_action)
-        file_menu.insertMenu(before, submenu)
-    import_action.setObjectName("importWorkbook")
-    import_action.setShortcut(QKeySequence("Ctrl+I"))
-    import_action.setStatusTip("Take back an agency's returned action plan, or import a "
-                               "hand-kept tracker or referral register")
-    import_action.triggered.connect(with_database(lambda db: import_workbook(parent, db)))
-
-    submenu.setObjectName("exportMenu")
-    entries = [
-        ("exportActionPlan", "&Action plan…", "The composite action plan, for agencies to update",
-         lambda db: export_action_plan_dialog(parent, db, action_ids=get_visible_action_ids())),
-        ("exportAgencyPacks", "Agency &packs…", "One action plan workbook per agency",
-         lambda db: export_agency_packs_dialog(parent, db)),
-        ("exportReferrals", "&Referrals register…", "Every referral with its latest decision",
-         lambda db: export_register_dialog(parent, db, "referrals")),
-        ("exportReviews", "Re&views register…", "Every review with its clocks",
-         lambda db: export_register_dialog(parent, db, "reviews")),
-    ]
-    actions = [import_action]
-    for name, text, tip, function in entries:
-        action = submenu.addAction(text)
-        action.setObjectName(name)
-        action.setStatusTip(tip)
-        action.triggered.connect(with_database(function))
-        actions.append(action)
-    return actions

@@ -44,9 +44,7 @@ from app.table_query import cell_formatter
 from ui import dialogs, errors
 from ui.about import about_text
 from ui.register_view import RegisterView, showing_text
-from ui.import_export import add_import_export_actions
-from ui.report_dialogs import add_report_actions, open_report_dialog, report_for_register
-from ui.safety_dialogs import add_safety_actions, handle_open_error, offer_restore_for_damaged
+from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
 from ui.workers import AHEAD, ASKED_FOR, Job, reading_queue, run_job, upkeep_queue, wait_for_jobs
@@ -751,6 +749,8 @@ class MainWindow(QMainWindow):
         found = report_for_register(key or "", **preset)
         if found is None:
             found = ("briefing", {})  # the dashboard and the lists: the paper the chair reads
+        from ui.report_dialogs import open_report_dialog
+
         open_report_dialog(self, self._database, found[0], **found[1])
 
     # --- databases --------------------------------------------------------------------
@@ -828,6 +828,8 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             if isinstance(error, UserError) and not path.exists():
                 self.settings.remove_recent_database(path)
+            from ui.safety_dialogs import handle_open_error
+
             if handle_open_error(self, path, error):  # a damaged file, and a backup restored
                 self.open_database_file(path, create=False)
 
@@ -916,6 +918,8 @@ class MainWindow(QMainWindow):
         self._make_dashboard()
         self._on_page_chosen(self.sidebar.currentRow())
         self.statusBar().showMessage(self._refusal)
+        from ui.safety_dialogs import offer_restore_for_damaged
+
         if offer_restore_for_damaged(self, error):
             self._reopen_after_restore(database.path)
 

@@ -1,12 +1,11 @@
 """The Reports menu: one dialog per printed paper, built off the GUI thread, then opened.
 
-``REPORTS`` lists the six papers in the order an officer uses them. ``open_report_dialog``
+The papers and their menu entries are listed in ``ui.menus``. ``open_report_dialog``
 shows a ``ReportDialog`` with only the options that paper needs; OK checks them (a problem
 is shown in red under its field), then builds the PDF with ``ui.workers.run_job`` behind a
 cancellable progress dialog and opens it in the system's PDF viewer (``open_in_viewer``).
 A problem the user can put right (``UserError``: a period with nothing in it, a file open
 in another program) comes back as a plain message and the dialog stays open to fix it.
-``report_for_register`` says which paper Ctrl+P on a register prints.
 
 The paper is written under a partial name beside the one chosen and the text its pages
 print is scanned for what must not leave the program (``app.reports.build_checked_report``).
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -55,6 +53,7 @@ from app.reports import build_checked_report
 from app.services.reviews import get_review, latest_panel_report
 from db.models import ListKind
 from ui import dialogs, errors, privacy_prompt
+from ui.menus import REPORT_INTROS, REPORT_TITLES
 from ui.widgets.record_picker import RecordPicker
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
@@ -63,17 +62,6 @@ from ui.workers import Job, Progress, run_job
 if TYPE_CHECKING:
     from app.privacy_scan import CheckedFile
     from app.reports.doc import ReportResult
-
-# (kind, menu title): the kinds are those of ``python main.py report KIND``.
-REPORTS: list[tuple[str, str]] = [
-    ("briefing", "Sub group briefing paper…"),
-    ("action-plan", "Composite action plan…"),
-    ("response", "Partnership response…"),
-    ("annual", "Annual report tables…"),
-    ("panel", "Scrutiny panel cover report…"),
-    ("agency", "Agency action list…"),
-]
-REPORT_TITLES = {kind: title.rstrip("…") for kind, title in REPORTS}
 
 # The panel report's free text the dialog offers to change for this printing.
 PANEL_TEXT_FIELDS: list[tuple[str, str]] = [
@@ -210,39 +198,6 @@ def build_report_job(database: Database, kind: str, options: dict[str, Any],
 
 # --- Ctrl+P on a register ------------------------------------------------------------------
 
-def report_for_register(register_key: str, **view_filters: Any) -> tuple[str, dict] | None:
-    """The paper Ctrl+P prints for the register on screen, and its preset options.
-
-    ``view_filters`` are the view's filters, where given (None and unknown ones are
-    ignored): ``agency`` (or ``lead_agency``), ``status``, ``overdue`` (or ``overdue_only``)
-    and ``open_only`` for the action plan; ``meeting_on`` (or ``held_on``) for meetings and
-    reviews; ``date_from``/``date_to`` (or ``start``/``end``) for referrals and decisions;
-    ``review`` or ``review_refs`` for recommendations.
-    """
-    given = {key: value for key, value in view_filters.items() if value not in (None, "", False)}
-
-    def first(*names: str) -> Any:
-        return next((given[name] for name in names if name in given), None)
-
-    if register_key == "actions":
-        preset = {"agency": first("agency", "lead_agency"), "status": first("status"),
-                  "overdue_only": bool(first("overdue", "overdue_only")),
-                  "open_only": bool(first("open_only"))}
-        return "action-plan", {k: v for k, v in preset.items() if v not in (None, False)}
-    if register_key in ("reviews", "meetings"):
-        meeting = first("meeting_on", "held_on")
-        return "briefing", ({"meeting_on": meeting} if meeting else {})
-    if register_key == "recommendations":
-        refs = first("review_refs", "review")
-        if isinstance(refs, str):
-            refs = [refs]
-        return "response", ({"review_refs": list(refs)} if refs else {})
-    if register_key in ("referrals", "decisions"):
-        preset = {"start": first("date_from", "start"), "end": first("date_to", "end")}
-        return "annual", {k: v for k, v in preset.items() if v is not None}
-    return None
-
-
 # --- the dialog ----------------------------------------------------------------------------
 
 class ReportDialog(QDialog):
@@ -283,7 +238,7 @@ class ReportDialog(QDialog):
         getattr(self, f"_build_{kind.replace('-', '_')}")(preset)
         self._build_output(preset)
 
-        intro = QLabel(_INTRO[kind])
+        intro = QLabel(REPORT_INTROS[kind])
         intro.setWordWrap(True)
         self.general_problem = QLabel()
         self.general_problem.setObjectName("general_problem")
@@ -652,21 +607,7 @@ class ReportDialog(QDialog):
         super().closeEvent(event)
 
 
-_INTRO = {
-    "briefing": "The briefing paper for a sub group meeting: current reviews, decisions since the "
-                "last meeting, overdue actions and clocks falling due before the next one.",
-    "action-plan": "Every review's recommendations and their actions, with the RAG ratings by agency. "
-                   "Leave the choices blank for the whole plan.",
-    "response": "The partnership's response to the reviews you tick, by theme.",
-    "annual": "The tables for the annual report: referrals by outcome, reviews agreed, underway, "
-              "completed and published, timeliness, and learning events, for a period.",
-    "panel": "The council's cover report for a review going to the scrutiny panel. The text below is "
-             "the review's panel report; what you change here is printed this time only, not saved.",
-    "agency": "One agency's open actions, overdue ones first, to send to the agency.",
-}
-
-
-# --- opening, and the menu -----------------------------------------------------------------
+# --- opening -------------------------------------------------------------------------------
 
 def open_in_viewer(path: Path) -> None:
     """Open the PDF in the system's viewer (tests replace this)."""
@@ -691,23 +632,3 @@ def open_report_dialog(parent: QWidget | None, database: Database, kind: str, **
         dialog.deleteLater()
 
 
-def add_report_actions(menu: QMenu, parent: QWidget,
-                       database: Callable[[], Database | None]) -> list:
-    """Add one entry per paper to ``menu`` (the window's Reports menu), in ``REPORTS`` order.
-
-    ``database`` returns the open database when an entry is chosen (None: nothing happens).
-    """
-    actions = []
-    for kind, title in REPORTS:
-        action = menu.addAction(title)
-        action.setObjectName(f"report_{kind}")
-        action.setStatusTip(_INTRO[kind])
-
-        def chosen(_checked: bool = False, kind: str = kind) -> None:
-            db = database()
-            if db is not None:
-                open_report_dialog(parent, db, kind)
-
-        action.triggered.connect(chosen)
-        actions.append(action)
-    return actions

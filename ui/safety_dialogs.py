@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -725,60 +724,3 @@ def change_backup_folder(parent: QWidget | None) -> Path | None:
     dialogs.inform(parent, "Backup folder", f"Backups will be kept in\n{folder}\n\n"
                                             "Backups already taken stay where they are.")
     return folder
-
-
-def add_safety_actions(file_menu: QMenu, parent: QWidget,
-                       get_database: Callable[[], Database | None],
-                       reopen: Callable[[Path], None],
-                       close_database: Callable[[], None]) -> list:
-    """Add "Back up now", "Restore…", "Backup folder…" and "History…" to ``file_menu``.
-
-    ``get_database`` returns the open database (None: the entries do nothing).
-    Restore… calls ``close_database`` once the user has confirmed the restore, and
-    ``reopen(path)`` afterwards whenever the database was closed (restored or not).
-    """
-    def on_back_up() -> None:
-        database = get_database()
-        if database is not None:
-            back_up_now(parent, database)
-
-    def on_restore() -> None:
-        database = get_database()
-        if database is None or database.path is None:
-            if database is not None:
-                dialogs.warn(parent, "Restore", "This database is not a file on this computer, so it "
-                                                "cannot be restored from a backup here.")
-            return
-        path = database.path
-        closed = []
-
-        def close_it() -> None:
-            close_database()
-            closed.append(True)
-
-        try:
-            choose_and_restore(parent, path, close_database=close_it)
-        finally:
-            if closed:
-                reopen(path)
-
-    def on_history() -> None:
-        database = get_database()
-        if database is not None:
-            from ui.history_view import show_history
-            show_history(parent, database)
-
-    actions = []
-    for name, text, tip, slot in (
-        ("backUpNow", "&Back up now", "Take a backup of the database now, into the backup folder.", on_back_up),
-        ("restore", "&Restore…", "Go back to a backup of the database.", on_restore),
-        ("backupFolder", "Backup &folder…", "Choose where backups are kept.",
-         lambda: change_backup_folder(parent)),
-        ("history", "&History…", "Who changed what, and when, in the whole database.", on_history),
-    ):
-        action = file_menu.addAction(text)
-        action.setObjectName(f"{name}Action")
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False, slot=slot: slot())
-        actions.append(action)
-    return actions

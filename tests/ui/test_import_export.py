@@ -32,7 +32,6 @@ from tests.ui.conftest import add_case_records
 from tests.ui.test_report_dialogs import PrivacyPrompts, partial_files, privacy_decisions
 from ui import dialogs, import_export
 from ui.import_export import (
-    add_import_export_actions,
     export_action_plan_dialog,
     export_agency_packs_dialog,
     export_register_dialog,
@@ -43,6 +42,7 @@ from ui.import_preview import (
     LegacyImportDialog,
     ReturnPreviewDialog,
 )
+from ui.menus import add_import_export_actions
 from ui.workers import JobCancelled, Progress, wait_for_jobs
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing

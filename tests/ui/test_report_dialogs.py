@@ -27,13 +27,8 @@ from app import privacy_scan
 from app.reports import command
 from db.models import Action, AuditEntry, Meeting, PanelReport, Review
 from ui import dialogs, privacy_prompt, report_dialogs
-from ui.report_dialogs import (
-    REPORTS,
-    ReportDialog,
-    last_financial_year,
-    open_report_dialog,
-    report_for_register,
-)
+from ui.menus import REPORTS, add_report_actions, report_for_register
+from ui.report_dialogs import ReportDialog, last_financial_year, open_report_dialog
 from ui.workers import wait_for_jobs
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing
@@ -157,7 +152,7 @@ def test_menu_entries_open_their_dialog(qtbot, window, office_database, monkeypa
     monkeypatch.setattr(report_dialogs, "open_report_dialog",
                         lambda parent, database, kind, **preset: asked.append((parent, database, kind)))
     menu = QMenu(window)
-    actions = report_dialogs.add_report_actions(menu, window, lambda: office_database)
+    actions = add_report_actions(menu, window, lambda: office_database)
     assert [a.text() for a in menu.actions()] == [title for _kind, title in REPORTS]
     actions[3].trigger()
     assert asked == [(window, office_database, "annual")]

@@ -34,12 +34,12 @@ from ui.history_view import HistoryDialog
 from ui.safety_dialogs import (
     ConflictDialog,
     RestoreDialog,
-    add_safety_actions,
     back_up_now,
     handle_open_error,
     offer_restore_for_damaged,
     resolve_conflict,
 )
+from ui.menus import add_safety_actions
 from ui.workers import wait_for_jobs
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing

@@ -13,41 +13,60 @@ The main window codes against the functions here:
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from PySide6.QtWidgets import QWidget
 
 from app.database import Database
 from app.errors import UserError
 from ui import dialogs
-from ui.forms.action import ActionDialog, CloseActionDialog, ReviseTargetDialog, SignOffDialog
-from ui.forms.base import RecordDialog
-from ui.forms.decision import DecisionDialog
-from ui.forms.learning import DisseminationDialog, LearningEventDialog
-from ui.forms.meeting import MeetingDialog
-from ui.forms.progress_update import ProgressUpdateDialog
-from ui.forms.recommendation import RecommendationDialog, RecommendationResponseDialog
-from ui.forms.reference_lists import AgencyDialog, ClockDialog, ListItemDialog, ThemeDialog
-from ui.forms.referral import ReferralDialog
-from ui.forms.review import ReviewDialog
 from ui.undo import DeleteCommand, push
 
-FORMS: dict[str, type[RecordDialog]] = {
-    "referrals": ReferralDialog,
-    "decisions": DecisionDialog,
-    "reviews": ReviewDialog,
-    "recommendations": RecommendationDialog,
-    "actions": ActionDialog,
-    "progress_updates": ProgressUpdateDialog,
-    "meetings": MeetingDialog,
-    "learning": LearningEventDialog,
-    "agencies": AgencyDialog,
-    "themes": ThemeDialog,
-    "lists": ListItemDialog,
-    "clocks": ClockDialog,
-    "disseminations": DisseminationDialog,
-}
+if TYPE_CHECKING:
+    from ui.forms.base import RecordDialog
+
+
+def _dialog(name: str) -> type[RecordDialog]:
+    """A dialog class named "module.Class" within this package, imported when first used:
+    the window opens without waiting for every form's module."""
+    module, _dot, cls = name.rpartition(".")
+    return getattr(importlib.import_module(f"ui.forms.{module}"), cls)
+
+
+class _Forms(Mapping):
+    """Register key -> form class, each class imported when first asked for."""
+
+    def __init__(self, names: dict[str, str]):
+        self._names = names
+
+    def __getitem__(self, kind: str) -> type[RecordDialog]:
+        return _dialog(self._names[kind])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+FORMS: Mapping[str, type[RecordDialog]] = _Forms({
+    "referrals": "referral.ReferralDialog",
+    "decisions": "decision.DecisionDialog",
+    "reviews": "review.ReviewDialog",
+    "recommendations": "recommendation.RecommendationDialog",
+    "actions": "action.ActionDialog",
+    "progress_updates": "progress_update.ProgressUpdateDialog",
+    "meetings": "meeting.MeetingDialog",
+    "learning": "learning.LearningEventDialog",
+    "agencies": "reference_lists.AgencyDialog",
+    "themes": "reference_lists.ThemeDialog",
+    "lists": "reference_lists.ListItemDialog",
+    "clocks": "reference_lists.ClockDialog",
+    "disseminations": "learning.DisseminationDialog",
+})
 """The form for each register key (and "disseminations", reached from a learning event)."""
 
 EDITABLE_KINDS: set[str] = set(FORMS) - {"disseminations"}
@@ -57,33 +76,39 @@ EDITABLE_KINDS: set[str] = set(FORMS) - {"disseminations"}
 class QuickAction:
     name: str
     label: str
-    dialog: type[RecordDialog]
+    dialog_name: str  # "module.Class" in this package
     # For a new child record: the context key that carries the chosen record's id.
     # None: the dialog works on the chosen record itself.
     parent_key: str | None = None
 
+    @property
+    def dialog(self) -> type[RecordDialog]:
+        return _dialog(self.dialog_name)
+
 
 QUICK_ACTIONS: dict[str, tuple[QuickAction, ...]] = {
     "referrals": (
-        QuickAction("record_decision", "Record decision…", DecisionDialog, "referral_id"),
-        QuickAction("add_review", "Commission review…", ReviewDialog, "referral_id"),
+        QuickAction("record_decision", "Record decision…", "decision.DecisionDialog", "referral_id"),
+        QuickAction("add_review", "Commission review…", "review.ReviewDialog", "referral_id"),
     ),
     "reviews": (
-        QuickAction("add_recommendation", "Add recommendation…", RecommendationDialog, "review_id"),
-        QuickAction("add_learning_event", "Add learning event…", LearningEventDialog, "review_id"),
+        QuickAction("add_recommendation", "Add recommendation…", "recommendation.RecommendationDialog",
+                    "review_id"),
+        QuickAction("add_learning_event", "Add learning event…", "learning.LearningEventDialog", "review_id"),
     ),
     "recommendations": (
-        QuickAction("add_action", "Add action…", ActionDialog, "recommendation_id"),
-        QuickAction("record_response", "Record response…", RecommendationResponseDialog),
+        QuickAction("add_action", "Add action…", "action.ActionDialog", "recommendation_id"),
+        QuickAction("record_response", "Record response…", "recommendation.RecommendationResponseDialog"),
     ),
     "actions": (
-        QuickAction("add_update", "Add progress update…", ProgressUpdateDialog, "action_id"),
-        QuickAction("revise_target", "Revise target date…", ReviseTargetDialog),
-        QuickAction("close_action", "Close action…", CloseActionDialog),
-        QuickAction("sign_off", "Sign off at a meeting…", SignOffDialog),
+        QuickAction("add_update", "Add progress update…", "progress_update.ProgressUpdateDialog", "action_id"),
+        QuickAction("revise_target", "Revise target date…", "action.ReviseTargetDialog"),
+        QuickAction("close_action", "Close action…", "action.CloseActionDialog"),
+        QuickAction("sign_off", "Sign off at a meeting…", "action.SignOffDialog"),
     ),
     "learning": (
-        QuickAction("add_dissemination", "Record dissemination…", DisseminationDialog, "learning_event_id"),
+        QuickAction("add_dissemination", "Record dissemination…", "learning.DisseminationDialog",
+                    "learning_event_id"),
     ),
 }
 
