@@ -469,16 +469,22 @@ class MainWindow(QMainWindow):
 
         def done(found: first_rows.FirstRows) -> None:
             self._first_jobs.pop(key, None)
-            # Shown only if still wanted in the order they were read in.
-            if database is self._database and view.wants_first_rows() and view.sort() == sort:
+            # Shown only if still wanted, from a database still in use, in the order read.
+            if (database is self._database and self._refusal is None and view.wants_first_rows()
+                    and view.sort() == sort):
                 view.show_first_rows(found.rows, found.total)
 
-        def failed(_error: BaseException) -> None:
-            self._first_jobs.pop(key, None)  # the whole register's read says what went wrong
+        def failed(error: BaseException) -> None:
+            self._first_jobs.pop(key, None)
+            # The whole register's read says what is wrong with the file; a fault in this
+            # shortcut alone goes to the log only, as the whole register still comes.
+            if errors.known_error_sentence(error) is None:
+                errors.write_log(errors.crash_report(type(error), error, error.__traceback__))
 
         self._first_jobs[key] = run_job(read, title=f"Opening {REGISTERS[key].title}", parent=self,
                                         show_progress=False, on_done=done, on_error=failed,
-                                        on_cancelled=failed, priority=ASKED_FOR)
+                                        on_cancelled=lambda: self._first_jobs.pop(key, None),
+                                        priority=ASKED_FOR)
 
     def _job_is_current(self, key: str, generation: int) -> bool:
         return self._generations.get(key) == generation and key in self._jobs

@@ -96,3 +96,23 @@ def test_a_row_among_the_first_rows_can_be_opened(qtbot, office_database, held_p
     assert opened == [("actions", view.model.record_id(1))]
     held_plan.set()
     qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
+
+
+def test_a_fault_in_reading_the_first_rows_is_logged_and_the_whole_plan_still_comes(qtbot, office_database,
+                                                                                     held_plan, monkeypatch):
+    from ui import errors
+
+    def broken(session, sort):
+        raise RuntimeError("a fault in the first rows")
+
+    monkeypatch.setitem(first_rows.READERS, "actions", broken)
+    window = open_window(qtbot, office_database)
+    window.show_page("actions")
+    view = window.view("actions")
+    qtbot.waitUntil(lambda: errors.log_path().exists() and "RuntimeError" in errors.log_path().read_text("utf-8"),
+                    timeout=SLOW)
+    assert errors.current_crash_dialog() is None
+    assert not view.showing_first_rows
+    held_plan.set()
+    qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
+    assert references(view) == ["A1", "A2", "A3"]
