@@ -958,18 +958,26 @@ class MainWindow(QMainWindow):
 
     def _restore_window(self) -> None:
         geometry = self.settings.geometry
+        self._saved_geometry_fits = False
         if geometry is not None:
             self.restoreGeometry(geometry)
+            # Qt shrinks a window that no longer fits the screen (a laptop taken off its large
+            # monitor) to two thirds of it; then the window opens as if nothing was saved.
+            size = self.settings.window_size
+            self._saved_geometry_fits = self.isMaximized() or size is None or self.size() == size
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)
 
     @property
     def has_saved_geometry(self) -> bool:
-        return self.settings.geometry is not None
+        """Whether the window took the size and place it had when last closed (not when
+        that no longer fits the screen)."""
+        return self._saved_geometry_fits
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
+        self.settings.window_size = self.normalGeometry().size() if self.isMaximized() else self.size()
         self.settings.window_state = self.saveState()
         self.settings.last_page = self.current_key
         for view in self._views.values():

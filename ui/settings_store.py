@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QSize
 
 from app import paths
 
@@ -116,6 +116,17 @@ class WindowSettings:
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
         self._settings.setValue("window/geometry", value)
+
+    @property
+    def window_size(self) -> QSize | None:
+        """The window's size when last closed (not maximised), beside its geometry: Qt
+        shrinks a geometry that does not fit the screen, and this tells that it did."""
+        value = self._settings.value("window/size")
+        return value if isinstance(value, QSize) and value.isValid() else None
+
+    @window_size.setter
+    def window_size(self, value: QSize) -> None:
+        self._settings.setValue("window/size", value)
 
     @property
     def window_state(self) -> QByteArray | None:

@@ -373,6 +373,24 @@ def test_window_size_and_place_are_remembered(qtbot, office_database):
     assert (second.pos() - place).manhattanLength() <= 10
 
 
+def test_a_window_saved_larger_than_the_screen_opens_filling_the_screen(qtbot, office_database):
+    from ui.app import show_main_window
+
+    first = create_main_window(office_database)
+    qtbot.addWidget(first)
+    screen = first.screen().availableGeometry().size()
+    first.resize(screen.width() + 300, screen.height() + 200)  # as on a larger monitor, since unplugged
+    first.show()
+    qtbot.waitExposed(first)
+    first.close()
+    second = create_main_window(office_database)
+    qtbot.addWidget(second)
+    assert not second.has_saved_geometry  # Qt would have shrunk it to two thirds of the screen
+    show_main_window(second)
+    qtbot.waitExposed(second)
+    assert second.size() == screen
+
+
 def test_quit_closes_the_window(qtbot, window):
     qtbot.waitActive(window)
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
