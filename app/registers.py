@@ -519,7 +519,9 @@ def fetch_progress_updates(session: Session) -> list[tuple]:
         .where(*_not_archived(ProgressUpdate, Action))
         .order_by(ProgressUpdate.update_on.desc(), ProgressUpdate.id.desc())
     )
-    return _tuples(session, stmt)
+    # As many rows as the action plan: straight from the driver, the one date made a date.
+    day = _Dates()
+    return [(update_id, day[update_on], *rest) for update_id, update_on, *rest in _driver_rows(session, stmt)]
 
 
 # --- meetings and learning -----------------------------------------------------------------
