@@ -12,6 +12,7 @@ quick work (most loads) shows no flicker.
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any, Callable
 
@@ -218,14 +219,19 @@ def reading_queue() -> QThreadPool:
 
 
 def upkeep_queue() -> QThreadPool:
-    """One thread at the lowest priority for upkeep that nobody watches: the check and daily
+    """One thread at a low priority for upkeep that nobody watches: the check and daily
     backup after opening. On two cores it would otherwise take a whole core from the window
-    and its reads just when the office starts work; it takes what they leave instead."""
+    and its reads just when the office starts work; it takes what they leave instead.
+
+    Windows has priorities below normal, and an idle thread there can wait seconds while
+    anything else runs (a save waits for this check), so it gets the lowest normal one;
+    Linux has nothing between normal and idle."""
     global _upkeep_queue
     if _upkeep_queue is None:
         _upkeep_queue = QThreadPool()
         _upkeep_queue.setMaxThreadCount(1)
-        _upkeep_queue.setThreadPriority(QThread.Priority.IdlePriority)
+        _upkeep_queue.setThreadPriority(QThread.Priority.IdlePriority if sys.platform.startswith("linux")
+                                        else QThread.Priority.LowestPriority)
     return _upkeep_queue
 
 
