@@ -114,10 +114,12 @@ def main() -> int:
     window = create_main_window(database)
     show_main_window(window)
     window.show_page("actions")
-    # The window reads ahead and checks the database on worker threads after it opens;
-    # wait for them, or the first form shares the processor (and the GIL) with them.
-    pool = QThreadPool.globalInstance()
-    while not window.is_loaded("actions") or pool.activeThreadCount():
+    # The window reads ahead, prepares the search and checks the database on worker threads
+    # after it opens; wait for them all, or the first form shares the processor (and the
+    # GIL) with them.
+    from ui.workers import reading_queue, upkeep_queue
+    pools = (QThreadPool.globalInstance(), reading_queue(), upkeep_queue())
+    while not window.is_loaded("actions") or any(pool.activeThreadCount() for pool in pools):
         app.processEvents()
         time.sleep(0.002)
     app.processEvents()
