@@ -161,8 +161,8 @@ def add_import_export_actions(file_menu: QMenu, parent: QWidget,
 
 # --- File: backups and history ---------------------------------------------------------
 
-
 def _safety():
+    """``ui.safety_dialogs``, imported when an entry first needs it."""
     from ui import safety_dialogs
 
     return safety_dialogs
@@ -181,9 +181,7 @@ def add_safety_actions(file_menu: QMenu, parent: QWidget,
     def on_back_up() -> None:
         database = get_database()
         if database is not None:
-            from ui import safety_dialogs
-
-            safety_dialogs.back_up_now(parent, database)
+            _safety().back_up_now(parent, database)
 
     def on_restore() -> None:
         database = get_database()
@@ -200,9 +198,7 @@ def add_safety_actions(file_menu: QMenu, parent: QWidget,
             closed.append(True)
 
         try:
-            from ui import safety_dialogs
-
-            safety_dialogs.choose_and_restore(parent, path, close_database=close_it)
+            _safety().choose_and_restore(parent, path, close_database=close_it)
         finally:
             if closed:
                 reopen(path)
