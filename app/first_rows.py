@@ -52,9 +52,9 @@ def _ranked(expression, shown: dict[Any, Any], descending: bool) -> list:
     stored = list(shown)
     ranks = {value: rank for value, rank in zip(stored, value_ranks([shown[v] for v in stored]))
              if rank is not None}
-    rank = case(ranks, value=expression, else_=None) if ranks else None
-    if rank is None:
-        return [Action.id]
+    if not ranks:
+        return [Action.id]  # every value blank: the register's own order
+    rank = case(ranks, value=expression, else_=None)
     return [rank.is_(None), rank.desc() if descending else rank, Action.id]
 
 
