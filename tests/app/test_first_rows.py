@@ -74,3 +74,16 @@ def test_a_short_plan_comes_whole(plan, whole):
     with plan.readers() as session:
         found = first_actions(session, None, limit=len(rows) + 10, today=TODAY)
     assert found.rows == rows
+
+
+def test_a_column_left_blank_throughout_keeps_the_registers_own_order(database):
+    from tests.ui.conftest import add_case_records
+
+    with database.sessions.begin() as session:
+        add_case_records(session)
+        session.execute(update(Action).values(rag=None))
+    rag = next(i for i, column in enumerate(ACTION_COLUMNS) if column.key == "rag")
+    with database.readers() as session:
+        rows = fetch_actions(session)
+        for descending in (False, True):
+            assert first_actions(session, (rag, descending)).rows == rows
