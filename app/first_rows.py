@@ -8,8 +8,11 @@ in their place as soon as it has been read.
 
 The first rows must be exactly the rows the whole register will put at the top, or they
 would jump when it arrives. Where the database can order them as the table does, it does
-(dates; columns of few distinct values, numbered in Python by the table's own sort keys);
-otherwise the one column is read and ordered by the table's own code (``TableQuery``).
+(dates; columns of few distinct values, numbered in Python by the table's own sort keys).
+Otherwise the one column is read and ordered by the table's own code (``TableQuery``),
+which takes over half a second for 100,000 references; so the window remembers, when it
+closes, which rows were at the top (``RememberedOrder``), and they are used again while the
+database has not changed since they were read (``plan_stamp``).
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.orm import Session
 
 from app.registers import ACTION_COLUMNS, Column, action_column_values, fetch_actions
 from app.table_query import TableQuery, value_ranks
-from db.models import Action, Agency, ListItem, Theme
+from db.migrate import VERSION_TABLE
+from db.models import Action, Agency, AuditEntry, ListItem, Theme
 
 # Rows read ahead of the whole register: several screenfuls on a large monitor.
 FIRST_ROWS = 200
@@ -38,6 +42,28 @@ class FirstRows:
 
     rows: list[tuple]
     total: int
+
+
+@dataclass(frozen=True)
+class RememberedOrder:
+    """The ids of a register's first rows in one order (``sort_key``, ``descending``), as
+    the whole register was when read, and the ``plan_stamp`` of the database then."""
+
+    stamp: str
+    sort_key: str
+    descending: bool
+    ids: list[int]
+
+
+def plan_stamp(session: Session) -> str:
+    """A text that changes with every change saved to the database: its schema revision and
+    the audit trail's newest entry (every change is audited in the transaction that makes
+    it). Read it before the rows it stands for, in the same session: a change in between
+    then only makes it older than the rows, never newer."""
+    connection = session.connection()
+    revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    newest = connection.execute(select(func.max(AuditEntry.id), func.max(AuditEntry.at))).one()
+    return f"{revision}:{newest[0] or 0}:{newest[1] or ''}"
 
 
 def _first_ids(pairs: list[tuple], column: Column, descending: bool, limit: int) -> list[int]:
@@ -86,10 +112,12 @@ def _action_order(session: Session, key: str, descending: bool, today: dt.date) 
     return None
 
 
-def first_actions(session: Session, sort: tuple[int, bool] | None, limit: int = FIRST_ROWS,
+def first_actions(session: Session, sort: tuple[int, bool] | None,
+                  remembered: RememberedOrder | None = None, limit: int = FIRST_ROWS,
                   today: dt.date | None = None) -> FirstRows:
     """The action plan's first ``limit`` rows, in its own order or sorted by ``sort``
-    (column, descending) as the table sorts it, and the number of live actions."""
+    (column, descending) as the table sorts it, and the number of live actions.
+    ``remembered`` is used for that order if the database is as it was then."""
     today = today or dt.date.today()
     connection = session.connection()
     live = Action.archived_at.is_(None)
@@ -102,6 +130,9 @@ def first_actions(session: Session, sort: tuple[int, bool] | None, limit: int = 
         order = _action_order(session, key, descending, today)
     if order is not None:
         ids = list(connection.execute(select(Action.id).where(live).order_by(*order).limit(limit)).scalars())
+    elif (remembered is not None and (remembered.sort_key, remembered.descending) == (key, descending)
+          and remembered.stamp == plan_stamp(session)):
+        ids = remembered.ids[:limit]
     else:
         pairs = action_column_values(session, key, today)
         ids = _first_ids(pairs, ACTION_COLUMNS[column], descending, limit)
@@ -109,5 +140,7 @@ def first_actions(session: Session, sort: tuple[int, bool] | None, limit: int = 
     return FirstRows([by_id[i] for i in ids if i in by_id], total)
 
 
-READERS: dict[str, Callable[[Session, tuple[int, bool] | None], FirstRows]] = {"actions": first_actions}
+READERS: dict[str, Callable[[Session, tuple[int, bool] | None, RememberedOrder | None], FirstRows]] = {
+    "actions": first_actions,
+}
 """The registers large enough to be shown from their first rows, by register key."""

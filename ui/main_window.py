@@ -38,7 +38,7 @@ from app import first_rows, paths
 from app.database import Database, open_database, open_demo_database
 from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
-from app.registers import REGISTERS
+from app.registers import ID_INDEX, REGISTERS
 from app.settings import get_settings
 from app.table_query import cell_formatter
 from ui import dialogs, errors
@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self._views: dict[str, RegisterView] = {}
         self._jobs: dict[str, Job] = {}
         self._first_jobs: dict[str, Job] = {}
+        # The database's plan_stamp when each register shown from first rows was last read.
+        self._read_at: dict[str, str | None] = {}
         self._generations: dict[str, int] = {}
         self._dashboard_needs_refresh = False
         self._stale: set[str] = set()
@@ -420,11 +422,15 @@ class MainWindow(QMainWindow):
 
     # --- loading ----------------------------------------------------------------------
 
-    def _fetcher(self, key: str) -> Callable[[], list[tuple]]:
+    def _fetcher(self, key: str, read_at: dict[str, str]) -> Callable[[], list[tuple]]:
+        """A function reading register ``key``'s rows; for a register shown from its first
+        rows it puts the database's ``plan_stamp`` in ``read_at``, read just before them."""
         database, fetch = self._database, REGISTERS[key].fetch
 
         def fetch_rows() -> list[tuple]:
             with database.readers() as session:
+                if key in first_rows.READERS:
+                    read_at["stamp"] = first_rows.plan_stamp(session)
                 return fetch(session)
 
         return fetch_rows
@@ -443,10 +449,11 @@ class MainWindow(QMainWindow):
         if key == self.current_key and not view.is_loaded and not view.showing_first_rows:
             self._rows_label.setText("Loading…")
         generation = self._generations[key] = self._generations.get(key, 0) + 1
+        read_at: dict[str, str] = {}
         job = run_job(
-            view.make_loader(self._fetcher(key)), title=f"Opening {REGISTERS[key].title}",
+            view.make_loader(self._fetcher(key, read_at)), title=f"Opening {REGISTERS[key].title}",
             label=f"Reading {REGISTERS[key].title.lower()}…", parent=self,
-            on_done=lambda result, k=key, g=generation: self._on_loaded(k, g, result),
+            on_done=lambda result, k=key, g=generation: self._on_loaded(k, g, result, read_at.get("stamp")),
             on_error=lambda error, k=key, g=generation: self._on_load_failed(k, g, error),
             on_cancelled=lambda k=key, g=generation: self._on_load_cancelled(k, g),
             show_progress=not quietly, pool=reading_queue(), priority=AHEAD if quietly else ASKED_FOR,
@@ -462,10 +469,11 @@ class MainWindow(QMainWindow):
         if reader is None or not view.wants_first_rows() or view.showing_first_rows or key in self._first_jobs:
             return
         database, sort = self._database, view.sort()
+        remembered = self.settings.remembered_order(key)
 
         def read(_progress) -> first_rows.FirstRows:
             with database.readers() as session:
-                return reader(session, sort)
+                return reader(session, sort, remembered)
 
         def done(found: first_rows.FirstRows) -> None:
             self._first_jobs.pop(key, None)
@@ -486,13 +494,29 @@ class MainWindow(QMainWindow):
                                         on_cancelled=lambda: self._first_jobs.pop(key, None),
                                         priority=ASKED_FOR)
 
+    def _remember_first_rows(self) -> None:
+        """Keep which rows each register shown from first rows had at the top in its order,
+        for the next start (``app.first_rows.RememberedOrder``): only from rows read since
+        the last change, and as read, with no search or filter."""
+        for key in first_rows.READERS:
+            view = self._views.get(key)
+            stamp = self._read_at.get(key)
+            sort = view.sort() if view is not None else None
+            if view is None or not view.is_loaded or stamp is None or sort is None or key in self._stale:
+                continue
+            query = view.model.query
+            ids = [query.rows[position][ID_INDEX] for position in query.order(*sort)[:first_rows.FIRST_ROWS]]
+            self.settings.set_remembered_order(key, first_rows.RememberedOrder(
+                stamp, view.register.columns[sort[0]].key, sort[1], ids))
+
     def _job_is_current(self, key: str, generation: int) -> bool:
         return self._generations.get(key) == generation and key in self._jobs
 
-    def _on_loaded(self, key: str, generation: int, result: Any) -> None:
+    def _on_loaded(self, key: str, generation: int, result: Any, stamp: str | None) -> None:
         if not self._job_is_current(key, generation):
             return
         self._jobs.pop(key, None)
+        self._read_at[key] = stamp
         self._view(key).set_loaded(result)
         self._select_pending(key)
         if key == self.current_key:
@@ -983,6 +1007,7 @@ class MainWindow(QMainWindow):
         for view in self._views.values():
             if view.is_loaded:
                 view.save_state()
+        self._remember_first_rows()
         self.settings.sync()
         for job in list(self._jobs.values()):
             job.cancel()

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSize
 
 from app import paths
+from app.first_rows import RememberedOrder
 
 SCHEMA_VERSION = 2
 SETTINGS_FILE = "window-settings.ini"
@@ -176,3 +177,18 @@ class WindowSettings:
 
     def clear_table_state(self, register: str) -> None:
         self._settings.remove(f"tables/{register}")
+
+    def remembered_order(self, register: str) -> RememberedOrder | None:
+        """The first rows register ``register`` showed in its order when the window last
+        closed (``app.first_rows``), or None."""
+        value = self._settings.value(f"first_rows/{register}", "")
+        try:
+            data = json.loads(value) if isinstance(value, str) and value else None
+            return None if data is None else RememberedOrder(
+                str(data["stamp"]), str(data["sort_key"]), bool(data["descending"]), [int(i) for i in data["ids"]])
+        except (ValueError, KeyError, TypeError):
+            return None  # written by another version, or damaged: read the order afresh
+
+    def set_remembered_order(self, register: str, order: RememberedOrder) -> None:
+        self._settings.setValue(f"first_rows/{register}", json.dumps(
+            {"stamp": order.stamp, "sort_key": order.sort_key, "descending": order.descending, "ids": order.ids}))

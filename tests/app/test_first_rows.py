@@ -87,3 +87,30 @@ def test_a_column_left_blank_throughout_keeps_the_registers_own_order(database):
         rows = fetch_actions(session)
         for descending in (False, True):
             assert first_actions(session, (rag, descending)).rows == rows
+
+
+def test_an_order_remembered_from_the_last_run_is_used_while_nothing_has_changed(database):
+    from app.first_rows import RememberedOrder, plan_stamp
+
+    generate(database, 300, seed=3, today=TODAY)
+    reference = next(i for i, column in enumerate(ACTION_COLUMNS) if column.key == "reference")
+    with database.readers() as session:
+        rows = fetch_actions(session, TODAY)
+        stamp = plan_stamp(session)
+    query = TableQuery(ACTION_COLUMNS, rows)
+    top = [rows[position] for position in query.run("", sort=(reference, False))[:20]]
+    # Another order than the true one, so that the test sees which was used.
+    remembered = RememberedOrder(stamp, "reference", False, [row[0] for row in reversed(top)])
+
+    with database.readers() as session:
+        assert first_actions(session, (reference, False), remembered, limit=20, today=TODAY).rows == top[::-1]
+        # Remembered for the other direction: worked out afresh.
+        assert first_actions(session, (reference, True), remembered, limit=20, today=TODAY).rows == [
+            rows[position] for position in query.run("", sort=(reference, True))[:20]]
+
+    with database.sessions.begin() as session:  # any saved change
+        session.get(Action, top[0][0]).lead_officer = "Head of Service"
+    with database.readers() as session:
+        assert plan_stamp(session) != stamp
+        found = first_actions(session, (reference, False), remembered, limit=20, today=TODAY)
+    assert [row[0] for row in found.rows] == [row[0] for row in top]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -26,7 +27,7 @@ def held_plan(monkeypatch):
 
     monkeypatch.setitem(REGISTERS, "actions", Register("Action plan", REGISTERS["actions"].columns, held_fetch))
     monkeypatch.setitem(first_rows.READERS, "actions",
-                        lambda session, sort: first_rows.first_actions(session, sort, limit=2))
+                        lambda session, sort, remembered: first_rows.first_actions(session, sort, remembered, limit=2))
     yield release
     release.set()
 
@@ -102,7 +103,7 @@ def test_a_fault_in_reading_the_first_rows_is_logged_and_the_whole_plan_still_co
                                                                                      held_plan, monkeypatch):
     from ui import errors
 
-    def broken(session, sort):
+    def broken(session, sort, remembered):
         raise RuntimeError("a fault in the first rows")
 
     monkeypatch.setitem(first_rows.READERS, "actions", broken)
@@ -116,3 +117,53 @@ def test_a_fault_in_reading_the_first_rows_is_logged_and_the_whole_plan_still_co
     held_plan.set()
     qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
     assert references(view) == ["A1", "A2", "A3"]
+
+
+def test_the_window_remembers_the_top_rows_of_its_order_for_the_next_start(qtbot, office_database, monkeypatch):
+    from ui.settings_store import TableState, WindowSettings
+
+    WindowSettings().set_table_state("actions", TableState(sort_column="reference", descending=True))
+    window = open_window(qtbot, office_database)
+    window.show_page("actions")
+    qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
+    window.close()
+    remembered = WindowSettings().remembered_order("actions")
+    assert (remembered.sort_key, remembered.descending) == ("reference", True)
+    assert [window.view("actions").model.record_id(row) for row in range(3)] == remembered.ids
+
+    # Next start, the whole plan held back: the first rows are the remembered ones (put in
+    # another order here, to see that they are the ones used).
+    WindowSettings().set_remembered_order("actions", replace(remembered, ids=remembered.ids[::-1]))
+    release = threading.Event()
+    monkeypatch.setitem(REGISTERS, "actions", Register(
+        "Action plan", REGISTERS["actions"].columns, lambda session: release.wait(SLOW / 1000) and fetch_actions(session)))
+    second = open_window(qtbot, office_database)
+    second.show_page("actions")
+    view = second.view("actions")
+    qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
+    assert references(view) == ["A1", "A2", "A3"]
+    release.set()
+    qtbot.waitUntil(lambda: second.is_loaded("actions"), timeout=SLOW)
+    assert references(view) == ["A3", "A2", "A1"]
+
+
+def test_a_remembered_order_is_not_used_once_the_database_has_changed(qtbot, office_database, held_plan):
+    from app.first_rows import RememberedOrder, plan_stamp
+    from db.models import Action
+    from ui.settings_store import TableState, WindowSettings
+
+    with office_database.readers() as session:
+        stamp = plan_stamp(session)
+        ids = [action.id for action in session.query(Action).order_by(Action.reference)]
+    settings = WindowSettings()
+    settings.set_table_state("actions", TableState(sort_column="reference"))
+    settings.set_remembered_order("actions", RememberedOrder(stamp, "reference", False, ids[::-1]))
+    with office_database.sessions.begin() as session:
+        session.query(Action).filter_by(reference="A2").one().lead_officer = "Head of Service"
+    window = open_window(qtbot, office_database)
+    window.show_page("actions")
+    view = window.view("actions")
+    qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
+    assert references(view) == ["A1", "A2"]  # worked out afresh (two at a time here)
+    held_plan.set()
+    qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
