@@ -433,7 +433,8 @@ class _ActionNames:
         return OVERDUE if is_open and target_on is not None and target_on < self.today else ""
 
 
-def _live_actions(*columns) -> Select:
+def live_actions(*columns) -> Select:
+    """Live actions, in the register's order (by id)."""
     return select(Action.id, *columns).where(*_not_archived(Action)).order_by(Action.id)
 
 
@@ -449,7 +450,7 @@ def fetch_actions(session: Session, today: dt.date | None = None,
     names = _ActionNames(session, today)
     agencies, themes, statuses, day = names.agencies, names.themes, names.statuses, names.day
     recommendations = _recommendation_texts(session, ids)
-    stmt = _live_actions(Action.reference, Action.description, Action.lead_agency_id, Action.target_on,
+    stmt = live_actions(Action.reference, Action.description, Action.lead_agency_id, Action.target_on,
                          Action.status_id, Action.rag, Action.theme_id, Action.lead_officer,
                          Action.completed_on, Action.signed_off_on)
     if ids is not None:
@@ -473,7 +474,7 @@ def action_column_values(session: Session, key: str, today: dt.date | None = Non
     in a fraction of the time of the whole rows."""
     if key == "recommendations":
         texts = _recommendation_texts(session)
-        return [(action_id, texts.get(action_id, "")) for (action_id,) in _driver_rows(session, _live_actions())]
+        return [(action_id, texts.get(action_id, "")) for (action_id,) in _driver_rows(session, live_actions())]
     names = _ActionNames(session, today)
     readers: dict[str, tuple[tuple, Callable | None]] = {
         "reference": ((Action.reference,), None),
@@ -490,7 +491,7 @@ def action_column_values(session: Session, key: str, today: dt.date | None = Non
         "signed_off_on": ((Action.signed_off_on,), names.day.__getitem__),
     }
     columns, value_of = readers[key]
-    rows = _driver_rows(session, _live_actions(*columns))
+    rows = _driver_rows(session, live_actions(*columns))
     if value_of is None:
         return rows
     return [(action_id, value_of(*values)) for action_id, *values in rows]
@@ -507,18 +508,35 @@ PROGRESS_UPDATE_COLUMNS = (
 )
 
 
-def fetch_progress_updates(session: Session) -> list[tuple]:
-    """Progress updates on live actions, newest first."""
-    stmt = (
-        select(
-            ProgressUpdate.id, ProgressUpdate.update_on, Action.reference, Action.description, ProgressUpdate.text,
-            ProgressUpdate.rag, ProgressUpdate.author, Agency.name,
-        )
+# The progress updates register's own order: newest first.
+PROGRESS_UPDATE_ORDER = (ProgressUpdate.update_on.desc(), ProgressUpdate.id.desc())
+
+
+# What each column shows, from the update, its action and the action's agency.
+PROGRESS_UPDATE_VALUES = {
+    "update_on": ProgressUpdate.update_on, "action": Action.reference, "action_description": Action.description,
+    "text": ProgressUpdate.text, "rag": ProgressUpdate.rag, "author": ProgressUpdate.author,
+    "lead_agency": Agency.name,
+}
+
+
+def live_progress_updates(*columns) -> Select:
+    """Updates on live actions, in the register's order, with their action and its agency
+    joined (for ``columns`` of any of the three)."""
+    return (
+        select(ProgressUpdate.id, *columns)
         .join(Action, ProgressUpdate.action_id == Action.id)
         .outerjoin(Agency, Action.lead_agency_id == Agency.id)
         .where(*_not_archived(ProgressUpdate, Action))
-        .order_by(ProgressUpdate.update_on.desc(), ProgressUpdate.id.desc())
+        .order_by(*PROGRESS_UPDATE_ORDER)
     )
+
+
+def fetch_progress_updates(session: Session, ids: Sequence[int] | None = None) -> list[tuple]:
+    """Progress updates on live actions, newest first (all, or those of ``ids``)."""
+    stmt = live_progress_updates(*(PROGRESS_UPDATE_VALUES[column.key] for column in PROGRESS_UPDATE_COLUMNS))
+    if ids is not None:
+        stmt = stmt.where(ProgressUpdate.id.in_(ids))
     # As many rows as the action plan: straight from the driver, the one date made a date.
     day = _Dates()
     return [(update_id, day[update_on], *rest) for update_id, update_on, *rest in _driver_rows(session, stmt)]

@@ -43,7 +43,7 @@ from app.settings import get_settings
 from app.table_query import cell_formatter
 from ui import dialogs, errors
 from ui.about import about_text
-from ui.register_view import RegisterView, showing_text
+from ui.register_view import RegisterView, rows_text, showing_text
 from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
@@ -618,7 +618,8 @@ class MainWindow(QMainWindow):
         if key != self.current_key:
             return
         if self._views[key].showing_first_rows:
-            self._rows_label.setText(f"The first {shown:,} of {total:,} rows; reading the rest…")
+            self._rows_label.setText(f"The first {shown:,} of {total:,} rows; reading the rest…" if shown < total
+                                     else f"{rows_text(total)}; still reading…")
         else:
             self._rows_label.setText(showing_text(shown, total))
 

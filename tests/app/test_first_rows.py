@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select, update
 
 from app import first_rows
-from app.first_rows import first_actions
-from app.registers import ACTION_COLUMNS, fetch_actions
+from app.first_rows import first_actions, first_progress_updates
+from app.registers import ACTION_COLUMNS, PROGRESS_UPDATE_COLUMNS, fetch_actions, fetch_progress_updates
 from app.synthetic import generate
 from app.table_query import TableQuery
-from db.models import Action, Agency
+from db.models import Action, Agency, ProgressUpdate
 
 TODAY = dt.date(2026, 12, 2)
 SORTS = [None] + [(column, descending) for column in range(len(ACTION_COLUMNS)) for descending in (False, True)]
@@ -38,6 +38,10 @@ def plan(tmp_path_factory):
         session.flush()
         other = session.scalar(select(Agency.id).where(Agency.name == "police"))
         session.execute(update(Action).where(Action.id.in_(ids[3::31])).values(lead_agency_id=other))
+        updates = list(session.scalars(select(ProgressUpdate.id).order_by(ProgressUpdate.id)))
+        session.execute(update(ProgressUpdate).where(ProgressUpdate.id.in_(updates[::11])).values(author=None, rag=None))
+        session.execute(update(ProgressUpdate).where(ProgressUpdate.id.in_(updates[::37]))
+                        .values(archived_at=dt.datetime(2026, 1, 1)))
     yield db
     db.close()
 
@@ -114,3 +118,20 @@ def test_an_order_remembered_from_the_last_run_is_used_while_nothing_has_changed
         assert plan_stamp(session) != stamp
         found = first_actions(session, (reference, False), remembered, limit=20, today=TODAY)
     assert [row[0] for row in found.rows] == [row[0] for row in top]
+
+
+UPDATE_SORTS = [None] + [(column, descending) for column in range(len(PROGRESS_UPDATE_COLUMNS))
+                         for descending in (False, True)]
+
+
+@pytest.mark.parametrize("sort", UPDATE_SORTS, ids=lambda sort: "unsorted" if sort is None else
+                         f"{PROGRESS_UPDATE_COLUMNS[sort[0]].key}-{'desc' if sort[1] else 'asc'}")
+def test_the_first_progress_updates_are_the_top_of_the_whole_register(plan, sort):
+    with plan.readers() as session:
+        rows = fetch_progress_updates(session)
+        found = first_progress_updates(session, sort, limit=60)
+    query = TableQuery(PROGRESS_UPDATE_COLUMNS, rows)
+    # Many updates share a date: ties keep the register's order, newest first.
+    assert len({row[1] for row in rows}) < len(rows)
+    assert found.rows == [rows[position] for position in query.run("", sort=sort)[:60]]
+    assert found.total == len(rows)

@@ -167,3 +167,22 @@ def test_a_remembered_order_is_not_used_once_the_database_has_changed(qtbot, off
     assert references(view) == ["A1", "A2"]  # worked out afresh (two at a time here)
     held_plan.set()
     qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
+
+
+def test_progress_updates_show_their_first_rows_too(qtbot, office_database, monkeypatch):
+    from app.registers import fetch_progress_updates
+
+    release = threading.Event()
+    monkeypatch.setitem(REGISTERS, "progress_updates", Register(
+        "Progress updates", REGISTERS["progress_updates"].columns,
+        lambda session: release.wait(SLOW / 1000) and fetch_progress_updates(session)))
+    window = open_window(qtbot, office_database)
+    window.show_page("progress_updates")
+    view = window.view("progress_updates")
+    qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
+    column = view.register.column_index("text")
+    assert view.model.index(0, column).data() == "Training dates agreed; toolkit being revised."
+    assert rows_label(window) == "1 row; still reading…"
+    release.set()
+    qtbot.waitUntil(lambda: window.is_loaded("progress_updates"), timeout=SLOW)
+    assert rows_label(window) == "1 row"
