@@ -456,7 +456,10 @@ class MainWindow(QMainWindow):
             on_done=lambda result, k=key, g=generation: self._on_loaded(k, g, result, read_at.get("stamp")),
             on_error=lambda error, k=key, g=generation: self._on_load_failed(k, g, error),
             on_cancelled=lambda k=key, g=generation: self._on_load_cancelled(k, g),
-            show_progress=not quietly, pool=reading_queue(), priority=AHEAD if quietly else ASKED_FOR,
+            # A register shown from its first rows meanwhile needs no dialog over them: the
+            # status bar says the rest is being read.
+            show_progress=not (quietly or (key in first_rows.READERS and not view.is_loaded)),
+            pool=reading_queue(), priority=AHEAD if quietly else ASKED_FOR,
         )
         self._jobs[key] = job
 

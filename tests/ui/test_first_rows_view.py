@@ -186,3 +186,27 @@ def test_progress_updates_show_their_first_rows_too(qtbot, office_database, monk
     release.set()
     qtbot.waitUntil(lambda: window.is_loaded("progress_updates"), timeout=SLOW)
     assert rows_label(window) == "1 row"
+
+
+def test_no_progress_dialog_covers_the_first_rows_but_one_comes_for_other_long_reads(qtbot, office_database,
+                                                                                      monkeypatch):
+    from app.registers import fetch_progress_updates, fetch_recommendations
+    from ui.workers import PROGRESS_AFTER_MS
+
+    release = threading.Event()
+    for key, fetch in (("progress_updates", fetch_progress_updates), ("recommendations", fetch_recommendations)):
+        monkeypatch.setitem(REGISTERS, key, Register(
+            REGISTERS[key].title, REGISTERS[key].columns, lambda session, f=fetch: release.wait(SLOW / 1000) and f(session)))
+    window = open_window(qtbot, office_database)
+    window.show_page("progress_updates")  # not read ahead: asked for now
+    view = window.view("progress_updates")
+    qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
+    qtbot.wait(PROGRESS_AFTER_MS * 2)
+    assert window._jobs["progress_updates"].dialog is None
+
+    window.show_page("recommendations")
+    qtbot.waitUntil(lambda: window._jobs["recommendations"].dialog is not None, timeout=SLOW)
+    assert window._jobs["recommendations"].dialog.labelText() == "Reading recommendations…"
+    release.set()
+    qtbot.waitUntil(lambda: window.is_loaded("recommendations") and window.is_loaded("progress_updates"),
+                    timeout=SLOW)
