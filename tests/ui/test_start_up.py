@@ -99,6 +99,33 @@ def test_the_window_checks_and_backs_up_after_it_appears(qtbot, office_file, ans
         database.close()
 
 
+def test_the_check_after_opening_runs_on_the_low_priority_upkeep_thread(qtbot, office_file, answers):
+    import sys
+    import threading
+
+    from PySide6.QtCore import QThread
+
+    database = open_database(office_file, create=False, check_later=True)
+    seen = []
+    real = database.finish_open_check
+
+    def recording():
+        seen.append((threading.current_thread(), QThread.currentThread().priority()))
+        return real()
+
+    database.finish_open_check = recording
+    try:
+        open_window(qtbot, database)
+        qtbot.waitUntil(lambda: not database.check_pending, timeout=SLOW)
+        thread, priority = seen[0]
+        assert thread is not threading.main_thread()
+        # Linux has only idle below normal; Windows gets its lowest normal priority.
+        assert priority == (QThread.Priority.IdlePriority if sys.platform.startswith("linux")
+                            else QThread.Priority.LowestPriority)
+    finally:
+        database.close()
+
+
 def test_a_file_that_fails_the_later_check_is_taken_off_screen_and_its_backup_offered(
         qtbot, office_file, answers):
     zero_table(office_file, "action")

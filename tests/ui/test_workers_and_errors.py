@@ -8,13 +8,13 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from sqlalchemy.exc import OperationalError
 
 from app.errors import UserError
 from ui import dialogs, errors
-from ui.workers import JobCancelled, run_job, upkeep_queue, wait_for_jobs
+from ui.workers import run_job, wait_for_jobs
 
 SLOW = 20_000  # a limit on waiting on a busy machine, not a timing
 
@@ -194,14 +194,3 @@ def test_the_reading_queue_runs_one_read_at_a_time_most_wanted_first(qtbot):
     assert order == ["first", "asked", "ahead", "prepare"]
     assert most_at_once[0] == 1
 
-
-def test_upkeep_runs_on_its_own_thread_below_normal_priority(qtbot):
-    seen = []
-    run_job(lambda _progress: seen.append((threading.current_thread(), QThread.currentThread().priority())),
-            title="Checking the database", show_progress=False, on_done=lambda _result: None, pool=upkeep_queue())
-    qtbot.waitUntil(lambda: bool(seen), timeout=SLOW)
-    thread, priority = seen[0]
-    assert thread is not threading.main_thread()
-    # Linux has only idle below normal; Windows gets its lowest normal priority.
-    assert priority == (QThread.Priority.IdlePriority if sys.platform.startswith("linux")
-                        else QThread.Priority.LowestPriority)
