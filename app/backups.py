@@ -344,6 +344,14 @@ def backup_before_change(db_path: Path, what: str) -> BackupInfo:
     return info
 
 
+def backup_before_upgrade(folder: Path, db_path: Path, revision: str) -> Path:
+    """Back ``db_path`` up into ``folder`` before its schema is upgraded to ``revision`` (label
+    ``before-<revision>``); return the copy's path. ``open_database`` hands this to
+    ``db.migrate.upgrade``, which calls it before it changes anything; a ``UserError`` from
+    it stops the upgrade."""
+    return take_backup(db_path, folder, f"{PROTECTED_PREFIX}{revision}").path
+
+
 # --- restoring -------------------------------------------------------------------------
 
 @dataclass(frozen=True)

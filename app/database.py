@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, event, exc, select
@@ -175,7 +176,8 @@ def open_database(location: str | Path, *, create: bool = True,
             create_private_file(path)  # readable by the user only, from its first moment
     engine = make_engine(text)
     try:
-        migration = upgrade(engine, backup_folder or (backups.backup_folder() if path else None))
+        folder = backup_folder or (backups.backup_folder() if path else None)
+        migration = upgrade(engine, partial(backups.backup_before_upgrade, folder) if folder else None)
     except (exc.DatabaseError, sqlite3.DatabaseError) as err:
         engine.dispose()
         raise UserError(f"{path or text} could not be read as a database: {err.orig if hasattr(err, 'orig') else err}.") from err

@@ -2,21 +2,15 @@
 
 A ``UserError`` carries a sentence written for the officer, naming where the problem is
 (the field, or the file, sheet, row and column). Anything else that goes wrong is a bug.
+The class itself lives in ``db.errors`` so that db/, which imports nothing from app/, can
+raise it; it is the same class here.
 """
 
 from __future__ import annotations
 
+from db.errors import UserError
 
-class UserError(Exception):
-    """A problem the user can fix: shown as a plain message, never as a traceback."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return self.message
+__all__ = ["UserError", "ValidationError"]
 
 
 class ValidationError(UserError):

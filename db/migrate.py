@@ -1,6 +1,7 @@
 """Bring a database's schema up to date with Alembic, safely.
 
-A copy of the file is taken before any migration; a database written by a newer version of
+A copy of the file is taken before any migration, by the caller's ``back_up`` (backups
+belong to app/, and db/ imports nothing from it); a database written by a newer version of
 the program, or a file that is not one of ours, is refused with a plain message.
 
 Alembic is imported only when there is something to migrate: opening a database that is
@@ -12,14 +13,15 @@ of start-up.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from app.errors import UserError
 from db.engine import READ_ONLY_OPTION
+from db.errors import UserError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -92,8 +94,13 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
-def upgrade(engine: Engine, backup_folder: Path | None) -> MigrationResult:
-    """Upgrade the schema to the newest revision; back the file up first if it holds data."""
+def upgrade(engine: Engine, back_up: Callable[[Path, str], Path] | None) -> MigrationResult:
+    """Upgrade the schema to the newest revision; back the file up first if it holds data.
+
+    ``back_up(database_file, new_revision)`` copies an SQLite file that is about to be
+    upgraded and returns the copy's path; it is called after the refusals and before any
+    change to the schema, and an error from it stops the upgrade. ``None``: no copy.
+    """
     current = current_revision(engine)
     if current is not None and current == quick_head_revision():
         return MigrationResult(current, current, None)
@@ -119,10 +126,8 @@ def upgrade(engine: Engine, backup_folder: Path | None) -> MigrationResult:
     backup = None
     db_file = engine.url.database
     sqlite = engine.dialect.name == "sqlite"
-    if current is not None and sqlite and db_file and backup_folder:
-        from app.backups import take_backup  # here: app.backups reads this module's revisions
-
-        backup = take_backup(Path(db_file), backup_folder, f"before-{head}").path
+    if current is not None and sqlite and db_file and back_up is not None:
+        backup = back_up(Path(db_file), head)
 
     cfg = alembic_config()
     with engine.connect() as conn:

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select
 from app.database import open_database
 from app.errors import UserError
 from db import migrate
+from db.engine import make_engine
 from db.models import Base, Referral
 
 
@@ -53,14 +54,16 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     assert path.read_text(encoding="utf-8").startswith("Ref,Summary")
 
 
-def test_upgrading_an_older_database_takes_a_backup_first_and_keeps_the_data(tmp_path, monkeypatch):
-    old = tmp_path / "office.sqlite"
-    db = open_database(old)
+@pytest.fixture
+def older_database(tmp_path, monkeypatch):
+    """A database holding one referral, and migration scripts with one more revision (0099, a
+    new column on referral) as the next release would ship them: the database is now older."""
+    path = tmp_path / "office.sqlite"
+    db = open_database(path)
     with db.sessions.begin() as s:
         s.add(Referral(reference="Ref044", age_text="1 yr 11 mths"))
     db.close()
 
-    # A copy of the migration scripts with one more revision, as the next release would ship.
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / "0099_add_column.py").write_text(textwrap.dedent(f'''
@@ -78,9 +81,12 @@ def test_upgrading_an_older_database_takes_a_backup_first_and_keeps_the_data(tmp
                 batch.drop_column("extra_note")
     '''), encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    return path
 
+
+def test_upgrading_an_older_database_takes_a_backup_first_and_keeps_the_data(tmp_path, older_database):
     backups = tmp_path / "backups"
-    db = open_database(old, backup_folder=backups)
+    db = open_database(older_database, backup_folder=backups)
     try:
         assert db.migration.to_revision == "0099"
         assert db.migration.backup is not None and db.migration.backup.parent == backups
@@ -93,6 +99,32 @@ def test_upgrading_an_older_database_takes_a_backup_first_and_keeps_the_data(tmp
     with sqlite3.connect(db.migration.backup) as conn:
         assert conn.execute("SELECT reference FROM referral").fetchall() == [("Ref044",)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] != "0099"
+
+
+def test_the_backup_is_taken_before_the_schema_changes(older_database):
+    engine = make_engine(str(older_database))
+    seen = []
+
+    def back_up(db_file, revision):
+        seen.append((db_file, revision, migrate.current_revision(engine)))
+        return db_file.with_name("copy.sqlite")
+
+    try:
+        before = migrate.current_revision(engine)
+        result = migrate.upgrade(engine, back_up)
+    finally:
+        engine.dispose()
+    assert seen == [(older_database, "0099", before)]
+    assert result.backup == older_database.with_name("copy.sqlite") and result.to_revision == "0099"
+
+
+def test_no_upgrade_without_its_backup(tmp_path, older_database):
+    not_a_folder = tmp_path / "backups"
+    not_a_folder.write_text("a file where the backup folder should be", encoding="utf-8")
+    before = older_database.read_bytes()
+    with pytest.raises(UserError, match="backup folder"):
+        open_database(older_database, backup_folder=not_a_folder)
+    assert older_database.read_bytes() == before
 
 
 def test_the_quick_head_agrees_with_alembic_and_follows_a_new_script(tmp_path, monkeypatch):
