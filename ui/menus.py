@@ -16,33 +16,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from ui import dialogs
+from ui.report_kinds import REPORT_INTROS, REPORTS
 
 if TYPE_CHECKING:
     from app.database import Database
-
-# (kind, menu title): the kinds are those of ``python main.py report KIND``.
-REPORTS: list[tuple[str, str]] = [
-    ("briefing", "Sub group briefing paper…"),
-    ("action-plan", "Composite action plan…"),
-    ("response", "Partnership response…"),
-    ("annual", "Annual report tables…"),
-    ("panel", "Scrutiny panel cover report…"),
-    ("agency", "Agency action list…"),
-]
-REPORT_TITLES = {kind: title.rstrip("…") for kind, title in REPORTS}
-REPORT_INTROS = {
-    "briefing": "The briefing paper for a sub group meeting: current reviews, decisions since the "
-                "last meeting, overdue actions and clocks falling due before the next one.",
-    "action-plan": "Every review's recommendations and their actions, with the RAG ratings by agency. "
-                   "Leave the choices blank for the whole plan.",
-    "response": "The partnership's response to the reviews you tick, by theme.",
-    "annual": "The tables for the annual report: referrals by outcome, reviews agreed, underway, "
-              "completed and published, timeliness, and learning events, for a period.",
-    "panel": "The council's cover report for a review going to the scrutiny panel. The text below is "
-             "the review's panel report; what you change here is printed this time only, not saved.",
-    "agency": "One agency's open actions, overdue ones first, to send to the agency.",
-}
-
 
 # --- Ctrl+P: the paper for the page on screen ---------------------------------------------
 

@@ -1,6 +1,6 @@
 """The Reports menu: one dialog per printed paper, built off the GUI thread, then opened.
 
-The papers and their menu entries are listed in ``ui.menus``. ``open_report_dialog``
+The papers are listed in ``ui.report_kinds``, their menu entries made in ``ui.menus``. ``open_report_dialog``
 shows a ``ReportDialog`` with only the options that paper needs; OK checks them (a problem
 is shown in red under its field), then builds the PDF with ``ui.workers.run_job`` behind a
 cancellable progress dialog and opens it in the system's PDF viewer (``open_in_viewer``).
@@ -53,7 +53,7 @@ from app.reports import build_checked_report
 from app.services.reviews import get_review, latest_panel_report
 from db.models import ListKind
 from ui import dialogs, errors, privacy_prompt
-from ui.menus import REPORT_INTROS, REPORT_TITLES
+from ui.report_kinds import REPORT_INTROS, REPORT_TITLES
 from ui.widgets.record_picker import RecordPicker
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
