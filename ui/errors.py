@@ -17,12 +17,13 @@ import logging
 import logging.handlers
 import platform
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
 
 from PySide6 import __version__ as PYSIDE_VERSION
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QObject, Qt, Signal, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -194,9 +195,12 @@ def _on_crash_dialog_closed() -> None:
 def show_crash(exc_type: type[BaseException], error: BaseException | None,
                tb: TracebackType | None, parent: QWidget | None = None) -> CrashDialog | None:
     """Log a bug and show the crash dialog (unless one is already open)."""
-    global _open_dialog
     report = crash_report(exc_type, error, tb)
-    log_file = write_log(report)
+    return _show_crash_dialog(report, write_log(report), parent)
+
+
+def _show_crash_dialog(report: str, log_file: Path | None, parent: QWidget | None) -> CrashDialog | None:
+    global _open_dialog
     if QApplication.instance() is None or _open_dialog is not None:
         return _open_dialog
     dialog = CrashDialog(report, log_file, parent)
@@ -207,14 +211,33 @@ def show_crash(exc_type: type[BaseException], error: BaseException | None,
     return dialog
 
 
+def as_user_error(error: BaseException) -> UserError | None:
+    """``error`` as a ``UserError`` if the user can act on it (itself, or a known fault in
+    words), else ``None``: a bug."""
+    if isinstance(error, UserError):
+        return error
+    sentence = known_error_sentence(error)
+    return UserError(sentence) if sentence is not None else None
+
+
+def log_exception(error: BaseException) -> Path | None:
+    """Keep a bug or a known fault (the disk full, the database busy) in the log; the log's
+    path. A ``UserError`` is the user's to put right, not a fault: it is not logged."""
+    if isinstance(error, UserError):
+        return None
+    return write_log(crash_report(type(error), error, error.__traceback__))
+
+
 def report_exception(error: BaseException, parent: QWidget | None = None,
                      title: str = "Case Review Tracker") -> None:
-    """Show ``error``: a plain sentence if the user can act on it, else the crash dialog."""
+    """The one error handler: show ``error`` as a plain sentence if the user can act on it,
+    else in the crash dialog. Every fault but a ``UserError`` is also logged."""
     sentence = known_error_sentence(error)
-    if sentence is not None:
-        dialogs.warn(parent, title, sentence)
+    if sentence is None:
+        show_crash(type(error), error, error.__traceback__, parent)  # logs it too
         return
-    show_crash(type(error), error, error.__traceback__, parent)
+    log_exception(error)
+    dialogs.warn(parent, title, sentence)
 
 
 def _active_window() -> QWidget | None:
@@ -224,21 +247,51 @@ def _active_window() -> QWidget | None:
 
 def excepthook(exc_type: type[BaseException], error: BaseException,
                tb: TracebackType | None) -> None:
-    """``sys.excepthook`` for the window: errors raised in slots and event handlers."""
-    if issubclass(exc_type, KeyboardInterrupt):
+    """``sys.excepthook`` for the window: errors raised in slots, event handlers and Qt's
+    virtual methods (PySide hands those to this hook) go to ``report_exception``."""
+    if issubclass(exc_type, KeyboardInterrupt) or error is None:
         sys.__excepthook__(exc_type, error, tb)
         return
     try:
-        sentence = known_error_sentence(error)
-        if sentence is not None:
-            dialogs.warn(_active_window(), "Case Review Tracker", sentence)
-        else:
-            show_crash(exc_type, error, tb, _active_window())
+        if error.__traceback__ is None:
+            error = error.with_traceback(tb)
+        report_exception(error, _active_window())
     except Exception:  # noqa: BLE001 - the handler must never raise itself
         sys.__excepthook__(exc_type, error, tb)
 
 
+class _Relay(QObject):
+    """Carries an error raised on another thread to the GUI thread, where dialogs live."""
+
+    raised = Signal(object)
+
+
+_relay: _Relay | None = None
+
+
+def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    """``threading.excepthook``: an error that ends a Python thread goes to the one handler,
+    on the GUI thread, where dialogs live."""
+    if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+        return
+    if _relay is None:
+        threading.__excepthook__(args)
+        return
+    _relay.raised.emit(args.exc_value)
+
+
+def _report_from_thread(error: BaseException) -> None:
+    report_exception(error, _active_window())
+
+
 def install() -> None:
-    """Send uncaught errors to ``excepthook`` (called by ``ui.app.run``, not by tests,
-    which leave pytest-qt's own hook in place so that a bug fails the test)."""
+    """Send uncaught errors to the one handler: from slots and Qt's virtual methods
+    (``sys.excepthook``) and from Python threads (``threading.excepthook``). Called by
+    ``ui.app.start_application`` on the GUI thread; tests leave pytest-qt's own hook in
+    place, so that a bug fails the test, unless they install this one themselves."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+        _relay.raised.connect(_report_from_thread)
     sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook

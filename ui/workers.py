@@ -8,6 +8,10 @@ worker never touches a widget.
 
 A progress dialog appears only if the job is still running after ``PROGRESS_AFTER_MS``, so
 quick work (most loads) shows no flicker.
+
+A finished job leaves nothing behind: it is kept alive only while it runs (no Qt parent
+holds it), and its runnable lets go of the function, and so of everything the function's
+closure held, as soon as the function returns.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 PROGRESS_AFTER_MS = 200
 
@@ -64,9 +69,11 @@ class _Runnable(QRunnable):
         self._progress = progress
 
     def run(self) -> None:  # on a worker thread: signals only, never widgets
+        # Let go of the function at once: its closure may hold a whole register's rows.
+        function, self._function = self._function, None
         try:
             try:
-                result = self._function(self._progress)
+                result = function(self._progress)
             except BaseException as err:  # noqa: BLE001 - every failure goes back to the GUI thread
                 self._signals.failed.emit(err)
             else:
@@ -77,21 +84,23 @@ class _Runnable(QRunnable):
 
 class Job(QObject):
     """One running job, living on the GUI thread. Signals: ``finished(result)``,
-    ``failed(exception)``, ``cancelled()`` — exactly one of them, once."""
+    ``failed(exception)``, ``cancelled()`` — exactly one of them, once.
+
+    ``parent`` is the widget the progress dialog stands over; it does not own the job
+    (a job owned by a window would live as long as the window)."""
 
     finished = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
 
     def __init__(self, function: Callable[[Progress], Any], *, title: str = "",
-                 label: str = "", parent: QObject | None = None,
-                 dialog_parent: QWidget | None = None, cancellable: bool = True,
+                 label: str = "", parent: QWidget | None = None, cancellable: bool = True,
                  show_progress: bool = True):
-        super().__init__(parent)
+        super().__init__()
         self.title = title
         self._done = False
         self._dialog: QProgressDialog | None = None
-        self._dialog_parent = dialog_parent
+        self._dialog_parent = parent
         self._label = label
         self._cancellable = cancellable
         # The signals object has no parent: the worker emits on it until it returns, even
@@ -135,7 +144,7 @@ class Job(QObject):
     # --- on the GUI thread ---
 
     def _show_dialog(self) -> None:
-        if self._done:
+        if self._done or (self._dialog_parent is not None and not isValid(self._dialog_parent)):
             return
         dialog = QProgressDialog(self._label or self.title, "Cancel" if self._cancellable else "",
                                  0, 0, self._dialog_parent)
@@ -163,11 +172,11 @@ class Job(QObject):
     def _finish(self) -> None:
         self._done = True
         self._timer.stop()
-        if self._dialog is not None:
+        if self._dialog is not None and isValid(self._dialog):  # gone with its parent, perhaps
             self._dialog.canceled.disconnect(self.cancel)
             self._dialog.close()
             self._dialog.deleteLater()
-            self._dialog = None
+        self._dialog = None
         _running.discard(self)
 
     def _on_succeeded(self, result: Any) -> None:
@@ -195,6 +204,7 @@ def running_jobs() -> list[Job]:
 
 
 _reading_queue: QThreadPool | None = None
+_writing_queue: QThreadPool | None = None
 _upkeep_queue: QThreadPool | None = None
 
 # Priorities on the reading queue: what the user is waiting for, then what is read ahead.
@@ -218,6 +228,18 @@ def reading_queue() -> QThreadPool:
     return _reading_queue
 
 
+def writing_queue() -> QThreadPool:
+    """One thread for every change to the database, taken in the order they were asked
+    for: an undo asked for after a save runs after it. A write made before the check after
+    opening has passed waits for it here (``app.database.WriteGate``), holding the writes
+    behind it, not the window."""
+    global _writing_queue
+    if _writing_queue is None:
+        _writing_queue = QThreadPool()
+        _writing_queue.setMaxThreadCount(1)
+    return _writing_queue
+
+
 def upkeep_queue() -> QThreadPool:
     """One thread at a low priority for upkeep that nobody watches: the check and daily
     backup after opening. On two cores it would otherwise take a whole core from the window
@@ -237,7 +259,8 @@ def upkeep_queue() -> QThreadPool:
 
 def wait_for_jobs(timeout_ms: int = 30_000) -> bool:
     """Wait for every job's worker to return (at exit, and between tests)."""
-    pools = [QThreadPool.globalInstance()] + [pool for pool in (_reading_queue, _upkeep_queue) if pool is not None]
+    pools = [QThreadPool.globalInstance()] + [pool for pool in (_reading_queue, _writing_queue, _upkeep_queue)
+                                              if pool is not None]
     return all(pool.waitForDone(timeout_ms) for pool in pools)
 
 
@@ -249,16 +272,28 @@ def run_job(function: Callable[[Progress], Any], *, title: str, on_done: Callabl
             priority: int = 0) -> Job:
     """Run ``function(progress)`` off the GUI thread; ``on_done(result)`` on the GUI
     thread when it returns. An exception goes to ``on_error``, or else to the error
-    handler (``ui.errors.report_exception``): a plain sentence or the crash dialog."""
-    job = Job(function, title=title, label=label, parent=parent, dialog_parent=parent,
-              cancellable=cancellable, show_progress=show_progress)
-    job.finished.connect(on_done)
-    if on_error is None:
-        from ui import errors
+    handler (``ui.errors.report_exception``): a plain sentence or the crash dialog.
 
-        def on_error(error: BaseException) -> None:
+    If ``parent`` has been deleted by the time the job ends, nobody is told (a bug is
+    still logged)."""
+    from ui import errors
+
+    job = Job(function, title=title, label=label, parent=parent, cancellable=cancellable,
+              show_progress=show_progress)
+
+    def alive() -> bool:
+        return parent is None or isValid(parent)
+
+    def failed(error: BaseException) -> None:
+        if not alive():
+            errors.log_exception(error)
+        elif on_error is not None:
+            on_error(error)
+        else:
             errors.report_exception(error, parent)
-    job.failed.connect(on_error)
+
+    job.finished.connect(lambda result: on_done(result) if alive() else None)
+    job.failed.connect(failed)
     if on_cancelled is not None:
-        job.cancelled.connect(on_cancelled)
+        job.cancelled.connect(lambda: on_cancelled() if alive() else None)
     return job.start(pool, priority)
