@@ -1,7 +1,8 @@
 """Deadlines: working days, periods and the clocks the office is held to.
 
-Working days are Monday to Friday less the England and Wales bank holidays, taken from the
-maintained ``holidays`` library (substitute days for a holiday on a weekend included).
+Working days are counted by ``app.dates``: Monday to Friday less the England and Wales bank
+holidays and the office's own closure days (its settings' ``calendar``), read from the
+session each time due dates are worked out.
 
 Clocks are data (``ClockRule`` rows the office can edit): a length, a unit and two events
 written "table.field" — the recorded date that starts the clock and the one that stops it.
@@ -24,14 +25,16 @@ a start on a referral or decision through the review's referrals in the same way
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field as dc_field
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, inspect, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.dates import ENGLAND_AND_WALES, WorkingCalendar
+# Re-exported: the clocks' arithmetic has moved to app.dates, where new code should import it.
+from app.dates import add_period, add_working_days, is_working_day, working_days_between  # noqa: F401
 from app.errors import UserError
+from app.settings import get_settings
 from db.models import ClockRule, Decision, ListItem, ListKind, Referral, Review, review_referral
 
 UNITS = ("working_days", "days", "months")
@@ -51,54 +54,9 @@ _DATE_FIELDS = {
 
 # --- working days ----------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
-def _bank_holidays(year: int) -> frozenset[dt.date]:
-    """England and Wales bank holidays of one year (the library's ENG calendar covers both)."""
-    import holidays  # here: its calendars take a tenth of a second to load, at start-up otherwise
-
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
-def is_working_day(day: dt.date) -> bool:
-    """True for Monday to Friday unless it is a bank holiday in England and Wales."""
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    """The n-th working day after ``start`` (``start`` itself is not counted; n < 0 goes back)."""
-    step = dt.timedelta(days=1 if n >= 0 else -1)
-    day, remaining = start, abs(n)
-    while remaining:
-        day += step
-        if is_working_day(day):
-            remaining -= 1
-    return day
-
-
-def working_days_between(a: dt.date, b: dt.date) -> int:
-    """Working days after ``a`` up to and including ``b``; negative when ``b`` is before ``a``."""
-    if b < a:
-        return -working_days_between(b, a)
-    # Whole weeks hold five weekdays wherever they start; count the odd days left over.
-    weeks, odd_days = divmod((b - a).days, 7)
-    weekdays = weeks * 5 + sum((a + dt.timedelta(days=i)).weekday() < 5 for i in range(1, odd_days + 1))
-    bank_holidays = sum(
-        a < day <= b and day.weekday() < 5
-        for year in range(a.year, b.year + 1)
-        for day in _bank_holidays(year)
-    )
-    return weekdays - bank_holidays
-
-
-def add_period(start: dt.date, length: int, unit: str) -> dt.date:
-    """``start`` plus ``length`` working days, days or months (31 Aug + 6 months = end of Feb)."""
-    if unit == "working_days":
-        return add_working_days(start, length)
-    if unit == "days":
-        return start + dt.timedelta(days=length)
-    if unit == "months":
-        return start + relativedelta(months=length)
-    raise ValueError(f"unknown clock unit {unit!r}")
+def office_calendar(session: Session) -> WorkingCalendar:
+    """The office's working days: bank holidays and its own closure days skipped."""
+    return get_settings(session).calendar
 
 
 def is_overdue(target_on: dt.date | None, is_open: bool | None, as_at: dt.date) -> bool:
@@ -157,6 +115,8 @@ class ClockStatus:
     due_on: dt.date | None
     done_on: dt.date | None
     as_at: dt.date
+    # The working days the due date was counted in, and lateness is counted in.
+    calendar: WorkingCalendar = dc_field(default=ENGLAND_AND_WALES, repr=False, compare=False)
 
     @property
     def state(self) -> str:
@@ -186,7 +146,7 @@ class ClockStatus:
         end = self._end()
         if end is None or self.unit != "working_days":
             return None
-        return working_days_between(self.due_on, end)
+        return self.calendar.working_days_between(self.due_on, end)
 
     @property
     def days_left(self) -> int | None:
@@ -198,7 +158,7 @@ class ClockStatus:
         """Working days until the due date, for a running working-day clock."""
         if self.state != "due" or self.unit != "working_days":
             return None
-        return working_days_between(self.as_at, self.due_on)
+        return self.calendar.working_days_between(self.as_at, self.due_on)
 
 
 # --- reading clocks from the database --------------------------------------------------
@@ -283,8 +243,10 @@ class _ClockQuery:
             conditions.append(or_(self.start.is_(None), self.start <= self.rule.applies_until))
         return conditions
 
-    def statuses(self, session: Session, conditions, as_at: dt.date) -> list[ClockStatus]:
-        """The clock's status for each record meeting ``conditions``."""
+    def statuses(self, session: Session, conditions, as_at: dt.date,
+                 calendar: WorkingCalendar) -> list[ClockStatus]:
+        """The clock's status for each record meeting ``conditions``, due dates counted in
+        ``calendar``'s working days."""
         query = self.select().where(*conditions, *self.applicable())
         if self.anchor == "decision":
             query = query.order_by(Decision.decided_on, Decision.id)
@@ -293,8 +255,8 @@ class _ClockQuery:
             ClockStatus(
                 clock_code=rule.code, clock_name=rule.name, unit=rule.unit,
                 is_deadline=bool(rule.done_event), record_kind=self.anchor, record_id=record_id,
-                reference=reference, started_on=started, done_on=done, as_at=as_at,
-                due_on=override or (add_period(started, rule.length, rule.unit) if started else None),
+                reference=reference, started_on=started, done_on=done, as_at=as_at, calendar=calendar,
+                due_on=override or (calendar.add_period(started, rule.length, rule.unit) if started else None),
             )
             for record_id, reference, started, done, override in session.execute(query)
         ]
@@ -353,7 +315,7 @@ def review_clock(session: Session, review: Review, as_at: dt.date) -> ClockStatu
     if rule is None or rule.archived_at is not None:
         return None
     clock = _ClockQuery(rule, "review", with_override=True)
-    found = clock.statuses(session, [Review.id == review.id], as_at)
+    found = clock.statuses(session, [Review.id == review.id], as_at, office_calendar(session))
     return found[0] if found else None
 
 
@@ -361,12 +323,13 @@ def review_clocks(session: Session, as_at: dt.date, *conditions) -> list[ClockSt
     """The clock of every review (meeting ``conditions``) whose type has one: one query per
     clock, for screens that show many reviews at once."""
     found: list[ClockStatus] = []
+    calendar = office_calendar(session)
     for rule in _active_rules(session):
         type_ids = _review_type_ids(session, rule)
         if type_ids:
             clock = _ClockQuery(rule, "review", with_override=True)
             found += clock.statuses(session, [Review.review_type_id.in_(type_ids),
-                                              Review.archived_at.is_(None), *conditions], as_at)
+                                              Review.archived_at.is_(None), *conditions], as_at, calendar)
     return found
 
 
@@ -387,12 +350,14 @@ def review_target(session: Session, review: Review) -> dt.date | None:
 def referral_clocks(session: Session, referral: Referral, as_at: dt.date) -> list[ClockStatus]:
     """The referral's own clocks (started or not) and those running on its decisions."""
     statuses: list[ClockStatus] = []
+    calendar = office_calendar(session)
     for rule in _active_rules(session):
         clock, conditions = _clock_query(session, rule)
         if clock.anchor == "referral":
-            statuses += clock.statuses(session, [Referral.id == referral.id], as_at)
+            statuses += clock.statuses(session, [Referral.id == referral.id], as_at, calendar)
         elif clock.anchor == "decision":
-            statuses += clock.statuses(session, [*conditions, Decision.referral_id == referral.id], as_at)
+            statuses += clock.statuses(session, [*conditions, Decision.referral_id == referral.id], as_at,
+                                       calendar)
     return statuses
 
 
@@ -408,7 +373,8 @@ def clocks_due(session: Session, as_at: dt.date, within_working_days: int = 10) 
     Minimum periods are left out (nothing has to be done), as are archived clocks and records.
     Overdue first, then by due date.
     """
-    horizon = add_working_days(as_at, within_working_days)
+    calendar = office_calendar(session)
+    horizon = calendar.add_working_days(as_at, within_working_days)
     found: list[ClockStatus] = []
     for rule in _active_rules(session):
         if not rule.done_event:
@@ -420,7 +386,7 @@ def clocks_due(session: Session, as_at: dt.date, within_working_days: int = 10) 
         near = clock.start <= latest_start
         if clock.with_override:
             near = or_(and_(clock.override.is_(None), near), clock.override <= horizon)
-        running = clock.statuses(session, [*conditions, clock.done.is_(None), near], as_at)
+        running = clock.statuses(session, [*conditions, clock.done.is_(None), near], as_at, calendar)
         found += [s for s in running if s.state == "overdue" or (s.state == "due" and s.due_on <= horizon)]
     # Overdue clocks fall due before ``as_at`` and running ones on or after it, so ordering
     # by due date puts the overdue first.

@@ -30,6 +30,7 @@ from app.clocks import (
 from app.database import open_database
 from app.errors import UserError
 from app.lookups import clock, list_item
+from app.settings import get_settings, save_settings
 from db.models import ClockRule, Decision, ListKind, Referral, Review
 
 D = dt.date
@@ -182,6 +183,24 @@ def test_rapid_review_target_is_read_from_its_referral(session):
     referral.rapid_review_sent_on = D(2017, 5, 10)
     status = review_clock(session, review, D(2017, 6, 1))
     assert (status.state, status.days_over, status.working_days_over) == ("late", 1, 1)
+
+
+def test_an_office_closure_day_moves_a_working_day_clock(session):
+    # Aware Thu 22 Dec 2022: the 5-working-day notification is due Tue 3 Jan 2023 (Boxing Day,
+    # the Christmas substitute on the 27th and New Year's Day observed on the 2nd are bank
+    # holidays). The council closing 28-30 Dec moves it to Fri 6 Jan.
+    referral = add_referral(session, "Ref090", date_aware=D(2022, 12, 22))
+    before = by_code(referral_clocks(session, referral, D(2022, 12, 22)))["notification"]
+    assert (before.due_on, before.working_days_left) == (D(2023, 1, 3), 5)
+
+    save_settings(session, closure_days="28/12/2022, 29/12/2022, 30.12.22")
+    assert get_settings(session).closure_days == {D(2022, 12, 28), D(2022, 12, 29), D(2022, 12, 30)}
+    after = by_code(referral_clocks(session, referral, D(2022, 12, 22)))["notification"]
+    assert (after.due_on, after.working_days_left) == (D(2023, 1, 6), 5)
+    due = [s for s in clocks_due(session, D(2023, 1, 4)) if s.reference == "Ref090"]
+    assert [(s.clock_code, s.due_on, s.working_days_left) for s in due] == [("notification", D(2023, 1, 6), 2)]
+    late = by_code(referral_clocks(session, referral, D(2023, 1, 10)))["notification"]
+    assert (late.state, late.working_days_over) == ("overdue", 2)  # Mon 9 and Tue 10
 
 
 def test_referral_clocks_notification_and_rapid_review(session):
