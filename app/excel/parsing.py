@@ -2,64 +2,45 @@
 
 Pure functions, no database and no Qt, so they can be unit-tested and fuzzed.
 
-Dates are always read day first, the English way. ``dateutil.parser`` is deliberately not
-used: given "02/13/2015" it silently swaps day and month, and given "Sept 2014" it invents
-a day; here both come back as text with a warning (or as a documented month-end rule)
-instead of a guess.
+Dates are read by ``app.dates`` (day first, the one two-digit-year rule, imprecise dates kept
+with their precision), exactly as a form or a command reads them. On top of it an import
+allows what trackers add around a date: a word before it ("by 31/03/2015", "due", "w/c")
+and a time Excel left on a date kept as text ("31/03/2015 00:00:00").
 
-Rules for partial dates (they are target dates, so they mean "by the end of"):
-- a month ("Sept 2014", "Sep-14", "04/2013") means the last day of that month;
-- a financial-year quarter ("Q3 2014/15") means the last day of that quarter, where the
-  financial year runs April to March: Q1 ends 30 June, Q2 30 September, Q3 31 December and
-  Q4 31 March of the following calendar year;
-- a quarter of a single year ("Q3 2014") is read as a calendar quarter, with a warning.
-Anything else ("Ongoing", "TBC", "31/02/2015", "03/31/2015") gives no date; the text is kept
-and a warning says why.
+Partial dates are target dates, so they mean "by the end of": a month ("Sept 2014",
+"Sep-14", "04/2013") means its last day; a financial-year quarter ("Q3 2014/15") the last
+day of that quarter, where the financial year runs April to March; a quarter of a single
+year ("Q3 2014") the last day of that calendar quarter, with a warning to check it; a year
+("2012") its last day. Each comes with a warning saying how it was read. Anything else
+("Ongoing", "TBC", "31/02/2015", "03/31/2015") gives no date; the text is kept and a
+warning says why.
 """
 
 from __future__ import annotations
 
-import calendar
 import colorsys
 import datetime as dt
 import re
 from dataclasses import dataclass
 
+from app.dates import (DAY, FY_QUARTER, MONTH, NONE, QUARTER, YEAR, DateNotUnderstood, format_date,
+                       parse_written_date)
 from app.text import clean
 
 # --- dates --------------------------------------------------------------------------------
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
-    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
-    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
-    "nov": 11, "november": 11, "dec": 12, "december": 12,
-}
-_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+"
-_ORDINAL = r"\s*(?:st|nd|rd|th)?"
-_TIME = r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_PREFIX = re.compile(r"^(?:(?:by|before|due|w/c|wc|w\.c\.|end of|end)\s+)+")
-
-_DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})\s*[/.\-]\s*(\d{{1,2}})\s*[/.\-]\s*(\d{{4}}|\d{{2}}){_TIME}$")
-_ISO = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$")
-_DAY_NAME_YEAR = re.compile(
-    rf"^(?:{_WEEKDAY})?(\d{{1,2}}){_ORDINAL}\s*(?:of\s+)?[\s\-]*([a-z]+)\.?,?[\s\-]*(\d{{4}}|\d{{2}})$")
-_NAME_DAY_YEAR = re.compile(rf"^(?:{_WEEKDAY})?([a-z]+)\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})$")
-_NAME_YEAR = re.compile(r"^([a-z]+)\.?\s*[\s\-/']\s*'?(\d{4}|\d{2})$")
-_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_FY_QUARTER = re.compile(r"^q\s*([1-4])\s*[,\-]?\s*(?:fy\s*)?(\d{4}|\d{2})\s*[/\-]\s*(\d{4}|\d{2})$")
-_FY_QUARTER_AFTER = re.compile(r"^(?:fy\s*)?(\d{4}|\d{2})\s*[/\-]\s*(\d{4}|\d{2})\s*[,\-]?\s*q\s*([1-4])$")
-_CALENDAR_QUARTER = re.compile(r"^q\s*([1-4])\s*[,\-]?\s*(\d{4})$")
-
-# Years outside this range are typing mistakes in a case review tracker.
-_FIRST_YEAR, _LAST_YEAR = 1950, 2100
+_PREFIX = re.compile(r"^(?:(?:by|before|due|w/c|wc|w\.c\.)\s+)+", re.IGNORECASE)
+_TIME = re.compile(r"[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+TEXT = "text"  # the precision of a cell that gives no date
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedDate:
     """What a date cell said: the date (or None), the original text and how exact it is.
 
-    ``precision`` is "day", "month", "quarter" or "text" (no date could be read); ``warning``
+    ``precision`` is one of ``app.dates.PRECISIONS`` ("day", "month", "quarter",
+    "fy_quarter", "year", or "none" for a word such as Ongoing), or "text" when no date
+    could be read; ``date`` is the last day a partial date could mean. ``warning``
     explains anything the user should check (a month read as its last day, text kept).
     """
 
@@ -73,109 +54,37 @@ class ParsedDate:
         return self.date is None and not self.text
 
 
-def _year(text: str) -> int:
-    """A four-digit year from two or four digits (00-69 are 2000s, 70-99 are 1900s)."""
-    year = int(text)
-    if len(text) == 2:
-        year += 2000 if year < 70 else 1900
-    return year
+def _read_as(original: str, precision: str, latest: dt.date) -> str:
+    """The warning for a partial date read as its last day."""
+    end = format_date(latest)
+    if precision == QUARTER:
+        return (f"'{original}' has no financial year; read as calendar quarter "
+                f"{(latest.month - 1) // 3 + 1} of {latest.year}, ending {end}. Check it.")
+    kind = {MONTH: "a month", FY_QUARTER: "a financial-year quarter", YEAR: "a year"}[precision]
+    return f"'{original}' is {kind}; read as its last day, {end}."
 
 
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _as_text(original: str, reason: str) -> ParsedDate:
-    return ParsedDate(None, original, "text", f"'{original}' {reason}; kept as text.")
-
-
-def _day(original: str, year: int, month: int, day: int) -> ParsedDate:
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        return _as_text(original, f"has an unlikely year ({year})")
-    if not 1 <= month <= 12:
-        if 1 <= day <= 12 and 1 <= month <= 31:
-            return _as_text(original, "looks like a month-first (American) date, which is "
-                                      "not guessed")
-        return _as_text(original, "is not a real date (there is no month "
-                                  f"{month})")
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return _as_text(original, f"is not a real date ({calendar.month_name[month]} {year} "
-                                  f"has {calendar.monthrange(year, month)[1]} days)")
-    return ParsedDate(dt.date(year, month, day), original, "day")
-
-
-def _month(original: str, year: int, month: int) -> ParsedDate:
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        return _as_text(original, f"has an unlikely year ({year})")
-    end = _month_end(year, month)
-    return ParsedDate(end, original, "month",
-                      f"'{original}' is a month; read as its last day, {end:%d/%m/%Y}.")
-
-
-def _fy_quarter(original: str, quarter: int, first: str, second: str) -> ParsedDate:
-    start_year, end_year = _year(first), _year(second)
-    if len(second) == 2 and len(first) == 4:
-        end_year = start_year // 100 * 100 + int(second)
-    if end_year != start_year + 1 or not _FIRST_YEAR <= start_year <= _LAST_YEAR:
-        return _as_text(original, "is not a financial year quarter (the years should follow "
-                                  "each other, as in Q3 2014/15)")
-    year, month = (start_year, 3 + 3 * quarter) if quarter < 4 else (end_year, 3)
-    end = _month_end(year, month)
-    return ParsedDate(end, original, "quarter",
-                      f"'{original}' is a financial-year quarter; read as its last day, "
-                      f"{end:%d/%m/%Y}.")
-
-
-def _calendar_quarter(original: str, quarter: int, year: int) -> ParsedDate:
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        return _as_text(original, f"has an unlikely year ({year})")
-    end = _month_end(year, 3 * quarter)
-    return ParsedDate(end, original, "quarter",
-                      f"'{original}' has no financial year; read as calendar quarter {quarter} "
-                      f"of {year}, ending {end:%d/%m/%Y}. Check it.")
-
-
-def _parse_text(original: str) -> ParsedDate:
-    text = _PREFIX.sub("", original.casefold().rstrip(". "))
-    if m := _DAY_MONTH_YEAR.match(text):
-        return _day(original, _year(m[3]), int(m[2]), int(m[1]))
-    if m := _ISO.match(text):
-        return _day(original, int(m[1]), int(m[2]), int(m[3]))
-    if (m := _DAY_NAME_YEAR.match(text)) and m[2] in _MONTHS:
-        return _day(original, _year(m[3]), _MONTHS[m[2]], int(m[1]))
-    if (m := _NAME_DAY_YEAR.match(text)) and m[1] in _MONTHS:
-        return _day(original, int(m[3]), _MONTHS[m[1]], int(m[2]))
-    if (m := _NAME_YEAR.match(text)) and m[1] in _MONTHS:
-        return _month(original, _year(m[2]), _MONTHS[m[1]])
-    if (m := _MONTH_YEAR.match(text)) and 1 <= int(m[1]) <= 12:
-        return _month(original, int(m[2]), int(m[1]))
-    if m := _FY_QUARTER.match(text):
-        return _fy_quarter(original, int(m[1]), m[2], m[3])
-    if m := _FY_QUARTER_AFTER.match(text):
-        return _fy_quarter(original, int(m[3]), m[1], m[2])
-    if m := _CALENDAR_QUARTER.match(text):
-        return _calendar_quarter(original, int(m[1]), int(m[2]))
-    return _as_text(original, "is not a date")
-
-
-def parse_uk_date(value: object) -> ParsedDate:
+def parse_uk_date(value: object, *, today: dt.date | None = None) -> ParsedDate:
     """Read a date cell as an English office writes it, day first, never guessing.
 
-    ``value`` may be a real date (from a date-formatted cell), text, or empty. Blank gives
-    ``ParsedDate(None, "", "text")`` with no warning.
+    ``value`` may be a real date (from a date-formatted cell), text, a number, or empty.
+    Blank gives ``ParsedDate(None, "", "text")`` with no warning. ``today`` decides
+    two-digit years, as in ``app.dates``.
     """
-    if value is None:
-        return ParsedDate(None, "", "text")
-    if isinstance(value, dt.datetime):
-        return ParsedDate(value.date(), value.strftime("%d/%m/%Y"), "day")
-    if isinstance(value, dt.date):
-        return ParsedDate(value, value.strftime("%d/%m/%Y"), "day")
-    original = clean(str(value))
-    if not original:
-        return ParsedDate(None, "", "text")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _as_text(original, "is a number, not a date")
-    return _parse_text(original)
+    original = "" if value is None or isinstance(value, dt.date) else clean(str(value))
+    try:
+        written = parse_written_date(_TIME.sub("", _PREFIX.sub("", original)) if isinstance(value, str) else value,
+                                     today=today)
+    except DateNotUnderstood as err:
+        return ParsedDate(None, original, TEXT, f"{str(err).rstrip('.')}; kept as text.")
+    if written is None:
+        return ParsedDate(None, "", TEXT)
+    text = original or written.text  # a date cell is shown as the default format writes it
+    if written.precision == DAY:
+        return ParsedDate(written.latest, text, DAY)
+    if written.precision == NONE:
+        return ParsedDate(None, text, NONE, f"'{text}' sets no date; kept as text.")
+    return ParsedDate(written.latest, text, written.precision, _read_as(text, written.precision, written.latest))
 
 
 # --- RAG ratings --------------------------------------------------------------------------
@@ -265,7 +174,7 @@ def parse_number_list(value: object) -> NumberList:
         return NumberList()
     if isinstance(value, (dt.date, dt.datetime)):
         return NumberList(warnings=[
-            f"Excel has stored this as a date ({value:%d/%m/%Y}), probably from a range such "
+            f"Excel has stored this as a date ({format_date(value)}), probably from a range such "
             "as '9-12'; retype the numbers as text."])
     if isinstance(value, (int, float)):
         # Range first: int() of an infinite or huge float would raise.

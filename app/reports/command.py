@@ -1,6 +1,7 @@
 """``python main.py report KIND --out FILE.pdf [options]``: print a paper from the command line.
 
-Dates may be typed the UK way (31/03/2017) or as ISO dates (2017-03-31). An option the
+Dates are read by ``app.dates``: typed the UK way (31/03/2017, 31/3/17, 31 Mar 2017) or as
+ISO dates (2017-03-31), two-digit years as everywhere else. An option the
 chosen paper does not use, a date that cannot be read, an unknown review or agency, or a
 period with nothing in it is refused with a plain message (``UserError``).
 
@@ -17,6 +18,7 @@ import datetime as dt
 from pathlib import Path
 
 from app.database import Database
+from app.dates import DateNotUnderstood, parse_date
 from app.errors import UserError
 from app.privacy_scan import add_despite_findings_option, settle_on_command_line
 from app.reports import build_checked_report
@@ -34,15 +36,15 @@ FLAGS = {"meeting": "--meeting", "agency": "--agency", "theme": "--theme", "open
          "status": "--status", "overdue": "--overdue", "review": "--review", "start": "--from", "end": "--to"}
 
 
-def parse_date(text: str, option: str) -> dt.date:
-    """A date typed as dd/mm/yyyy (UK order) or yyyy-mm-dd."""
-    value = text.strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise UserError(f"{option}: '{text}' is not a date. Type it as dd/mm/yyyy, for example 31/03/2017.")
+def _date_option(text: str, option: str) -> dt.date:
+    """The date given for ``option``, read by ``app.dates`` (UK day first, or ISO)."""
+    try:
+        day = parse_date(text)
+    except DateNotUnderstood as err:
+        raise UserError(f"{option}: {err}") from None
+    if day is None:
+        raise UserError(f"{option}: give a date, for example 31/03/2017.")
+    return day
 
 
 def add_report_parser(subparsers, parents) -> None:
@@ -79,7 +81,7 @@ def _options(args) -> dict:
     """The chosen paper's build options, from the arguments."""
     kind = args.kind
     if kind == "briefing":
-        return {"meeting_on": parse_date(args.meeting, "--meeting") if args.meeting else None}
+        return {"meeting_on": _date_option(args.meeting, "--meeting") if args.meeting else None}
     if kind == "action-plan":
         return {"by_theme": args.theme, "agency": args.agency, "status": args.status,
                 "open_only": args.open_only, "overdue_only": args.overdue}
@@ -90,7 +92,7 @@ def _options(args) -> dict:
     if kind == "annual":
         if not (args.start and args.end):
             raise UserError("The annual report needs a period: --from DATE --to DATE.")
-        return {"start": parse_date(args.start, "--from"), "end": parse_date(args.end, "--to")}
+        return {"start": _date_option(args.start, "--from"), "end": _date_option(args.end, "--to")}
     if kind == "panel":
         if not args.review or len(args.review) != 1:
             raise UserError("The panel report is for one review: give --review REF once.")

@@ -205,7 +205,7 @@ class _PaperDoc(BaseDocTemplate):
         canvas.line(MARGIN, rule_y, width - MARGIN, rule_y)
         canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 5 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 5 * mm)
         canvas.setFont(REGULAR, 8)
-        generated = f"Generated {self.generated.strftime(self.settings.strftime_format)} at {self.generated:%H:%M}"
+        generated = f"Generated {self.settings.format_date(self.generated)} at {self.generated:%H:%M}"
         canvas.drawString(MARGIN, MARGIN + 6 * mm, generated)
         canvas.setFont(BOLD, 10)
         canvas.drawCentredString(width / 2, MARGIN + 2 * mm, marking)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.dates import format_date
+from app.rules import OVERDUE
 from app.settings import OfficeSettings
 
 NO_RAG = "\u2013"  # an en dash in the RAG column: not rated
 
 
 class DateText:
-    """Writes dates in the office's chosen format; a missing date is an empty string."""
+    """Writes dates in the office's chosen format (``app.dates``); a missing date is an
+    empty string."""
 
     def __init__(self, settings: OfficeSettings):
-        self._format = settings.strftime_format
+        self._format = settings.date_style
 
     def __call__(self, day: dt.date | None) -> str:
-        return day.strftime(self._format) if day else ""
+        return format_date(day, self._format)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -42,8 +45,8 @@ def status_cell(action, as_at: dt.date, date_text: DateText) -> str:
     text = action.status
     if action.completed_on:
         text += f"\n{date_text(action.completed_on)}"
-    if action.overdue_on(as_at):
-        text += f"\nOverdue {plural((as_at - action.target_on).days, 'day')}"
+    if action.state == OVERDUE:
+        text += f"\nOVERDUE by {plural((as_at - action.target_on).days, 'day')}"
     return text
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.dates import expand_year, format_date, parse_date
 from app.excel.parsing import (parse_number_list, parse_rag, parse_uk_date, rag_from_fill,
                                split_multi)
 
@@ -19,9 +20,8 @@ from app.excel.parsing import (parse_number_list, parse_rag, parse_uk_date, rag_
     ("2-4-2017", dt.date(2017, 4, 2)),
     ("5 th February 2017", dt.date(2017, 2, 5)),
     ("26th January 2017", dt.date(2017, 1, 26)),
-    ("Monday 5th February 2017", dt.date(2017, 2, 5)),
+    ("Sunday 5th February 2017", dt.date(2017, 2, 5)),
     ("02-Apr-17", dt.date(2017, 4, 2)),
-    ("February 5th, 2017", dt.date(2017, 2, 5)),
     ("2015-03-31", dt.date(2015, 3, 31)),
     ("31/03/2015 00:00:00", dt.date(2015, 3, 31)),
     ("  by 31/03/2015 ", dt.date(2015, 3, 31)),
@@ -48,7 +48,7 @@ def test_real_dates_from_date_cells():
 def test_a_month_means_its_last_day_with_a_warning(text, expected):
     parsed = parse_uk_date(text)
     assert (parsed.date, parsed.precision) == (expected, "month")
-    assert expected.strftime("%d/%m/%Y") in parsed.warning
+    assert format_date(expected) in parsed.warning
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -61,7 +61,8 @@ def test_a_month_means_its_last_day_with_a_warning(text, expected):
 ])
 def test_a_financial_quarter_means_its_last_day(text, expected):
     parsed = parse_uk_date(text)
-    assert (parsed.date, parsed.precision) == (expected, "quarter")
+    assert (parsed.date, parsed.precision) == (expected, "fy_quarter")
+    assert "financial-year quarter" in parsed.warning
 
 
 def test_a_quarter_without_financial_year_is_a_calendar_quarter_with_a_warning():
@@ -70,19 +71,40 @@ def test_a_quarter_without_financial_year_is_a_calendar_quarter_with_a_warning()
     assert "calendar quarter" in parsed.warning
 
 
+def test_a_year_means_its_last_day():
+    for value in ("2012", 2012):
+        parsed = parse_uk_date(value)
+        assert (parsed.date, parsed.precision) == (dt.date(2012, 12, 31), "year")
+        assert "'2012' is a year; read as its last day, 31/12/2012." == parsed.warning
+
+
+@pytest.mark.parametrize("text", ["Ongoing", "TBC", "n/a", "Not known"])
+def test_words_that_set_no_date_are_kept_as_text(text):
+    parsed = parse_uk_date(text)
+    assert (parsed.date, parsed.precision, parsed.text) == (None, "none", text)
+    assert parsed.warning == f"'{text}' sets no date; kept as text."
+
+
 @pytest.mark.parametrize("text, reason", [
-    ("Ongoing", "is not a date"),
-    ("TBC", "is not a date"),
-    ("31/02/2015", "February 2015 has 28 days"),
-    ("29/02/2015", "February 2015 has 28 days"),
-    ("03/31/2015", "month-first"),
+    ("31/02/2015", "February has 28 days in 2015"),
+    ("29/02/2015", "February has 28 days in 2015"),
+    ("03/31/2015", "Dates are read day first: type it as 31/03/2015"),
+    ("February 5th, 2017", "write the day before the month, for example 5 February 2017"),
+    ("Monday 5th February 2017", "5 February 2017 is a Sunday, not a Monday"),
     ("Q3 2014/16", "financial year"),
-    ("1/1/1900", "unlikely year"),
+    ("1/1/1899", "the year 1899 cannot be right"),
+    ("soon", "is not a date"),
 ])
 def test_anything_else_is_kept_as_text_with_a_warning(text, reason):
     parsed = parse_uk_date(text)
     assert parsed.date is None and parsed.precision == "text" and parsed.text == text
     assert reason in parsed.warning and "kept as text" in parsed.warning
+
+
+def test_31_01_40_is_read_as_a_form_reads_it():
+    today = dt.date(2026, 12, 4)
+    assert parse_uk_date("31/01/40", today=today).date == dt.date(2040, 1, 31) == parse_date("31/01/40", today=today)
+    assert parse_uk_date("31/01/47", today=today).date == dt.date(1947, 1, 31)
 
 
 def test_numbers_are_not_taken_for_dates():
@@ -161,7 +183,8 @@ def test_no_text_makes_the_parsers_fail(text):
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)),
        st.sampled_from(["/", ".", "-"]), st.booleans())
 def test_numeric_dates_are_always_day_first(date, separator, short_year):
-    year = f"{date.year % 100:02d}" if short_year and 1970 <= date.year <= 2069 else str(date.year)
+    two_digits = short_year and expand_year(date.year % 100, dt.date.today()) == date.year
+    year = f"{date.year % 100:02d}" if two_digits else str(date.year)
     text = f"{date.day:02d}{separator}{date.month:02d}{separator}{year}"
     assert parse_uk_date(text).date == date
 
@@ -170,7 +193,7 @@ def test_numeric_dates_are_always_day_first(date, separator, short_year):
 @given(st.integers(1, 12), st.integers(13, 31), st.integers(1950, 2099))
 def test_month_first_dates_are_never_guessed(month, day, year):
     parsed = parse_uk_date(f"{month:02d}/{day:02d}/{year}")
-    assert parsed.date is None and "month-first" in parsed.warning
+    assert parsed.date is None and f"type it as {day:02d}/{month:02d}/{year}" in parsed.warning
 
 
 def test_huge_and_infinite_numbers_are_refused_not_crashed():

@@ -38,6 +38,9 @@ def test_each_report_is_written(capsys, demo_db, tmp_path, args, words):
 
 @pytest.mark.parametrize("args, message", [
     (["annual", "--from", "01/04/2016", "--to", "31/13/2017"], "'31/13/2017' is not a date"),
+    (["briefing", "--meeting", "31/02/2017"], "--meeting: '31/02/2017' is not a date: February has 28 days in 2017."),
+    (["briefing", "--meeting", "Feb 3 2017"], "--meeting: 'Feb 3 2017' is not a date: write the day before the month"),
+    (["annual", "--from", "April 2016", "--to", "31/03/2017"], "--from: 'April 2016' is not an exact date"),
     (["annual", "--from", "01/01/2001", "--to", "31/12/2001"], "Nothing is recorded"),
     (["annual", "--from", "01/01/2001"], "needs a period"),
     (["briefing", "--agency", "Police"], "does not use --agency"),
