@@ -12,6 +12,7 @@ from typing import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.settings import get_settings
 from db.models import Action, Agency, ListItem, Meeting, Recommendation, Referral, Review, Theme
 
 LABEL_CHARS = 100  # about what a form's tick list shows; the list cuts what does not fit
@@ -76,7 +77,8 @@ def record_choices(session: Session, what: str, *, include: Iterable[int] = (),
     if what == "meetings":
         found = rows(select(Meeting.id, Meeting.held_on, Meeting.title)
                      .where(visible(Meeting)).order_by(Meeting.held_on.desc()))
-        return [(i, f"{held:%d/%m/%Y} {title}") for i, held, title in found]
+        date_text = get_settings(session).format_date
+        return [(i, f"{date_text(held)} {title}") for i, held, title in found]
     if what == "agencies":
         found = rows(select(Agency.id, Agency.name).where(visible(Agency)).order_by(Agency.name))
         return [(i, name) for i, name in found]

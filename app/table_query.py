@@ -23,11 +23,12 @@ import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from app import dates
 from app.registers import CHOICE, DATE, REVIEW, Column
 
-DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 # Between cells in a row's search text, so that a search never matches across two cells.
 _CELL_SEPARATOR = "\x1f"
 # What the drop-down filters call an empty cell.
@@ -67,9 +68,9 @@ def collector_paused() -> Iterator[None]:
 
 # --- cell text --------------------------------------------------------------------------------
 
-def cell_text(value: Any, date_format: str = DEFAULT_DATE_FORMAT) -> str:
-    """A value as the office reads it: dates in the office's format, blanks for nothing,
-    Yes/No for true/false."""
+def cell_text(value: Any, date_format: str | dates.DateFormat | None = None) -> str:
+    """A value as the office reads it: dates in the office's format (``app.dates``; the
+    default when none is given), blanks for nothing, Yes/No for true/false."""
     if value is None:
         return ""
     if value is True:
@@ -77,77 +78,18 @@ def cell_text(value: Any, date_format: str = DEFAULT_DATE_FORMAT) -> str:
     if value is False:
         return "No"
     if isinstance(value, dt.datetime):
-        return value.strftime(f"{date_format} %H:%M")
+        return dates.format_datetime(value, date_format)
     if isinstance(value, dt.date):
-        return value.strftime(date_format)
+        return dates.format_date(value, date_format)
     return str(value)
 
 
-def qt_to_strftime(pattern: str) -> str:
-    """A Qt date pattern the office chooses ("dd/MM/yyyy", "d MMM yyyy") as ``strftime``."""
-    out = []
-    for token in re.findall(r"d{1,4}|M{1,4}|y{4}|y{2}|[^dMy]+", pattern):
-        out.append({
-            "dd": "%d", "d": "%-d", "MM": "%m", "M": "%-m", "MMM": "%b", "MMMM": "%B",
-            "yyyy": "%Y", "yy": "%y", "ddd": "%a", "dddd": "%A",
-        }.get(token, token.replace("%", "%%")))
-    text = "".join(out)
-    # "%-d" (no leading zero) is not portable (Windows has "%#d"); drop the zero ourselves.
-    return text
-
-
-def format_date(value: dt.date, pattern: str) -> str:
-    """``value`` in a ``qt_to_strftime`` pattern, handling the no-leading-zero codes portably."""
-    text = pattern.replace("%-d", str(value.day)).replace("%-m", str(value.month))
-    return value.strftime(text)
-
-
-def cell_formatter(qt_date_pattern: str = "dd/MM/yyyy") -> Callable[[Any], str]:
-    """``cell_text`` for the office's chosen date format (a Qt pattern)."""
-    pattern = qt_to_strftime(qt_date_pattern)
-    if pattern == DEFAULT_DATE_FORMAT:
+def cell_formatter(qt_date_pattern: str | None = None) -> Callable[[Any], str]:
+    """``cell_text`` for the office's chosen date format (its stored Qt pattern)."""
+    chosen = dates.date_format(qt_date_pattern)
+    if chosen is dates.DEFAULT_DATE_FORMAT:
         return cell_text
-
-    def text(value: Any) -> str:
-        if isinstance(value, dt.datetime):
-            return format_date(value, pattern) + value.strftime(" %H:%M")
-        if isinstance(value, dt.date):
-            return format_date(value, pattern)
-        return cell_text(value)
-
-    return text
-
-
-# --- typed dates ------------------------------------------------------------------------------
-
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-
-
-def parse_typed_date(text: str) -> dt.date | None:
-    """A date as typed in the UK: 31/01/2024, 31-1-24, 31.01.2024, 31 Jan 2024, 31 January
-    2024 or 2024-01-31. ``None`` for blank text; ``ValueError`` with a plain sentence for
-    anything else (including 31/02/2024)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        if match := _NUMERIC_DATE.match(text):
-            day, month, year = (int(part) for part in match.groups())
-            if len(match.group(3)) == 2:
-                year += 2000 if year < 70 else 1900
-            return dt.date(year, month, day)
-        if match := _ISO_DATE.match(text):
-            year, month, day = (int(part) for part in match.groups())
-            return dt.date(year, month, day)
-        for pattern in ("%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y"):
-            try:
-                return dt.datetime.strptime(" ".join(text.split()), pattern).date()
-            except ValueError:
-                continue
-    except ValueError:
-        raise ValueError(f"{text} is not a real date.") from None
-    raise ValueError(f"Type a date as day/month/year, for example 31/01/2024 (not \"{text}\").")
+    return partial(cell_text, date_format=chosen)
 
 
 # --- filters ----------------------------------------------------------------------------------

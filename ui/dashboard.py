@@ -47,7 +47,7 @@ from app.database import Database
 from app.text import plural
 from ui import errors
 from ui.charts import BarChart, Series, StackedBarChart
-from ui.widgets.date_edit import UkDateEdit
+from ui.widgets.date_edit import UkDateEdit, format_uk_date
 from ui.workers import ASKED_FOR, Job, reading_queue, wait_for_jobs
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -70,10 +70,6 @@ SIZE_FROM_ROWS = 200
 # Typing a date is applied when the user pauses (or presses Enter, or leaves the field).
 TYPING_PAUSE_MS = 600
 READING = "Reading the figures…"
-
-
-def uk_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def clock_when(line: ClockLine) -> str:
@@ -186,7 +182,7 @@ REVIEW_STATUS_COLUMNS = (
 OVERDUE_COLUMNS = (
     FigureColumn("Overdue by", lambda a: plural(a.days_overdue, "day"),
                  lambda a: a.days_overdue, numeric=True),
-    FigureColumn("Target", lambda a: uk_date(a.target_on), lambda a: a.target_on),
+    FigureColumn("Target", lambda a: format_uk_date(a.target_on), lambda a: a.target_on),
     FigureColumn("Action", lambda a: " ".join(
         (f"{a.reference}: {a.description}" if a.reference else a.description).split()), max_chars=24),
     # The lead officer is one click away (the action opens); the chair reads the agency.
@@ -194,7 +190,7 @@ OVERDUE_COLUMNS = (
 )
 
 CLOCK_COLUMNS = (
-    FigureColumn("Due", lambda c: uk_date(c.due_on), lambda c: c.due_on),
+    FigureColumn("Due", lambda c: format_uk_date(c.due_on), lambda c: c.due_on),
     FigureColumn("When", clock_when, lambda c: c.due_on),
     FigureColumn("Case", lambda c: c.reference),
     FigureColumn("Clock", lambda c: c.clock_name, max_chars=24),
@@ -590,5 +586,5 @@ class DashboardView(QWidget):
         self.clocks_model.set_rows(figures.clocks_due)
 
         self.status_label.setText(
-            f"Figures as at {uk_date(figures.as_at)}, read at {dt.datetime.now():%H:%M}.")
+            f"Figures as at {format_uk_date(figures.as_at)}, read at {dt.datetime.now():%H:%M}.")
         self.figures_shown.emit()

@@ -40,7 +40,7 @@ from app.database import Database
 from app.errors import UserError
 from app.privacy_scan import CheckedFile
 from ui import dialogs, errors, privacy_prompt
-from ui.widgets.date_edit import UkDateEdit
+from ui.widgets.date_edit import UkDateEdit, format_uk_datetime
 from ui.workers import Job, Progress, run_job
 
 ROW_LIMIT = 5000
@@ -115,7 +115,7 @@ class HistoryTableModel(QAbstractTableModel):
 
     def _text(self, row: AuditRow, key: str) -> str:
         if key == "at":
-            return f"{row.at:%d/%m/%Y %H:%M}"
+            return format_uk_datetime(row.at)
         if key == "operation":
             return row.operation_text
         if key == "field":

@@ -51,6 +51,7 @@ from app.excel import legacy
 from app.excel.returns import ActionReturn, ReturnPreview
 from app.text import match_key
 from ui import errors
+from ui.widgets.date_edit import format_uk_date, format_uk_datetime
 from ui.workers import Job, Progress, run_job
 
 CONFLICT_BACKGROUND = QColor("#ffd8a8")  # orange: the tracker changed it too
@@ -200,7 +201,7 @@ class ReturnRowsModel(QAbstractTableModel):
             if item.new_update is None:
                 return ""
             text = item.new_update.text if tooltip else _short(item.new_update.text, 80)
-            return f"{item.new_update.update_on:%d/%m/%Y}: {text}"
+            return f"{format_uk_date(item.new_update.update_on)}: {text}"
         if key == "conflict":
             if item.refused:
                 return REFUSED_WORD + (f": {item.refused[0]}" if tooltip else "")
@@ -350,7 +351,7 @@ def _when(iso: str) -> str:
     import datetime as dt
 
     try:
-        return dt.datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M")
+        return format_uk_datetime(dt.datetime.fromisoformat(iso))
     except ValueError:
         return iso
 

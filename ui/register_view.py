@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import parse_date
 from app.registers import CHOICE, DATE, FLAG, REVIEW, Register
-from app.table_query import Filters, TableQuery, cell_text, collector_paused, parse_typed_date
+from app.table_query import Filters, TableQuery, cell_text, collector_paused
 from ui.settings_store import TableState, WindowSettings
 from ui.table_model import TOOLTIP_FROM_LENGTH, RegisterTableModel
 from ui.workers import PREPARING, reading_queue, run_job
@@ -298,8 +299,8 @@ class DateRangeFilter(QWidget):
 
     def _parsed(self) -> tuple[tuple[dt.date | None, dt.date | None] | None, str]:
         try:
-            low = parse_typed_date(self.from_box.text())
-            high = parse_typed_date(self.to_box.text())
+            low = parse_date(self.from_box.text())
+            high = parse_date(self.to_box.text())
         except ValueError as err:
             return None, str(err)
         if low and high and low > high:

@@ -52,6 +52,7 @@ from app.database import Database
 from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
 from ui import dialogs, errors
+from ui.widgets.date_edit import format_uk_date, format_uk_datetime
 from ui.workers import Job, run_job
 
 MANUAL_LABEL = "manual"
@@ -94,7 +95,7 @@ def holds_words(info: BackupInfo) -> str:
 
 
 def taken_words(info: BackupInfo) -> str:
-    return f"{info.taken_at:%d/%m/%Y} at {info.taken_at:%H:%M}"
+    return f"{format_uk_date(info.taken_at)} at {info.taken_at:%H:%M}"
 
 
 # --- running a job and waiting for it without blocking the window -----------------------------
@@ -225,7 +226,7 @@ class BackupTableModel(QAbstractTableModel):
 
     def _text(self, info: BackupInfo, key: str) -> str:
         if key == "taken":
-            return f"{info.taken_at:%d/%m/%Y %H:%M}"
+            return format_uk_datetime(info.taken_at)
         if key == "label":
             return label_words(info.label)
         if key == "size":
@@ -417,7 +418,7 @@ class RestoreDialog(QDialog):
                 f"Replace {self.database_path.name} with the backup taken on {taken_words(backup)}?\n\n"
                 f"The backup holds {holds_words(backup)}. Anything entered since then will no longer "
                 f"be in the database.\n\nThe database as it is now is backed up first, so this can be undone.",
-                yes=f"Restore the backup of {backup.taken_at:%d/%m/%Y %H:%M}", no="Cancel"):
+                yes=f"Restore the backup of {format_uk_datetime(backup.taken_at)}", no="Cancel"):
             return
         self.start_restore(backup)
 
@@ -522,7 +523,7 @@ def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseErro
             f"{wrong}\n\nThe newest good backup was taken on {taken_words(offer)} and holds "
             f"{holds_words(offer)}. Restoring it puts that backup in place of the damaged file; the "
             f"damaged file is kept beside it under a new name, not deleted.",
-            yes=f"Restore the backup of {offer.taken_at:%d/%m/%Y} (holds {offer.holds})",
+            yes=f"Restore the backup of {format_uk_date(offer.taken_at)} (holds {offer.holds})",
             no="Don't restore"):
         return False
     folder = backup_folder()

@@ -1,13 +1,15 @@
-"""File > Settings: what the office prints on every paper and export.
+"""File > Settings: what the office prints on every paper and export, and its closure days.
 
-The partnership's name, the protective marking, the date format and an optional logo,
-saved with ``app.settings.save_settings`` in one unit of work. Problems are shown in red
-beside their field before anything is saved; closing with unsaved changes asks first.
+The partnership's name, the protective marking, the date format (one of
+``app.dates.DATE_FORMATS``, shown in the window, workbooks and papers alike), an optional
+logo, and the days the office is closed besides bank holidays (typed the UK way, separated
+by commas), which working-day clocks skip; saved with ``app.settings.save_settings`` in one
+unit of work. Problems are shown in red beside their field before anything is saved;
+closing with unsaved changes asks first.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -28,17 +30,16 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import DBAPIError
 
 from app.database import Database
+from app.dates import DATE_FORMATS, DateNotUnderstood, format_date, parse_date_list
 from app.errors import ValidationError
 from app.settings import OfficeSettings, get_settings, save_settings
-from app.table_query import format_date, qt_to_strftime
 from ui import dialogs, errors
+from ui.widgets.date_edit import set_office_date_format
 
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
-DATE_FORMATS = ("dd/MM/yyyy", "d MMM yyyy")
 LOGO_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg)"
 PREVIEW_HEIGHT = 64
 ERROR_STYLE = "color: #b00020;"
-EXAMPLE_DATE = dt.date(2024, 1, 31)
 
 
 def _error_label(name: str) -> QLabel:
@@ -72,13 +73,14 @@ class OfficeSettingsDialog(QDialog):
         self.marking_combo.setAccessibleName("Protective marking")
         self.date_combo = QComboBox()
         self.date_combo.setAccessibleName("Date format")
-        formats = list(DATE_FORMATS)
-        if self._original.date_format not in formats:
-            formats.append(self._original.date_format)
-        for pattern in formats:
-            example = format_date(EXAMPLE_DATE, qt_to_strftime(pattern))
-            self.date_combo.addItem(f"{example}  ({pattern})", pattern)
-        self.date_combo.setCurrentIndex(formats.index(self._original.date_format))
+        for choice in DATE_FORMATS:
+            self.date_combo.addItem(choice.label, choice.pattern)
+        self.date_combo.setCurrentIndex(DATE_FORMATS.index(self._original.date_style))
+        self.closure_edit = QLineEdit(self._closure_text(self._original))
+        self.closure_edit.setAccessibleName("Office closure days")
+        self.closure_edit.setPlaceholderText("none")
+        self.closure_edit.setToolTip("Days the office is closed besides bank holidays, such as "
+                                     "29/12/2026, 30/12/2026, 31/12/2026. Working-day clocks skip them.")
 
         self._logo = self._original.logo_path
         self.logo_path_label = QLabel()
@@ -99,6 +101,7 @@ class OfficeSettingsDialog(QDialog):
             "partnership_name": _error_label("partnershipNameError"),
             "protective_marking": _error_label("protectiveMarkingError"),
             "date_format": _error_label("dateFormatError"),
+            "closure_days": _error_label("closureDaysError"),
             "logo_path": _error_label("logoError"),
         }
 
@@ -106,6 +109,7 @@ class OfficeSettingsDialog(QDialog):
         form.addRow("Partnership &name:", self._with_error(self.name_edit, "partnership_name"))
         form.addRow("Protective &marking:", self._with_error(self.marking_combo, "protective_marking"))
         form.addRow("&Date format:", self._with_error(self.date_combo, "date_format"))
+        form.addRow("Office &closure days:", self._with_error(self.closure_edit, "closure_days"))
         logo_buttons = QHBoxLayout()
         logo_buttons.addWidget(self.choose_logo_button)
         logo_buttons.addWidget(self.clear_logo_button)
@@ -138,7 +142,8 @@ class OfficeSettingsDialog(QDialog):
         # Tab order follows the form, top to bottom.
         QWidget.setTabOrder(self.name_edit, self.marking_combo)
         QWidget.setTabOrder(self.marking_combo, self.date_combo)
-        QWidget.setTabOrder(self.date_combo, self.choose_logo_button)
+        QWidget.setTabOrder(self.date_combo, self.closure_edit)
+        QWidget.setTabOrder(self.closure_edit, self.choose_logo_button)
         QWidget.setTabOrder(self.choose_logo_button, self.clear_logo_button)
 
     def _with_error(self, widget: QWidget, key: str) -> QWidget:
@@ -152,20 +157,27 @@ class OfficeSettingsDialog(QDialog):
 
     # --- values ---
 
+    @staticmethod
+    def _closure_text(settings: OfficeSettings) -> str:
+        """The closure days in the office's date format, separated by commas."""
+        return ", ".join(format_date(day, settings.date_style) for day in sorted(settings.closure_days))
+
     def values(self) -> dict[str, str]:
         return {
             "partnership_name": self.name_edit.text().strip(),
             "protective_marking": self.marking_combo.currentText().strip(),
             "date_format": self.date_combo.currentData(),
             "logo_path": self._logo,
+            "closure_days": self.closure_edit.text().strip(),
         }
 
     def is_changed(self) -> bool:
         original = {
             "partnership_name": self._original.partnership_name,
             "protective_marking": self._original.protective_marking,
-            "date_format": self._original.date_format,
+            "date_format": self._original.date_style.pattern,
             "logo_path": self._original.logo_path,
+            "closure_days": self._closure_text(self._original),
         }
         return self.values() != original
 
@@ -178,6 +190,11 @@ class OfficeSettingsDialog(QDialog):
         if not values["protective_marking"]:
             found["protective_marking"] = ("Choose a protective marking, such as OFFICIAL-SENSITIVE; "
                                            "every page is marked with it.")
+        try:
+            parse_date_list(values["closure_days"])
+        except DateNotUnderstood as err:
+            found["closure_days"] = (f"{err} Type the days the office is closed the UK way, "
+                                     "separated by commas, for example 29/12/2026, 30/12/2026.")
         if values["logo_path"]:
             logo = Path(values["logo_path"])
             if not logo.is_file():
@@ -191,7 +208,8 @@ class OfficeSettingsDialog(QDialog):
             label.setText(problems.get(key, ""))
             label.setVisible(key in problems)
         for key, widget in (("partnership_name", self.name_edit),
-                            ("protective_marking", self.marking_combo)):
+                            ("protective_marking", self.marking_combo),
+                            ("closure_days", self.closure_edit)):
             if key in problems:
                 widget.setFocus()
                 break
@@ -243,6 +261,7 @@ class OfficeSettingsDialog(QDialog):
             errors.report_exception(err, self, title="Settings not saved")
             return
         self._original = saved
+        set_office_date_format(saved.date_format)
         self.settings_saved.emit(saved)
         self.accept()
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app import lookups
 from app.clocks import review_clock
+from app.dates import format_date
 from app.errors import UserError
 from app.excel.workbook_style import (
     A3,
@@ -174,7 +175,8 @@ def database_id(session: Session) -> str:
 def _page(session: Session, title: str, today: dt.date, paper: int = A4) -> PageSetup:
     settings = get_settings(session)
     return PageSetup(title=title, partnership=settings.partnership_name,
-                     marking=settings.protective_marking, exported_on=today, paper=paper)
+                     marking=settings.protective_marking, exported_on=today, paper=paper,
+                     date_format=settings.date_style)
 
 
 def _stamp(session: Session, kind: str, sheet: str, filters: str, rows: int,
@@ -194,7 +196,7 @@ def _stamp(session: Session, kind: str, sheet: str, filters: str, rows: int,
 
 
 def _short_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return format_date(value)
 
 
 def _now() -> dt.datetime:

@@ -1,7 +1,8 @@
 """How every workbook the tracker writes looks and prints.
 
 A sheet is described by a list of ``SheetColumn``s; ``SheetWriter`` gives it a styled header,
-frozen panes, an autofilter, widths, wrapped text, real date cells shown dd/mm/yyyy,
+frozen panes, an autofilter, widths, wrapped text, real date cells shown in the office's date
+format (``PageSetup.date_format``, its Excel number format),
 drop-down lists, RAG colours, locked and editable columns, and a print set-up carrying the
 protective marking and page numbers.
 
@@ -33,13 +34,13 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from app.dates import DEFAULT_DATE_FORMAT, DateFormat
 from app.errors import UserError
 
 # Excel refuses more than this many characters in one cell.
 MAX_CELL_CHARS = 32767
 TRUNCATED_NOTE = " [… cut to fit Excel: see the tracker for the full text]"
 
-DATE_FORMAT = "dd/mm/yyyy"
 FONT = "Calibri"
 HEADER_COLOUR = "#1F3864"  # dark blue: columns agencies read
 EDITABLE_HEADER_COLOUR = "#385723"  # dark green: columns agencies fill in
@@ -89,13 +90,15 @@ class SheetColumn:
 
 @dataclass(frozen=True)
 class PageSetup:
-    """What prints around every page: the sheet's title and the office's marking."""
+    """What prints around every page (the sheet's title and the office's marking), and the
+    office's date format, in which date cells and the export date are shown."""
 
     title: str
     partnership: str
     marking: str
     exported_on: dt.date
     paper: int = A4
+    date_format: DateFormat = DEFAULT_DATE_FORMAT
 
 
 def excel_text(value: str) -> str:
@@ -213,7 +216,7 @@ class SheetWriter:
         self.header_row = TITLE_ROWS  # zero-based
         self.next_row = self.header_row + 1
         self.protect = protect
-        self._formats = self._make_formats()
+        self._formats = self._make_formats(page.date_format)
         self._cell_formats = [self._format_for(c) for c in self.columns]
         # (column index, characters per line) of the visible wrapped columns, for row heights.
         self._wrapped = [(i, max(int(c.width * CHARS_PER_WIDTH_UNIT), 1))
@@ -227,7 +230,7 @@ class SheetWriter:
 
     # --- formats ---------------------------------------------------------------------
 
-    def _make_formats(self) -> dict[str, Any]:
+    def _make_formats(self, date_format: DateFormat) -> dict[str, Any]:
         add = self.workbook.add_format
         base = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1,
                 "border_color": "#BFBFBF"}
@@ -242,7 +245,7 @@ class SheetWriter:
                                     "valign": "vcenter"}),
         }
         for kind, extra in (("text", {"num_format": "@"}), ("long", {"num_format": "@", "text_wrap": True}),
-                            ("date", {"num_format": DATE_FORMAT, "align": "left"}),
+                            ("date", {"num_format": date_format.excel, "align": "left"}),
                             ("number", {"num_format": "0"})):
             formats[kind] = add({**base, **extra})
             formats[f"{kind}_editable"] = add({**base, **extra, **editable})
@@ -278,7 +281,8 @@ class SheetWriter:
         sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
         marking = _header_text(page.marking)
         sheet.set_header(f"&L&B{marking}&C{_header_text(page.title)}&R{_header_text(page.partnership)}")
-        sheet.set_footer(f"&LExported {page.exported_on:%d/%m/%Y}&CPage &P of &N&R&B{marking}")
+        exported = _header_text(page.date_format.format(page.exported_on))
+        sheet.set_footer(f"&LExported {exported}&CPage &P of &N&R&B{marking}")
 
     # --- rows ------------------------------------------------------------------------
 

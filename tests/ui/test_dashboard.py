@@ -118,7 +118,7 @@ def test_a_date_that_is_not_a_date_is_explained_and_the_figures_kept(view, qtbot
     edit.selectAll()
     qtbot.keyClicks(edit, "31/02/2025")
     qtbot.keyClick(edit, Qt.Key.Key_Return)
-    assert "not a real date" in view.status_label.text()
+    assert "'31/02/2025' is not a date: February has 28 days in 2025." in view.status_label.text()
     assert view.as_at == AS_AT
     assert view.tiles["overdue_actions"].value_label.text() == "2"
 

@@ -378,7 +378,7 @@ def test_a_date_that_is_not_a_date_is_refused(qtbot, make_dialog, opened):
     dialog = make_dialog("briefing")
     type_date(qtbot, dialog.meeting_date, "31/02/2024")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert dialog.problem_text("meeting_on") == "'31/02/2024' is not a real date"
+    assert dialog.problem_text("meeting_on") == "'31/02/2024' is not a date: February has 29 days in 2024."
     assert dialog.job is None and opened == []
 
 

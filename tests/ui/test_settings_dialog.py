@@ -6,9 +6,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
+import datetime as dt
+
+from app.dates import DATE_FORMATS
 from app.settings import get_settings
 from ui import dialogs
 from ui.settings_dialog import OfficeSettingsDialog
+from ui.widgets.date_edit import UkDateEdit, office_date_format, set_office_date_format
+
+
+@pytest.fixture(autouse=True)
+def default_date_format():
+    """Saving a format changes every date field's format; later tests start from the default."""
+    yield
+    set_office_date_format(None)
 
 
 @pytest.fixture
@@ -38,7 +49,10 @@ def test_opens_with_the_stored_settings(dialog):
     assert dialog.name_edit.text() == "Safeguarding Children Partnership"
     assert dialog.marking_combo.currentText() == "OFFICIAL-SENSITIVE"
     assert dialog.date_combo.currentData() == "dd/MM/yyyy"
-    assert dialog.date_combo.currentText().startswith("31/01/2024")
+    assert [dialog.date_combo.itemText(i) for i in range(dialog.date_combo.count())] == [
+        f.label for f in DATE_FORMATS]
+    assert dialog.date_combo.currentText().startswith("05/03/2017")
+    assert dialog.closure_edit.text() == ""
     assert dialog.logo_path_label.text() == "No logo."
 
 
@@ -49,7 +63,7 @@ def test_saving_changes_every_setting_in_the_database(qtbot, dialog, database):
     select_all_and_type(qtbot, dialog.marking_combo.lineEdit(), "OFFICIAL")
     dialog.date_combo.setFocus()
     qtbot.keyClick(dialog.date_combo, Qt.Key.Key_Down)
-    assert dialog.date_combo.currentText().startswith("31 Jan 2024")
+    assert dialog.date_combo.currentText() == "5 Mar 2017"
     qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     settings = stored(database)
     assert settings.partnership_name == "Southtown Safeguarding Children Partnership"
@@ -57,6 +71,38 @@ def test_saving_changes_every_setting_in_the_database(qtbot, dialog, database):
     assert settings.date_format == "d MMM yyyy"
     assert saved and saved[0].date_format == "d MMM yyyy"
     assert not dialog.isVisible()
+
+
+def test_a_date_field_shows_the_saved_format_at_once(qtbot, dialog):
+    field = UkDateEdit()
+    qtbot.addWidget(field)
+    field.set_date(dt.date(2017, 3, 5))
+    assert field.text() == "05/03/2017"
+    dialog.date_combo.setCurrentIndex(dialog.date_combo.findData("d MMMM yyyy"))
+    dialog.save_button.click()
+    assert office_date_format().pattern == "d MMMM yyyy"
+    assert field.text() == "5 March 2017" and field.date() == dt.date(2017, 3, 5)
+    assert field.line_edit.placeholderText() == "d mmmm yyyy"
+
+
+def test_closure_days_are_typed_the_uk_way_and_shown_in_the_office_format(qtbot, dialog, database):
+    select_all_and_type(qtbot, dialog.closure_edit, "29/12/2026, 30.12.26, 31 Dec 2026")
+    dialog.date_combo.setCurrentIndex(dialog.date_combo.findData("d MMM yyyy"))
+    dialog.save_button.click()
+    assert stored(database).closure_days == {dt.date(2026, 12, 29), dt.date(2026, 12, 30), dt.date(2026, 12, 31)}
+    again = OfficeSettingsDialog(database)
+    qtbot.addWidget(again)
+    assert again.closure_edit.text() == "29 Dec 2026, 30 Dec 2026, 31 Dec 2026"
+    assert not again.is_changed()
+
+
+def test_a_closure_day_that_is_not_a_date_is_explained_and_nothing_is_saved(qtbot, dialog, database):
+    select_all_and_type(qtbot, dialog.closure_edit, "29/12/2026, 31/11/2026")
+    dialog.save_button.click()
+    error = dialog.errors["closure_days"]
+    assert error.isVisible() and dialog.isVisible()
+    assert error.text().startswith("'31/11/2026' is not a date: November has 30 days.")
+    assert stored(database).closure_days == frozenset()
 
 
 def test_a_blank_name_is_explained_beside_the_field_and_nothing_is_saved(qtbot, dialog, database):

@@ -12,6 +12,7 @@ from ui.forms.base import (
     AGENCY, CHOICE, DATE, LIST, MULTI, MULTILINE, RECORD, TEXT, THEME, Conflict, Field, RecordDialog,
 )
 from ui.undo import OperationCommand
+from ui.widgets.date_edit import format_uk_date
 
 
 class ActionDialog(RecordDialog):
@@ -133,8 +134,8 @@ class ReviseTargetDialog(ActionStepDialog):
         super()._prepare(session, values)
         original, current = self._state["original_target_on"], self._state["target_on"]
         moves = len(self._state["revision_ids"])
-        self._note = (f"Current target {current:%d/%m/%Y}" if current else "No target yet") + (
-            f"; original {original:%d/%m/%Y}, moved {moves} time{'s' if moves != 1 else ''}"
+        self._note = (f"Current target {format_uk_date(current)}" if current else "No target yet") + (
+            f"; original {format_uk_date(original)}, moved {moves} time{'s' if moves != 1 else ''}"
             if original and moves else "")
 
     def _after_load(self):

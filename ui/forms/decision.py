@@ -10,6 +10,7 @@ import datetime as dt
 from app.services import corrections, referrals
 from db.models import Decision, ListKind
 from ui.forms.base import CHOICE, DATE, LIST, MULTILINE, RECORD, TEXT, YES_NO, Field, RecordDialog
+from ui.widgets.date_edit import format_uk_date
 
 DECIDED_BY = ("Sub group", "Independent chair", "Chair and sub group")
 
@@ -67,4 +68,4 @@ class DecisionDialog(RecordDialog):
         d = session.get(Decision, record_id)
         if d is None:
             return super().describe(session, record_id)
-        return f"decision on {d.referral.reference} of {d.decided_on:%d/%m/%Y}"
+        return f"decision on {d.referral.reference} of {format_uk_date(d.decided_on)}"

@@ -16,6 +16,7 @@ from app.database import Database
 from db.models import (
     Action, Decision, LearningEvent, Meeting, ProgressUpdate, Recommendation, Referral, Review,
 )
+from ui.widgets.date_edit import format_uk_date
 
 # The registers whose records link to others (the reference lists do not).
 LINKED_KINDS = frozenset({"referrals", "decisions", "reviews", "recommendations", "actions",
@@ -39,7 +40,7 @@ class Link:
 
 
 def _d(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else "no date"
+    return format_uk_date(value) or "no date"
 
 
 def _short(text: str | None, limit: int = 80) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.services import meetings
 from db.models import Meeting
 from ui.forms.base import DATE, MULTI, MULTILINE, TEXT, Field, RecordDialog
+from ui.widgets.date_edit import format_uk_date
 
 
 class MeetingDialog(RecordDialog):
@@ -43,4 +44,4 @@ class MeetingDialog(RecordDialog):
     @classmethod
     def describe(cls, session, record_id):
         m = session.get(Meeting, record_id)
-        return f"meeting of {m.held_on:%d/%m/%Y}" if m else super().describe(session, record_id)
+        return f"meeting of {format_uk_date(m.held_on)}" if m else super().describe(session, record_id)

@@ -8,6 +8,7 @@ import datetime as dt
 from app.services import actions, corrections
 from db.models import RAG_VALUES, ProgressUpdate
 from ui.forms.base import CHOICE, DATE, MULTILINE, RECORD, TEXT, Field, RecordDialog
+from ui.widgets.date_edit import format_uk_date
 
 
 class ProgressUpdateDialog(RecordDialog):
@@ -49,4 +50,4 @@ class ProgressUpdateDialog(RecordDialog):
         if update is None:
             return super().describe(session, record_id)
         action = update.action.reference or f"action {update.action_id}"
-        return f"progress update on {action} of {update.update_on:%d/%m/%Y}"
+        return f"progress update on {action} of {format_uk_date(update.update_on)}"

@@ -1,15 +1,18 @@
 """A date field as the office types dates: "31/03/2017", "31.3.17", "31 Mar 2017", or blank.
 
 ``QDateEdit`` cannot be left blank and fights typed text, so this is a line edit that
-reads the text when asked, with a calendar a click (or Alt+Down / F4) away.
+reads the text when asked (``app.dates``, as forms, imports and commands read dates), with
+a calendar a click (or Alt+Down / F4) away. Dates are shown in the office's date format
+(``set_office_date_format``), the format its workbooks and papers use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from weakref import WeakSet
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -20,59 +23,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-DISPLAY_FORMAT = "%d/%m/%Y"
-EXAMPLE = "31/03/2017"
+from app.dates import (DEFAULT_DATE_FORMAT, FIRST_YEAR, LAST_YEAR, DateFormat, date_format, format_date,
+                       format_datetime, parse_date)
 
-_MONTHS = {name: i + 1 for i, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
-_NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*(\d{2}|\d{4})$")
-_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{2}|\d{4})$")
+EXAMPLE_DATE = dt.date(2017, 3, 31)
+# The widest date a format can write (September, a two-digit day), to size the field.
+WIDEST_DATE = dt.date(2017, 9, 30)
+TODAY_WORDS = ("today", "t")
+
+_office_format: DateFormat = DEFAULT_DATE_FORMAT
+_fields: WeakSet[UkDateEdit] = WeakSet()
 
 
-def _year(text: str, today: dt.date) -> int:
-    """Four-digit years as typed; two-digit ones in the century that puts them no more
-    than ten years ahead of today (so "17" is 2017 and "95" is 1995)."""
-    year = int(text)
-    if len(text) == 4:
-        return year
-    century = today.year - today.year % 100
-    year += century
-    return year - 100 if year > today.year + 10 else year
+def set_office_date_format(pattern: str | DateFormat | None) -> None:
+    """Show dates in the office's date format (its stored pattern) in every date field, open
+    or opened later. Call it whenever the office settings are read or saved."""
+    global _office_format
+    _office_format = date_format(pattern)
+    for field in list(_fields):
+        if shiboken6.isValid(field):  # its window may have gone while Python still holds it
+            field.set_date_format(_office_format)
+
+
+def office_date_format() -> DateFormat:
+    """The date format date fields show dates in."""
+    return _office_format
 
 
 def parse_uk_date(text: str | None, *, today: dt.date | None = None) -> dt.date | None:
-    """The date a UK user meant by ``text`` (day first); None for blank text.
-
-    Raises ``ValueError`` with a sentence for the user when the text is not a date.
-    """
-    today = today or dt.date.today()
-    value = (text or "").strip().lower()
-    if not value:
-        return None
-    if value in ("today", "t"):
-        return today
-    match = _NUMERIC.match(value) or _COMPACT.match(value)
-    try:
-        if match:
-            day, month, year = match.groups()
-            return dt.date(_year(year, today), int(month), int(day))
-        match = _ISO.match(value)
-        if match:
-            year, month, day = match.groups()
-            return dt.date(int(year), int(month), int(day))
-        match = _WORDS.match(value)
-        if match and match.group(2)[:3] in _MONTHS:
-            day, month, year = match.groups()
-            return dt.date(_year(year, today), _MONTHS[month[:3]], int(day))
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a real date") from None
-    raise ValueError(f"'{text.strip()}' is not a date: type it like {EXAMPLE}")
+    """The date a UK user meant by ``text`` (``app.dates.parse_date``), "today" (or "t")
+    for today; None for blank text. Raises ``ValueError`` with a sentence for the user."""
+    if (text or "").strip().casefold() in TODAY_WORDS:
+        return today or dt.date.today()
+    return parse_date(text, today=today)
 
 
 def format_uk_date(value: dt.date | None) -> str:
-    return value.strftime(DISPLAY_FORMAT) if value else ""
+    """``value`` in the office's date format; "" for None."""
+    return format_date(value, _office_format)
+
+
+def format_uk_datetime(moment: dt.datetime | None) -> str:
+    """``moment`` as its day in the office's date format and its time: "31/03/2017 14:30"."""
+    return format_datetime(moment, _office_format)
 
 
 class _CalendarPopup(QWidget):
@@ -86,6 +79,10 @@ class _CalendarPopup(QWidget):
         self.calendar.setAccessibleName("Calendar")
         self.calendar.setGridVisible(True)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        # Month names in English, as the field and the papers write them; only dates the
+        # field can read back.
+        self.calendar.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        self.calendar.setDateRange(QDate(FIRST_YEAR, 1, 1), QDate(LAST_YEAR, 12, 31))
         self.calendar.activated.connect(self._on_activated)
         self.calendar.clicked.connect(self._on_activated)
         layout = QVBoxLayout(self)
@@ -109,10 +106,8 @@ class UkDateEdit(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.line_edit = QLineEdit(self)
-        self.line_edit.setPlaceholderText("dd/mm/yyyy")
-        self.line_edit.setToolTip(f"Type a date such as {EXAMPLE}, 31.3.17 or 31 Mar 2017; "
-                                  "leave blank for none. Alt+Down opens a calendar.")
-        self.line_edit.setMaximumWidth(self.line_edit.fontMetrics().horizontalAdvance("00/00/00000") + 24)
+        self._format = _office_format
+        self._show_format()
         self.line_edit.textChanged.connect(lambda _text: self.date_changed.emit())
         self.line_edit.editingFinished.connect(self._tidy)
         self.button = QToolButton(self)
@@ -133,6 +128,7 @@ class UkDateEdit(QWidget):
         layout.addStretch(1)
         self.setFocusProxy(self.line_edit)
         self._popup: _CalendarPopup | None = None
+        _fields.add(self)
 
     # --- value -------------------------------------------------------------------------
 
@@ -145,7 +141,29 @@ class UkDateEdit(QWidget):
         self.button.setAccessibleName(f"{name}: choose from the calendar")
 
     def set_date(self, value: dt.date | None) -> None:
-        self.line_edit.setText(format_uk_date(value))
+        self.line_edit.setText(format_date(value, self._format))
+
+    @property
+    def date_format(self) -> DateFormat:
+        return self._format
+
+    def set_date_format(self, chosen: DateFormat) -> None:
+        """Show the date (and the hint for typing one) in ``chosen`` format."""
+        value = self.date()
+        self._format = chosen
+        self._show_format()
+        if value is not None:
+            self.set_date(value)
+
+    def _show_format(self) -> None:
+        example = self._format.format(EXAMPLE_DATE)
+        self.line_edit.setPlaceholderText(self._format.excel)
+        self.line_edit.setToolTip(f"Type a date such as {example}, 31/3/17 or 31 Mar 2017; "
+                                  "leave blank for none. Alt+Down opens a calendar.")
+        widest = self._format.format(WIDEST_DATE)
+        metrics = self.line_edit.fontMetrics()
+        width = max(metrics.horizontalAdvance(text) for text in (widest, "00/00/00000", self._format.excel))
+        self.line_edit.setMaximumWidth(width + 24)
 
     def date(self) -> dt.date | None:
         try:
@@ -164,10 +182,10 @@ class UkDateEdit(QWidget):
         return self.problem() is None
 
     def _tidy(self) -> None:
-        """Show a date typed any accepted way as dd/mm/yyyy once the user moves on."""
+        """Show a date typed any accepted way in the office's format once the user moves on."""
         value = self.date()
-        if value is not None and self.line_edit.text() != format_uk_date(value):
-            self.line_edit.setText(format_uk_date(value))
+        if value is not None and self.line_edit.text() != format_date(value, self._format):
+            self.set_date(value)
 
     # --- calendar ----------------------------------------------------------------------
 

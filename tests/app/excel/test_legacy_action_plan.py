@@ -63,11 +63,11 @@ def test_dry_run_counts_and_warnings_by_cell(session, tracker):
     assert plan.updated_on == dt.date(2017, 3, 14)
 
     warnings = _warnings(plan)
-    assert "'31/02/2015' is not a real date" in warnings["I16"]
-    assert "month-first" in warnings["I18"]
+    assert "'31/02/2015' is not a date: February has 28 days in 2015" in warnings["I16"]
+    assert "Dates are read day first" in warnings["I18"]
     assert "theme colour, which cannot be read" in warnings["J18"]
-    assert "'Ongoing' is not a date; kept as text" in warnings["I12"]
-    assert "'TBC' is not a date" in warnings["I15"]
+    assert "'Ongoing' sets no date; kept as text" in warnings["I12"]
+    assert "'TBC' sets no date" in warnings["I15"]
     assert "read as its last day, 30/09/2014" in warnings["I10"]
     assert "31/12/2014" in warnings["I11"]
     assert "'Amber/Green' is not a RAG rating" in warnings["J16"]
@@ -81,7 +81,7 @@ def test_dry_run_counts_and_warnings_by_cell(session, tracker):
 
     text = plan.describe()
     assert "Nothing has been written" in text
-    assert "'Action Plan' I16: '31/02/2015' is not a real date" in text
+    assert "'Action Plan' I16: '31/02/2015' is not a date" in text
     assert "'Action Plan' G18:" in text
     assert "Progress notes will be dated 14/03/2017" in text
     assert "rows 21, 22 look like a legend or key; skipped" in text

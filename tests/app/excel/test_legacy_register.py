@@ -36,7 +36,7 @@ def test_dry_run_counts_and_warnings(session, register):
     assert plan.counts()["referrals"] == (8, 0)
     assert plan.counts()["decisions"] == (10, 0)
     warnings = {w.cell: w.message for w in plan.warnings}
-    assert "'31/02/2017' is not a real date" in warnings["I7"]
+    assert "'31/02/2017' is not a date: February has 28 days in 2017" in warnings["I7"]
     assert "has no date; it is dated 30/09/2016, the date referred" in warnings["H7"]
     assert "no Ref; it is not imported" in warnings["A14"]
     assert "'Panel to discuss' is not a decision" in warnings["H16"]

@@ -176,7 +176,7 @@ def test_a_changed_locked_cell_is_refused_and_named(database, plan, tmp_path):
     ("Status", "Nearly there", "'Nearly there' is not a status on the list"),
     ("Status", None, "the status cannot be left blank"),
     ("RAG", "Purple", "'Purple' is not a RAG rating"),
-    ("Target date", "31/02/2025", "is not a real date (February 2025 has 28 days); type the date as dd/mm/yyyy"),
+    ("Target date", "31/02/2025", "'31/02/2025' is not a date: February has 28 days in 2025; type the date as dd/mm/yyyy"),
     ("Target date", "next week", "'next week' is not a date"),
     ("Target date", None, "a target date can be moved but not removed"),
     ("Completed on", dt.datetime(2031, 1, 1), "01/01/2031 is in the future"),

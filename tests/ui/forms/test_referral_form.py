@@ -68,7 +68,7 @@ def test_blank_reference_and_bad_date_are_shown_before_saving(qtbot, open_form, 
     fill(qtbot, form, "date_referred", "31/02/2024")
     click_save(qtbot, form)
     assert form.problem_text("reference") == "Reference is required."
-    assert "'31/02/2024' is not a real date" in form.problem_text("date_referred")
+    assert "'31/02/2024' is not a date: February has 29 days in 2024." in form.problem_text("date_referred")
     assert form.focusWidget() is form.widgets["reference"].editor
     assert referral(office_database, "Ref053").date_referred == dt.date(2024, 3, 4)
 

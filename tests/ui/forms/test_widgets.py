@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from app.services.corrections import archive_list_item
 from db.models import ListItem, ListKind
 from sqlalchemy import select
+from app.dates import DATE_FORMATS, date_format
 from tests.ui.forms.conftest import editor
 from ui.widgets.date_edit import UkDateEdit, parse_uk_date
 from ui.widgets.list_combo import ListCombo
@@ -36,9 +37,10 @@ def test_uk_dates_are_read_day_first(typed, meant):
 
 
 @pytest.mark.parametrize("typed, message", [
-    ("31/02/2017", "'31/02/2017' is not a real date"),
-    ("next week", "'next week' is not a date: type it like 31/03/2017"),
-    ("31 Foo 2017", "'31 Foo 2017' is not a date: type it like 31/03/2017"),
+    ("31/02/2017", "'31/02/2017' is not a date: February has 28 days in 2017."),
+    ("next week", "'next week' is not a date: type it as dd/mm/yyyy, for example 31/03/2017"),
+    ("31 Foo 2017", "'31 Foo 2017' is not a date: type it as dd/mm/yyyy, for example 31/03/2017"),
+    ("Mar 4 2024", "'Mar 4 2024' is not a date: write the day before the month, for example 4 March 2024."),
 ])
 def test_text_that_is_not_a_date_says_so(typed, message):
     with pytest.raises(ValueError, match=message):
@@ -68,6 +70,35 @@ def test_date_field_tidies_typed_text_and_picks_from_the_calendar(qtbot):
     popup.calendar.setSelectedDate(QDate(2024, 3, 8))
     qtbot.keyClick(popup.calendar.focusWidget() or popup.calendar, Qt.Key.Key_Return)
     assert field.date() == dt.date(2024, 3, 8) and not popup.isVisible()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_date_field_in_another_format_and_its_calendar(qtbot):
+    field = UkDateEdit()
+    qtbot.addWidget(field)
+    field.set_date_format(date_format("d MMMM yyyy"))
+    field.show()
+    qtbot.waitExposed(field)
+    field.line_edit.setFocus()
+    qtbot.keyClicks(field.line_edit, "30/9/24")
+    qtbot.keyClick(field.line_edit, Qt.Key.Key_Return)
+    assert field.text() == "30 September 2024" and field.date() == dt.date(2024, 9, 30)
+    # Wide enough for the longest date of the format.
+    assert field.line_edit.maximumWidth() > field.line_edit.fontMetrics().horizontalAdvance("30 September 2024")
+    field.open_calendar()
+    calendar = field.popup.calendar
+    assert calendar.selectedDate() == QDate(2024, 9, 30)
+    assert calendar.locale().monthName(9) == "September"  # English, as the field writes it
+    assert calendar.minimumDate() == QDate(1900, 1, 1) and calendar.maximumDate() == QDate(2100, 12, 31)
+    calendar.clicked.emit(QDate(2024, 10, 2))
+    assert field.text() == "2 October 2024" and not field.popup.isVisible()
+
+
+@pytest.mark.parametrize("chosen", DATE_FORMATS, ids=lambda f: f.pattern)
+def test_qt_writes_each_offered_pattern_as_the_papers_do(chosen):
+    for month in range(1, 13):
+        day = dt.date(2017, month, month + 15)
+        assert QDate(day.year, day.month, day.day).toString(chosen.pattern) == chosen.format(day)
 
 
 def test_blank_date_field_means_no_date(qtbot):
