@@ -52,17 +52,13 @@ def agency(session: Session, name: str, *, field: str = "agency") -> Agency:
     return found
 
 
-def theme(session: Session, name: str, *, create: bool = False) -> Theme:
-    """The theme called ``name``; created when ``create`` is true and it is new."""
+def theme(session: Session, name: str) -> Theme:
+    """The theme called ``name`` (case and spacing ignored)."""
     key = match_key(name)
     for t in session.scalars(select(Theme)):
         if match_key(t.name) == key:
             return t
-    if not create:
-        raise UserError(f"Theme: '{clean(name)}' is not on the theme list.", field="theme")
-    t = Theme(name=clean(name))
-    session.add(t)
-    return t
+    raise UserError(f"Theme: '{clean(name)}' is not on the theme list.", field="theme")
 
 
 def clock(session: Session, code: str) -> ClockRule:

@@ -3,7 +3,8 @@
 An exact match on the name, short name or a known alias (case, apostrophes and stray or
 non-breaking spaces ignored) is *confirmed*. Otherwise the closest spelling by ``rapidfuzz``
 is *proposed* with its score; only the user (or the command line's ``--yes``, for scores of
-at least ``AUTO_CONFIRM_SCORE`` that are not a near tie) turns a proposal into a new alias.
+at least ``AUTO_CONFIRM_SCORE`` that are not a near tie) turns a proposal into a new alias
+(``app.services.agencies.add_agency_alias``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
 from app.text import clean, match_key
 from db.models import Agency, AgencyAlias
 
@@ -100,29 +100,3 @@ def match_agency(session: Session, raw: object) -> AgencyMatch:
     """Which agency the spelling ``raw`` means: confirmed, proposed (fuzzy) or unmatched."""
     return AgencyMatcher(session).match(raw)
 
-
-def remember_alias(session: Session, agency: Agency | int, spelling: str) -> AgencyAlias | None:
-    """Keep ``spelling`` as another name of ``agency`` so it matches exactly next time.
-
-    Returns the new alias, or None when the spelling already matches this agency. A
-    spelling already used by another agency is a ``UserError``.
-    """
-    if isinstance(agency, int):
-        agency = session.get(Agency, agency)
-        if agency is None:
-            raise UserError("That agency is no longer on the agency list.")
-    text = clean(spelling)
-    key = match_key(text)
-    if not key:
-        raise UserError("An agency alias cannot be blank.")
-    if key in (match_key(agency.name), match_key(agency.short_name)):
-        return None
-    existing = session.scalar(select(AgencyAlias).where(AgencyAlias.alias_key == key))
-    if existing is not None:
-        if existing.agency_id == agency.id:
-            return None
-        raise UserError(f"'{text}' is already a spelling of {existing.agency.name}, "
-                        f"so it cannot also mean {agency.name}.")
-    alias = AgencyAlias(agency=agency, alias=text, alias_key=key)
-    session.add(alias)
-    return alias

@@ -79,9 +79,10 @@ from sqlalchemy.orm import Session
 
 from app import paths
 from app.errors import UserError
-from app.excel.agency_matching import AgencyMatch, AgencyMatcher, remember_alias
+from app.excel.agency_matching import AgencyMatch, AgencyMatcher
 from app.excel.parsing import (ParsedDate, parse_number_list, parse_rag, parse_uk_date,
                                rag_from_text, split_multi)
+from app.services.agencies import add_agency_alias
 from app.text import clean, match_key
 from db.models import (Action, Decision, ListItem, ListKind, ProgressUpdate, Recommendation,
                        Referral, Review, Theme, action_recommendation)
@@ -1487,8 +1488,8 @@ class _Writer:
     def agencies(self) -> None:
         for key in sorted(self.plan.confirmed):
             match = self.plan.agencies.get(key)
-            if match and match.agency_id and remember_alias(self.session, match.agency_id,
-                                                            match.spelling):
+            if match and match.agency_id and add_agency_alias(self.session, match.agency_id,
+                                                              match.spelling):
                 self.created["agency aliases"] += 1
 
     def _count(self, name: str, created: bool) -> None:

@@ -52,7 +52,8 @@ from app.excel.export import (
     locked_keys,
 )
 from app.excel.parsing import parse_uk_date
-from app.services.actions import add_progress_update, revise_target
+from app.services.actions import revise_target
+from app.services.updates import add_progress_update
 from app.services.validation import multiline_text
 from app.text import match_key
 from db.audit import current_user

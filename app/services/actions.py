@@ -1,4 +1,5 @@
-"""The composite action plan: actions, their dates, progress, closure and sign-off."""
+"""The composite action plan: actions, their target dates, closure and sign-off (and putting
+those back as they were, for undo). Progress updates are in ``updates``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from app import lookups
 from app.errors import UserError, ValidationError
 from app.services.validation import Problems, multiline_text, optional_text
 from db.models import (
-    RAG_VALUES, Action, Agency, ListItem, ListKind, Meeting, ProgressUpdate, Recommendation,
-    TargetRevision,
+    RAG_VALUES, Action, Agency, ListItem, ListKind, Meeting, Recommendation, TargetRevision,
 )
 
 ACTION_TEXT_FIELDS = ("description", "lead_officer", "evidence_required", "evidence_of_completion",
@@ -35,13 +35,15 @@ class OverdueAction:
 
 
 def get_action(session: Session, action_id: int) -> Action:
+    """The action with this id; a ``UserError`` if there is none."""
     found = session.get(Action, action_id)
     if found is None:
         raise UserError(f"Action: there is no action {action_id}.")
     return found
 
 
-def _check_rag(problems: Problems, rag: str | None) -> str | None:
+def check_rag(problems: Problems, rag: str | None) -> str | None:
+    """The RAG rating ``rag`` means ("g" is Green), or None; a problem noted if it is none."""
     if rag is None or rag == "":
         return None
     for value in RAG_VALUES:
@@ -61,7 +63,7 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
     problems.required("description", description)
     if not recommendation_ids:
         problems.add("recommendations", "choose at least one recommendation this action answers")
-    rag_value = _check_rag(problems, rag)
+    rag_value = check_rag(problems, rag)
     recs = [session.get(Recommendation, rid) for rid in recommendation_ids]
     if any(r is None for r in recs):
         problems.add("recommendations", "one of the recommendations does not exist")
@@ -91,7 +93,7 @@ def update_action(session: Session, action_id: int, **fields) -> Action:
         problems.required("description", fields["description"])
     if "recommendation_ids" in fields and not fields["recommendation_ids"]:
         problems.add("recommendations", "choose at least one recommendation this action answers")
-    rag_value = _check_rag(problems, fields.get("rag")) if "rag" in fields else action.rag
+    rag_value = check_rag(problems, fields.get("rag")) if "rag" in fields else action.rag
     problems.raise_if_any()
     for name in ACTION_TEXT_FIELDS:
         if name in fields:
@@ -129,23 +131,6 @@ def revise_target(session: Session, action_id: int, new_target_on: dt.date, *,
     action.target_on = new_target_on
     session.flush()
     return action
-
-
-def add_progress_update(session: Session, action_id: int, *, text: str, update_on: dt.date | None = None,
-                        rag: str | None = None, author: str | None = None) -> ProgressUpdate:
-    """Append a dated progress update; the action's RAG follows the update's if one is given."""
-    action = get_action(session, action_id)
-    problems = Problems()
-    problems.required("text", text)
-    rag_value = _check_rag(problems, rag)
-    problems.raise_if_any()
-    update = ProgressUpdate(action=action, update_on=update_on or dt.date.today(),
-                            text=multiline_text(text), rag=rag_value, author=optional_text(author))
-    session.add(update)
-    if rag_value:
-        action.rag = rag_value
-    session.flush()
-    return update
 
 
 def close_action(session: Session, action_id: int, *, reason: str, completed_on: dt.date,
@@ -197,6 +182,47 @@ def sign_off(session: Session, action_id: int, meeting_id: int) -> Action:
     action.signed_off_on = meeting.held_on
     session.flush()
     return action
+
+
+ACTION_STATE_FIELDS = ("status", "rag", "completed_on", "closure_reason", "closure_note",
+                       "evidence_of_completion", "evidence_of_impact", "signed_off_on",
+                       "signed_off_meeting_id", "target_on", "original_target_on", "revision_ids")
+
+
+def action_state(session: Session, action_id: int) -> dict:
+    """What closing, signing off or revising the target of an action changes, as plain values."""
+    action = get_action(session, action_id)
+    return {
+        "status": action.status.name, "rag": action.rag, "completed_on": action.completed_on,
+        "closure_reason": action.closure_reason.name if action.closure_reason else None,
+        "closure_note": action.closure_note, "evidence_of_completion": action.evidence_of_completion,
+        "evidence_of_impact": action.evidence_of_impact, "signed_off_on": action.signed_off_on,
+        "signed_off_meeting_id": action.signed_off_meeting_id, "target_on": action.target_on,
+        "original_target_on": action.original_target_on,
+        "revision_ids": [r.id for r in action.target_revisions],
+    }
+
+
+def restore_action_state(session: Session, action_id: int, state: dict) -> None:
+    """Put an action back as ``action_state`` saw it (for undo). Target revisions made since
+    are removed (the audit trail keeps them); revisions cannot be brought back once removed,
+    so a state naming one that has gone is refused."""
+    action = get_action(session, action_id)
+    keep = set(state["revision_ids"])
+    have = {r.id for r in action.target_revisions}
+    if not keep <= have:
+        raise UserError("This action's target date history has changed since; "
+                        "it cannot be put back as it was.")
+    action.target_revisions = [r for r in action.target_revisions if r.id in keep]
+    action.status = lookups.list_item(session, ListKind.ACTION_STATUS, state["status"], field="status")
+    action.closure_reason = (lookups.list_item(session, ListKind.CLOSURE_REASON, state["closure_reason"])
+                             if state["closure_reason"] else None)
+    action.signed_off_meeting = (session.get(Meeting, state["signed_off_meeting_id"])
+                                 if state["signed_off_meeting_id"] else None)
+    for name in ("rag", "completed_on", "closure_note", "evidence_of_completion", "evidence_of_impact",
+                 "signed_off_on", "target_on", "original_target_on"):
+        setattr(action, name, state[name])
+    session.flush()
 
 
 def overdue_actions(session: Session, as_at: dt.date, *, agency: str | None = None) -> list[OverdueAction]:

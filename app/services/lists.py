@@ -1,18 +1,19 @@
-"""The editable lists: list values, agencies and their spellings, themes, clocks."""
+"""The editable lists (review types, outcomes, statuses...): adding, renaming, taking a value
+off its list and putting it back. Records using a value keep it."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import lookups
-from app.clocks import validate_clock_rule
 from app.errors import UserError, ValidationError
+from app.services.records import get_record
 from app.services.validation import Problems
 from app.text import clean, match_key
-from db.models import Agency, AgencyAlias, ClockRule, ListItem, ListKind
-
-CLOCK_UNITS = ("working_days", "days", "months")
+from db.models import ListItem, ListKind
 
 
 def add_list_item(session: Session, kind: str, name: str, *, is_open: bool | None = None) -> ListItem:
@@ -36,9 +37,7 @@ def add_list_item(session: Session, kind: str, name: str, *, is_open: bool | Non
 
 def rename_list_item(session: Session, item_id: int, name: str) -> ListItem:
     """Rename a list value; every record using it shows the new name."""
-    item = session.get(ListItem, item_id)
-    if item is None:
-        raise UserError(f"There is no list value {item_id}.")
+    item = get_record(session, ListItem, item_id, "list value")
     name = clean(name)
     if not name:
         raise ValidationError({"name": "is required"})
@@ -51,51 +50,28 @@ def rename_list_item(session: Session, item_id: int, name: str) -> ListItem:
     return item
 
 
-def add_agency(session: Session, name: str, *, short_name: str | None = None,
-               sector: str | None = None) -> Agency:
-    name = clean(name)
-    if not name:
-        raise ValidationError({"name": "is required"})
-    if lookups.find_agency(session, name) is not None:
-        raise ValidationError({"name": f"'{name}' is already an agency or a spelling of one"})
-    agency = Agency(name=name, short_name=clean(short_name) or None, sector=clean(sector) or None)
-    session.add(agency)
+def update_list_item(session: Session, item_id: int, *, name: str | None = None,
+                     is_open: bool | None = None) -> ListItem:
+    """Rename a list value or say whether a status counts as open."""
+    item = get_record(session, ListItem, item_id, "list value")
+    if name is not None and clean(name) != item.name:
+        rename_list_item(session, item_id, name)
+    if is_open is not None and item.kind in (ListKind.ACTION_STATUS, ListKind.REVIEW_STATUS):
+        item.is_open = is_open
     session.flush()
-    return agency
+    return item
 
 
-def add_agency_alias(session: Session, agency_name: str, spelling: str) -> AgencyAlias | None:
-    """Teach the program another spelling of an agency's name (used when importing).
-    Returns None when the spelling already means this agency."""
-    agency = lookups.agency(session, agency_name)
-    key = match_key(spelling)
-    if not key:
-        raise ValidationError({"alias": "is required"})
-    existing = lookups.find_agency(session, spelling)
-    if existing is not None:
-        if existing.id != agency.id:
-            raise ValidationError({"alias": f"'{clean(spelling)}' already means {existing.name}"})
-        return None
-    alias = AgencyAlias(agency=agency, alias=clean(spelling), alias_key=key)
-    session.add(alias)
+def archive_list_item(session: Session, item_id: int) -> None:
+    """Take a value off its list; records using it keep it."""
+    item = get_record(session, ListItem, item_id, "list value")
+    if item.archived_at is None:
+        item.archived_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        session.flush()
+
+
+def restore_list_item(session: Session, item_id: int) -> None:
+    """Put a value taken off its list back on it."""
+    item = get_record(session, ListItem, item_id, "list value")
+    item.archived_at = None
     session.flush()
-    return alias
-
-
-def update_clock(session: Session, code: str, *, length: int | None = None, unit: str | None = None,
-                 start_event: str | None = None, done_event: str | None = None) -> ClockRule:
-    """Change a clock's length, unit or the recorded dates that start and stop it."""
-    rule = lookups.clock(session, code)
-    problems = Problems()
-    if length is not None and (not isinstance(length, int) or length < 0):
-        problems.add("length", "must be a whole number, 0 or more")
-    if unit is not None and unit not in CLOCK_UNITS:
-        problems.add("unit", f"must be one of {', '.join(CLOCK_UNITS)}")
-    problems.raise_if_any()
-    for name, value in (("length", length), ("unit", unit), ("start_event", start_event),
-                        ("done_event", done_event)):
-        if value is not None:
-            setattr(rule, name, value)
-    validate_clock_rule(rule)
-    session.flush()
-    return rule

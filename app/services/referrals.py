@@ -1,34 +1,17 @@
-"""Referrals and the history of decisions taken on them."""
+"""Referrals: serious incidents put to the sub group for a decision on review."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import lookups
-from app.errors import UserError
-from app.services.validation import Problems, by_reference, multiline_text, optional_text
-from db.models import Decision, ListKind, Meeting, Referral
+from app.services.records import by_reference
+from app.services.validation import Problems, multiline_text, optional_text
+from db.models import ListKind, Referral
 
 REFERRAL_TEXT_FIELDS = ("subject", "summary", "location", "gender", "age_text", "notes")
 REFERRAL_DATE_FIELDS = ("date_referred", "date_aware", "notification_sent_on",
                         "rapid_review_sent_on", "panel_told_of_decision_on")
-
-
-@dataclass(frozen=True)
-class DecisionView:
-    """One decision as shown in a referral's history."""
-
-    id: int
-    decided_on: dt.date
-    outcome: str
-    decided_by: str | None
-    criteria_met: bool | None
-    rationale: str | None
-    is_latest: bool
 
 
 def get_referral(session: Session, reference_or_id: str | int) -> Referral:
@@ -77,55 +60,3 @@ def update_referral(session: Session, referral_id: int, **fields) -> Referral:
     _apply_referral_fields(session, referral, fields)
     session.flush()
     return referral
-
-
-def record_decision(session: Session, referral_id: int, *, decided_on: dt.date, outcome: str,
-                    decided_by: str | None = None, criteria_met: bool | None = None,
-                    criteria_basis: str | None = None, rationale: str | None = None,
-                    meeting_id: int | None = None) -> Decision:
-    """Add a decision to a referral's history. Earlier decisions are never changed."""
-    referral = get_referral(session, referral_id)
-    problems = Problems()
-    problems.required("decided_on", decided_on)
-    problems.required("outcome", outcome)
-    if decided_on and referral.date_referred and decided_on < referral.date_referred:
-        problems.add("decided_on", "cannot be before the referral was made "
-                                   f"({referral.date_referred:%d/%m/%Y})")
-    if decided_on and decided_on > dt.date.today() + dt.timedelta(days=1):
-        problems.add("decided_on", "cannot be in the future")
-    problems.raise_if_any()
-    meeting = session.get(Meeting, meeting_id) if meeting_id else None
-    if meeting_id and meeting is None:
-        raise UserError(f"Meeting: there is no meeting {meeting_id}.", field="meeting")
-    decision = Decision(
-        referral=referral, decided_on=decided_on,
-        outcome=lookups.list_item(session, ListKind.DECISION_OUTCOME, outcome, field="outcome"),
-        decided_by=optional_text(decided_by), criteria_met=criteria_met,
-        criteria_basis=optional_text(criteria_basis), rationale=multiline_text(rationale),
-        meeting=meeting,
-    )
-    session.add(decision)
-    if meeting is not None and referral not in meeting.referrals_considered:
-        meeting.referrals_considered.append(referral)
-    session.flush()
-    return decision
-
-
-def decision_history(session: Session, referral_id: int) -> list[DecisionView]:
-    """A referral's decisions, oldest first; the last one is the decision that stands."""
-    referral = get_referral(session, referral_id)
-    decisions = [d for d in referral.decisions if d.archived_at is None]
-    return [
-        DecisionView(d.id, d.decided_on, d.outcome.name, d.decided_by, d.criteria_met, d.rationale,
-                     is_latest=(i == len(decisions) - 1))
-        for i, d in enumerate(decisions)
-    ]
-
-
-def latest_decision(session: Session, referral_id: int, as_at: dt.date | None = None) -> Decision | None:
-    """The decision standing on ``as_at`` (default: the latest one recorded)."""
-    query = (select(Decision).where(Decision.referral_id == referral_id, Decision.archived_at.is_(None))
-             .order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(1))
-    if as_at is not None:
-        query = query.where(Decision.decided_on <= as_at)
-    return session.scalar(query)

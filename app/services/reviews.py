@@ -1,17 +1,18 @@
-"""Reviews, their recommendations and the board's and agencies' responses."""
+"""Reviews: commissioned by a decision, covering one or more referrals, with the scrutiny
+panel's cover report once published."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError
+from app.services.records import by_reference
 from app.services.referrals import get_referral
-from app.services.validation import Problems, by_reference, multiline_text, optional_text
-from db.models import AgencyResponse, ListKind, PanelReport, Recommendation, Review
+from app.services.validation import Problems, multiline_text, optional_text
+from db.models import ListKind, PanelReport, Review
 
 REVIEW_DATE_FIELDS = ("decision_on", "initiated_on", "learning_event_on", "completed_on",
                       "published_on", "briefing_issued_on", "target_override_on")
@@ -84,63 +85,38 @@ def link_referral(session: Session, review_id: int, referral: str | int) -> Revi
     return review
 
 
-def add_recommendation(session: Session, review_id: int, *, text: str, theme: str | None = None,
-                       number: int | None = None, addressed_to: str | None = None,
-                       document_number: str | None = None) -> Recommendation:
-    """Add a recommendation to a review, numbered next unless a number is given."""
+def set_review_referrals(session: Session, review_id: int, referral_ids: list[int]) -> Review:
+    """Set the referrals a review covers (adding and removing)."""
+    review = get_review(session, review_id)
+    review.referrals = [get_referral(session, int(i)) for i in referral_ids]
+    session.flush()
+    return review
+
+
+PANEL_REPORT_TEXT_FIELDS = ("report_of", "contact_details", "brief_summary", "recommendations_text",
+                            "reasons", "alternative_options", "detail", "resource_implications",
+                            "statutory_basis", "appendices")
+
+
+def add_panel_report(session: Session, review_id: int, *, decision_maker: str, subject: str,
+                     decision_on: dt.date | None = None, **fields) -> PanelReport:
+    """Write the scrutiny panel's cover report for a review (``appendices``: one a line)."""
     review = get_review(session, review_id)
     problems = Problems()
-    problems.required("text", text)
-    if number is not None:
-        if number < 1:
-            problems.add("number", "must be 1 or more")
-        elif session.scalar(select(Recommendation.id).where(
-                Recommendation.review_id == review.id, Recommendation.number == number)):
-            problems.add("number", f"{review.reference} already has a recommendation {number}")
+    for name in sorted(set(fields) - set(PANEL_REPORT_TEXT_FIELDS)):
+        problems.add(name, "is not a field of a panel report")
+    problems.required("decision_maker", decision_maker)
+    problems.required("subject", subject)
+    problems.max_length("decision_maker", optional_text(decision_maker), 200)
+    problems.max_length("subject", optional_text(subject), 300)
+    problems.date_order("date published", review.published_on, "decision_on", decision_on)
     problems.raise_if_any()
-    if number is None:
-        number = (session.scalar(select(func.max(Recommendation.number))
-                                 .where(Recommendation.review_id == review.id)) or 0) + 1
-    rec = Recommendation(review=review, number=number, text=multiline_text(text),
-                         addressed_to=optional_text(addressed_to),
-                         document_number=optional_text(document_number),
-                         theme=lookups.theme(session, theme) if theme else None)
-    session.add(rec)
+    report = PanelReport(review=review, decision_maker=optional_text(decision_maker),
+                         subject=optional_text(subject), decision_on=decision_on,
+                         **{name: multiline_text(value) for name, value in fields.items()})
+    session.add(report)
     session.flush()
-    return rec
-
-
-def set_board_response(session: Session, recommendation_id: int, *, status: str,
-                       response: str | None = None, response_on: dt.date | None = None) -> Recommendation:
-    """Record the board's response (accepted / endorsed ...) to a recommendation."""
-    rec = session.get(Recommendation, recommendation_id)
-    if rec is None:
-        raise UserError(f"Recommendation: there is no recommendation {recommendation_id}.")
-    rec.response_status = lookups.list_item(session, ListKind.RESPONSE_STATUS, status, field="response_status")
-    rec.board_response = multiline_text(response)
-    rec.response_on = response_on
-    session.flush()
-    return rec
-
-
-def add_agency_response(session: Session, recommendation_id: int, *, agency: str, text: str,
-                        response_on: dt.date | None = None) -> AgencyResponse:
-    """Record one partner agency's own response to a recommendation (one per agency)."""
-    rec = session.get(Recommendation, recommendation_id)
-    if rec is None:
-        raise UserError(f"Recommendation: there is no recommendation {recommendation_id}.")
-    problems = Problems()
-    problems.required("text", text)
-    problems.raise_if_any()
-    found = lookups.agency(session, agency)
-    if any(r.agency_id == found.id for r in rec.agency_responses):
-        raise UserError(f"Agency: {found.name} has already responded to this recommendation; "
-                        "edit that response instead.", field="agency")
-    response = AgencyResponse(recommendation=rec, agency=found, text=multiline_text(text),
-                              response_on=response_on)
-    session.add(response)
-    session.flush()
-    return response
+    return report
 
 
 def latest_panel_report(review: Review) -> PanelReport:

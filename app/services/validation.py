@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import UserError, ValidationError
+from app.errors import ValidationError
 from app.text import clean
 
 
@@ -63,13 +63,3 @@ def multiline_text(value: str | None) -> str | None:
     text = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip()
     return text or None
 
-
-def by_reference(session: Session, model, reference_or_id: str | int, label: str):
-    """The record of ``model`` with this id or reference ("Ref053"); archived ones included."""
-    if isinstance(reference_or_id, int):
-        found = session.get(model, reference_or_id)
-    else:
-        found = session.scalar(select(model).where(model.reference == clean(reference_or_id)))
-    if found is None:
-        raise UserError(f"{label.capitalize()}: there is no {label} '{reference_or_id}'.", field="reference")
-    return found

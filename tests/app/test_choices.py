@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.choices import LABEL_CHARS, record_choices
-from app.services import archive, reviews
+from app.services import archive, recommendations
 from db.models import Recommendation
 from tests.ui.conftest import add_case_records
 
@@ -30,7 +30,7 @@ def test_record_choices_leave_out_archived_unless_current(case):
 
 def test_long_texts_are_labelled_on_one_line_and_cut_short(case):
     long_text = "Agencies should:\n\n-\tshare chronologies;\r\n- " + "check the plan again " * 20
-    added = reviews.add_recommendation(case, 1, text=long_text)
+    added = recommendations.add_recommendation(case, 1, text=long_text)
     case.flush()
     label = dict(record_choices(case, "recommendations"))[added.id]
     text = label.removeprefix("SCR-01 R5: ")

@@ -1,4 +1,5 @@
-"""Corrections: editing what the other services only add, and putting actions back (undo)."""
+"""Corrections, each through its kind's service: editing what was recorded, and putting
+actions back as they were (undo)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import UserError, ValidationError
-from app.services import actions, corrections, lists
+from app.services import (
+    actions, agencies, clock_rules, decisions, lists, recommendations, records, reviews, themes,
+    updates,
+)
 from db.models import Action, Agency, ClockRule, Decision, ListItem, ListKind, ProgressUpdate
 from tests.ui.conftest import add_case_records
 
@@ -21,7 +25,7 @@ def case(session):
 
 
 def test_update_decision(case):
-    d = corrections.update_decision(case, 2, rationale="Criteria met.\n", criteria_met=False,
+    d = decisions.update_decision(case, 2, rationale="Criteria met.\n", criteria_met=False,
                                     outcome="lcspr", decided_by=" Sub group ")
     assert (d.rationale, d.criteria_met, d.outcome.name, d.decided_by) == (
         "Criteria met.", False, "Local Child Safeguarding Practice Review", "Sub group")
@@ -29,7 +33,7 @@ def test_update_decision(case):
 
 def test_update_decision_checks_dates_and_meeting(case):
     with pytest.raises(ValidationError) as err:
-        corrections.update_decision(case, 1, decided_on=dt.date(2024, 1, 1), meeting_id=77)
+        decisions.update_decision(case, 1, decided_on=dt.date(2024, 1, 1), meeting_id=77)
     assert err.value.problems == {"decided_on": "cannot be before the referral was made (04/03/2024)",
                                   "meeting_id": "there is no meeting 77"}
     assert case.get(Decision, 1).decided_on == dt.date(2024, 3, 20)
@@ -38,78 +42,78 @@ def test_update_decision_checks_dates_and_meeting(case):
 def test_update_decision_meeting_records_the_referral_as_considered(case):
     from app.services.meetings import create_meeting
     m = create_meeting(case, held_on=dt.date(2024, 3, 20))
-    corrections.update_decision(case, 1, meeting_id=m.id)
+    decisions.update_decision(case, 1, meeting_id=m.id)
     assert [r.reference for r in m.referrals_considered] == ["Ref053"]
 
 
 def test_update_progress_update(case):
-    u = corrections.update_progress_update(case, 1, text="Dates agreed.", rag="g", author=None)
+    u = updates.update_progress_update(case, 1, text="Dates agreed.", rag="g", author=None)
     assert (u.text, u.rag, u.author) == ("Dates agreed.", "Green", None)
     with pytest.raises(ValidationError) as err:
-        corrections.update_progress_update(case, 1, text="", rag="Purple")
+        updates.update_progress_update(case, 1, text="", rag="Purple")
     assert set(err.value.problems) == {"text", "rag"}
     assert case.get(ProgressUpdate, 1).text == "Dates agreed."
 
 
 def test_update_recommendation_text_theme_number_response(case):
-    rec = corrections.update_recommendation(case, 1, text="New text", theme="Escalation of concerns",
+    rec = recommendations.update_recommendation(case, 1, text="New text", theme="Escalation of concerns",
                                             number=7, response_status="Accepted", response_on=dt.date(2024, 9, 1))
     assert (rec.text, rec.theme.name, rec.number, rec.response_status.name) == (
         "New text", "Escalation of concerns", 7, "Accepted")
-    corrections.update_recommendation(case, 1, response_status=None, theme=None)
+    recommendations.update_recommendation(case, 1, response_status=None, theme=None)
     assert (rec.response_status, rec.theme) == (None, None)
     with pytest.raises(ValidationError, match="already has a recommendation 4"):
-        corrections.update_recommendation(case, 1, number=4)
+        recommendations.update_recommendation(case, 1, number=4)
 
 
 def test_set_review_referrals(case):
     from app.services.referrals import create_referral
     other = create_referral(case, reference="Ref060")
-    review = corrections.set_review_referrals(case, 1, [1, other.id])
+    review = reviews.set_review_referrals(case, 1, [1, other.id])
     assert sorted(r.reference for r in review.referrals) == ["Ref053", "Ref060"]
-    corrections.set_review_referrals(case, 1, [other.id])
+    reviews.set_review_referrals(case, 1, [other.id])
     assert [r.reference for r in review.referrals] == ["Ref060"]
 
 
 def test_update_agency_name_and_spellings(case):
     police = case.scalar(select(Agency).where(Agency.name == "Police"))
-    corrections.update_agency(case, police.id, name="Northtown Police", aliases=["Constabulary", "Old Bill"])
+    agencies.update_agency(case, police.id, name="Northtown Police", aliases=["Constabulary", "Old Bill"])
     assert sorted(a.alias for a in police.aliases) == ["Constabulary", "Old Bill"]
     with pytest.raises(ValidationError) as err:
-        corrections.update_agency(case, police.id, name="Childrens Services", aliases=["CCG"])
+        agencies.update_agency(case, police.id, name="Childrens Services", aliases=["CCG"])
     assert set(err.value.problems) == {"name", "aliases"}
 
 
 def test_themes(case):
-    theme = corrections.create_theme(case, " Online  safety ")
+    theme = themes.create_theme(case, " Online  safety ")
     assert theme.name == "Online safety"
     with pytest.raises(ValidationError, match="already a theme"):
-        corrections.create_theme(case, "neglect")
-    corrections.update_theme(case, theme.id, name="Online harm")
+        themes.create_theme(case, "neglect")
+    themes.update_theme(case, theme.id, name="Online harm")
     assert theme.name == "Online harm"
 
 
 def test_list_items_update_archive_restore(case):
     item = lists.add_list_item(case, ListKind.ACTION_STATUS, "Awaiting evidence", is_open=True)
-    corrections.update_list_item(case, item.id, name="Awaiting evidence of completion", is_open=False)
+    lists.update_list_item(case, item.id, name="Awaiting evidence of completion", is_open=False)
     assert (item.name, item.is_open) == ("Awaiting evidence of completion", False)
-    corrections.archive_list_item(case, item.id)
+    lists.archive_list_item(case, item.id)
     assert item.archived_at is not None
-    corrections.restore_list_item(case, item.id)
+    lists.restore_list_item(case, item.id)
     assert item.archived_at is None
 
 
 def test_clock_rules(case):
-    rule = corrections.create_clock_rule(case, name="Local briefing issued", length=3, unit="months",
+    rule = clock_rules.create_clock_rule(case, name="Local briefing issued", length=3, unit="months",
                                          start_event="review.published_on")
     assert (rule.code, rule.done_event) == ("local_briefing_issued", None)
     with pytest.raises(UserError, match="not a date the tracker records"):
-        corrections.update_clock_rule(case, rule.id, start_event="review.nonsense")
+        clock_rules.update_clock_rule(case, rule.id, start_event="review.nonsense")
     assert rule.start_event == "review.published_on"  # left as it was
-    corrections.update_clock_rule(case, rule.id, length=4, notes="Local practice")
+    clock_rules.update_clock_rule(case, rule.id, length=4, notes="Local practice")
     assert (rule.length, rule.notes) == (4, "Local practice")
-    corrections.archive_clock_rule(case, rule.id)
-    corrections.restore_clock_rule(case, rule.id)
+    clock_rules.archive_clock_rule(case, rule.id)
+    clock_rules.restore_clock_rule(case, rule.id)
     assert case.get(ClockRule, rule.id).archived_at is None
 
 
@@ -117,13 +121,13 @@ def test_action_state_round_trip_after_close_and_target_revision(case):
     action = case.get(Action, 2)
     action.original_target_on = action.target_on
     case.flush()
-    before = corrections.action_state(case, 2)
+    before = actions.action_state(case, 2)
     actions.revise_target(case, 2, dt.date(2099, 6, 30), reason="Delay")
     actions.close_action(case, 2, reason="Implemented and verified", completed_on=dt.date.today(),
                          evidence_of_completion="Audit report")
-    assert corrections.action_state(case, 2)["status"] == "Complete"
-    corrections.restore_action_state(case, 2, before)
-    assert corrections.action_state(case, 2) == before
+    assert actions.action_state(case, 2)["status"] == "Complete"
+    actions.restore_action_state(case, 2, before)
+    assert actions.action_state(case, 2) == before
     assert action.target_revisions == []
 
 
@@ -131,15 +135,15 @@ def test_restore_action_state_refuses_a_revision_that_has_gone(case):
     action = case.get(Action, 2)
     action.original_target_on = action.target_on
     actions.revise_target(case, 2, dt.date(2099, 6, 30))
-    later = corrections.action_state(case, 2)
+    later = actions.action_state(case, 2)
     action.target_revisions = []
     case.flush()
     with pytest.raises(UserError, match="target date history has changed"):
-        corrections.restore_action_state(case, 2, later)
+        actions.restore_action_state(case, 2, later)
 
 
 def test_record_version_changes_when_saved(case):
-    version = corrections.record_version(case, Action, 1)
+    version = records.record_version(case, Action, 1)
     actions.update_action(case, 1, rag="Amber")
-    assert corrections.record_version(case, Action, 1) == version + 1
-    assert corrections.record_version(case, ListItem, 1) is None
+    assert records.record_version(case, Action, 1) == version + 1
+    assert records.record_version(case, ListItem, 1) is None

@@ -6,7 +6,7 @@ import pytest
 
 from app import lookups
 from app.errors import UserError, ValidationError
-from app.services import lists, referrals
+from app.services import agencies, clock_rules, lists, referrals
 from db.models import ListKind
 
 
@@ -36,18 +36,18 @@ def test_list_values_can_be_added_and_renamed_but_not_duplicated(session):
 def test_agency_spellings_are_learnt_and_used(session):
     with pytest.raises(UserError, match="no agency is called 'Northants Police'"):
         referrals.create_referral(session, reference="Ref070", referring_agency="Northants Police")
-    lists.add_agency_alias(session, "Police", "Northants\u00a0 Police")
+    agencies.add_agency_alias(session, "Police", "Northants\u00a0 Police")
     ref = referrals.create_referral(session, reference="Ref070", referring_agency="northants police")
     assert ref.referring_agency.name == "Police"
-    assert lists.add_agency_alias(session, "Police", "NORTHANTS POLICE") is None
+    assert agencies.add_agency_alias(session, "Police", "NORTHANTS POLICE") is None
     with pytest.raises(ValidationError, match="already means Police"):
-        lists.add_agency_alias(session, "Housing", "Northants Police")
+        agencies.add_agency_alias(session, "Housing", "Northants Police")
 
 
 def test_clocks_can_be_changed_and_are_checked(session):
-    rule = lists.update_clock(session, "rapid_review", length=10, start_event="referral.notification_sent_on")
+    rule = clock_rules.update_clock(session, "rapid_review", length=10, start_event="referral.notification_sent_on")
     assert (rule.length, rule.start_event) == (10, "referral.notification_sent_on")
-    with pytest.raises(ValidationError, match="Unit: must be one of"):
-        lists.update_clock(session, "rapid_review", unit="fortnights")
+    with pytest.raises(ValidationError, match="Unit: must be working days, days or months"):
+        clock_rules.update_clock(session, "rapid_review", unit="fortnights")
     with pytest.raises(UserError, match="start"):
-        lists.update_clock(session, "rapid_review", start_event="referral.shoe_size")
+        clock_rules.update_clock(session, "rapid_review", start_event="referral.shoe_size")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import UserError, ValidationError
-from app.services import actions, archive, referrals, reviews
+from app.services import actions, archive, decisions, recommendations, referrals, reviews, updates
 from app.services.search import search
 from db.models import Action, Meeting, Referral
 
@@ -24,9 +24,9 @@ def plan(session):
     review = reviews.create_review(session, reference="SCR-021", title="Ref021",
                                    review_type="Serious Case Review", referrals=["Ref021"],
                                    initiated_on=D(2015, 3, 1))
-    r1 = reviews.add_recommendation(session, review.id, text="Review the bruising protocol.",
+    r1 = recommendations.add_recommendation(session, review.id, text="Review the bruising protocol.",
                                     theme="Health issues")
-    r2 = reviews.add_recommendation(session, review.id, text="Audit strategy discussions.",
+    r2 = recommendations.add_recommendation(session, review.id, text="Audit strategy discussions.",
                                     theme="Using child protection procedures effectively")
     action = actions.create_action(session, description="Relaunch the bruising protocol",
                                    recommendation_ids=[r1.id, r2.id], lead_agency="CCG",
@@ -55,20 +55,20 @@ def test_validation_names_every_field_that_is_wrong(session, plan):
 def test_decision_history_is_added_to_never_overwritten(session):
     referrals.create_referral(session, reference="ChildL", date_referred=D(2013, 1, 10))
     ref = referrals.get_referral(session, "ChildL")
-    referrals.record_decision(session, ref.id, decided_on=D(2013, 1, 15), outcome="Deferred for more information")
-    referrals.record_decision(session, ref.id, decided_on=D(2013, 4, 16),
+    decisions.record_decision(session, ref.id, decided_on=D(2013, 1, 15), outcome="Deferred for more information")
+    decisions.record_decision(session, ref.id, decided_on=D(2013, 4, 16),
                               outcome="Multi-agency review below the level of an SCR", criteria_met=False)
-    referrals.record_decision(session, ref.id, decided_on=D(2013, 7, 20), outcome="scr", criteria_met=True,
+    decisions.record_decision(session, ref.id, decided_on=D(2013, 7, 20), outcome="scr", criteria_met=True,
                               criteria_basis="Regulation 5, LSCB Regulations 2006",
                               rationale="Reviewed by the local authority and the board.")
-    history = referrals.decision_history(session, ref.id)
+    history = decisions.decision_history(session, ref.id)
     assert [h.outcome for h in history] == ["Deferred for more information",
                                             "Multi-agency review below the level of an SCR",
                                             "Serious Case Review"]
     assert [h.is_latest for h in history] == [False, False, True]
-    assert referrals.latest_decision(session, ref.id, as_at=D(2013, 5, 1)).outcome.code == "multi_agency"
+    assert decisions.latest_decision(session, ref.id, as_at=D(2013, 5, 1)).outcome.code == "multi_agency"
     with pytest.raises(ValidationError, match="Decided on: cannot be before the referral was made"):
-        referrals.record_decision(session, ref.id, decided_on=D(2012, 1, 1), outcome="nfa")
+        decisions.record_decision(session, ref.id, decided_on=D(2012, 1, 1), outcome="nfa")
 
 
 def test_a_review_can_cover_several_referrals(session):
@@ -84,17 +84,17 @@ def test_a_review_can_cover_several_referrals(session):
 def test_recommendations_are_numbered_within_their_review(session, plan):
     review, r1, r2, _ = plan
     assert (r1.number, r2.number) == (1, 2)
-    r3 = reviews.add_recommendation(session, review.id, text="Train GPs.", number=5)
+    r3 = recommendations.add_recommendation(session, review.id, text="Train GPs.", number=5)
     assert r3.number == 5
     with pytest.raises(ValidationError, match="already has a recommendation 5"):
-        reviews.add_recommendation(session, review.id, text="Again", number=5)
-    reviews.set_board_response(session, r1.id, status="Accepted", response="The board accepts this.")
-    reviews.add_agency_response(session, r1.id, agency="CCG", text="The CCGs will update the protocol.")
-    reviews.add_agency_response(session, r1.id, agency="Police", text="Police will brief officers.")
+        recommendations.add_recommendation(session, review.id, text="Again", number=5)
+    recommendations.set_board_response(session, r1.id, status="Accepted", response="The board accepts this.")
+    recommendations.add_agency_response(session, r1.id, agency="CCG", text="The CCGs will update the protocol.")
+    recommendations.add_agency_response(session, r1.id, agency="Police", text="Police will brief officers.")
     assert r1.response_status.name == "Accepted"
     assert sorted(r.agency.name for r in r1.agency_responses) == ["Clinical Commissioning Group", "Police"]
     with pytest.raises(UserError, match="already responded"):
-        reviews.add_agency_response(session, r1.id, agency="Clinical Commissioning Groups", text="Again")
+        recommendations.add_agency_response(session, r1.id, agency="Clinical Commissioning Groups", text="Again")
 
 
 def test_revising_a_target_keeps_the_original_and_counts_the_moves(session, plan):
@@ -118,15 +118,15 @@ def test_overdue_as_at_any_date(session, plan):
 
 def test_progress_updates_are_appended_and_set_the_rag(session, plan):
     action = plan[3]
-    actions.add_progress_update(session, action.id, text="Draft protocol out for consultation.",
+    updates.add_progress_update(session, action.id, text="Draft protocol out for consultation.",
                                 update_on=D(2016, 11, 1), rag="A")
-    actions.add_progress_update(session, action.id, text="Protocol agreed by the board.",
+    updates.add_progress_update(session, action.id, text="Protocol agreed by the board.",
                                 update_on=D(2017, 2, 1), rag="green")
     assert [u.text for u in action.updates] == ["Draft protocol out for consultation.",
                                                 "Protocol agreed by the board."]
     assert action.rag == "Green"
     with pytest.raises(ValidationError, match="Rag: 'purple' is not a RAG rating"):
-        actions.add_progress_update(session, action.id, text="x", rag="purple")
+        updates.add_progress_update(session, action.id, text="x", rag="purple")
 
 
 def test_closing_needs_a_reason_and_evidence_and_sign_off_needs_both(session, plan):

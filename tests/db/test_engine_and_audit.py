@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import exc, select, text
 from sqlalchemy.orm import exc as orm_exc
 
-from app.services import actions, archive, referrals, reviews
+from app.services import actions, archive, recommendations, referrals, reviews
 from db.audit import current_user
 from db.models import AuditEntry, Decision
 
@@ -71,8 +71,8 @@ def test_linking_an_action_to_recommendations_is_audited(database):
         referrals.create_referral(s, reference="Ref021")
         rev = reviews.create_review(s, reference="SCR-21", title="Ref021", review_type="Serious Case Review",
                                     referrals=["Ref021"])
-        r1 = reviews.add_recommendation(s, rev.id, text="Review the bruising protocol.")
-        r2 = reviews.add_recommendation(s, rev.id, text="Audit strategy discussions.")
+        r1 = recommendations.add_recommendation(s, rev.id, text="Review the bruising protocol.")
+        r2 = recommendations.add_recommendation(s, rev.id, text="Audit strategy discussions.")
         act = actions.create_action(s, description="Relaunch the protocol", recommendation_ids=[r1.id])
         ids = (act.id, r1.id, r2.id)
     with database.sessions.begin() as s:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.choices import record_choices
-from app.services import actions, corrections
+from app.services import actions
 from db.models import RAG_VALUES, Action, ListKind
 from ui.forms.base import (
     AGENCY, CHOICE, DATE, LIST, MULTI, MULTILINE, RECORD, TEXT, THEME, Conflict, Field, RecordDialog,
@@ -75,7 +75,7 @@ class ActionDialog(RecordDialog):
 
 class ActionStepDialog(RecordDialog):
     """A use case on one action. Saving runs ``perform``; undo puts the action back as it
-    was (``corrections.restore_action_state``) and redo runs the use case again."""
+    was (``actions.restore_action_state``) and redo runs the use case again."""
 
     kind = "actions"
     noun = "action"
@@ -101,7 +101,7 @@ class ActionStepDialog(RecordDialog):
         return self.values()
 
     def _prepare(self, session, values):
-        self._state = corrections.action_state(session, self.record_id)
+        self._state = actions.action_state(session, self.record_id)
 
     def _save(self):
         cls = type(self)
@@ -109,12 +109,12 @@ class ActionStepDialog(RecordDialog):
         with self._database.sessions.begin() as session:
             if self.version(session, self.record_id) != self._version:
                 raise Conflict()
-            before = corrections.action_state(session, self.record_id)
+            before = actions.action_state(session, self.record_id)
             cls.perform(session, self.record_id, values)
-            after = corrections.action_state(session, self.record_id)
+            after = actions.action_state(session, self.record_id)
         return self.record_id, OperationCommand(
             self._database, f"{self.verb} {self._label}", self.record_id, before=before, after=after,
-            read=corrections.action_state, restore=corrections.restore_action_state,
+            read=actions.action_state, restore=actions.restore_action_state,
             perform=lambda s, i: cls.perform(s, i, values), parent_widget=self.parentWidget())
 
     def _show_conflict(self):

@@ -42,7 +42,7 @@ from app.choices import record_choices
 from app.database import Database
 from app.errors import UserError, ValidationError
 from app.services import archive as archive_service
-from app.services import corrections
+from app.services.records import record_version
 from ui import dialogs
 from ui.undo import ChangeCommand, CreateCommand, push
 from ui.widgets.date_edit import UkDateEdit, format_uk_date
@@ -173,7 +173,7 @@ class RecordDialog(QDialog):
 
     @classmethod
     def version(cls, session: Session, record_id: int) -> int | None:
-        return corrections.record_version(session, cls.model, record_id) if cls.model else None
+        return record_version(session, cls.model, record_id) if cls.model else None
 
     @classmethod
     def choices_for(cls, session: Session, field: Field, current: Any, *, fixed: bool = False) -> list:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services import corrections, referrals
+from app.services import decisions, referrals
 from db.models import Decision, ListKind
 from ui.forms.base import CHOICE, DATE, LIST, MULTILINE, RECORD, TEXT, YES_NO, Field, RecordDialog
 from ui.widgets.date_edit import format_uk_date
@@ -57,11 +57,11 @@ class DecisionDialog(RecordDialog):
     def create(cls, session, values, context):
         values = dict(values)
         referral_id = values.pop("referral_id")
-        return referrals.record_decision(session, referral_id, **values).id
+        return decisions.record_decision(session, referral_id, **values).id
 
     @classmethod
     def update(cls, session, record_id, values):
-        corrections.update_decision(session, record_id, **values)
+        decisions.update_decision(session, record_id, **values)
 
     @classmethod
     def describe(cls, session, record_id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services import actions, corrections
+from app.services import updates
 from db.models import RAG_VALUES, ProgressUpdate
 from ui.forms.base import CHOICE, DATE, MULTILINE, RECORD, TEXT, Field, RecordDialog
 from ui.widgets.date_edit import format_uk_date
@@ -38,11 +38,11 @@ class ProgressUpdateDialog(RecordDialog):
     @classmethod
     def create(cls, session, values, context):
         values = dict(values)
-        return actions.add_progress_update(session, values.pop("action_id"), **values).id
+        return updates.add_progress_update(session, values.pop("action_id"), **values).id
 
     @classmethod
     def update(cls, session, record_id, values):
-        corrections.update_progress_update(session, record_id, **values)
+        updates.update_progress_update(session, record_id, **values)
 
     @classmethod
     def describe(cls, session, record_id):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services import corrections, reviews
+from app.services import recommendations
 from db.models import ListKind, Recommendation
 from ui.forms.base import DATE, LIST, MULTILINE, NUMBER, RECORD, TEXT, THEME, Field, RecordDialog
 
@@ -39,14 +39,14 @@ class RecommendationDialog(RecordDialog):
     def create(cls, session, values, context):
         values = dict(values)
         response = {key: values.pop(key) for key in RESPONSE_KEYS}
-        rec = reviews.add_recommendation(session, values.pop("review_id"), **values)
+        rec = recommendations.add_recommendation(session, values.pop("review_id"), **values)
         if any(response.values()):
-            corrections.update_recommendation(session, rec.id, **response)
+            recommendations.update_recommendation(session, rec.id, **response)
         return rec.id
 
     @classmethod
     def update(cls, session, record_id, values):
-        corrections.update_recommendation(session, record_id, **values)
+        recommendations.update_recommendation(session, record_id, **values)
 
     @classmethod
     def describe(cls, session, record_id):

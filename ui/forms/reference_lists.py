@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from app.clocks import clock_events
 from app.registers import CLOCK_UNIT_LABELS, LIST_KIND_LABELS, clock_event_label
-from app.services import corrections, lists
-from app.services.lists import CLOCK_UNITS
+from app.services import agencies, clock_rules, lists, themes
+from app.services.clock_rules import CLOCK_UNITS
 from db.models import Agency, ClockRule, ListItem, ListKind, Theme
 from ui.forms.base import CHECK, CHOICE, MULTILINE, NUMBER, TEXT, Field, RecordDialog
 
@@ -41,10 +41,10 @@ class AgencyDialog(RecordDialog):
 
     @classmethod
     def create(cls, session, values, context):
-        agency = lists.add_agency(session, values["name"], short_name=values.get("short_name"),
+        agency = agencies.add_agency(session, values["name"], short_name=values.get("short_name"),
                                   sector=values.get("sector"))
         if _lines(values.get("aliases")):
-            corrections.update_agency(session, agency.id, aliases=_lines(values["aliases"]))
+            agencies.update_agency(session, agency.id, aliases=_lines(values["aliases"]))
         return agency.id
 
     @classmethod
@@ -52,7 +52,7 @@ class AgencyDialog(RecordDialog):
         values = dict(values)
         if "aliases" in values:
             values["aliases"] = _lines(values["aliases"])
-        corrections.update_agency(session, record_id, **values)
+        agencies.update_agency(session, record_id, **values)
 
     @classmethod
     def describe(cls, session, record_id):
@@ -71,11 +71,11 @@ class ThemeDialog(RecordDialog):
 
     @classmethod
     def create(cls, session, values, context):
-        return corrections.create_theme(session, values["name"]).id
+        return themes.create_theme(session, values["name"]).id
 
     @classmethod
     def update(cls, session, record_id, values):
-        corrections.update_theme(session, record_id, **values)
+        themes.update_theme(session, record_id, **values)
 
     @classmethod
     def describe(cls, session, record_id):
@@ -121,15 +121,15 @@ class ListItemDialog(RecordDialog):
 
     @classmethod
     def update(cls, session, record_id, values):
-        corrections.update_list_item(session, record_id, **values)
+        lists.update_list_item(session, record_id, **values)
 
     @classmethod
     def archive(cls, session, record_id):
-        corrections.archive_list_item(session, record_id)
+        lists.archive_list_item(session, record_id)
 
     @classmethod
     def restore(cls, session, record_id):
-        corrections.restore_list_item(session, record_id)
+        lists.restore_list_item(session, record_id)
 
     @classmethod
     def describe(cls, session, record_id):
@@ -164,19 +164,19 @@ class ClockDialog(RecordDialog):
 
     @classmethod
     def create(cls, session, values, context):
-        return corrections.create_clock_rule(session, **values).id
+        return clock_rules.create_clock_rule(session, **values).id
 
     @classmethod
     def update(cls, session, record_id, values):
-        corrections.update_clock_rule(session, record_id, **values)
+        clock_rules.update_clock_rule(session, record_id, **values)
 
     @classmethod
     def archive(cls, session, record_id):
-        corrections.archive_clock_rule(session, record_id)
+        clock_rules.archive_clock_rule(session, record_id)
 
     @classmethod
     def restore(cls, session, record_id):
-        corrections.restore_clock_rule(session, record_id)
+        clock_rules.restore_clock_rule(session, record_id)
 
     @classmethod
     def describe(cls, session, record_id):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services import corrections, reviews
+from app.services import reviews
 from db.models import ListKind, Review
 from ui.forms.base import DATE, LIST, MULTI, MULTILINE, TEXT, Field, RecordDialog
 
@@ -60,7 +60,7 @@ class ReviewDialog(RecordDialog):
     def update(cls, session, record_id, values):
         values = dict(values)
         if "referral_ids" in values:
-            corrections.set_review_referrals(session, record_id, values.pop("referral_ids") or [])
+            reviews.set_review_referrals(session, record_id, values.pop("referral_ids") or [])
         if values:
             reviews.update_review(session, record_id, **values)
 

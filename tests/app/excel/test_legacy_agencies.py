@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import UserError
-from app.excel.agency_matching import match_agency, remember_alias
+from app.excel.agency_matching import match_agency
+from app.services.agencies import add_agency_alias
 from db.models import Agency, AgencyAlias
 
 
@@ -38,15 +39,15 @@ def test_nothing_like_any_agency_is_unmatched(session):
 
 def test_a_remembered_alias_matches_exactly_next_time(session):
     police = session.scalar(select(Agency).where(Agency.name == "Police"))
-    alias = remember_alias(session, police, "Polise\u00a0")
+    alias = add_agency_alias(session, police, "Polise\u00a0")
     assert (alias.alias, alias.alias_key) == ("Polise", "polise")
     assert match_agency(session, "POLISE").status == "confirmed"
-    assert remember_alias(session, police, "polise") is None  # already known
-    assert remember_alias(session, police.id, "Police") is None  # its own name
+    assert add_agency_alias(session, police, "polise") is None  # already known
+    assert add_agency_alias(session, police.id, "Police") is None  # its own name
     assert session.scalars(select(AgencyAlias).where(AgencyAlias.alias == "Polise")).one()
 
 
 def test_a_spelling_of_another_agency_is_refused(session):
     police = session.scalar(select(Agency).where(Agency.name == "Police"))
-    with pytest.raises(UserError, match="already a spelling of Children's Services"):
-        remember_alias(session, police, "Childrens Services")
+    with pytest.raises(UserError, match="already means Children's Services"):
+        add_agency_alias(session, police, "Childrens Services")

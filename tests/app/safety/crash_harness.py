@@ -97,7 +97,8 @@ def _work(name: str, db_path: Path, folder: Path) -> None:
     from sqlalchemy import select
 
     from app.database import open_database
-    from app.services.actions import add_progress_update, create_action, update_action
+    from app.services.actions import create_action, update_action
+    from app.services.updates import add_progress_update
     from db import migrate
     from db.models import Action, Recommendation
 

@@ -115,7 +115,7 @@ def test_a_long_list_reaches_the_view_a_batch_at_a_time(qtbot, picker):
 
 
 def add_recommendations(database):
-    from app.services.reviews import add_recommendation
+    from app.services.recommendations import add_recommendation
     with database.sessions.begin() as s:
         for text in ("Health visitors should record every missed contact.",
                      "Schools should tell children's social care when a child on a plan is absent.",

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from app.services.corrections import archive_list_item
+from app.services.lists import archive_list_item
 from db.models import ListItem, ListKind
 from sqlalchemy import select
 from app.dates import DATE_FORMATS, date_format

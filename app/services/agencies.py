@@ -1,0 +1,91 @@
+"""Partner agencies and the other spellings of their names that imports meet."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app import lookups
+from app.errors import ValidationError
+from app.services.records import get_record
+from app.services.validation import Problems, optional_text
+from app.text import clean, match_key
+from db.models import Agency, AgencyAlias
+
+AGENCY_FIELDS = ("name", "short_name", "sector", "aliases")
+
+
+def add_agency(session: Session, name: str, *, short_name: str | None = None,
+               sector: str | None = None, aliases: list[str] = ()) -> Agency:
+    """Add an agency to the agency list, with any other spellings of its name."""
+    name = clean(name)
+    problems = Problems()
+    problems.required("name", name)
+    problems.max_length("name", name, 200)
+    if name and lookups.find_agency(session, name) is not None:
+        problems.add("name", f"'{name}' is already an agency or a spelling of one")
+    problems.raise_if_any()
+    agency = Agency(name=name, short_name=optional_text(short_name), sector=optional_text(sector))
+    session.add(agency)
+    session.flush()
+    if aliases:
+        update_agency(session, agency.id, aliases=list(aliases))
+    return agency
+
+
+def add_agency_alias(session: Session, agency: str | int | Agency, spelling: str) -> AgencyAlias | None:
+    """Teach the program another spelling of an agency's name (given by name, id or record),
+    so that imports match it exactly. Returns None when the spelling already means this
+    agency; a spelling that means another agency is refused."""
+    if isinstance(agency, int):
+        agency = get_record(session, Agency, agency, "agency")
+    elif isinstance(agency, str):
+        agency = lookups.agency(session, agency)
+    key = match_key(spelling)
+    if not key:
+        raise ValidationError({"alias": "is required"})
+    existing = lookups.find_agency(session, spelling)
+    if existing is not None:
+        if existing.id != agency.id:
+            raise ValidationError({"alias": f"'{clean(spelling)}' already means {existing.name}"})
+        return None
+    alias = AgencyAlias(agency=agency, alias=clean(spelling), alias_key=key)
+    session.add(alias)
+    session.flush()
+    return alias
+
+
+def update_agency(session: Session, agency_id: int, **fields) -> Agency:
+    """Rename an agency, change its short name or sector, or set its other spellings
+    (``aliases``: the full list; spellings left out are forgotten)."""
+    agency = get_record(session, Agency, agency_id, "agency")
+    problems = Problems()
+    for name in sorted(set(fields) - set(AGENCY_FIELDS)):
+        problems.add(name, "is not a field of an agency")
+    if "name" in fields:
+        name = clean(fields["name"])
+        problems.required("name", name)
+        other = lookups.find_agency(session, name) if name else None
+        if other is not None and other.id != agency.id:
+            problems.add("name", f"'{name}' is already {other.name} or a spelling of it")
+    wanted: dict[str, str] = {}
+    for spelling in fields.get("aliases") or ():
+        key = match_key(spelling)
+        if not key or key in wanted:
+            continue
+        other = lookups.find_agency(session, spelling)
+        if other is not None and other.id != agency.id:
+            problems.add("aliases", f"'{clean(spelling)}' already means {other.name}")
+        wanted[key] = clean(spelling)
+    problems.raise_if_any()
+    if "name" in fields:
+        agency.name = clean(fields["name"])
+    for name in ("short_name", "sector"):
+        if name in fields:
+            setattr(agency, name, optional_text(fields[name]))
+    if "aliases" in fields:
+        keep = [a for a in agency.aliases if a.alias_key in wanted]
+        have = {a.alias_key for a in keep}
+        agency.aliases = keep + [AgencyAlias(alias=text, alias_key=key)
+                                 for key, text in wanted.items() if key not in have]
+    session.flush()
+    return agency

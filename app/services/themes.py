@@ -1,0 +1,41 @@
+"""The learning themes recommendations and actions are grouped under."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services.records import get_record
+from app.services.validation import Problems
+from app.text import clean, match_key
+from db.models import Theme
+
+
+def _check_name(session: Session, name: str, theme_id: int | None = None) -> str:
+    name = clean(name)
+    problems = Problems()
+    problems.required("name", name)
+    problems.max_length("name", name, 200)
+    if name and any(t.id != theme_id and match_key(t.name) == match_key(name)
+                    for t in session.scalars(select(Theme))):
+        problems.add("name", f"'{name}' is already a theme")
+    problems.raise_if_any()
+    return name
+
+
+def create_theme(session: Session, name: str) -> Theme:
+    """Add a theme at the end of the theme list."""
+    name = _check_name(session, name)
+    last = session.scalar(select(func.max(Theme.sort_order))) or 0
+    theme = Theme(name=name, sort_order=last + 1)
+    session.add(theme)
+    session.flush()
+    return theme
+
+
+def update_theme(session: Session, theme_id: int, *, name: str) -> Theme:
+    """Rename a theme; every recommendation and action under it shows the new name."""
+    theme = get_record(session, Theme, theme_id, "theme")
+    theme.name = _check_name(session, name, theme.id)
+    session.flush()
+    return theme
