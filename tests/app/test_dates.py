@@ -311,3 +311,11 @@ def test_adding_working_days_and_counting_them_agree(start, n, closures):
     end = calendar.add_working_days(start, n)
     assert calendar.working_days_between(start, end) == n
     assert n == 0 or calendar.is_working_day(end)
+
+
+@pytest.mark.parametrize("chosen", DATE_FORMATS, ids=lambda f: f.pattern)
+def test_a_date_of_birth_in_any_offered_format_is_caught_before_it_is_printed(chosen):
+    from app.privacy_scan import DATE_OF_BIRTH, scan_text
+
+    found = scan_text(f"Child X, DOB: {chosen.format(D(2015, 9, 30))}, known to services.")
+    assert [finding.kind for finding in found] == [DATE_OF_BIRTH]
