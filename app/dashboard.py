@@ -5,13 +5,14 @@ grouped Core queries (never one per row) and returns frozen dataclasses of plain
 the screen can be filled from another thread's result and tests can compare the numbers
 with the database.
 
-What "as at" means: every record is taken with its *current* status (open or not), and the
-date moves what it is measured against — an action is overdue when open and its target is
-before the as-at date; a review is past its target when still open and its target is
-before the as-at date without the clock's stop event (completed, published...) recorded
-on or before the target; clocks are judged as ``app.clocks.clocks_due`` judges them on that
-date; referral outcomes cover the financial year (1 April to 31 March) holding the date, up
-to and including it.
+What "as at" means: the records as they stood on that date, read through the read models —
+actions and reviews as ``app.queries`` rebuilds them (for today, the action figures are
+counted by the database with the same rules, ``app.rules``); an action is overdue when open
+and its target is before the as-at date; a review is past its target when still open and
+its target is before the as-at date without the clock's stop event (completed, published...)
+recorded on or before the target; clocks are judged as ``app.clocks.clocks_due`` judges them
+on that date; referral outcomes cover the financial year (1 April to 31 March) holding the
+date, up to and including it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.clocks import ClockStatus, clocked_review_type_ids, clocks_due, review_clocks
+from app import rules
+from app.clocks import ClockStatus, clocks_due
+from app.queries.action_plan import PlanFilter, read_action_plan
+from app.queries.reviews import read_reviews
 from db.models import (
     RAG_VALUES,
     Action,
@@ -32,7 +36,6 @@ from db.models import (
     ListItem,
     ListKind,
     Referral,
-    Review,
 )
 
 NO_RAG = "No RAG"
@@ -189,120 +192,91 @@ def end_of_week(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=6 - day.weekday())
 
 
-def _open_review(is_open: bool | None, status_name: str | None, completed, published) -> bool:
-    """A review is still open unless its status says otherwise (as the briefing paper reads
-    it): one with no status counts as open until it is completed or published."""
-    return is_open is not False and not (status_name is None and (completed or published))
-
-
 def _past_target(due_on: dt.date | None, done_on: dt.date | None, as_at: dt.date) -> bool:
     return due_on is not None and due_on < as_at and not (done_on is not None and done_on <= due_on)
 
 
 def _reviews_by_status(session: Session, as_at: dt.date) -> tuple[list[ReviewStatusCount], int]:
-    """Live reviews counted by status with how many are past target; and how many are open."""
-    conn = session.connection()
-    statuses = conn.execute(
-        select(ListItem.id, ListItem.name, ListItem.is_open, ListItem.archived_at)
+    """Live reviews as they stood on ``as_at`` (``app.queries.reviews``), counted by status
+    with how many are past target; and how many are open."""
+    statuses = session.connection().execute(
+        select(ListItem.name, ListItem.is_open, ListItem.archived_at)
         .where(ListItem.kind == ListKind.REVIEW_STATUS)
         .order_by(ListItem.sort_order, ListItem.name)
     ).all()
-    reviews = conn.execute(
-        select(Review.id, Review.status_id, Review.review_type_id, Review.target_override_on,
-               Review.completed_on, Review.published_on)
-        .where(Review.archived_at.is_(None))
-    ).all()
-    status_by_id = {row.id: row for row in statuses}
-    open_status_ids = [row.id for row in statuses if row.is_open is not False]
-    open_ids: set[int] = set()
-    for rid, status_id, _type, _override, completed, published in reviews:
-        status = status_by_id.get(status_id)
-        if _open_review(status.is_open if status else None, status.name if status else None,
-                        completed, published):
-            open_ids.add(rid)
-
-    # Targets of open reviews: one clock query per clock rule that review types use, the
-    # agreed target replacing the clock's; an agreed target alone where the type has no clock.
-    late: set[int] = set()
-    clocked_types = clocked_review_type_ids(session)
-    maybe_open = or_(Review.status_id.is_(None), Review.status_id.in_(open_status_ids))
-    for status in review_clocks(session, as_at, maybe_open):
-        if status.record_id in open_ids and _past_target(status.due_on, status.done_on, as_at):
-            late.add(status.record_id)
-    for rid, _status, type_id, override, completed, published in reviews:
-        if rid in open_ids and type_id not in clocked_types and _past_target(
-                override, completed or published, as_at):
-            late.add(rid)
-
-    counts: dict[int | None, int] = defaultdict(int)
-    past: dict[int | None, int] = defaultdict(int)
-    for rid, status_id, *_ in reviews:
-        key = status_id if status_id in status_by_id else None
+    reviews = read_reviews(session, as_at)
+    counts: dict[str, int] = defaultdict(int)
+    past: dict[str, int] = defaultdict(int)
+    for review in reviews:
+        key = review.status or NO_STATUS
         counts[key] += 1
-        past[key] += rid in late
-    rows = [
-        ReviewStatusCount(s.name, s.is_open is not False, counts[s.id], past[s.id])
-        for s in statuses if s.archived_at is None or counts[s.id]
-    ]
-    if counts[None]:
-        rows.append(ReviewStatusCount(NO_STATUS, True, counts[None], past[None]))
-    return rows, len(open_ids)
-
-
-def _open_status_ids(session: Session) -> list[int]:
-    return list(session.connection().execute(
-        select(ListItem.id).where(ListItem.kind == ListKind.ACTION_STATUS, ListItem.is_open.is_(True))
-    ).scalars())
+        clock = review.clock
+        if clock is not None:
+            due, done = clock.due_on, clock.done_on
+        else:
+            due, done = review.target_override_on, review.finished_on
+        past[key] += review.is_open and _past_target(due, done, as_at)
+    rows = [ReviewStatusCount(name, is_open is not False, counts[name], past[name])
+            for name, is_open, archived in statuses if archived is None or counts[name]]
+    listed = {row.status for row in rows}
+    rows += [ReviewStatusCount(name, True, counts[name], past[name]) for name in counts if name not in listed]
+    return rows, sum(review.is_open for review in reviews)
 
 
 def _agency_names(session: Session) -> dict[int, str]:
     return dict(session.connection().execute(select(Agency.id, Agency.name)).all())
 
 
-def _open_actions_by_agency(session: Session, as_at: dt.date,
-                            open_status_ids: list[int]) -> tuple[list[AgencyRagCount], int]:
-    """Open actions per agency and RAG, and how many open actions are overdue, in one pass."""
-    overdue = func.sum(case((Action.target_on < as_at, 1), else_=0))
+def _by_agency(groups) -> list[AgencyRagCount]:
+    """Open actions per agency and RAG bucket, from ``(agency, rag, count)`` groups."""
+    per_agency: dict[str, list[int]] = {}
+    for agency, rag, n in groups:
+        bucket = RAG_BUCKETS.index(rag) if rag in RAG_VALUES else RAG_BUCKETS.index(NO_RAG)
+        per_agency.setdefault(agency or NO_AGENCY, [0] * len(RAG_BUCKETS))[bucket] += n
+    ordered = sorted(per_agency.items(), key=lambda item: (item[0] == NO_AGENCY, item[0].casefold()))
+    return [AgencyRagCount(agency, tuple(counts)) for agency, counts in ordered]
+
+
+def _actions_now(session: Session, as_at: dt.date, limit: int) -> tuple[list[AgencyRagCount], int, list[OverdueLine]]:
+    """The action figures for today (or later) in grouped queries: open actions per agency
+    and RAG, how many are overdue, and the ``limit`` longest overdue, oldest first."""
+    is_open = Action.status_id.in_(rules.open_status_ids_clause())
+    overdue_rule = rules.overdue_clause(Action.status_id, Action.target_on, as_at)
     # Grouping by RAG first lets SQLite read the table straight through: led by status, it
     # walks the status index and fetches every row out of order, three times slower.
     rows = session.connection().execute(
-        select(Action.rag, Action.lead_agency_id, Action.status_id, func.count(), overdue)
-        .where(Action.archived_at.is_(None))
-        .group_by(Action.rag, Action.lead_agency_id, Action.status_id)
+        select(Action.rag, Action.lead_agency_id, func.count(), func.sum(case((overdue_rule, 1), else_=0)))
+        .where(Action.archived_at.is_(None), is_open)
+        .group_by(Action.rag, Action.lead_agency_id)
     ).all()
     names = _agency_names(session)
-    wanted = set(open_status_ids)
-    per_agency: dict[str, list[int]] = {}
-    overdue_total = 0
-    for rag, agency_id, status_id, n, n_overdue in rows:
-        if status_id not in wanted:
-            continue
-        agency = names.get(agency_id, NO_AGENCY) if agency_id is not None else NO_AGENCY
-        bucket = RAG_BUCKETS.index(rag) if rag in RAG_VALUES else RAG_BUCKETS.index(NO_RAG)
-        per_agency.setdefault(agency, [0] * len(RAG_BUCKETS))[bucket] += n
-        overdue_total += n_overdue or 0
-    ordered = sorted(per_agency.items(), key=lambda item: (item[0] == NO_AGENCY, item[0].casefold()))
-    return [AgencyRagCount(agency, tuple(counts)) for agency, counts in ordered], overdue_total
-
-
-def _oldest_overdue(session: Session, as_at: dt.date, open_status_ids: list[int],
-                    limit: int) -> list[OverdueLine]:
-    """The ``limit`` open actions longest past their target, oldest first."""
-    if not open_status_ids:
-        return []
+    by_agency = _by_agency((names.get(agency_id), rag, n) for rag, agency_id, n, _ in rows)
+    overdue_total = sum(n_overdue or 0 for *_, n_overdue in rows)
     # Agency names are put in afterwards: joined here, SQLite would join every overdue
     # action before keeping the oldest, forty times slower with 30,000 of them.
-    rows = session.connection().execute(
+    oldest = session.connection().execute(
         select(Action.id, Action.reference, Action.description, Action.lead_agency_id,
                Action.lead_officer, Action.target_on, Action.rag)
-        .where(Action.status_id.in_(open_status_ids), Action.target_on < as_at,
-               Action.archived_at.is_(None))
+        .where(overdue_rule, Action.archived_at.is_(None))
         .order_by(Action.target_on, Action.id)
         .limit(limit)
     ).all()
-    names = _agency_names(session)
-    return [OverdueLine(i, ref, desc, names.get(agency_id), lead, target, (as_at - target).days, rag)
-            for i, ref, desc, agency_id, lead, target, rag in rows]
+    return by_agency, overdue_total, [
+        OverdueLine(i, ref or f"A{i}", desc, names.get(agency_id), lead, target, (as_at - target).days, rag)
+        for i, ref, desc, agency_id, lead, target, rag in oldest]
+
+
+def _actions_then(session: Session, as_at: dt.date, limit: int) -> tuple[list[AgencyRagCount], int, list[OverdueLine]]:
+    """As ``_actions_now``, for a past date: the open actions as they stood then, from the
+    plan's read model (which rebuilds each from its history)."""
+    rows = read_action_plan(session, as_at, PlanFilter(open_only=True), with_updates=False).rows
+    overdue = sorted((r for r in rows if r.state == rules.OVERDUE), key=lambda r: (r.target_on, r.id))
+    groups: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        groups[(row.lead_agency, row.rag)] += 1
+    return _by_agency((agency, rag, n) for (agency, rag), n in groups.items()), len(overdue), [
+        OverdueLine(r.id, r.reference, r.description, r.lead_agency, r.lead_officer, r.target_on,
+                    (as_at - r.target_on).days, r.rag) for r in overdue[:limit]]
 
 
 def _clock_lines(session: Session, as_at: dt.date) -> list[ClockLine]:
@@ -354,8 +328,8 @@ def dashboard_figures(session: Session, as_at: dt.date, *,
     """Every figure on the chair's dashboard as at ``as_at`` (see the module docstring for
     what each one counts). Reads only; the caller owns the session."""
     reviews, reviews_open = _reviews_by_status(session, as_at)
-    open_status_ids = _open_status_ids(session)
-    by_agency, overdue_total = _open_actions_by_agency(session, as_at, open_status_ids)
+    actions = _actions_then if as_at < dt.date.today() else _actions_now
+    by_agency, overdue_total, oldest_overdue = actions(session, as_at, overdue_limit)
     clocks = _clock_lines(session, as_at)
     year = FinancialYear.containing(as_at)
     week_end = end_of_week(as_at)
@@ -372,7 +346,7 @@ def dashboard_figures(session: Session, as_at: dt.date, *,
         headlines=headlines,
         reviews_by_status=tuple(reviews),
         open_actions_by_agency=tuple(by_agency),
-        overdue_actions=tuple(_oldest_overdue(session, as_at, open_status_ids, overdue_limit)),
+        overdue_actions=tuple(oldest_overdue),
         overdue_total=overdue_total,
         clocks_due=tuple(clocks),
         referral_year=year,

@@ -74,15 +74,15 @@ METHODOLOGIES = [
     "Appreciative inquiry",
 ]
 
-# review statuses: name, still open?
+# review statuses: code, name, still open?
 REVIEW_STATUSES = [
-    ("Agreed", True),
-    ("Initiated", True),
-    ("Underway", True),
-    ("On hold (parallel proceedings)", True),
-    ("Completed", False),
-    ("Published", False),
-    ("Closed", False),
+    ("agreed", "Agreed", True),
+    ("initiated", "Initiated", True),
+    ("underway", "Underway", True),
+    ("on_hold", "On hold (parallel proceedings)", True),
+    ("completed", "Completed", False),
+    ("published", "Published", False),
+    ("closed", "Closed", False),
 ]
 
 # action statuses: code, name, still open?
@@ -93,11 +93,14 @@ ACTION_STATUSES = [
     ("closed", "Closed", False),
 ]
 
+# closure reasons: code (see app.rules), name
 CLOSURE_REASONS = [
-    "Implemented and verified",
-    "Closed, risk accepted",
-    "Superseded",
-    "Not implemented",
+    ("implemented", "Implemented and verified"),
+    ("risk_accepted", "Closed, risk accepted"),
+    ("superseded", "Superseded"),
+    ("not_implemented", "Not implemented"),
+    ("no_longer_applicable", "No longer applicable"),
+    ("merged", "Merged with another action"),
 ]
 
 REFERRAL_CATEGORIES = [
@@ -188,13 +191,14 @@ def seed_defaults(session: Session) -> None:
     for i, (code, name, type_code) in enumerate(DECISION_OUTCOMES):
         session.add(ListItem(kind=ListKind.DECISION_OUTCOME, code=code, name=name, sort_order=i,
                              review_type=types.get(type_code)))
-    for i, (name, is_open) in enumerate(REVIEW_STATUSES):
-        session.add(ListItem(kind=ListKind.REVIEW_STATUS, name=name, sort_order=i, is_open=is_open))
+    for i, (code, name, is_open) in enumerate(REVIEW_STATUSES):
+        session.add(ListItem(kind=ListKind.REVIEW_STATUS, code=code, name=name, sort_order=i, is_open=is_open))
     for i, (code, name, is_open) in enumerate(ACTION_STATUSES):
         session.add(ListItem(kind=ListKind.ACTION_STATUS, code=code, name=name, sort_order=i,
                              is_open=is_open))
     add(ListKind.METHODOLOGY, METHODOLOGIES)
-    add(ListKind.CLOSURE_REASON, CLOSURE_REASONS)
+    for i, (code, name) in enumerate(CLOSURE_REASONS):
+        session.add(ListItem(kind=ListKind.CLOSURE_REASON, code=code, name=name, sort_order=i))
     add(ListKind.REFERRAL_CATEGORY, REFERRAL_CATEGORIES)
     add(ListKind.RESPONSE_STATUS, RESPONSE_STATUSES)
     add(ListKind.LEARNING_EVENT_TYPE, LEARNING_EVENT_TYPES)

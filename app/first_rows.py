@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import Select, and_, case, func, select, text
+from sqlalchemy import Select, case, func, select, text
 from sqlalchemy.orm import Session
 
 from app.registers import (
@@ -36,9 +36,10 @@ from app.registers import (
     live_actions,
     live_progress_updates,
 )
+from app import rules
 from app.table_query import TableQuery, value_ranks
 from db.migrate import VERSION_TABLE
-from db.models import Action, Agency, AuditEntry, ListItem, ProgressUpdate, Theme
+from db.models import Action, Agency, AuditEntry, ProgressUpdate, Theme
 
 # Rows read ahead of the whole register: several screenfuls on a large monitor.
 FIRST_ROWS = 200
@@ -122,17 +123,17 @@ def _action_order(session: Session, key: str, descending: bool, today: dt.date) 
         return _by_date(getattr(Action, key), descending, own)
     if key == "overdue":
         # "Overdue" or blank: the overdue ones first, in either direction, as blanks go last.
-        open_ids = select(ListItem.id).where(ListItem.is_open.is_(True))
-        overdue = case((and_(Action.status_id.in_(open_ids), Action.target_on < today), 0), else_=None)
+        overdue = case((rules.overdue_clause(Action.status_id, Action.target_on, today), 0), else_=None)
         return [overdue.is_(None), *own]
-    lookups = {"lead_agency": (Action.lead_agency_id, Agency), "theme": (Action.theme_id, Theme),
-               "status": (Action.status_id, ListItem)}
+    lookups = {"lead_agency": (Action.lead_agency_id, Agency), "theme": (Action.theme_id, Theme)}
     if key in lookups:
         column, model = lookups[key]
         names = dict(session.connection().execute(select(model.id, model.name)).all())
         return _ranked(column, names, descending, own)
-    if key in ("rag", "lead_officer"):
-        return _by_few_values(session, live_actions, getattr(Action, key), descending, own)
+    if key == "lead_officer":
+        return _by_few_values(session, live_actions, Action.lead_officer, descending, own)
+    # Status and RAG are worked out from several fields (app.rules): only the read model's
+    # own values sort them as the table does.
     return None
 
 

@@ -1,11 +1,12 @@
 """The registers: one read-only table per kind of record, as the office reads it.
 
 Each register is a declarative list of columns and a function that returns its rows as
-plain tuples in column order. Rows come from SQLAlchemy Core selects (column rows, never
-ORM objects) so that 100,000 actions load in a fraction of a second; joined values such as
-agency and status names are part of the same select, and many-to-many values (an action's
-recommendation numbers, a review's referrals) come from one extra query per register,
-never one per row. Archived records, and the children of archived parents, are left out.
+plain tuples in column order. The action plan's rows are its read model's
+(``app.queries.action_plan``), the same rows every workbook and paper prints. The others
+come from SQLAlchemy Core selects (column rows, never ORM objects); joined values such as
+agency and status names are part of the same select, and many-to-many values (a review's
+referrals) come from one extra query per register, never one per row. Archived records,
+and the children of archived parents, are left out.
 
 Only portable SQL is used so that the same selects run on PostgreSQL.
 """
@@ -17,8 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import Row, Select, String, cast, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, aliased
+
+from app.queries.action_plan import ActionRow, PlanFilter, live_actions, read_action_plan
+from app.queries.driver import Dates, driver_rows
 
 from db.models import (
     Action,
@@ -41,7 +45,6 @@ from db.models import (
     review_referral,
 )
 
-OVERDUE = "Overdue"
 
 # How each editable list is named on screen.
 LIST_KIND_LABELS = {
@@ -135,26 +138,6 @@ def _execute(session: Session, stmt: Select) -> list[Row]:
     """All the rows of a select, run on the session's connection: plain Core rows without
     the ORM's row loading (a third of the time for 100,000 rows), fetched in one call."""
     return session.connection().execute(stmt).all()
-
-
-def _driver_rows(session: Session, stmt: Select) -> list[tuple]:
-    """The rows of a select exactly as the database driver gives them: no SQLAlchemy row
-    objects and no type conversion (SQLite gives dates as ISO text; see ``_Dates``).
-    For the largest registers, where building 100,000 row objects is most of the time."""
-    result = session.connection().execute(stmt)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
-
-
-class _Dates(dict):
-    """``dates[value]``: a date as a driver gives it (ISO text from SQLite, a date from
-    others) as a date, each distinct text read once."""
-
-    def __missing__(self, value: Any) -> dt.date | None:
-        day = self[value] = dt.date.fromisoformat(value) if isinstance(value, str) else value
-        return day
 
 
 def _tuples(session: Session, stmt: Select) -> list[tuple]:
@@ -369,132 +352,33 @@ ACTION_COLUMNS = (
 )
 
 
-def _recommendation_labels(session: Session, action_ids: Sequence[int] | None = None) -> dict[int, tuple[str, int]]:
-    """Every live recommendation's (review reference, number), keyed by its id; or only
-    those that the actions of ``action_ids`` answer."""
-    stmt = (
-        select(Recommendation.id, Review.reference, Recommendation.number)
-        .join(Review, Recommendation.review_id == Review.id)
-        .where(*_not_archived(Recommendation, Review))
-    )
-    if action_ids is not None:
-        link = action_recommendation.c
-        stmt = stmt.where(Recommendation.id.in_(
-            select(link.recommendation_id).where(link.action_id.in_(action_ids))))
-    return {rec_id: (reference, number) for rec_id, reference, number in _driver_rows(session, stmt)}
-
-
-def recommendation_numbers_text(labels: list[tuple[str, int]]) -> str:
-    """Recommendations as the office writes them: "SCR-01 R3, R4; SCR-02 R1"."""
-    per_review: dict[str, list[str]] = {}
-    for reference, number in sorted(labels):
-        per_review.setdefault(reference, []).append(f"R{number}")
-    return "; ".join(f"{reference} {', '.join(numbers)}" for reference, numbers in per_review.items())
-
-
-def _recommendation_texts(session: Session, action_ids: Sequence[int] | None = None) -> dict[int, str]:
-    """Each action's recommendations as text ("SCR-01 R3, R4"), keyed by the action's id
-    (every action's, or only those of ``action_ids``)."""
-    labels = _recommendation_labels(session, action_ids)
-    link = action_recommendation.c
-    # The ids come joined ("12,40") in whatever order the database gives; the text sorts
-    # them, so the order only decides which texts are worked out once and reused.
-    answered = (select(link.action_id, func.aggregate_strings(cast(link.recommendation_id, String), ","))
-                .group_by(link.action_id))
-    if action_ids is not None:
-        answered = answered.where(link.action_id.in_(action_ids))
-    # Most actions answer one recommendation, and many share a set: work each text out once.
-    texts = {str(rec_id): f"{reference} R{number}" for rec_id, (reference, number) in labels.items()}
-    by_action = {}
-    for action_id, ids in _driver_rows(session, answered):
-        text = texts.get(ids)
-        if text is None:
-            text = texts[ids] = recommendation_numbers_text(
-                [labels[i] for i in map(int, ids.split(",")) if i in labels])
-        by_action[action_id] = text
-    return by_action
-
-
-class _ActionNames:
-    """What an action's row shows in place of its ids: agency, status and theme names, from
-    small lookups (a join makes the driver build a new string for every row's every name),
-    its dates as dates, and whether it is overdue: its status is an open one and its target
-    date is before ``today``."""
-
-    def __init__(self, session: Session, today: dt.date | None):
-        self.today = today or dt.date.today()
-        self.agencies = dict(_driver_rows(session, select(Agency.id, Agency.name)))
-        self.themes = dict(_driver_rows(session, select(Theme.id, Theme.name)))
-        self.statuses = {item_id: (name, bool(is_open)) for item_id, name, is_open
-                         in _driver_rows(session, select(ListItem.id, ListItem.name, ListItem.is_open))}
-        self.day = _Dates()
-
-    def overdue(self, is_open: bool, target_on: dt.date | None) -> str:
-        return OVERDUE if is_open and target_on is not None and target_on < self.today else ""
-
-
-def live_actions(*columns) -> Select:
-    """Live actions, in the register's order (by id)."""
-    return select(Action.id, *columns).where(*_not_archived(Action)).order_by(Action.id)
-
-
 def fetch_actions(session: Session, today: dt.date | None = None,
                   ids: Sequence[int] | None = None) -> list[tuple]:
-    """The composite action plan, with the recommendations each action answers (every live
-    action, or those of ``ids``), in the order of their ids.
+    """The composite action plan as it stands on ``today`` (every live action, or those of
+    ``ids``), in the order of their ids: the plan's read model's rows, whose first values are
+    this register's columns."""
+    flt = PlanFilter(action_ids=tuple(ids)) if ids is not None else PlanFilter()
+    return read_action_plan(session, today, flt, with_updates=False).rows
 
-    This is the register that grows to 100,000 rows, so it is read the quickest way: the
-    action table alone, straight from the driver, with names and recommendation numbers put
-    in from lookups (``_ActionNames``).
-    """
-    names = _ActionNames(session, today)
-    agencies, themes, statuses, day = names.agencies, names.themes, names.statuses, names.day
-    recommendations = _recommendation_texts(session, ids)
-    stmt = live_actions(Action.reference, Action.description, Action.lead_agency_id, Action.target_on,
-                         Action.status_id, Action.rag, Action.theme_id, Action.lead_officer,
-                         Action.completed_on, Action.signed_off_on)
-    if ids is not None:
-        stmt = stmt.where(Action.id.in_(ids))
-    overdue = names.overdue
-    rows = []
-    append = rows.append
-    for (action_id, reference, description, agency_id, target_on, status_id, rag, theme_id, officer,
-         completed_on, signed_off_on) in _driver_rows(session, stmt):
-        status, is_open = statuses[status_id]
-        target_on = day[target_on]
-        append((action_id, reference, description, agencies.get(agency_id), target_on, status, rag,
-                overdue(is_open, target_on), recommendations.get(action_id, ""), themes.get(theme_id),
-                officer, day[completed_on], day[signed_off_on]))
-    return rows
+
+# Columns whose value is the action's own, read alone; the others are worked out by the read model.
+_ACTION_FIELDS = {"description": Action.description, "lead_officer": Action.lead_officer,
+                  "target_on": Action.target_on, "completed_on": Action.completed_on,
+                  "signed_off_on": Action.signed_off_on}
 
 
 def action_column_values(session: Session, key: str, today: dt.date | None = None) -> list[tuple[int, Any]]:
     """Every live action's ``(id, value)`` in column ``key``, in the order ``fetch_actions``
-    gives them and with the same values: what ordering the plan by one column needs, read
-    in a fraction of the time of the whole rows."""
-    if key == "recommendations":
-        texts = _recommendation_texts(session)
-        return [(action_id, texts.get(action_id, "")) for (action_id,) in _driver_rows(session, live_actions())]
-    names = _ActionNames(session, today)
-    readers: dict[str, tuple[tuple, Callable | None]] = {
-        "reference": ((Action.reference,), None),
-        "description": ((Action.description,), None),
-        "lead_agency": ((Action.lead_agency_id,), names.agencies.get),
-        "target_on": ((Action.target_on,), names.day.__getitem__),
-        "status": ((Action.status_id,), lambda status_id: names.statuses[status_id][0]),
-        "rag": ((Action.rag,), None),
-        "overdue": ((Action.status_id, Action.target_on),
-                    lambda status_id, target_on: names.overdue(names.statuses[status_id][1], names.day[target_on])),
-        "theme": ((Action.theme_id,), names.themes.get),
-        "lead_officer": ((Action.lead_officer,), None),
-        "completed_on": ((Action.completed_on,), names.day.__getitem__),
-        "signed_off_on": ((Action.signed_off_on,), names.day.__getitem__),
-    }
-    columns, value_of = readers[key]
-    rows = _driver_rows(session, live_actions(*columns))
-    if value_of is None:
-        return rows
-    return [(action_id, value_of(*values)) for action_id, *values in rows]
+    gives them and with the same values: what ordering the plan by one column needs. A
+    column of the action's own is read alone, in a fraction of the time of the whole rows."""
+    if key in _ACTION_FIELDS:
+        rows = driver_rows(session, live_actions(_ACTION_FIELDS[key]))
+        if key in ("description", "lead_officer"):
+            return rows
+        day = Dates()
+        return [(action_id, day[value]) for action_id, value in rows]
+    position = ActionRow._fields.index(key)
+    return [(row[0], row[position]) for row in fetch_actions(session, today)]
 
 
 PROGRESS_UPDATE_COLUMNS = (
@@ -538,8 +422,8 @@ def fetch_progress_updates(session: Session, ids: Sequence[int] | None = None) -
     if ids is not None:
         stmt = stmt.where(ProgressUpdate.id.in_(ids))
     # As many rows as the action plan: straight from the driver, the one date made a date.
-    day = _Dates()
-    return [(update_id, day[update_on], *rest) for update_id, update_on, *rest in _driver_rows(session, stmt)]
+    day = Dates()
+    return [(update_id, day[update_on], *rest) for update_id, update_on, *rest in driver_rows(session, stmt)]
 
 
 # --- meetings and learning -----------------------------------------------------------------

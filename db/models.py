@@ -328,6 +328,9 @@ class Recommendation(Versioned, Base):
     response_status_id: Mapped[Optional[int]] = mapped_column(ForeignKey("list_item.id"))
     board_response: Mapped[Optional[str]] = mapped_column(Text)
     response_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The day it was put on the record; None when not known (brought in from elsewhere). Papers
+    # for an earlier date leave it out.
+    added_on: Mapped[Optional[dt.date]] = mapped_column(Date)
 
     review: Mapped[Review] = relationship(back_populates="recommendations")
     theme: Mapped[Optional[Theme]] = relationship()
@@ -402,6 +405,8 @@ class Action(Versioned, Base):
     closure_note: Mapped[Optional[str]] = mapped_column(Text)
     signed_off_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     signed_off_meeting_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meeting.id"))
+    # The day it was added to the plan; None when not known (brought in from elsewhere).
+    added_on: Mapped[Optional[dt.date]] = mapped_column(Date)
 
     theme: Mapped[Optional[Theme]] = relationship()
     lead_agency: Mapped[Optional[Agency]] = relationship()

@@ -205,7 +205,7 @@ class ReportDialog(QDialog):
 
     ``preset`` gives starting values by the build functions' option names (``meeting_on``,
     ``start``, ``end``, ``agency``, ``status``, ``open_only``, ``overdue_only``,
-    ``by_theme``, ``review_refs``, ``review_ref``) and ``out_path``.
+    ``group_by``, ``review_refs``, ``review_ref``) and ``out_path``.
 
     Create PDF checks the options, then builds the paper off the GUI thread. Signals:
     ``report_written(ReportResult)`` once the paper is written and opened (the dialog then
@@ -318,7 +318,7 @@ class ReportDialog(QDialog):
         self._add_row("only", "Show", ticks, problem=False)
         self.by_review_button = QRadioButton("By &review")
         self.by_theme_button = QRadioButton("By &theme")
-        (self.by_theme_button if preset.get("by_theme") else self.by_review_button).setChecked(True)
+        (self.by_theme_button if preset.get("group_by") == "theme" else self.by_review_button).setChecked(True)
         self.group_buttons = QButtonGroup(self)
         grouping = QWidget()
         row = QHBoxLayout(grouping)
@@ -409,7 +409,7 @@ class ReportDialog(QDialog):
             return {"agency": self.agency_combo.value(), "status": self.status_combo.value(),
                     "open_only": self.open_only_box.isChecked(),
                     "overdue_only": self.overdue_only_box.isChecked(),
-                    "by_theme": self.by_theme_button.isChecked()}
+                    "group_by": "theme" if self.by_theme_button.isChecked() else "review"}
         if self.kind == "response":
             return {"review_refs": self.review_list.values()}
         if self.kind == "annual":

@@ -14,7 +14,8 @@ from typing import Any, Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.registers import ID_INDEX, OVERDUE, Column
+from app.queries.action_plan import OVERDUE
+from app.registers import ID_INDEX, Column
 from app.table_query import TableQuery, cell_text
 
 # Cells this long or longer may be cut short on screen, so they get a tooltip with the

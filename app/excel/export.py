@@ -21,12 +21,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app import lookups
 from app.clocks import review_clock
 from app.dates import format_date
+from app.queries.action_plan import PlanFilter, RecommendationRef, read_action_plan, status_choices
 from app.errors import UserError
 from app.excel.workbook_style import (
     A3,
@@ -40,18 +41,12 @@ from app.excel.workbook_style import (
 from app.settings import get_settings
 from db.models import (
     RAG_VALUES,
-    Action,
     Agency,
     Decision,
     ListItem,
-    ListKind,
-    ProgressUpdate,
-    Recommendation,
     Referral,
     Review,
     Setting,
-    Theme,
-    action_recommendation,
     review_referral,
 )
 
@@ -210,149 +205,52 @@ class _Links:
     """An action's recommendations as three cells: reviews, numbers and texts."""
 
     review: str
-    numbers: str
     texts: str
     theme: str | None
 
 
-def _links_cell(recs: tuple[tuple, ...]) -> _Links:
-    """The three cells for one set of recommendations (review ref, title, number, text, theme)."""
-    reviews = list(dict.fromkeys((ref, title) for ref, title, *_ in recs))
-    one_review = len(reviews) == 1
-    numbers: dict[str, list[str]] = defaultdict(list)
-    for ref, _title, number, _text, _theme in recs:
-        numbers[ref].append(f"R{number}")
+def _links_cell(recs: list[RecommendationRef]) -> _Links:
+    """The review and text cells for one action's recommendations (in review and number order)."""
+    reviews = list(dict.fromkeys((rec.review_reference, rec.review_title) for rec in recs))
     return _Links(
         review="; ".join(f"{ref} {title}" for ref, title in reviews),
-        numbers="; ".join(", ".join(n) if one_review else f"{ref} {', '.join(n)}"
-                          for ref, n in numbers.items()),
-        texts="\n\n".join(f"R{number}. {text}" if one_review else f"{ref} R{number}. {text}"
-                          for ref, _title, number, text, _theme in recs),
-        theme=next((theme for *_, theme in recs if theme), None),
+        texts="\n\n".join(f"{rec.label}. {rec.text}" for rec in recs),
+        theme=next((rec.theme for rec in recs if rec.theme), None),
     )
 
 
-def _recommendation_links(session: Session, chosen: Select | None) -> dict[int, _Links]:
-    """Each action's recommendation cells. Recommendations are read once each, and actions
-    answering the same recommendations share one set of cells (most do: a plan has several
-    actions per recommendation), which keeps 100,000 actions quick and small."""
-    recommendations = {
-        rec_id: tuple(rest) for rec_id, *rest in session.execute(
-            select(Recommendation.id, Review.reference, Review.title, Recommendation.number,
-                   Recommendation.text, Theme.name)
-            .join(Review, Recommendation.review_id == Review.id)
-            .outerjoin(Theme, Recommendation.theme_id == Theme.id)
-            .where(Recommendation.archived_at.is_(None), Review.archived_at.is_(None))
-        )
-    }
-    ar = action_recommendation.c
-    links_query = select(ar.action_id, ar.recommendation_id)
-    if chosen is not None:
-        links_query = links_query.where(ar.action_id.in_(chosen))
-    per_action: dict[int, list[tuple]] = defaultdict(list)
-    for action_id, rec_id in session.execute(links_query):
-        if rec_id in recommendations:
-            per_action[action_id].append(recommendations[rec_id])
-    cells: dict[tuple, _Links] = {}
-    links = {}
-    for action_id, recs in per_action.items():
-        key = tuple(recs) if len(recs) == 1 else tuple(sorted(recs, key=itemgetter(0, 2)))  # review, number
-        if key not in cells:
-            cells[key] = _links_cell(key)
-        links[action_id] = cells[key]
-    return links
-
-
-def _latest_updates(session: Session, chosen: Select | None) -> dict[int, str]:
-    """Each action's latest progress update, as "dd/mm/yyyy: text"."""
-    live = ProgressUpdate.archived_at.is_(None)
-    if chosen is not None:
-        live = live & ProgressUpdate.action_id.in_(chosen)
-    ranked = select(
-        ProgressUpdate.action_id, ProgressUpdate.update_on, ProgressUpdate.text,
-        func.row_number().over(partition_by=ProgressUpdate.action_id,
-                               order_by=(ProgressUpdate.update_on.desc(), ProgressUpdate.id.desc()))
-        .label("n"),
-    ).where(live).subquery()
-    rows = session.execute(select(ranked.c.action_id, ranked.c.update_on, ranked.c.text)
-                           .where(ranked.c.n == 1))
-    return {action_id: f"{_short_date(on)}: {text}" for action_id, on, text in rows}
-
-
-def _chosen_actions(agency: Agency | None, open_only: bool) -> Select | None:
-    """The ids of the live actions an export is limited to (None: every action), so the
-    recommendation and update queries read only what one agency's workbook needs."""
-    if agency is None and not open_only:
-        return None
-    status = aliased(ListItem)
-    chosen = (select(Action.id).join(status, Action.status_id == status.id)
-              .where(Action.archived_at.is_(None)))
-    if agency is not None:
-        chosen = chosen.where(Action.lead_agency_id == agency.id)
-    if open_only:
-        chosen = chosen.where(status.is_open.is_(True))
-    return chosen
-
-
-def _action_rows(session: Session, chosen: Select | None,
-                 action_ids: Iterable[int] | None) -> Iterable[tuple]:
-    """Action records, streamed, in plan order: by first review and recommendation."""
-    status = aliased(ListItem)
-    ar = action_recommendation.c
-    first = (
-        select(ar.action_id, func.min(Review.reference).label("review_ref"),
-               func.min(Recommendation.number).label("number"))
-        .join(Recommendation, ar.recommendation_id == Recommendation.id)
-        .join(Review, Recommendation.review_id == Review.id)
-        .group_by(ar.action_id)
-        .subquery()
-    )
-    stmt = (
-        select(Action.id, Action.version, Action.reference, Action.description, Theme.name,
-               Agency.name, Action.lead_officer, Action.original_target_on, Action.target_on,
-               status.name, Action.rag, Action.evidence_required, Action.evidence_of_completion,
-               Action.evidence_of_impact, Action.completed_on)
-        .join(status, Action.status_id == status.id)
-        .outerjoin(Theme, Action.theme_id == Theme.id)
-        .outerjoin(Agency, Action.lead_agency_id == Agency.id)
-        .outerjoin(first, first.c.action_id == Action.id)
-        .where(Action.archived_at.is_(None))
-        .order_by(first.c.review_ref, first.c.number, Action.id)
-    )
-    if chosen is not None:
-        stmt = stmt.where(Action.id.in_(chosen))
-    wanted = set(action_ids) if action_ids is not None else None
-    for row in session.execute(stmt.execution_options(yield_per=2000)):
-        if wanted is None or row[0] in wanted:
-            yield row
-
-
-def _describe_filters(agency: Agency | None, open_only: bool, action_ids) -> str:
+def _describe_filters(agency: Agency | None, open_only: bool, action_ids, as_at: dt.date, today: dt.date) -> str:
     parts = [f"agency: {agency.name}" if agency else "all agencies"]
     if open_only:
         parts.append("open actions only")
     if action_ids is not None:
         parts.append("the actions on screen")
+    if as_at != today:
+        parts.append(f"as at {as_at.isoformat()}")
     return "; ".join(parts)
 
 
 def export_action_plan(session: Session, path: Path, *, agency: str | None = None,
                        open_only: bool = False, action_ids: Iterable[int] | None = None,
-                       today: dt.date | None = None) -> ExportResult:
+                       today: dt.date | None = None, as_at: dt.date | None = None) -> ExportResult:
     """Write the composite action plan to ``path``: the whole plan, one agency's actions
     (``agency``: a name or known spelling), open actions only, or the actions whose ids are
-    given (what the current view shows). One row per action; the green columns are the
-    ones an agency may change and send back."""
+    given (what the current view shows), as at ``as_at`` (default today). One row per action,
+    read through the plan's read model; the green columns are the ones an agency may change
+    and send back."""
     lead = lookups.agency(session, agency, field="agency") if agency else None
     now = _now()
     today = today or now.date()
-    statuses = [item.name for item in lookups.list_items(session, ListKind.ACTION_STATUS)]
-    columns = action_plan_columns(statuses)
+    as_at = as_at or today
+    columns = action_plan_columns(status_choices(session))
     locked = locked_keys(columns)
-    chosen = _chosen_actions(lead, open_only)
-    links = _recommendation_links(session, chosen)
-    updates = _latest_updates(session, chosen)
+    plan = read_action_plan(session, as_at, PlanFilter(
+        agency_id=lead.id if lead else None, open_only=open_only,
+        action_ids=tuple(action_ids) if action_ids is not None else None), order="plan")
     title = "Composite action plan" + (f": {lead.name}" if lead else "")
+    if as_at != today:
+        title += f", as at {as_at:%d/%m/%Y}"
+    links: dict[tuple[int, ...], _Links] = {}  # many actions share their recommendations
     rows = 0
     with new_workbook(path) as excel:
         sheet = excel.add_table(
@@ -360,21 +258,21 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
             instructions="Please update the green columns only, then send this file back "
                          "as it is (same name and layout). Grey columns are for reference.",
         )
-        no_links = _Links("", "", "", None)
         pick_locked, pick_editable = itemgetter(*locked), itemgetter(*EDITABLE_FIELDS)
         pick_row = itemgetter(*(c.key for c in columns))
-        for (action_id, version, reference, description, theme, lead_agency, lead_officer,
-             original_target, target, status, rag, evidence_required, completion, impact,
-             completed_on) in _action_rows(session, chosen, action_ids):
-            link = links.get(action_id, no_links)
+        for row in plan.rows:
+            link = links.get(row.recommendation_ids)
+            if link is None:
+                link = links[row.recommendation_ids] = _links_cell(plan.recommendations_of(row))
+            latest = f"{_short_date(row.latest_update_on)}: {row.latest_update}" if row.latest_update else None
             values = {
-                "reference": reference, "review": link.review, "recommendations": link.numbers,
-                "recommendation_text": link.texts, "theme": theme or link.theme,
-                "description": description, "lead_agency": lead_agency, "lead_officer": lead_officer,
-                "original_target_on": original_target, "target_on": target, "status": status,
-                "rag": rag, "latest_update": updates.get(action_id), "evidence_required": evidence_required,
-                "evidence_of_completion": completion, "evidence_of_impact": impact,
-                "completed_on": completed_on, ACTION_ID: action_id, VERSION: version,
+                "reference": row.reference, "review": link.review, "recommendations": row.recommendations,
+                "recommendation_text": link.texts, "theme": row.theme or link.theme,
+                "description": row.description, "lead_agency": row.lead_agency, "lead_officer": row.lead_officer,
+                "original_target_on": row.original_target_on, "target_on": row.target_on, "status": row.status,
+                "rag": row.rag, "latest_update": latest, "evidence_required": row.evidence_required,
+                "evidence_of_completion": row.evidence_of_completion, "evidence_of_impact": row.evidence_of_impact,
+                "completed_on": row.completed_on, ACTION_ID: row.id, VERSION: row.version,
                 NEW_UPDATE: None, NEW_UPDATE_ON: None,  # for the agency to fill in
             }
             values[EXPORT_CHECK] = export_check(pick_locked(values), pick_editable(values))
@@ -382,7 +280,7 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
             rows += 1
         sheet.finish()
         export_id, stamp = _stamp(session, KIND_ACTION_PLAN, ACTION_SHEET,
-                                  _describe_filters(lead, open_only, action_ids), rows, now)
+                                  _describe_filters(lead, open_only, action_ids, as_at, today), rows, now)
         excel.add_record_sheet(RECORD_SHEET, stamp)
     return ExportResult(Path(path), rows, export_id)
 
@@ -401,16 +299,13 @@ def export_agency_packs(session: Session, folder: Path, *, open_only: bool = Tru
         raise UserError(f"{folder} is a file; choose a folder for the agency workbooks.")
     folder.mkdir(parents=True, exist_ok=True)
     today = today or dt.date.today()
-    status = aliased(ListItem)
-    stmt = (select(Agency).join(Action, Action.lead_agency_id == Agency.id)
-            .join(status, Action.status_id == status.id)
-            .where(Action.archived_at.is_(None)).distinct().order_by(Agency.name))
-    if open_only:
-        stmt = stmt.where(status.is_open.is_(True))
+    leads = {row.lead_agency_id for row in read_action_plan(
+        session, today, PlanFilter(open_only=open_only), with_updates=False).rows}
+    agencies = session.scalars(select(Agency).where(Agency.id.in_(leads - {None})).order_by(Agency.name))
     return [
         export_action_plan(session, folder / _pack_file_name(agency.name, today),
                            agency=agency.name, open_only=open_only, today=today)
-        for agency in session.scalars(stmt)
+        for agency in agencies
     ]
 
 

@@ -11,9 +11,11 @@ Each takes a session and an output path, returns a ``doc.ReportResult`` and rais
 ``UserError`` for what the user can put right. ``build_checked_report`` builds one under a
 partial name and runs the privacy check on what its pages print, so that the paper leaves
 the program only once it is clean or the user goes ahead knowingly (``app.privacy_scan``).
-``command`` is the ``report`` subcommand. Shared: ``doc`` (page furniture, styles, the
-build), ``page_text`` (the text each page prints), ``table`` and ``fasttext`` (the fast
-table for long plain-text tables), ``action_data`` and ``review_data`` (the queries).
+``command`` is the ``report`` subcommand. Every paper reads its facts through the read
+models (``app.queries``) as at the paper's date. Shared: ``doc`` (page furniture, styles,
+the build), ``page_text`` (the text each page prints), ``table`` and ``fasttext`` (the fast
+table for long plain-text tables), ``review_data`` (reviews as table rows) and ``as_at``
+(the mark and notes for history a paper cannot rebuild).
 """
 
 
@@ -36,6 +38,8 @@ _BUILDERS = {
     "agency": ("agency_list", "build_agency_list"),
 }
 REPORT_KINDS = tuple(_BUILDERS)
+PLAN_GROUPINGS = ("review", "theme", "agency")
+"""How the action plan paper can group its actions."""
 
 
 def build_report(kind: str, session, out_path: Path, **options):

@@ -1,9 +1,12 @@
-"""The composite action plan: by review (or by theme) → recommendation → its actions.
+"""The composite action plan: one row per action, grouped by review, theme or lead agency.
 
-The first page carries the RAG ratings by agency. Filters: one agency, one status, open
-actions only, overdue actions only. Without filters every recommendation is shown, even one
-with no actions yet (that is itself a gap the sub group wants to see); with filters only
-the recommendations that have matching actions.
+Each action is printed once, with every recommendation it answers in its own column, read
+through the plan's read model as at the paper's date (``app.queries.action_plan``), so it
+says exactly what the register and the workbook say. Grouped by review (the default), an
+action sits under the review of the first recommendation it answers, and each review opens
+with its recommendations (those with no action yet are named: a gap the sub group wants to
+see). The first page carries the RAG ratings by agency, closed actions in a column of their
+own. Filters: one agency, one status, open actions only, overdue actions only.
 """
 
 from __future__ import annotations
@@ -16,48 +19,35 @@ from pathlib import Path
 from reportlab.lib import colors
 from sqlalchemy.orm import Session
 
-from app import lookups
-from app.reports.action_data import (
-    ActionFilter,
-    ActionLine,
-    RecommendationLine,
-    load_actions,
-    load_recommendations,
-    load_themes,
-)
-from app.reports.doc import (
-    Heading,
-    ReportResult,
-    build_paper,
-    nothing_to_show,
-    para,
-    spacer,
-)
-from app.reports.formatting import (
-    DateText,
-    rag_text,
-    status_cell,
-    target_cell,
-    update_cell,
-)
-from app.reports.table import Column, FastTable, Row, group_row
+from app import lookups, rules
+from app.errors import UserError
+from app.queries.action_plan import ActionPlan, ActionRow, PlanFilter, read_action_plan, status_choices
+from app.queries.reviews import read_themes
+from app.reports import PLAN_GROUPINGS
+from app.reports.as_at import as_recorded_note, marked
+from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para, spacer
+from app.reports.formatting import DateText, rag_text, status_cell, target_cell, update_cell
+from app.reports.table import Column, FastTable, Row
 from app.settings import get_settings
-from db.models import RAG_VALUES, ListKind
+from db.models import RAG_VALUES
 
 TITLE = "Composite action plan"
+NO_THEME = "No theme recorded"
+NO_AGENCY = "No lead agency"
 
 ACTION_COLUMNS = [
     Column("Ref", 6),
-    Column("Action", 23),
-    Column("Lead agency and officer", 12),
+    Column("Rec. no.", 8),
+    Column("Action", 22),
+    Column("Lead agency and officer", 11),
     Column("Target (revised)", 8),
-    Column("Status", 7.5),
+    Column("Status", 8.5),
     Column("RAG", 5.5, rag=True),
-    Column("Latest update", 25),
-    Column("Evidence", 13),
+    Column("Latest update", 20),
+    Column("Evidence", 12),
 ]
 
-RAG_LABELS = {"Red": "Red", "Amber": "Amber", "Green": "Green", "Blue": "Blue (complete)"}
+RAG_LABELS = {"Red": "Red", "Amber": "Amber", "Green": "Green", "Blue": "Blue (completed)"}
 _TINTS = {"Red": "#F4C7C3", "Amber": "#FFE9B0", "Green": "#C8E6C9", "Blue": "#C5DDF5"}
 
 
@@ -65,184 +55,168 @@ _TINTS = {"Red": "#F4C7C3", "Amber": "#FFE9B0", "Green": "#C8E6C9", "Blue": "#C5
 class PlanOptions:
     """What the user chose; kept to print the filters on the paper."""
 
-    by_theme: bool = False
+    group_by: str = "review"
     agency: str | None = None
     status: str | None = None
     open_only: bool = False
     overdue_only: bool = False
-    as_at: dt.date | None = None
 
 
-def action_cells(action: ActionLine, as_at: dt.date, date_text: DateText) -> tuple[str, ...]:
+def action_cells(action: ActionRow, as_at: dt.date, date_text: DateText) -> tuple[str, ...]:
     """One action as a row of ACTION_COLUMNS."""
     officer = f"Lead: {action.lead_officer}" if action.lead_officer else ""
-    lead = "\n".join(part for part in (action.agency, officer) if part)
+    lead = "\n".join(part for part in (action.lead_agency, officer) if part)
     evidence = "\n".join(f"{label}: {text}" for label, text in (
         ("Required", action.evidence_required),
         ("Completion", action.evidence_of_completion),
         ("Impact", action.evidence_of_impact),
     ) if text)
-    return (action.reference, action.description, lead, target_cell(action, date_text),
-            status_cell(action, as_at, date_text), rag_text(action.rag), update_cell(action, date_text),
-            evidence)
+    return (marked(action.reference, action.as_recorded), action.recommendations.replace("; ", ";\n"),
+            action.description, lead, target_cell(action, date_text), status_cell(action, as_at, date_text),
+            rag_text(action.rag), update_cell(action, date_text), evidence)
 
 
-def rag_summary(actions: list[ActionLine], as_at: dt.date) -> FastTable:
-    """RAG ratings by lead agency, with the overdue count and totals."""
-    columns = [Column("Lead agency", 24)]
-    columns += [Column(RAG_LABELS[r], 8, align="right", fill=colors.HexColor(_TINTS[r])) for r in RAG_VALUES]
-    columns += [Column("Not rated", 8, align="right"), Column("Overdue", 8, align="right"),
-                Column("Total", 8, align="right")]
+def rag_summary(rows: list[ActionRow]) -> FastTable:
+    """Open actions' RAG ratings by lead agency, then the completed and otherwise closed
+    ones, the overdue count and the totals. A closed action is never counted red, amber or green."""
+    columns = [Column("Lead agency", 22)]
+    columns += [Column(RAG_LABELS[r], 8, align="right", fill=colors.HexColor(_TINTS[r])) for r in RAG_VALUES[:3]]
+    columns += [Column("Open, not rated", 8, align="right"), Column("Overdue", 8, align="right"),
+                Column(RAG_LABELS["Blue"], 9, align="right", fill=colors.HexColor(_TINTS["Blue"])),
+                Column("Closed, other reasons", 9, align="right"), Column("Total", 7, align="right")]
+    keys = ["Red", "Amber", "Green", "", rules.OVERDUE, rules.COMPLETED, rules.CLOSED, "total"]
     counts: dict[str, Counter] = defaultdict(Counter)
-    for action in actions:
-        tally = counts[action.agency or "No lead agency"]
-        tally[action.rag or ""] += 1
-        tally["overdue"] += action.overdue_on(as_at)
+    for row in rows:
+        tally = counts[row.lead_agency or NO_AGENCY]
+        if row.state in (rules.COMPLETED, rules.CLOSED):
+            tally[row.state] += 1
+        else:
+            tally[row.rag if row.rag in ("Red", "Amber", "Green") else ""] += 1
+            tally[rules.OVERDUE] += row.state == rules.OVERDUE
         tally["total"] += 1
-    keys = [*RAG_VALUES, "", "overdue", "total"]
-    rows = [Row((agency, *(str(counts[agency][k]) for k in keys))) for agency in sorted(counts)]
+    table = [Row((agency, *(str(counts[agency][k]) for k in keys))) for agency in sorted(counts)]
     totals = Counter()
     for tally in counts.values():
         totals.update(tally)
-    rows.append(Row(("All agencies", *(str(totals[k]) for k in keys)), kind="total"))
-    return FastTable(columns, rows)
-
-
-def _recommendation_row(rec: RecommendationLine, *, with_review: bool) -> Row:
-    source = f" ({rec.review_reference} {rec.review_title})" if with_review else ""
-    addressed = f" [To: {rec.addressed_to}]" if rec.addressed_to else ""
-    return group_row(f"Recommendation {rec.label}{source}{addressed}: {rec.text}")
+    table.append(Row(("All agencies", *(str(totals[k]) for k in keys)), kind="total"))
+    return FastTable(columns, table)
 
 
 class _Plan:
-    """The story of the plan, built from the loaded actions and recommendations."""
+    """The paper's sections, built from the plan as at its date."""
 
-    def __init__(self, actions, recommendations, themes, options: PlanOptions, as_at, date_text,
-                 filtered: bool):
-        self.actions = actions
-        self.recommendations = recommendations
+    def __init__(self, plan: ActionPlan, themes: list[tuple[int, str]], date_text: DateText, filtered: bool):
+        self.plan = plan
         self.themes = themes
-        self.options = options
-        self.as_at = as_at
         self.date_text = date_text
         self.filtered = filtered
-        self.by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
-        self.unlinked: list[ActionLine] = []
-        for action in actions:
-            for rec_id in action.recommendation_ids:
-                self.by_recommendation[rec_id].append(action)
-            if not action.recommendation_ids:
-                self.unlinked.append(action)
 
-    def _rows_for(self, recs: list[RecommendationLine], *, with_review: bool) -> list[Row]:
-        """Recommendation rows, each followed by its actions. An action answering several
-        recommendations of the section is printed in full once, then referred back to."""
-        rows = []
-        printed: dict[int, RecommendationLine] = {}
-        for rec in recs:
-            actions = self.by_recommendation.get(rec.id, [])
-            if self.filtered and not actions:
-                continue
-            rows.append(_recommendation_row(rec, with_review=with_review))
-            if not actions:
-                rows.append(Row(("", "No actions recorded for this recommendation yet.",
-                                 *[""] * (len(ACTION_COLUMNS) - 2))))
-            for action in actions:
-                cells = action_cells(action, self.as_at, self.date_text)
-                if action.id in printed:
-                    where = printed[action.id]
-                    source = f" of {where.review_reference}" if with_review else ""
-                    cells = (cells[0], f"As under recommendation {where.label}{source} above.",
-                             *cells[2:6], "", "")
-                else:
-                    printed[action.id] = rec
-                rows.append(Row(cells))
-        return rows
+    def _table(self, rows: list[ActionRow]) -> FastTable:
+        return FastTable(ACTION_COLUMNS, [Row(action_cells(r, self.plan.as_at, self.date_text)) for r in rows])
 
-    def _action_rows(self, label: str, actions: list[ActionLine]) -> list[Row]:
-        if not actions:
-            return []
-        return [group_row(label), *(Row(action_cells(a, self.as_at, self.date_text)) for a in actions)]
-
-    def _section(self, title: str, rows: list[Row]) -> list:
-        return [Heading(title, 1), FastTable(ACTION_COLUMNS, rows)] if rows else []
+    def _first_review(self, row: ActionRow) -> int | None:
+        recs = self.plan.recommendations_of(row)
+        return min(recs, key=lambda r: (r.review_reference, r.number)).review_id if recs else None
 
     def by_review(self) -> list:
+        per_review: dict[int | None, list[ActionRow]] = defaultdict(list)
+        for row in self.plan.rows:
+            per_review[self._first_review(row)].append(row)
+        reviews: dict[int, list] = defaultdict(list)
+        for rec in sorted(self.plan.recommendations.values(), key=lambda r: (r.review_reference, r.number)):
+            reviews[rec.review_id].append(rec)
+        answered = {i for row in self.plan.rows for i in row.recommendation_ids}
         story = []
-        per_review: dict[int, list[RecommendationLine]] = defaultdict(list)
-        for rec in self.recommendations:
-            per_review[rec.review_id].append(rec)
-        for recs in per_review.values():
+        for review_id, recs in reviews.items():
+            rows = per_review.get(review_id, [])
+            if self.filtered and not rows:
+                continue
             first = recs[0]
-            story += self._section(f"{first.review_reference} \u2013 {first.review_title}",
-                                   self._rows_for(recs, with_review=False))
-        themes = dict(self.themes)
-        unlinked_by_theme: dict[str, list[ActionLine]] = defaultdict(list)
-        for action in self.unlinked:
-            unlinked_by_theme[themes.get(action.theme_id, "No theme recorded")].append(action)
-        rows = []
-        for theme, actions in unlinked_by_theme.items():
-            rows += self._action_rows(f"Theme: {theme}", actions)
-        story += self._section("Actions not linked to a recommendation", rows)
+            story += [Heading(f"{first.review_reference} \u2013 {first.review_title}", 1)]
+            if self.filtered:  # only what the chosen actions answer
+                shown = {i for row in rows for i in row.recommendation_ids}
+                recs = [rec for rec in recs if rec.id in shown]
+            for rec in recs:
+                gap = "" if rec.id in answered else " (no actions recorded yet)"
+                story.append(para(rec.text, "note", bold_prefix=f"{rec.label}{gap}."))
+            story += [spacer(), self._table(rows)] if rows else []
+        if per_review.get(None):
+            story += [Heading("Actions not linked to a recommendation", 1), self._table(per_review[None])]
+        return story
+
+    def _grouped(self, name_of, order: list[str]) -> list:
+        groups: dict[str, list[ActionRow]] = defaultdict(list)
+        for row in self.plan.rows:
+            groups[name_of(row)].append(row)
+        story = []
+        for name in [*order, *sorted(set(groups) - set(order))]:
+            if groups.get(name):
+                story += [Heading(name, 1), self._table(groups[name])]
         return story
 
     def by_theme(self) -> list:
-        story = []
-        recs_by_theme: dict[int | None, list[RecommendationLine]] = defaultdict(list)
-        for rec in self.recommendations:
-            recs_by_theme[rec.theme_id].append(rec)
-        theme_actions: dict[int | None, list[ActionLine]] = defaultdict(list)
-        for action in self.unlinked:
-            theme_actions[action.theme_id].append(action)
-        for theme_id, name in [*self.themes, (None, "No theme recorded")]:
-            rows = self._rows_for(recs_by_theme.get(theme_id, []), with_review=True)
-            rows += self._action_rows("Actions for the theme as a whole", theme_actions.get(theme_id, []))
-            story += self._section(f"Theme: {name}", rows)
-        return story
+        def theme_of(row: ActionRow) -> str:
+            recs = self.plan.recommendations_of(row)
+            return row.theme or next((r.theme for r in recs if r.theme), None) or NO_THEME
+        return self._grouped(theme_of, [name for _id, name in self.themes] + [NO_THEME])
+
+    def by_agency(self) -> list:
+        return self._grouped(lambda row: row.lead_agency or NO_AGENCY, [])
 
 
 def _filters_text(options: PlanOptions, as_at: dt.date, date_text: DateText) -> str:
-    parts = [f"Lead agency: {options.agency or 'all agencies'}",
+    parts = [f"As at {date_text(as_at)}", f"Lead agency: {options.agency or 'all agencies'}",
              f"Status: {options.status or 'all statuses'}"]
     if options.open_only:
         parts.append("open actions only")
     if options.overdue_only:
         parts.append("overdue actions only")
+    parts.append(f"Grouped by {options.group_by}")
     parts.append(f"Overdue means open with a target date before {date_text(as_at)}")
     return ". ".join(parts) + "."
 
 
-def build_action_plan(session: Session, out_path: Path, *, by_theme: bool = False,
+def _status(session: Session, status: str | None) -> str | None:
+    """The status as shown, from what the user typed (case and spacing ignored)."""
+    if not status:
+        return None
+    choices = status_choices(session)
+    wanted = " ".join(status.split()).casefold().replace(" - ", " \u2013 ")
+    for choice in choices:
+        if choice.casefold() == wanted:
+            return choice
+    raise UserError(f"Status: '{status}' is not on the list ({', '.join(choices)}).", field="status")
+
+
+def build_action_plan(session: Session, out_path: Path, *, group_by: str = "review",
                       agency: str | None = None, status: str | None = None,
                       open_only: bool = False, overdue_only: bool = False,
                       as_at: dt.date | None = None, generated: dt.datetime | None = None) -> ReportResult:
-    """Write the composite action plan to ``out_path``. Raises ``UserError`` for an unknown
-    agency or status."""
+    """Write the composite action plan as at ``as_at`` (default today) to ``out_path``, its
+    actions grouped by ``group_by`` (one of ``PLAN_GROUPINGS``). Raises ``UserError`` for an
+    unknown agency or status."""
+    if group_by not in PLAN_GROUPINGS:
+        raise UserError(f"Group the plan by one of: {', '.join(PLAN_GROUPINGS)} (not '{group_by}').")
     as_at = as_at or dt.date.today()
-    options = PlanOptions(by_theme, agency, status, open_only, overdue_only, as_at)
+    options = PlanOptions(group_by, agency, status, open_only, overdue_only)
     settings = get_settings(session)
     date_text = DateText(settings)
-    flt = ActionFilter(
-        agency_id=lookups.agency(session, agency).id if agency else None,
-        status_id=lookups.list_item(session, ListKind.ACTION_STATUS, status, field="status").id if status else None,
-        open_only=open_only,
-        overdue_as_at=as_at if overdue_only else None,
-    )
-    actions = load_actions(session, flt)
-    filtered = flt != ActionFilter()
-    plan = _Plan(actions, load_recommendations(session), load_themes(session), options, as_at,
-                 date_text, filtered)
-    story = [
-        Heading(TITLE, 0),
-        para(_filters_text(options, as_at, date_text), "subtitle"),
-        Heading("RAG ratings by lead agency", 1),
-    ]
-    if actions:
-        story += [rag_summary(actions, as_at), spacer(),
-                  para("Blue means complete. Overdue actions are also counted under their RAG rating.", "note")]
-        story += plan.by_theme() if by_theme else plan.by_review()
+    flt = PlanFilter(agency_id=lookups.agency(session, agency).id if agency else None,
+                     status=_status(session, status), open_only=open_only, overdue_only=overdue_only)
+    plan = read_action_plan(session, as_at, flt, order="plan")
+    filtered = flt != PlanFilter()
+    sections = _Plan(plan, read_themes(session), date_text, filtered)
+    story = [Heading(TITLE, 0), para(_filters_text(options, as_at, date_text), "subtitle"),
+             Heading("RAG ratings by lead agency", 1)]
+    if plan.rows:
+        story += [rag_summary(plan.rows), spacer(),
+                  para("Red, amber and green count open actions only; an overdue action is also counted "
+                       "under its rating. Completed means closed with evidence of completion; other closed "
+                       "actions are counted apart and never rated.", "note")]
     else:
         story.append(nothing_to_show("No actions match these choices, so there is nothing to rate."))
-        if not filtered:
-            story += plan.by_theme() if by_theme else plan.by_review()
+    if plan.rows or not filtered:
+        story += {"review": sections.by_review, "theme": sections.by_theme, "agency": sections.by_agency}[group_by]()
+    if plan.as_recorded:
+        story.append(as_recorded_note(as_at, date_text))
     return build_paper(out_path, settings, TITLE, story, wide=True, generated=generated)

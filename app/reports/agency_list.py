@@ -12,8 +12,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app import lookups
-from app.registers import recommendation_numbers_text
-from app.reports.action_data import ActionFilter, load_actions, load_recommendations
+from app import rules
+from app.queries.action_plan import PlanFilter, read_action_plan
+from app.reports.as_at import as_recorded_note, marked
 from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para
 from app.reports.formatting import (
     DateText,
@@ -27,7 +28,6 @@ from app.settings import get_settings
 from app.text import plural
 
 TITLE = "Agency action list"
-DUE_SOON_DAYS = 30
 
 COLUMNS = [
     Column("Ref", 6),
@@ -49,23 +49,24 @@ def build_agency_list(session: Session, out_path: Path, *, agency: str, as_at: d
     found = lookups.agency(session, agency)
     settings = get_settings(session)
     date_text = DateText(settings)
-    actions = load_actions(session, ActionFilter(agency_id=found.id, open_only=True))
-    actions.sort(key=lambda a: (not a.overdue_on(as_at), a.target_on or dt.date.max, a.reference))
-    labels = {r.id: (r.review_reference, r.number) for r in load_recommendations(session)}
-    overdue = sum(a.overdue_on(as_at) for a in actions)
-    soon = sum(1 for a in actions if a.target_on and 0 <= (a.target_on - as_at).days <= DUE_SOON_DAYS)
+    plan = read_action_plan(session, as_at, PlanFilter(agency_id=found.id, open_only=True))
+    actions = sorted(plan.rows, key=lambda a: (a.state != rules.OVERDUE, a.target_on or dt.date.max, a.reference))
+    overdue = sum(a.state == rules.OVERDUE for a in actions)
+    soon = sum(a.state == rules.DUE_SOON for a in actions)
     title = f"{TITLE}: {found.name}"
     story = [Heading(title, 0),
              para(f"Open actions led by {found.name}, as at {date_text(as_at)}: {plural(len(actions), 'action')}, "
-                  f"{overdue} overdue and {soon} due in the next {DUE_SOON_DAYS} days. Overdue actions come first.",
+                  f"{overdue} overdue and {soon} due in the next {rules.DUE_SOON_DAYS} days. Overdue actions come first.",
                   "subtitle")]
     if not actions:
         story.append(nothing_to_show(f"{found.name} has no open actions."))
         return build_paper(out_path, settings, title, story, wide=True, generated=generated)
     rows = []
     for a in actions:
-        numbers = recommendation_numbers_text([labels[i] for i in a.recommendation_ids if i in labels])
-        rows.append(Row((a.reference, numbers, a.description, a.lead_officer, target_cell(a, date_text),
-                         status_cell(a, as_at, date_text), rag_text(a.rag), update_cell(a, date_text), "")))
+        rows.append(Row((marked(a.reference, a.as_recorded), a.recommendations, a.description, a.lead_officer or "",
+                         target_cell(a, date_text), status_cell(a, as_at, date_text), rag_text(a.rag),
+                         update_cell(a, date_text), "")))
     story.append(FastTable(COLUMNS, rows))
+    if plan.as_recorded:
+        story.append(as_recorded_note(as_at, date_text))
     return build_paper(out_path, settings, title, story, wide=True, generated=generated)

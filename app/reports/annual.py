@@ -31,12 +31,9 @@ from app.reports.doc import (
 )
 from app.reports.fonts import BOLD, REGULAR
 from app.reports.formatting import DateText
-from app.reports.review_data import (
-    REVIEW_COLUMNS,
-    ReviewLine,
-    load_reviews,
-    review_cells,
-)
+from app.queries.reviews import ReviewRow, read_reviews
+from app.reports.as_at import as_recorded_note, counted_to, period_note
+from app.reports.review_data import REVIEW_COLUMNS, review_cells
 from app.reports.table import Column, FastTable, Row, group_row
 from app.settings import get_settings
 from app.text import plural
@@ -126,7 +123,7 @@ def _in_period(day: dt.date | None, start: dt.date, end: dt.date) -> bool:
     return day is not None and start <= day <= end
 
 
-def _timeliness_cells(review: ReviewLine, end: dt.date, date_text: DateText) -> tuple[str, ...] | None:
+def _timeliness_cells(review: ReviewRow, end: dt.date, date_text: DateText) -> tuple[str, ...] | None:
     """How the review stood against its target at the end of the period (None: no target)."""
     clock = review.clock
     if clock is None or clock.due_on is None:
@@ -143,7 +140,7 @@ def _timeliness_cells(review: ReviewLine, end: dt.date, date_text: DateText) -> 
             date_text(done), verdict, reason)
 
 
-def _review_tables(reviews: list[ReviewLine], date_text: DateText, empty: str) -> list:
+def _review_tables(reviews: list[ReviewRow], date_text: DateText, empty: str) -> list:
     if not reviews:
         return [nothing_to_show(empty)]
     rows = []
@@ -200,20 +197,22 @@ def build_annual(session: Session, out_path: Path, *, start: dt.date, end: dt.da
         raise UserError("The period starts after today, so nothing can have happened in it yet: check the dates.")
     settings = get_settings(session)
     date_text = DateText(settings)
-    counts = outcome_counts(session, start, end)
+    until = counted_to(end)  # a period not yet over is counted up to today
+    counts = outcome_counts(session, start, until)
     considered = sum(c.referrals for c in counts)
-    reviews = load_reviews(session, end)
-    new = [r for r in reviews if _in_period(r.decision_on, start, end)]
+    reviews = read_reviews(session, until)
+    new = [r for r in reviews if _in_period(r.decision_on, start, until)]
     new_ids = {r.id for r in new}
     ongoing = [r for r in reviews if r.id not in new_ids
                and (r.decision_on is None or r.decision_on < start)
                and (r.finished_on is None or r.finished_on >= start)]
-    learning, events = _learning(session, start, end, date_text)
+    learning, events = _learning(session, start, until, date_text)
     if not (considered or new or ongoing or events):
         raise UserError(f"Nothing is recorded between {date_text(start)} and {date_text(end)}: no referral "
                         "was considered, no review was underway and no learning event was held. Check the dates.")
     period = f"{date_text(start)} to {date_text(end)}"
-    story = [para(TITLE, "title"), para(f"For the period {period}", "subtitle"),
+    note = period_note(end, date_text)
+    story = [para(TITLE, "title"), para(f"For the period {period}", "subtitle"), *([note] if note else []),
              Heading("Referrals considered, by outcome", 0),
              para(f"The sub group considered {plural(considered, 'referral')} between {date_text(start)} "
                   f"and {date_text(end)}. Each is counted once, under the latest decision taken on it "
@@ -228,8 +227,8 @@ def build_annual(session: Session, out_path: Path, *, start: dt.date, end: dt.da
         story.append(pair)
     else:
         story.append(nothing_to_show("No referral was considered in the period."))
-    completed = [r for r in reviews if _in_period(r.completed_on, start, end)]
-    published = [r for r in reviews if _in_period(r.published_on, start, end)]
+    completed = [r for r in reviews if _in_period(r.completed_on, start, until)]
+    published = [r for r in reviews if _in_period(r.published_on, start, until)]
     story += [Heading("New reviews agreed", 0),
               para(f"{plural(len(new), 'review')} agreed in the period.")]
     story += _review_tables(new, date_text, "No new review was agreed in the period.")
@@ -238,7 +237,7 @@ def build_annual(session: Session, out_path: Path, *, start: dt.date, end: dt.da
                    f"In the period {plural(len(completed), 'review was', 'reviews were')} completed and "
                    f"{plural(len(published), 'review was', 'reviews were')} published.")]
     story += _review_tables(ongoing, date_text, "No earlier review was still in hand in the period.")
-    timeliness = [cells for r in new + ongoing if (cells := _timeliness_cells(r, end, date_text))]
+    timeliness = [cells for r in new + ongoing if (cells := _timeliness_cells(r, until, date_text))]
     story += [Heading("Timeliness against target", 0),
               para("Each review with a target date, as it stood at the end of the period, with the "
                    "recorded reason for any delay.")]
@@ -247,4 +246,6 @@ def build_annual(session: Session, out_path: Path, *, start: dt.date, end: dt.da
     else:
         story.append(nothing_to_show("No review in the period has a target date."))
     story += learning
+    if any(r.as_recorded for r in reviews):
+        story.append(as_recorded_note(until, date_text))
     return build_paper(out_path, settings, TITLE, story, wide=True, generated=generated)

@@ -16,16 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.clocks import clocks_due, working_days_between
-from app.registers import recommendation_numbers_text
-from app.reports.action_data import ActionFilter, load_actions, load_recommendations
+from app.queries.action_plan import PlanFilter, read_action_plan
+from app.queries.reviews import ReviewRow, read_reviews
+from app.reports.as_at import as_recorded_note, marked
 from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para
 from app.reports.formatting import DateText, rag_text, update_cell
-from app.reports.review_data import (
-    REVIEW_COLUMNS,
-    ReviewLine,
-    load_reviews,
-    review_cells,
-)
+from app.reports.review_data import REVIEW_COLUMNS, review_cells
 from app.reports.table import Column, FastTable, Row, group_row
 from app.settings import get_settings
 from app.text import plural
@@ -60,14 +56,14 @@ def _meetings_around(session: Session, day: dt.date) -> tuple[dt.date | None, dt
     return before, after
 
 
-def _review_sections(reviews: list[ReviewLine], meeting_on: dt.date, since: dt.date | None,
+def _review_sections(reviews: list[ReviewRow], meeting_on: dt.date, since: dt.date | None,
                      date_text: DateText) -> list:
     """Current reviews by type, each type split into new ones and the rest."""
     cut_off = meeting_on - FINISHED_WITHIN
     current = [r for r in reviews
                if (r.decision_on is None or r.decision_on <= meeting_on)
                and (r.is_open or (r.finished_on or meeting_on) >= cut_off)]
-    by_type: dict[str, list[ReviewLine]] = defaultdict(list)
+    by_type: dict[str, list[ReviewRow]] = defaultdict(list)
     for review in current:
         by_type[review.type_name].append(review)
     story = [Heading("Reviews", 0),
@@ -117,25 +113,25 @@ def _decisions(session: Session, meeting_on: dt.date, since: dt.date | None, dat
                     else [nothing_to_show("No decisions have been taken since the last meeting.")])
 
 
-def _overdue(session: Session, meeting_on: dt.date, date_text: DateText) -> list:
-    actions = load_actions(session, ActionFilter(overdue_as_at=meeting_on))
-    labels = {r.id: (r.review_reference, r.number) for r in load_recommendations(session)}
+def _overdue(session: Session, meeting_on: dt.date, date_text: DateText) -> tuple[list, bool]:
+    """The overdue actions section, and whether any of them is shown as recorded today."""
+    actions = read_action_plan(session, meeting_on, PlanFilter(overdue_only=True)).rows
     story = [Heading("Actions overdue, by agency", 0),
              para(f"Open actions whose target date is before {date_text(meeting_on)}.", "note")]
     if not actions:
-        return story + [nothing_to_show("No actions are overdue.")]
+        return story + [nothing_to_show("No actions are overdue.")], False
     by_agency: dict[str, list] = defaultdict(list)
     for action in actions:
-        by_agency[action.agency or "No lead agency"].append(action)
+        by_agency[action.lead_agency or "No lead agency"].append(action)
     rows = []
     for agency in sorted(by_agency):
         group = sorted(by_agency[agency], key=lambda a: (a.target_on, a.reference))
         rows.append(group_row(f"{agency}: {plural(len(group), 'action')} overdue"))
         for a in group:
-            numbers = recommendation_numbers_text([labels[i] for i in a.recommendation_ids if i in labels])
-            rows.append(Row((a.reference, a.description, numbers, a.lead_officer, date_text(a.target_on),
-                             str((meeting_on - a.target_on).days), rag_text(a.rag), update_cell(a, date_text))))
-    return story + [FastTable(OVERDUE_COLUMNS, rows)]
+            rows.append(Row((marked(a.reference, a.as_recorded), a.description, a.recommendations,
+                             a.lead_officer or "", date_text(a.target_on), str((meeting_on - a.target_on).days),
+                             rag_text(a.rag), update_cell(a, date_text))))
+    return story + [FastTable(OVERDUE_COLUMNS, rows)], any(a.as_recorded for a in actions)
 
 
 def _clocks(session: Session, meeting_on: dt.date, next_meeting: dt.date | None, date_text: DateText) -> list:
@@ -168,8 +164,12 @@ def build_briefing(session: Session, out_path: Path, *, meeting_on: dt.date | No
     date_text = DateText(settings)
     since, next_meeting = _meetings_around(session, meeting_on)
     story = [para(TITLE, "title"), para(f"For the meeting on {date_text(meeting_on)}", "subtitle")]
-    story += _review_sections(load_reviews(session, meeting_on), meeting_on, since, date_text)
+    reviews = read_reviews(session, meeting_on)
+    story += _review_sections(reviews, meeting_on, since, date_text)
     story += _decisions(session, meeting_on, since, date_text)
-    story += _overdue(session, meeting_on, date_text)
+    overdue, marked_actions = _overdue(session, meeting_on, date_text)
+    story += overdue
     story += _clocks(session, meeting_on, next_meeting, date_text)
+    if marked_actions or any(r.as_recorded for r in reviews):
+        story.append(as_recorded_note(meeting_on, date_text))
     return build_paper(out_path, settings, TITLE, story, wide=True, generated=generated)

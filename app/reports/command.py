@@ -21,19 +21,20 @@ from app.database import Database
 from app.dates import DateNotUnderstood, parse_date
 from app.errors import UserError
 from app.privacy_scan import add_despite_findings_option, settle_on_command_line
-from app.reports import build_checked_report
+from app.reports import PLAN_GROUPINGS, build_checked_report
 
 # Which options each paper takes; every other option is refused for it.
 OPTIONS = {
     "briefing": {"meeting"},
-    "action-plan": {"agency", "theme", "open_only", "status", "overdue"},
-    "response": {"review"},
+    "action-plan": {"agency", "group_by", "open_only", "status", "overdue", "as_at"},
+    "response": {"review", "as_at"},
     "annual": {"start", "end"},
-    "panel": {"review"},
-    "agency": {"agency"},
+    "panel": {"review", "as_at"},
+    "agency": {"agency", "as_at"},
 }
-FLAGS = {"meeting": "--meeting", "agency": "--agency", "theme": "--theme", "open_only": "--open-only",
-         "status": "--status", "overdue": "--overdue", "review": "--review", "start": "--from", "end": "--to"}
+FLAGS = {"meeting": "--meeting", "agency": "--agency", "group_by": "--group-by", "open_only": "--open-only",
+         "status": "--status", "overdue": "--overdue", "review": "--review", "start": "--from", "end": "--to",
+         "as_at": "--as-at"}
 
 
 def _date_option(text: str, option: str) -> dt.date:
@@ -60,7 +61,11 @@ def add_report_parser(subparsers, parents) -> None:
     parser.add_argument("--review", metavar="REF", action="append",
                         help="response: a review to include (repeat for several); panel: the review")
     parser.add_argument("--agency", metavar="NAME", help="agency: whose actions; action-plan: only this lead agency")
-    parser.add_argument("--theme", action="store_true", help="action-plan: by theme instead of by review")
+    parser.add_argument("--group-by", choices=PLAN_GROUPINGS,
+                        help="action-plan: group the actions by review (the default), theme or lead agency")
+    parser.add_argument("--as-at", metavar="DATE", dest="as_at",
+                        help="action-plan, response, panel, agency: the facts as they stood on this date "
+                             "(default today)")
     parser.add_argument("--open-only", action="store_true", help="action-plan: open actions only")
     parser.add_argument("--status", metavar="NAME", help="action-plan: only actions with this status")
     parser.add_argument("--overdue", action="store_true", help="action-plan: overdue actions only")
@@ -80,15 +85,16 @@ def _refuse_unused(args) -> None:
 def _options(args) -> dict:
     """The chosen paper's build options, from the arguments."""
     kind = args.kind
+    as_at = {"as_at": _date_option(args.as_at, "--as-at")} if args.as_at else {}
     if kind == "briefing":
         return {"meeting_on": _date_option(args.meeting, "--meeting") if args.meeting else None}
     if kind == "action-plan":
-        return {"by_theme": args.theme, "agency": args.agency, "status": args.status,
-                "open_only": args.open_only, "overdue_only": args.overdue}
+        return {"group_by": args.group_by or "review", "agency": args.agency, "status": args.status,
+                "open_only": args.open_only, "overdue_only": args.overdue, **as_at}
     if kind == "response":
         if not args.review:
             raise UserError("The response needs at least one review: --review REF (repeat for several).")
-        return {"review_refs": args.review}
+        return {"review_refs": args.review, **as_at}
     if kind == "annual":
         if not (args.start and args.end):
             raise UserError("The annual report needs a period: --from DATE --to DATE.")
@@ -96,10 +102,10 @@ def _options(args) -> dict:
     if kind == "panel":
         if not args.review or len(args.review) != 1:
             raise UserError("The panel report is for one review: give --review REF once.")
-        return {"review_ref": args.review[0]}
+        return {"review_ref": args.review[0], **as_at}
     if not args.agency:
         raise UserError("The agency action list needs an agency: --agency NAME.")
-    return {"agency": args.agency}
+    return {"agency": args.agency, **as_at}
 
 
 def run_report_command(args: argparse.Namespace, database: Database) -> int:

@@ -34,7 +34,7 @@ def rag_text(rag: str | None) -> str:
 def target_cell(action, date_text: DateText) -> str:
     """An action's target date, and the revised one beneath it when it has moved."""
     original = action.original_target_on or action.target_on
-    text = date_text(original) or action.target_text
+    text = date_text(original) or action.target_text or ""
     if action.target_on != original:
         text += f"\nrevised {date_text(action.target_on)}"
     return text

@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from app.services.reviews import latest_panel_report
 from app.errors import UserError
-from app.reports.action_data import ActionFilter, load_actions, load_recommendations
+from app import rules
+from app.queries.action_plan import PlanFilter, read_action_plan
+from app.queries.reviews import read_recommendations
 from app.reports.doc import Heading, ReportResult, build_paper, para, spacer
 from app.reports.formatting import DateText
 from app.reports.table import Column, FastTable, Row
@@ -33,11 +35,6 @@ from db.models import PanelReport, Review
 TITLE = "Scrutiny panel report"
 NONE_RECORDED = "None recorded."
 
-PROGRESS_COLUMNS = [
-    Column("No.", 5), Column("Recommendation", 45), Column("Response", 13),
-    Column("Actions complete", 10, align="right"), Column("Actions open", 9, align="right"),
-    Column("Overdue", 8, align="right"),
-]
 # The free-text fields a caller may replace for this printing (the window's dialog does).
 FREE_TEXT_FIELDS = ("decision_maker", "subject", "report_of", "contact_details", "brief_summary",
                     "recommendations_text", "reasons", "alternative_options", "detail",
@@ -124,25 +121,31 @@ def _key_table(paper: PanelPaper, date_text: DateText) -> Table:
     return table
 
 
-def _progress(session: Session, review: Review) -> list:
-    recs = load_recommendations(session, [review.id])
+PROGRESS_COLUMNS = [
+    Column("No.", 9), Column("Recommendation", 40), Column("Response", 12),
+    Column("Actions completed", 9, align="right"), Column("Closed, other reasons", 9, align="right"),
+    Column("Actions open", 8, align="right"), Column("Overdue", 8, align="right"),
+]
+
+
+def _progress(session: Session, review: Review, as_at: dt.date) -> list:
+    recs = read_recommendations(session, [review.id], as_at)
     if not recs:
         return [para("The review made no recommendations that are recorded.", "note")]
-    today = dt.date.today()
-    actions = load_actions(session, ActionFilter(recommendation_ids=tuple(r.id for r in recs)))
+    plan = read_action_plan(session, as_at, PlanFilter(recommendation_ids=tuple(r.id for r in recs)))
     rows = []
     for rec in recs:
-        mine = [a for a in actions if rec.id in a.recommendation_ids]
-        tally = Counter("open" if a.is_open else "complete" for a in mine)
-        overdue = sum(a.overdue_on(today) for a in mine)
-        rows.append(Row((rec.label, rec.text, rec.response_status or "Not recorded", str(tally["complete"]),
-                         str(tally["open"]), str(overdue))))
+        states = Counter(a.state for a in plan.rows if rec.id in a.recommendation_ids)
+        still_open = states[rules.OPEN] + states[rules.DUE_SOON] + states[rules.OVERDUE]
+        rows.append(Row((rec.label, rec.text, rec.response_status or "Not recorded", str(states[rules.COMPLETED]),
+                         str(states[rules.CLOSED]), str(still_open), str(states[rules.OVERDUE]))))
     return [FastTable(PROGRESS_COLUMNS, rows)]
 
 
 def build_panel(session: Session, out_path: Path, *, review_ref: str, overrides: Mapping[str, str] | None = None,
-                generated: dt.datetime | None = None) -> ReportResult:
-    """Write the scrutiny panel cover report for the review ``review_ref``.
+                as_at: dt.date | None = None, generated: dt.datetime | None = None) -> ReportResult:
+    """Write the scrutiny panel cover report for the review ``review_ref``, its progress as
+    at ``as_at`` (default today).
 
     ``overrides`` replaces free-text fields of the stored panel report for this printing.
     Raises ``UserError`` for an unknown review or one with no panel report.
@@ -162,7 +165,7 @@ def build_panel(session: Session, out_path: Path, *, review_ref: str, overrides:
              *numbers.paragraphs(paper.alternative_options),
              Heading("Detail (including consultation carried out)", 0), *numbers.paragraphs(paper.detail),
              para("Progress on the review\u2019s recommendations, from the composite action plan:", "note"),
-             *_progress(session, review),
+             *_progress(session, review, as_at or dt.date.today()),
              Heading("Resource implications", 0), *numbers.paragraphs(paper.resource_implications),
              Heading("Legal implications", 0),
              para("Statutory power to undertake proposals in the report:", "label"),

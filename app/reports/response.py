@@ -12,18 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import UserError
-from app.reports.action_data import (
-    ActionFilter,
-    ActionLine,
-    RecommendationLine,
-    load_actions,
-    load_recommendations,
-    load_themes,
-)
+from app import rules
+from app.queries.action_plan import ActionRow, PlanFilter, read_action_plan
+from app.queries.reviews import RecommendationRow, read_recommendations, read_themes
+from app.reports.as_at import as_recorded_note, marked
 from app.reports.doc import (
     Heading,
     ReportResult,
@@ -62,11 +58,13 @@ def _find_reviews(session: Session, refs: list[str]) -> list[tuple]:
     return sorted(rows, key=lambda row: order[row[1]])
 
 
-def _agency_responses(session: Session, rec_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+def _agency_responses(session: Session, rec_ids: list[int], as_at: dt.date) -> dict[int, list[tuple[str, str]]]:
+    """Each recommendation's agency responses given by ``as_at`` (or with no date recorded)."""
     rows = session.execute(
         select(AgencyResponse.recommendation_id, Agency.name, AgencyResponse.text)
         .join(Agency, Agency.id == AgencyResponse.agency_id)
-        .where(AgencyResponse.recommendation_id.in_(rec_ids), AgencyResponse.archived_at.is_(None))
+        .where(AgencyResponse.recommendation_id.in_(rec_ids), AgencyResponse.archived_at.is_(None),
+               or_(AgencyResponse.response_on.is_(None), AgencyResponse.response_on <= as_at))
         .order_by(AgencyResponse.recommendation_id, Agency.name)
     )
     found: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -75,17 +73,24 @@ def _agency_responses(session: Session, rec_ids: list[int]) -> dict[int, list[tu
     return found
 
 
-def _action_bullet(action: ActionLine, date_text: DateText, *, done: bool) -> object:
-    who = action.agency or "No lead agency"
-    if done:
+def _action_bullet(action: ActionRow, date_text: DateText, as_at: dt.date) -> object:
+    """An action in words: what, who, and where it stands (completed, closed with its
+    reason, or open with its target, flagged when overdue)."""
+    who = action.lead_agency or "No lead agency"
+    if action.state == rules.COMPLETED:
         when = f", completed {date_text(action.completed_on)}" if action.completed_on else ""
         text = f"{action.description} ({who}{when})"
         if action.evidence_of_impact:
             text += f"\nImpact: {action.evidence_of_impact}"
+    elif action.state == rules.CLOSED:
+        when = f" on {date_text(action.completed_on)}" if action.completed_on else ""
+        text = f"{action.description} ({who}; {action.status}{when})"
     else:
         target = date_text(action.target_on) or action.target_text
         text = f"{action.description} ({who}{', target ' + target if target else ''})"
-    return bullet(text)
+        if action.state == rules.OVERDUE:
+            text += f" – OVERDUE by {(as_at - action.target_on).days} days"
+    return bullet(marked(text, action.as_recorded))
 
 
 def _response_text(status: str, text: str) -> str:
@@ -97,12 +102,12 @@ def _response_text(status: str, text: str) -> str:
     return f"{status}. {text}"
 
 
-def _theme_story(name: str, recs: list[RecommendationLine], actions: list[ActionLine],
-                 agency_responses: dict[int, list[tuple[str, str]]], date_text: DateText) -> list:
+def _theme_story(name: str, recs: list[RecommendationRow], actions: list[ActionRow],
+                 agency_responses: dict[int, list[tuple[str, str]]], date_text: DateText, as_at: dt.date) -> list:
     story = [Heading(f"Theme \u2013 {name}", 0), para("Recommendations", "h3")]
     for rec in recs:
         addressed = f" To: {rec.addressed_to}." if rec.addressed_to else ""
-        story.append(para(f"{rec.text}", bold_prefix=f"{rec.label}."))
+        story.append(para(f"{rec.text}", bold_prefix=f"{marked(rec.label, rec.as_recorded)}."))
         story.append(para(f"Source: {rec.review_title} ({rec.review_reference}).{addressed}", "note"))
     story.append(para("Board\u2019s response", "h3"))
     responses = list(dict.fromkeys((r.response_status, r.board_response) for r in recs
@@ -121,47 +126,56 @@ def _theme_story(name: str, recs: list[RecommendationLine], actions: list[Action
         for rec in with_agencies:
             for agency, text in agency_responses[rec.id]:
                 story.append(para(text, bold_prefix=f"Recommendation {rec.label}, {agency}:"))
-    done = [a for a in actions if not a.is_open]
-    to_do = [a for a in actions if a.is_open]
+    done = [a for a in actions if a.state == rules.COMPLETED]
+    closed = [a for a in actions if a.state == rules.CLOSED]
+    to_do = [a for a in actions if a.state not in (rules.COMPLETED, rules.CLOSED)]
     story.append(para("Actions taken and changes made", "h3"))
-    story += [_action_bullet(a, date_text, done=True) for a in done] or [nothing_to_show("None recorded yet.")]
+    story += [_action_bullet(a, date_text, as_at) for a in done] or [nothing_to_show("None recorded yet.")]
+    if closed:
+        story.append(para("Actions closed without being completed", "h3"))
+        story += [_action_bullet(a, date_text, as_at) for a in closed]
     story.append(para("Actions to be taken", "h3"))
-    story += [_action_bullet(a, date_text, done=False) for a in to_do] or [nothing_to_show("None outstanding.")]
+    story += [_action_bullet(a, date_text, as_at) for a in to_do] or [nothing_to_show("None outstanding.")]
     return story
 
 
-def build_response(session: Session, out_path: Path, *, review_refs: list[str],
+def build_response(session: Session, out_path: Path, *, review_refs: list[str], as_at: dt.date | None = None,
                    generated: dt.datetime | None = None) -> ReportResult:
-    """Write the partnership response for the reviews with these references.
+    """Write the partnership response for the reviews with these references, as at ``as_at``
+    (default today).
 
     Raises ``UserError`` for no review, an unknown reference, or reviews without recommendations.
     """
+    as_at = as_at or dt.date.today()
     reviews = _find_reviews(session, review_refs)
     settings = get_settings(session)
     date_text = DateText(settings)
-    recs = load_recommendations(session, [row[0] for row in reviews])
+    recs = read_recommendations(session, [row[0] for row in reviews], as_at)
     if not recs:
         raise UserError("The chosen reviews have no recommendations recorded, so there is nothing to respond to.")
     rec_ids = {r.id for r in recs}
-    actions = load_actions(session, ActionFilter(
+    plan = read_action_plan(session, as_at, PlanFilter(
         recommendation_ids=tuple(rec_ids),
         unlinked_theme_ids=tuple(r.theme_id for r in recs if r.theme_id is not None)))
     per_rec_count = defaultdict(int)
     for rec in recs:
         per_rec_count[rec.review_id] += 1
     story = [para(TITLE, "title"),
-             para("The recommendations of the reviews below, grouped by theme, with the board\u2019s response "
-                  "and what has been done and is still to do.", "subtitle"),
-             FastTable(REVIEW_COLUMNS, [Row((ref, title, type_name, date_text(published) or "Not yet published",
-                                             str(per_rec_count[rid])))
+             para(f"As at {date_text(as_at)}: the recommendations of the reviews below, grouped by theme, with "
+                  "the board\u2019s response and what has been done and is still to do.", "subtitle"),
+             FastTable(REVIEW_COLUMNS, [Row((ref, title, type_name,
+                                             date_text(published) if published and published <= as_at
+                                             else "Not yet published", str(per_rec_count[rid])))
                                         for rid, ref, title, type_name, published in reviews])]
-    agency_responses = _agency_responses(session, sorted(rec_ids))
-    for theme_id, name in [*load_themes(session), (None, NO_THEME)]:
+    agency_responses = _agency_responses(session, sorted(rec_ids), as_at)
+    for theme_id, name in [*read_themes(session), (None, NO_THEME)]:
         theme_recs = [r for r in recs if r.theme_id == theme_id]
         if not theme_recs:
             continue
         ids = {r.id for r in theme_recs}
-        theme_actions = [a for a in actions if ids.intersection(a.recommendation_ids)
+        theme_actions = [a for a in plan.rows if ids.intersection(a.recommendation_ids)
                          or (not a.recommendation_ids and a.theme_id == theme_id)]
-        story += _theme_story(name, theme_recs, theme_actions, agency_responses, date_text)
+        story += _theme_story(name, theme_recs, theme_actions, agency_responses, date_text, as_at)
+    if plan.as_recorded or any(r.as_recorded for r in recs):
+        story.append(as_recorded_note(as_at, date_text))
     return build_paper(out_path, settings, TITLE, story, generated=generated)

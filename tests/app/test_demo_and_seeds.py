@@ -263,7 +263,7 @@ def test_every_closed_action_is_recorded_as_the_services_would_close_it(demo):
         finished = [a for a in s.scalars(select(Action)) if not a.status.is_open]
         assert len(finished) == summary.actions_complete + summary.actions_closed
         for action in finished:
-            assert action.completed_on and action.closure_reason.name in CLOSURE_REASONS
+            assert action.completed_on and action.closure_reason.name in {name for _code, name in CLOSURE_REASONS}
             implemented = action.closure_reason.name == "Implemented and verified"
             assert action.status.code == ("complete" if implemented else "closed")
             assert (action.rag == "Blue") == implemented

@@ -17,7 +17,8 @@ def test_a_new_database_holds_the_vocabulary_of_the_seeds(session):
     assert {"No further action", "Deferred pending post-mortem",
             "Deferred pending criminal proceedings"} <= set(names(ListKind.DECISION_OUTCOME))
     assert names(ListKind.CLOSURE_REASON) == ["Implemented and verified", "Closed, risk accepted",
-                                              "Superseded", "Not implemented"]
+                                              "Superseded", "Not implemented", "No longer applicable",
+                                              "Merged with another action"]
     assert lookups.list_item(session, ListKind.REVIEW_TYPE, "scr").clock.code == "scr_complete"
     assert lookups.clock(session, "rapid_review").length == 15
 

@@ -82,7 +82,8 @@ def add_case_records(session) -> None:
                 target_on=dt.date(2099, 12, 31), recommendations=[r3, r4])
     a3 = Action(reference="A3", description="Publish the learning briefing.",
                 status=item(ListKind.ACTION_STATUS, "Complete"), rag="Blue",
-                target_on=dt.date(2000, 1, 1), completed_on=dt.date(1999, 12, 20))
+                target_on=dt.date(2000, 1, 1), completed_on=dt.date(1999, 12, 20),
+                evidence_of_completion="Briefing published on the partnership website.")
     a1.updates = [ProgressUpdate(update_on=dt.date(2024, 6, 3), author="Head of service",
                                  text="Training dates agreed; toolkit being revised.")]
     learning = LearningEvent(

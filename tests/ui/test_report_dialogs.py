@@ -202,7 +202,7 @@ def test_action_plan_by_theme_and_overdue_only(qtbot, make_dialog, opened):
 
     text = pdf_text(opened[0])
     assert "overdue actions only" in text and "Lead agency: all agencies" in text
-    assert "Theme: Neglect" in text
+    assert "Grouped by theme" in text and "Neglect Ref" in text
     assert "Relaunch the neglect toolkit" in text  # A1 is overdue
     assert "Audit supervision records" not in text  # A2 is not
 
@@ -487,9 +487,9 @@ def test_cancelling_the_dialog_builds_nothing(qtbot, window, office_database, op
 
 
 def test_presets_fill_the_dialog(make_dialog):
-    dialog = make_dialog("action-plan", agency="Police", status="In progress", overdue_only=True, by_theme=True)
+    dialog = make_dialog("action-plan", agency="Police", status="In progress", overdue_only=True, group_by="theme")
     assert dialog.options() == {"agency": "Police", "status": "In progress", "open_only": False,
-                                "overdue_only": True, "by_theme": True}
+                                "overdue_only": True, "group_by": "theme"}
     dialog = make_dialog("annual", start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30))
     assert (dialog.start_date.text(), dialog.end_date.text()) == ("01/01/2024", "30/06/2024")
 

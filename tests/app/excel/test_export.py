@@ -120,9 +120,10 @@ def test_action_plan_has_one_row_per_action_with_its_review_and_recommendations(
     ws = openpyxl.load_workbook(export_plan(database, tmp_path / "plan.xlsx"))[ACTION_SHEET]
     assert ws.max_row == HEADER_ROW + 4
     assert cell(ws, plan["guidance"], "Review").value == "SCR-01 Child U"
-    assert cell(ws, plan["guidance"], "Rec. no.").value == "R1, R2"
+    # Numbered as everywhere else: by its review's reference and the number the review gave it.
+    assert cell(ws, plan["guidance"], "Rec. no.").value == "SCR-01 R1, R2"
     assert cell(ws, plan["guidance"], "Recommendation").value == (
-        f"R1. Agencies should recognise neglect early.\n\nR2. {FORMULA_TEXT}")
+        f"SCR-01 R1. Agencies should recognise neglect early.\n\nSCR-01 R2. {FORMULA_TEXT}")
     assert cell(ws, plan["training"], "Theme").value == "Neglect"
     assert cell(ws, plan["training"], "Lead agency").value == "Police"
     assert cell(ws, plan["training"], "Status").value == "In progress"
@@ -181,7 +182,9 @@ def test_layout_freeze_filter_dropdowns_colours_and_printing(database, plan, tmp
     assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:")
     lists = {dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
     assert '"Red,Amber,Green,Blue"' in lists
-    assert '"Not started,In progress,Complete,Closed"' in lists
+    # Statuses as every view shows them: a closed action's reason is part of its status.
+    assert ('"Not started,In progress,Completed,Closed – risk accepted,Closed – superseded,'
+            'Closed – not implemented,Closed – no longer applicable,Closed – merged with another action"') in lists
     rag_rules = [rule for rng in ws.conditional_formatting for rule in rng.rules]
     assert {r.formula[0] for r in rag_rules} == {
         f'${letter(cols["RAG"])}{HEADER_ROW + 1}="{rag}"' for rag in ("Red", "Amber", "Green", "Blue")}
@@ -248,7 +251,7 @@ def test_agency_packs_write_one_workbook_per_agency(database, plan, tmp_path):
     assert {cell(ws, plan["training"], "Lead agency").value,
             cell(ws, plan["guidance"], "Lead agency").value} == {"Police"}
     assert cell(ws, plan["training"], "Latest progress update").value == "10/01/2025: Course booked."
-    assert cell(ws, plan["guidance"], "Rec. no.").value == "R1, R2"
+    assert cell(ws, plan["guidance"], "Rec. no.").value == "SCR-01 R1, R2"
 
 
 # --- the registers ----------------------------------------------------------------------------

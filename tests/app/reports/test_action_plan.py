@@ -77,67 +77,76 @@ def _plan(db, path, **options):
 
 
 def _expected_summary(db) -> dict[str, list[int]]:
-    """Per agency, from the database: Red, Amber, Green, Blue, not rated, overdue, total."""
+    """Per agency, from the database, the columns of the RAG summary: Red, Amber, Green and not
+    rated (open actions only), overdue, completed (closed with evidence), closed otherwise, total."""
     status = ListItem
-    rows = []
     with db.sessions() as s:
-        rows = s.execute(select(Agency.name, Action.rag, status.is_open, Action.target_on)
+        rows = s.execute(select(Agency.name, Action.rag, status.is_open, Action.target_on,
+                                Action.evidence_of_completion)
                          .join(Agency, Agency.id == Action.lead_agency_id)
                          .join(status, status.id == Action.status_id)
                          .where(Action.archived_at.is_(None))).all()
     out: dict[str, list[int]] = {}
-    for agency, rag, is_open, target in rows:
-        counts = out.setdefault(agency, [0] * 7)
-        counts[["Red", "Amber", "Green", "Blue", None].index(rag)] += 1
-        counts[5] += bool(is_open and target and target < AS_AT)
-        counts[6] += 1
+    for agency, rag, is_open, target, evidence in rows:
+        counts = out.setdefault(agency, [0] * 8)
+        if is_open:
+            counts[["Red", "Amber", "Green", None].index(rag)] += 1
+            counts[4] += bool(target and target < AS_AT)
+        else:
+            counts[5 if evidence else 6] += 1
+        counts[7] += 1
     return out
 
 
-def test_plan_by_review_shows_every_recommendation_and_action(plan_db, tmp_path):
+def test_plan_by_review_prints_each_action_once_with_all_its_recommendations(plan_db, tmp_path):
     result = _plan(plan_db, tmp_path / "plan.pdf")
     text = pdf_text(result.path)
     pages = pdf_pages(result.path)
     assert result.pages == len(pages)
     assert "SCR-T1 – Child T" in text and "LCSPR-T2 – Child V" in text
-    for number, words in ((1, "Audit strategy meetings."), (2, "Escalate disagreements quickly."),
-                          (3, "Train staff on the new protocol.")):
-        assert f"Recommendation {number}: {words}" in text
-    assert "No actions recorded for this recommendation yet." in text  # recommendation 3
+    for number, words in ((1, "Audit strategy meetings."), (2, "Escalate disagreements quickly.")):
+        assert f"SCR-T1 R{number}. {words}" in text
+    assert "SCR-T1 R3 (no actions recorded yet). Train staff on the new protocol." in text
     assert text.count("Police audit of strategy meetings") == 1
-    # A-BLUE answers recommendations 1 and 2: printed in full once, referred to the second time.
+    # A-BLUE answers recommendations 1 and 2: one row, both numbers in it.
     assert text.count("Escalation policy rewritten") == 1
-    assert "As under recommendation 1 above." in text
+    assert re.search(r"A-BLUE SCR-T1 R1, R2 Escalation policy rewritten", text)
     assert "Latest of the day" in text and "Older update" not in text and "First of the day" not in text
     assert "A-ARCHIVED" not in text
-    assert "Overdue 121 days" in text  # A-RED: target 31/01/2026, as at 01/06/2026
+    assert "OVERDUE by 121 days" in text  # A-RED: target 31/01/2026, as at 01/06/2026
     assert "30/09/2026 revised 31/12/2026" in text
     assert AWKWARD in text
     assert "Actions not linked to a recommendation" in text and "A-GREEN" in text
     for agency, counts in _expected_summary(plan_db).items():
         assert f"{agency} {' '.join(map(str, counts))}" in pages[0]
-    assert "All agencies 1 1 1 1 0 1 4" in pages[0]
+    assert "All agencies 1 1 1 0 1 1 0 4" in pages[0]
 
 
-def test_plan_by_theme_groups_recommendations_of_several_reviews(plan_db, tmp_path):
-    text = pdf_text(_plan(plan_db, tmp_path / "theme.pdf", by_theme=True).path)
-    neglect = text[text.index("Theme: Neglect"):text.index("Theme: Escalation of concerns")]
-    assert "Recommendation 1 (SCR-T1 Child T): Audit strategy meetings." in neglect
-    assert "Recommendation 1 (LCSPR-T2 Child V): Check home conditions" in neglect
-    assert "Actions for the theme as a whole" in neglect and "A-GREEN" in neglect
+def test_plan_by_theme_groups_the_actions_of_several_reviews(plan_db, tmp_path):
+    text = pdf_text(_plan(plan_db, tmp_path / "theme.pdf", group_by="theme").path)
+    # Each action under its own theme, or failing one its first recommendation's: all four are neglect.
+    neglect = text[text.index("Neglect Ref"):]
+    assert set(re.findall(r"A-[A-Z]+", neglect)) == {"A-RED", "A-AMBER", "A-GREEN", "A-BLUE"}
+    assert "Grouped by theme" in text
+
+
+def test_plan_by_agency(plan_db, tmp_path):
+    text = pdf_text(_plan(plan_db, tmp_path / "agency.pdf", group_by="agency").path)
+    police = text[text.index("Police Ref"):]
+    assert re.findall(r"A-[A-Z]+", police) == ["A-AMBER", "A-RED"]  # in plan order: LCSPR-T2 before SCR-T1
 
 
 @pytest.mark.parametrize("options, present, absent", [
     ({"agency": "police"}, {"A-RED", "A-AMBER"}, {"A-BLUE", "A-GREEN"}),
     ({"overdue_only": True}, {"A-RED"}, {"A-BLUE", "A-AMBER", "A-GREEN"}),
     ({"open_only": True}, {"A-RED", "A-AMBER", "A-GREEN"}, {"A-BLUE"}),
-    ({"status": "Complete"}, {"A-BLUE"}, {"A-RED", "A-AMBER", "A-GREEN"}),
+    ({"status": "completed"}, {"A-BLUE"}, {"A-RED", "A-AMBER", "A-GREEN"}),
 ])
 def test_plan_filters(plan_db, tmp_path, options, present, absent):
     text = pdf_text(_plan(plan_db, tmp_path / "f.pdf", **options).path)
     assert {ref for ref in present if ref in text} == present
     assert {ref for ref in absent if ref in text} == set()
-    assert "Recommendation 3" not in text, "with a filter, recommendations without matching actions go"
+    assert "R3" not in text, "with a filter, recommendations without matching actions go"
 
 
 def test_plan_with_nothing_matching_says_so(plan_db, tmp_path):

@@ -21,7 +21,7 @@ def run(capsys, db, *args):
 @pytest.mark.parametrize("args, words", [
     (["briefing", "--meeting", "23/11/2026"], "For the meeting on 23/11/2026"),
     (["action-plan", "--agency", "Police", "--open-only"], "Lead agency: Police"),
-    (["action-plan", "--theme", "--overdue", "--status", "In progress"], "Theme: Neglect"),
+    (["action-plan", "--group-by", "theme", "--overdue", "--status", "In progress"], "Grouped by theme"),
     (["response", "--review", "SCR-2013-01", "--review", "SCR-2013-03"], "Child L"),
     (["annual", "--from", "2016-04-01", "--to", "31/03/2017"], "For the period 01/04/2016 to 31/03/2017"),
     (["panel", "--review", "SCR-2018-02"], "DECISION-MAKER"),

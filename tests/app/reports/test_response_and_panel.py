@@ -25,7 +25,7 @@ SEED_002 = ["SCR-2013-01", "SCR-2013-02", "SCR-2013-03"]
 
 def _recommendations(session, refs):
     return session.execute(
-        select(Recommendation.id, Recommendation.number, Recommendation.document_number, Recommendation.text,
+        select(Recommendation.id, Recommendation.number, Review.reference, Recommendation.text,
                Theme.name, Review.title)
         .join(Review, Review.id == Recommendation.review_id).outerjoin(Theme, Theme.id == Recommendation.theme_id)
         .where(Review.reference.in_(refs), Recommendation.archived_at.is_(None))).all()
@@ -43,10 +43,11 @@ def test_response_to_seed_002_by_theme(demo, tmp_path):
     text = pdf_text(result.path)
     recs = _recommendations(demo, SEED_002)
     assert len(recs) == 29
-    for _, number, document_number, rec_text, theme, title in recs:
+    for _, number, reference, rec_text, theme, title in recs:
         assert f"Theme \u2013 {theme}" in text
         opening = " ".join(rec_text.split()[:6])
-        assert f"{document_number or number}. {opening}" in text
+        # Numbered as on every paper: by its review's reference and the number the review gave it.
+        assert f"{reference} R{number}. {opening}" in text
         assert f"Source: {title}" in text
     # Completed actions under "Actions taken and changes made", open ones under "Actions to be taken".
     parts = []
