@@ -6,7 +6,8 @@ summary, location, gender, age, decision, status).
 
 ``plan_import`` reads the workbook and says what *would* be created, with every warning by
 sheet and cell, without writing anything; ``apply_import`` writes that plan in the
-caller's transaction. How the workbook is read:
+caller's transaction, through the services (``app.services``), which check and audit every
+record; the plan only holds what they accept. How the workbook is read:
 
 - the header row is the row (among the first ``HEADER_SCAN_ROWS``) naming most known
   columns; title, "Updated:" and blank rows above it are skipped, and the "Updated:" date
@@ -54,8 +55,9 @@ Memory: the workbook is opened once, not read-only (merged cells and fills are n
 so openpyxl holds the whole workbook while the plan is built (about 350 MB for 100,000
 rows of 8 columns); rows are read one at a time into small plan records (about 180 MB
 more) and the workbook is closed before the plan is returned. What the database already
-holds is loaded as plain values, not ORM objects; ``apply_import`` flushes every
-``_FLUSH_EVERY`` actions and lets the written ones go, so it holds about one batch.
+holds is loaded as plain values, not ORM objects; ``apply_import`` hands the new
+recommendations, actions and notes to the services' bulk functions as plain rows, which
+write them in chunks.
 """
 
 from __future__ import annotations
@@ -77,14 +79,16 @@ from openpyxl.utils import column_index_from_string
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import paths
+from app import lookups, paths
 from app.errors import UserError
 from app.excel.agency_matching import AgencyMatch, AgencyMatcher
 from app.excel.parsing import (ParsedDate, parse_number_list, parse_rag, parse_uk_date,
                                rag_from_text, split_multi)
-from app.services.agencies import add_agency_alias
+from app.services import (actions, agencies, decisions, recommendations, referrals, reviews, themes,
+                          updates)
+from app.services.decisions import decision_date_problem
 from app.text import clean, match_key
-from db.models import (Action, Decision, ListItem, ListKind, ProgressUpdate, Recommendation,
+from db.models import (Action, Agency, Decision, ListItem, ListKind, ProgressUpdate, Recommendation,
                        Referral, Review, Theme, action_recommendation)
 
 ACTION_PLAN = "action-plan"
@@ -283,6 +287,8 @@ class PlannedDecision:
     criteria_met: bool | None = None
     decided_by: str | None = None
     existing: bool = False
+    sheet: str = ""
+    cell: str = ""
 
 
 @dataclass(slots=True)
@@ -844,6 +850,7 @@ class _Existing:
         self.actions: dict[str, list[tuple[int, frozenset[int]]]] = {}
         self.notes: dict[int, set[bytes]] = {}
         self.referrals: dict[str, int] = {}
+        self.referred_on: dict[int, dt.date | None] = {}
         self.decisions: set[tuple[int, dt.date, int]] = set()
         if kind == ACTION_PLAN:
             self._load_plan(session)
@@ -875,8 +882,10 @@ class _Existing:
             self.notes.setdefault(action_id, set()).add(_note_key(text))
 
     def _load_register(self, session: Session) -> None:
-        for referral_id, reference in session.execute(select(Referral.id, Referral.reference)):
+        for referral_id, reference, referred in session.execute(
+                select(Referral.id, Referral.reference, Referral.date_referred)):
             self.referrals[_reference_key(reference)] = referral_id
+            self.referred_on[referral_id] = referred
         self.decisions = {tuple(row) for row in session.execute(
             select(Decision.referral_id, Decision.decided_on, Decision.outcome_id))}
 
@@ -1083,6 +1092,12 @@ class _ActionPlanReader:
         if completed.date is None and completed.text:
             evidence.append(f"Date completed (as written): {completed.text}")
         action.completed_on = completed.date
+        if completed.date and completed.date > dt.date.today():
+            plan.warn(sheet, row.cell("completed_on"), f"the date completed "
+                      f"({completed.date:%d/%m/%Y}) is in the future; it is kept in the evidence "
+                      "of completion.")
+            evidence.append(f"Date completed (as written): {completed.text or f'{completed.date:%d/%m/%Y}'}")
+            action.completed_on = None
         action.evidence = "\n".join(filter(None, evidence)) or None
         action.impact = row.text("impact") or None
         progress = row.text("progress")
@@ -1130,13 +1145,14 @@ class _ActionPlanReader:
                     self.plan.warn(sheet, cell, f"the type of review '{title}' is not given; "
                                    "it is created as a Serious Case Review (change it after "
                                    "the import if that is wrong).")
-            self.plan.reviews[key] = PlannedReview(key, title, title[:40], type_code, existing)
+            self.plan.reviews[key] = PlannedReview(key, title, clean(title[:40]), type_code, existing)
         return key
 
     def _theme(self, name: str) -> str:
+        name = clean(name[:200])
         key = match_key(name)
         if key not in self.plan.themes:
-            self.plan.themes[key] = name[:200]
+            self.plan.themes[key] = name
             if key in self.existing.themes:
                 self.plan.existing_themes.add(key)
         return key
@@ -1200,8 +1216,22 @@ class _RegisterReader:
         return False
 
     def finish(self) -> None:
+        """Keep the decisions a referral can have (``decisions.decision_date_problem``), in
+        date order; the others go to its notes, with a warning."""
         for referral in self.plan.referrals.values():
-            referral.decisions.sort(key=lambda d: d.decided_on)
+            referred = (referral.values.get("date_referred") if referral.existing_id is None
+                        else self.existing.referred_on.get(referral.existing_id))
+            kept = []
+            for decision in referral.decisions:
+                problem = decision_date_problem(decision.decided_on, referred)
+                if problem is None:
+                    kept.append(decision)
+                    continue
+                self.plan.warn(decision.sheet, decision.cell, f"the decision '{decision.rationale}' "
+                               f"(dated {decision.decided_on:%d/%m/%Y}) {problem}; it is kept in "
+                               "the referral's notes.")
+                _add_note(referral, f"Decision (as written): {decision.rationale}")
+            referral.decisions = sorted(kept, key=lambda d: d.decided_on)
 
     def _read_row(self, sheet: str, row: _Row) -> None:
         plan = self.plan
@@ -1267,7 +1297,8 @@ class _RegisterReader:
         text = row.line("category")
         if not text:
             return None
-        name = self.categories.get(match_key(text)) or _CATEGORY_SHORTHAND.get(match_key(text))
+        name = (self.categories.get(match_key(text))
+                or self.categories.get(match_key(_CATEGORY_SHORTHAND.get(match_key(text)))))
         if name is None:
             self.plan.warn(sheet, row.cell("category"), f"'{text}' is not on the referral "
                            "category list; it is kept in the referral's notes.")
@@ -1313,7 +1344,7 @@ class _RegisterReader:
                 continue
             existing = (referral.existing_id, decided_on, outcome.id) in self.existing.decisions
             referral.decisions.append(PlannedDecision(
-                decided_on, outcome.name, part, _criteria_met(part), decided_by, existing))
+                decided_on, outcome.name, part, _criteria_met(part), decided_by, existing, sheet, cell))
 
     def _outcome(self, text: str) -> ListItem | None:
         for item in self.outcomes.values():
@@ -1445,7 +1476,8 @@ def _plan(session: Session, wb, path: Path, kind: str, mapping, header_row) -> L
 # --- applying -----------------------------------------------------------------------------
 
 def apply_import(session: Session, plan: LegacyImportPlan) -> str:
-    """Write the plan in the caller's transaction (audited) and say what was done.
+    """Write the plan in the caller's transaction and say what was done. Every record goes
+    through its service (``app.services``), which checks and audits it.
 
     Records found again (see the module's rules) are left as they are, so applying the
     same workbook twice creates nothing the second time.
@@ -1465,31 +1497,26 @@ def _free_reference(wanted: str, taken: set[str]) -> str:
     reference, n = wanted, 1
     while reference in taken:
         n += 1
-        reference = f"{wanted[:34]} ({n})"
+        reference = f"{wanted[:34].rstrip()} ({n})"
     return reference
 
 
-# Actions written between flushes; bounds the memory of a very large import.
-_FLUSH_EVERY = 2000
-
-
 class _Writer:
-    """Writes a plan through the ORM, finding records again before creating them."""
+    """Writes a plan through the services, finding records again before creating them."""
 
     def __init__(self, session: Session, plan: LegacyImportPlan):
         self.session = session
         self.plan = plan
         self.created: Counter = Counter()
         self.present: Counter = Counter()
-        self.reviews: dict[str, Review] = {}
-        # an existing recommendation is kept as its id until an action needs the record
-        self.recs: dict[tuple[str, int], Recommendation | int] = {}
+        self.review_ids: dict[str, int] = {}
+        self.rec_ids: dict[tuple[str, int], int] = {}
 
     def agencies(self) -> None:
         for key in sorted(self.plan.confirmed):
             match = self.plan.agencies.get(key)
-            if match and match.agency_id and add_agency_alias(self.session, match.agency_id,
-                                                              match.spelling):
+            if match and match.agency_id and agencies.add_agency_alias(self.session, match.agency_id,
+                                                                       match.spelling):
                 self.created["agency aliases"] += 1
 
     def _count(self, name: str, created: bool) -> None:
@@ -1498,145 +1525,116 @@ class _Writer:
     def action_plan(self) -> None:
         session, plan = self.session, self.plan
         existing = _Existing(session, ACTION_PLAN)
-        themes = self._themes(existing)
+        theme_ids = self._themes(existing)
         self._reviews(existing)
-        session.flush()
-        statuses = {i.name: i for i in session.scalars(
-            select(ListItem).where(ListItem.kind == ListKind.RESPONSE_STATUS))}
+        statuses = {i.name: i.id for i in lookups.list_items(session, ListKind.RESPONSE_STATUS,
+                                                             include_archived=True)}
+        new: list[tuple[tuple[str, int], dict]] = []
         for (key, number), planned in sorted(plan.recommendations.items()):
-            rec_id = existing.recommendations.get((self.reviews[key].id, number))
-            if rec_id:
-                self.recs[(key, number)] = rec_id  # fetched only if a new action needs it
-            else:
-                self.recs[(key, number)] = Recommendation(
-                    review=self.reviews[key], number=number,
-                    text=planned.text or f"(Recommendation {number}: its text was not in "
-                                         f"{plan.path.name}.)",
-                    theme=themes.get(planned.theme) if planned.theme else None,
-                    board_response=planned.response,
-                    response_status=statuses.get(planned.response_status))
-                session.add(self.recs[(key, number)])
+            rec_id = existing.recommendations.get((self.review_ids[key], number))
             self._count("recommendations", rec_id is None)
-        session.flush()
-        action_statuses = {i.code: i for i in session.scalars(
-            select(ListItem).where(ListItem.kind == ListKind.ACTION_STATUS))}
-        touched: set[Recommendation] = set()
-        for count, planned in enumerate(plan.actions, start=1):
-            touched.update(self._action(existing, planned, themes, action_statuses))
-            if count % _FLUSH_EVERY == 0:
-                self._release(touched)
-                touched = set()
+            if rec_id:
+                self.rec_ids[(key, number)] = rec_id
+                continue
+            new.append(((key, number), {
+                "review_id": self.review_ids[key], "number": number,
+                "text": planned.text or f"(Recommendation {number}: its text was not in "
+                                        f"{plan.path.name}.)",
+                "theme_id": theme_ids.get(planned.theme), "board_response": planned.response,
+                "response_status_id": statuses.get(planned.response_status)}))
+        ids = recommendations.add_recommendations(session, [row for _, row in new])
+        self.rec_ids.update(zip((ref for ref, _ in new), ids))
+        self._actions(existing, theme_ids)
 
-    def _themes(self, existing: _Existing) -> dict[str, Theme]:
-        themes: dict[str, Theme] = {}
+    def _themes(self, existing: _Existing) -> dict[str, int]:
+        theme_ids: dict[str, int] = {}
         for key, name in self.plan.themes.items():
             theme_id = existing.themes.get(key)
-            themes[key] = self.session.get(Theme, theme_id) if theme_id else Theme(name=name)
-            if theme_id is None:
-                self.session.add(themes[key])
+            theme_ids[key] = theme_id or themes.create_theme(self.session, name).id
             self._count("themes", theme_id is None)
-        return themes
+        return theme_ids
 
     def _reviews(self, existing: _Existing) -> None:
-        types = {i.code: i for i in self.session.scalars(
-            select(ListItem).where(ListItem.kind == ListKind.REVIEW_TYPE))}
+        codes = {i.code for i in lookups.list_items(self.session, ListKind.REVIEW_TYPE)}
         taken = set(self.session.scalars(select(Review.reference)))
         for key, planned in self.plan.reviews.items():
             review_id = existing.reviews.get(key)
-            if review_id:
-                self.reviews[key] = self.session.get(Review, review_id)
-            else:
+            if review_id is None:
                 reference = _free_reference(planned.reference, taken)
                 taken.add(reference)
-                self.reviews[key] = Review(
-                    reference=reference, title=planned.title,
-                    review_type=types.get(planned.type_code) or types["scr"],
-                    notes=f"Imported from {self.plan.path.name}.")
-                self.session.add(self.reviews[key])
-            self._count("reviews", review_id is None)
+                review_id = reviews.create_review(
+                    self.session, reference=reference, title=planned.title,
+                    review_type=planned.type_code if planned.type_code in codes else "scr",
+                    notes=f"Imported from {self.plan.path.name}.").id
+                self._count("reviews", True)
+            else:
+                self._count("reviews", False)
+            self.review_ids[key] = review_id
 
-    def _recommendation(self, ref: tuple[str, int]) -> Recommendation:
-        rec = self.recs[ref]
-        if isinstance(rec, int):
-            rec = self.recs[ref] = self.session.get(Recommendation, rec)
-        return rec
-
-    def _release(self, recommendations: set[Recommendation]) -> None:
-        """Flush, then forget the recommendations' in-memory lists of actions, so that the
-        actions written so far can be freed: a big import holds about one batch at a time."""
-        self.session.flush()
-        for rec in recommendations:
-            self.session.expire(rec, ["actions"])
-
-    def _action(self, existing: _Existing, planned: PlannedAction, themes,
-                statuses) -> list[Recommendation]:
-        """Create the action (or add new progress notes to it); returns the linked
-        recommendations."""
-        plan, session = self.plan, self.session
-        review_ids = {self.reviews[key].id for key, _ in planned.recommendations}
-        action_id = existing.action_id(planned.description, review_ids,
-                                       not planned.recommendations)
-        if action_id is not None:
-            new_notes = existing.new_notes(action_id, planned.progress)
-            if new_notes:
-                action = session.get(Action, action_id)
-                action.updates.extend(ProgressUpdate(update_on=plan.progress_date, text=text,
-                                                     rag=planned.rag) for text in new_notes)
-                self.created["progress notes"] += len(new_notes)
-            self._count("actions", False)
-            return []
-        linked = [self._recommendation(ref) for ref in planned.recommendations]
-        target = planned.target
-        action = Action(
-            reference=planned.reference, description=planned.description,
-            theme=themes.get(planned.theme) if planned.theme else None,
-            lead_agency_id=plan.agency_id(planned.agency), lead_officer=planned.lead_officer,
-            original_target_on=target.date if target else None,
-            target_on=target.date if target else None,
-            target_text=(target.text[:100] or None) if target and target.date is None else None,
-            status=statuses.get(planned.status_code) or statuses["not_started"],
-            rag=planned.rag, evidence_of_completion=planned.evidence,
-            evidence_of_impact=planned.impact, completed_on=planned.completed_on,
-            recommendations=linked,
-            updates=[ProgressUpdate(update_on=plan.progress_date, text=t, rag=planned.rag)
-                     for t in planned.progress])
-        session.add(action)
-        self._count("actions", True)
-        self.created["links from actions to recommendations"] += len(linked)
-        self.created["progress notes"] += len(planned.progress)
-        return linked
+    def _actions(self, existing: _Existing, theme_ids: dict[str, int]) -> None:
+        """Create the new actions, with their progress notes, and add new notes to the
+        actions found again."""
+        plan = self.plan
+        statuses = {i.code: i.id for i in lookups.list_items(self.session, ListKind.ACTION_STATUS,
+                                                             include_archived=True)}
+        new_actions, new_notes = [], []
+        for planned in plan.actions:
+            review_ids = {self.review_ids[key] for key, _ in planned.recommendations}
+            action_id = existing.action_id(planned.description, review_ids,
+                                           not planned.recommendations)
+            if action_id is not None:
+                notes = existing.new_notes(action_id, planned.progress)
+                new_notes += [{"action_id": action_id, "update_on": plan.progress_date, "text": text,
+                               "rag": planned.rag} for text in notes]
+                self.created["progress notes"] += len(notes)
+                self._count("actions", False)
+                continue
+            linked = [self.rec_ids[ref] for ref in planned.recommendations]
+            target = planned.target
+            new_actions.append({
+                "reference": planned.reference, "description": planned.description,
+                "theme_id": theme_ids.get(planned.theme), "lead_agency_id": plan.agency_id(planned.agency),
+                "lead_officer": planned.lead_officer,
+                "original_target_on": target.date if target else None,
+                "target_on": target.date if target else None,
+                "target_text": (target.text[:100] or None) if target and target.date is None else None,
+                "status_id": statuses.get(planned.status_code) or statuses["not_started"],
+                "rag": planned.rag, "evidence_of_completion": planned.evidence,
+                "evidence_of_impact": planned.impact, "completed_on": planned.completed_on,
+                "recommendation_ids": linked,
+                "updates": [{"update_on": plan.progress_date, "text": text, "rag": planned.rag}
+                            for text in planned.progress]})
+            self._count("actions", True)
+            self.created["links from actions to recommendations"] += len(linked)
+            self.created["progress notes"] += len(planned.progress)
+        actions.create_actions(self.session, new_actions)
+        updates.add_progress_updates(self.session, new_notes)
 
     def register(self) -> None:
         session, plan = self.session, self.plan
         existing = _Existing(session, REFERRAL_REGISTER)
-        outcomes = {i.name: i for i in session.scalars(
-            select(ListItem).where(ListItem.kind == ListKind.DECISION_OUTCOME))}
-        categories = {i.name: i for i in session.scalars(
-            select(ListItem).where(ListItem.kind == ListKind.REFERRAL_CATEGORY))}
+        outcomes = {i.name: i.id for i in lookups.list_items(session, ListKind.DECISION_OUTCOME,
+                                                             include_archived=True)}
         for key, planned in plan.referrals.items():
             referral_id = existing.referrals.get(key)
-            if referral_id:
-                referral = session.get(Referral, referral_id)
-            else:
-                values = dict(planned.values)
-                category = categories.get(values.pop("category", None) or "")
-                referral = Referral(reference=planned.reference, category=category,
-                                    referring_agency_id=plan.agency_id(planned.agency),
-                                    notes="\n".join(planned.notes) or None,
-                                    **{k: v for k, v in values.items() if v})
-                session.add(referral)
-                session.flush()
             self._count("referrals", referral_id is None)
+            if referral_id is None:
+                agency_id = plan.agency_id(planned.agency)
+                referral_id = referrals.create_referral(
+                    session, reference=planned.reference,
+                    referring_agency=session.get(Agency, agency_id).name if agency_id else None,
+                    notes="\n".join(planned.notes) or None,
+                    **{k: v for k, v in planned.values.items() if v}).id
             for decision in planned.decisions:
-                outcome = outcomes[decision.outcome]
-                if (referral.id, decision.decided_on, outcome.id) in existing.decisions:
-                    self._count("decisions", False)
+                found = (referral_id, decision.decided_on, outcomes[decision.outcome])
+                self._count("decisions", found not in existing.decisions)
+                if found in existing.decisions:
                     continue
-                existing.decisions.add((referral.id, decision.decided_on, outcome.id))
-                referral.decisions.append(Decision(
-                    decided_on=decision.decided_on, outcome=outcome, rationale=decision.rationale,
-                    criteria_met=decision.criteria_met, decided_by=decision.decided_by))
-                self._count("decisions", True)
+                existing.decisions.add(found)
+                decisions.record_decision(session, referral_id, decided_on=decision.decided_on,
+                                          outcome=decision.outcome, rationale=decision.rationale,
+                                          criteria_met=decision.criteria_met,
+                                          decided_by=decision.decided_by)
 
     def summary(self) -> str:
         names = list(dict.fromkeys([*self.created, *self.present]))

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app import lookups
 from app.errors import UserError, ValidationError
-from app.services.validation import Problems, multiline_text, optional_text
+from app.services.bulk import CHUNK, RowProblems, check_references, insert_links, insert_records, known_ids
+from app.services.records import get_record
+from app.services.updates import check_update_rows
+from app.services.validation import Problems, check_rag, multiline_text, optional_text
 from db.models import (
-    RAG_VALUES, Action, Agency, ListItem, ListKind, Meeting, Recommendation, TargetRevision,
+    Action, Agency, ListItem, ListKind, Meeting, ProgressUpdate, Recommendation, TargetRevision, Theme,
+    action_recommendation,
 )
 
 ACTION_TEXT_FIELDS = ("description", "lead_officer", "evidence_required", "evidence_of_completion",
@@ -36,21 +41,7 @@ class OverdueAction:
 
 def get_action(session: Session, action_id: int) -> Action:
     """The action with this id; a ``UserError`` if there is none."""
-    found = session.get(Action, action_id)
-    if found is None:
-        raise UserError(f"Action: there is no action {action_id}.")
-    return found
-
-
-def check_rag(problems: Problems, rag: str | None) -> str | None:
-    """The RAG rating ``rag`` means ("g" is Green), or None; a problem noted if it is none."""
-    if rag is None or rag == "":
-        return None
-    for value in RAG_VALUES:
-        if rag.strip().casefold() in (value.casefold(), value[0].casefold()):
-            return value
-    problems.add("rag", f"'{rag}' is not a RAG rating (Red, Amber, Green or Blue)")
-    return None
+    return get_record(session, Action, action_id, "action")
 
 
 def create_action(session: Session, *, description: str, recommendation_ids: list[int],
@@ -240,3 +231,136 @@ def overdue_actions(session: Session, as_at: dt.date, *, agency: str | None = No
         query = query.where(Action.lead_agency_id == lookups.agency(session, agency).id)
     return [OverdueAction(i, d, a, o, t, (as_at - t).days, s, r)
             for i, d, a, o, t, s, r in session.execute(query)]
+
+
+ACTION_COLUMNS = ("reference", "description", "theme_id", "lead_agency_id", "lead_officer",
+                  "evidence_required", "original_target_on", "target_on", "target_text", "status_id",
+                  "rag", "evidence_of_completion", "evidence_of_impact", "completed_on",
+                  "closure_reason_id", "closure_note", "signed_off_on", "signed_off_meeting_id")
+_ACTION_ROW_KEYS = (*ACTION_COLUMNS, "recommendation_ids", "target_revisions", "updates")
+_REVISION_KEYS = ("old_target_on", "new_target_on", "revised_on", "reason")
+_SHORT_TEXT = {"reference": 40, "lead_officer": 200, "target_text": 100}
+
+
+def create_actions(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Add many actions at once, as an import or the generator brings them, and return their
+    ids in order.
+
+    Each row holds an action's columns (``ACTION_COLUMNS``; list values, agency, theme and
+    meeting by id), the ``recommendation_ids`` it answers and what is already known of it:
+    ``target_revisions`` (old_target_on, new_target_on, revised_on, reason: the moves from
+    the original target to the current one), ``updates`` (update_on, text, rag, author; the
+    action's own RAG is as given) and its completion, closure and sign-off. Each row is
+    checked as ``create_action``, ``revise_target``, ``close_action`` and ``sign_off`` check
+    one action, except that an imported action may answer no recommendation (its tracker
+    did not say which) and may be complete without a closure reason."""
+    problems = RowProblems("action", len(rows))
+    statuses = {i.id: i for i in lookups.list_items(session, ListKind.ACTION_STATUS, include_archived=True)}
+    reasons = {i.id: i for i in lookups.list_items(session, ListKind.CLOSURE_REASON, include_archived=True)}
+    meetings = _meeting_dates(session, {r.get("signed_off_meeting_id") for r in rows} - {None})
+    today = dt.date.today()
+    clean_rows, links, revisions, updates = [], [], [], []
+    for index, row in enumerate(rows):
+        one = Problems()
+        for name in sorted(set(row) - set(_ACTION_ROW_KEYS)):
+            one.add(name, "is not a field of an action")
+        values = {name: row.get(name) for name in ACTION_COLUMNS}
+        for name in ("description", "evidence_required", "evidence_of_completion", "evidence_of_impact",
+                     "closure_note"):
+            values[name] = multiline_text(values[name])
+        for name, limit in _SHORT_TEXT.items():
+            values[name] = optional_text(values[name])
+            one.max_length(name, values[name], limit)
+        one.required("description", values["description"])
+        values["rag"] = check_rag(one, values["rag"])
+        _check_state(one, values, statuses, reasons, meetings, today)
+        revisions.append(_check_revisions(one, values, row.get("target_revisions") or ()))
+        problems.check(index, one)
+        clean_rows.append(values)
+        links.append(list(dict.fromkeys(row.get("recommendation_ids") or ())))
+        updates.append(row.get("updates") or ())
+    for field, column, noun in (("theme_id", Theme.id, "theme"), ("lead_agency_id", Agency.id, "agency")):
+        check_references(session, problems, clean_rows, field, column, noun)
+    known = known_ids(session, Recommendation.id, (i for linked in links for i in linked))
+    for index, linked in enumerate(links):
+        if set(linked) - known:
+            problems.add(index, "recommendations", "one of the recommendations does not exist")
+    update_rows = check_update_rows([u for each in updates for u in each], problems, field="updates: ")
+    problems.raise_if_any()
+
+    ids = insert_records(session, Action.__table__, clean_rows, audit=audit,
+                         links={"recommendations": links})
+    insert_links(session, action_recommendation, [
+        {"action_id": action_id, "recommendation_id": rec_id}
+        for action_id, linked in zip(ids, links) for rec_id in linked])
+    insert_records(session, TargetRevision.__table__, [
+        {**move, "action_id": action_id} for action_id, moves in zip(ids, revisions) for move in moves],
+        audit=audit)
+    owners = [action_id for action_id, each in zip(ids, updates) for _ in each]
+    insert_records(session, ProgressUpdate.__table__,
+                   [{**u, "action_id": owner} for u, owner in zip(update_rows, owners)], audit=audit)
+    return ids
+
+
+def _meeting_dates(session: Session, meeting_ids: set[int]) -> dict[int, dt.date]:
+    wanted = sorted(meeting_ids)
+    return {i: held for start in range(0, len(wanted), CHUNK)
+            for i, held in session.execute(select(Meeting.id, Meeting.held_on)
+                                           .where(Meeting.id.in_(wanted[start:start + CHUNK])))}
+
+
+def _check_state(problems: Problems, values: dict, statuses: dict, reasons: dict,
+                 meetings: dict[int, dt.date], today: dt.date) -> None:
+    """An action's status, completion, closure and sign-off, as ``close_action`` and
+    ``sign_off`` would leave them."""
+    status = statuses.get(values["status_id"])
+    if status is None:
+        problems.add("status_id", "is required" if values["status_id"] is None
+                     else f"there is no action status {values['status_id']}")
+    completed_on = values["completed_on"]
+    if completed_on and completed_on > today:
+        problems.add("completed_on", "cannot be in the future")
+    reason = reasons.get(values["closure_reason_id"])
+    if values["closure_reason_id"] is not None and reason is None:
+        problems.add("closure_reason_id", f"there is no closure reason {values['closure_reason_id']}")
+    if reason is not None:
+        if status is not None and status.is_open:
+            problems.add("status_id", f"'{status.name}' is an open status, but the action has a closure reason")
+        if reason.name.lower().startswith("implemented") and not values["evidence_of_completion"]:
+            problems.add("evidence_of_completion", "is needed to close an action as implemented")
+        if reason.name.lower().startswith("not implemented") and not values["closure_note"]:
+            problems.add("closure_note", "say why the action was not implemented")
+    meeting_id = values["signed_off_meeting_id"]
+    if meeting_id is not None:
+        if meeting_id not in meetings:
+            problems.add("signed_off_meeting_id", f"there is no meeting {meeting_id}")
+        elif values["signed_off_on"] not in (None, meetings[meeting_id]):
+            problems.add("signed_off_on", "must be the date of the meeting that signed it off")
+        values["signed_off_on"] = meetings.get(meeting_id)
+        if status is not None and status.is_open:
+            problems.add("status_id", "an open action cannot be signed off")
+        if not values["evidence_of_completion"]:
+            problems.add("evidence_of_completion", "is needed before the sub group can sign an action off")
+    elif values["signed_off_on"] is not None:
+        problems.add("signed_off_meeting_id", "is required when the action was signed off")
+
+
+def _check_revisions(problems: Problems, values: dict, moves: Sequence[dict]) -> list[dict]:
+    """The target's moves, each from where the last one left it to the current target."""
+    moves = [dict(move) for move in moves]
+    if values["original_target_on"] is None and values["target_on"] is not None and not moves:
+        values["original_target_on"] = values["target_on"]
+    target = values["original_target_on"]
+    for move in moves:
+        if set(move) - set(_REVISION_KEYS):
+            problems.add("target_revisions", f"'{sorted(set(move) - set(_REVISION_KEYS))[0]}' is not "
+                                             "a field of a target revision")
+        if move.get("old_target_on") != target or move.get("new_target_on") is None:
+            problems.add("target_revisions", "each move must start from the target the last one set")
+        if move.get("revised_on") is None:
+            problems.add("target_revisions", "each move needs the date it was made")
+        move["reason"] = multiline_text(move.get("reason"))
+        target = move.get("new_target_on")
+    if target != values["target_on"]:
+        problems.add("target_on", "must be the original target moved by each revision in turn")
+    return moves

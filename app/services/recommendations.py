@@ -4,16 +4,18 @@ partner agency's own response."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError
+from app.services.bulk import CHUNK, RowProblems, check_list_values, check_references, insert_records
 from app.services.records import get_record
 from app.services.reviews import get_review
 from app.services.validation import Problems, multiline_text, optional_text
-from db.models import AgencyResponse, ListKind, Recommendation
+from db.models import AgencyResponse, ListKind, Recommendation, Review, Theme
 
 RECOMMENDATION_FIELDS = ("number", "document_number", "text", "addressed_to", "theme",
                          "response_status", "board_response", "response_on")
@@ -123,3 +125,49 @@ def add_agency_response(session: Session, recommendation_id: int, *, agency: str
     session.add(response)
     session.flush()
     return response
+
+
+RECOMMENDATION_COLUMNS = ("review_id", "number", "document_number", "text", "addressed_to", "theme_id",
+                          "response_status_id", "board_response", "response_on")
+
+
+def add_recommendations(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Add many recommendations at once (each row: ``RECOMMENDATION_COLUMNS``, theme and
+    response status by id), checked as ``add_recommendation`` checks one: a number is
+    given, 1 or more, and not used twice in a review. Returns the new ids in order."""
+    problems = RowProblems("recommendation", len(rows))
+    clean_rows = []
+    for index, row in enumerate(rows):
+        one = Problems()
+        for name in sorted(set(row) - set(RECOMMENDATION_COLUMNS)):
+            one.add(name, "is not a field of a recommendation")
+        values = {name: row.get(name) for name in RECOMMENDATION_COLUMNS}
+        values.update(text=multiline_text(values["text"]), board_response=multiline_text(values["board_response"]),
+                      addressed_to=optional_text(values["addressed_to"]),
+                      document_number=optional_text(values["document_number"]))
+        one.required("review_id", values["review_id"])
+        one.required("text", values["text"])
+        if not isinstance(values["number"], int) or values["number"] < 1:
+            one.add("number", "must be 1 or more")
+        problems.check(index, one)
+        clean_rows.append(values)
+    check_references(session, problems, clean_rows, "review_id", Review.id, "review")
+    check_references(session, problems, clean_rows, "theme_id", Theme.id, "theme")
+    check_list_values(session, problems, clean_rows, "response_status_id", ListKind.RESPONSE_STATUS)
+    taken = _numbers_taken(session, {row["review_id"] for row in clean_rows})
+    for index, row in enumerate(clean_rows):
+        key = (row["review_id"], row["number"])
+        if key in taken:
+            problems.add(index, "number", f"review {row['review_id']} already has a recommendation {row['number']}")
+        taken.add(key)
+    problems.raise_if_any()
+    return insert_records(session, Recommendation.__table__, clean_rows, audit=audit)
+
+
+def _numbers_taken(session: Session, review_ids: set) -> set[tuple[int, int]]:
+    wanted = sorted(i for i in review_ids if i is not None)
+    taken: set[tuple[int, int]] = set()
+    for start in range(0, len(wanted), CHUNK):
+        taken.update(session.execute(select(Recommendation.review_id, Recommendation.number)
+                                     .where(Recommendation.review_id.in_(wanted[start:start + CHUNK]))))
+    return {tuple(key) for key in taken}

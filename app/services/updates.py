@@ -4,13 +4,15 @@ old text in the audit trail). Adding an update that gives a RAG rating sets the 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.actions import check_rag, get_action
+from app.services.bulk import CHUNK, RowProblems, check_references, insert_records
 from app.services.records import get_record
-from app.services.validation import Problems, multiline_text, optional_text
-from db.models import ProgressUpdate
+from app.services.validation import Problems, check_rag, multiline_text, optional_text
+from db.models import Action, ProgressUpdate
 
 PROGRESS_FIELDS = ("update_on", "text", "rag", "author")
 
@@ -18,7 +20,7 @@ PROGRESS_FIELDS = ("update_on", "text", "rag", "author")
 def add_progress_update(session: Session, action_id: int, *, text: str, update_on: dt.date | None = None,
                         rag: str | None = None, author: str | None = None) -> ProgressUpdate:
     """Append a dated progress update; the action's RAG follows the update's if one is given."""
-    action = get_action(session, action_id)
+    action = get_record(session, Action, action_id, "action")
     problems = Problems()
     problems.required("text", text)
     rag_value = check_rag(problems, rag)
@@ -53,3 +55,47 @@ def update_progress_update(session: Session, update_id: int, **fields) -> Progre
     update.rag = rag
     session.flush()
     return update
+
+
+def check_update_rows(rows: Sequence[dict], problems: RowProblems, *, field: str = "") -> list[dict]:
+    """Check progress update rows (update_on, text, rag, author and, unless they belong to
+    actions still being written, action_id) as ``add_progress_update`` checks one; return
+    them with their text tidied and RAG spelt out. Problems are noted under ``field`` + name."""
+    clean_rows = []
+    for index, row in enumerate(rows):
+        one = Problems()
+        for name in sorted(set(row) - {"action_id", *PROGRESS_FIELDS}):
+            one.add(name, "is not a field of a progress update")
+        one.required("text", row.get("text"))
+        one.required("update_on", row.get("update_on"))
+        rag = check_rag(one, row.get("rag"))
+        for name, message in one.found.items():
+            problems.add(index, f"{field}{name}", message)
+        clean_rows.append({**row, "text": multiline_text(row.get("text")), "rag": rag,
+                           "author": optional_text(row.get("author"))})
+    return clean_rows
+
+
+def add_progress_updates(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Append many progress updates at once (each row: action_id, update_on, text, rag,
+    author), checked as ``add_progress_update`` checks one. As there, an action's RAG
+    follows its updates: it takes the RAG of the latest new update that gives one."""
+    problems = RowProblems("progress update", len(rows))
+    rows = check_update_rows(rows, problems)
+    check_references(session, problems, rows, "action_id", Action.id, "action")
+    for index, row in enumerate(rows):
+        if row.get("action_id") is None:
+            problems.add(index, "action_id", "is required")
+    problems.raise_if_any()
+    ids = insert_records(session, ProgressUpdate.__table__, rows, audit=audit)
+    latest: dict[int, tuple[dt.date, str]] = {}
+    for row in rows:
+        if row["rag"] and row["update_on"] >= latest.get(row["action_id"], (dt.date.min, ""))[0]:
+            latest[row["action_id"]] = (row["update_on"], row["rag"])
+    wanted = sorted(latest)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        for action in session.scalars(select(Action).where(Action.id.in_(chunk))):
+            action.rag = latest[action.id][1]  # audited by the ORM, field by field
+    session.flush()
+    return ids

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.text import clean
+from db.models import RAG_VALUES
 
 
 class Problems:
@@ -63,3 +64,13 @@ def multiline_text(value: str | None) -> str | None:
     text = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip()
     return text or None
 
+
+def check_rag(problems: Problems, rag: str | None) -> str | None:
+    """The RAG rating ``rag`` means ("g" is Green), or None; a problem noted if it is none."""
+    if rag is None or rag == "":
+        return None
+    for value in RAG_VALUES:
+        if rag.strip().casefold() in (value.casefold(), value[0].casefold()):
+            return value
+    problems.add("rag", f"'{rag}' is not a RAG rating (Red, Amber, Green or Blue)")
+    return None

@@ -25,9 +25,9 @@ def plan(session):
                                    review_type="Serious Case Review", referrals=["Ref021"],
                                    initiated_on=D(2015, 3, 1))
     r1 = recommendations.add_recommendation(session, review.id, text="Review the bruising protocol.",
-                                    theme="Health issues")
+                                            theme="Health issues")
     r2 = recommendations.add_recommendation(session, review.id, text="Audit strategy discussions.",
-                                    theme="Using child protection procedures effectively")
+                                            theme="Using child protection procedures effectively")
     action = actions.create_action(session, description="Relaunch the bruising protocol",
                                    recommendation_ids=[r1.id, r2.id], lead_agency="CCG",
                                    lead_officer="Designated Nurse", target_on=D(2017, 3, 31))

@@ -236,10 +236,10 @@ def test_confirmed_agency_spellings_become_aliases(database, tracker):
 
 
 def test_a_large_tracker_is_written_in_batches_with_every_link(database, tmp_path, monkeypatch):
-    from app.excel import legacy
+    from app.services import bulk
     from tests.app.excel.legacy_fixtures import build_large_action_plan
 
-    monkeypatch.setattr(legacy, "_FLUSH_EVERY", 64)  # several batches from a small file
+    monkeypatch.setattr(bulk, "CHUNK", 64)  # several batches from a small file
     path = build_large_action_plan(tmp_path / "big.xlsx", 500)
     with database.sessions.begin() as s:
         apply_import(s, plan_import(s, path, "action-plan"))
@@ -261,3 +261,24 @@ def test_a_header_repeated_mid_sheet_is_skipped(session, tracker):
     plan = plan_import(session, tracker, "action-plan")
     assert plan.counts()["actions"] == (10, 0)
     assert not any(w.cell.endswith("13") or w.cell == "row 13" for w in plan.warnings)
+
+
+def test_a_completion_date_in_the_future_is_kept_as_evidence_not_as_the_date(database, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Review", "Rec No", "Recommendation", "Action", "RAG", "Date completed"])
+    ws.append(["SCR Child Z", 1, "Share information.", "Write the protocol", "Green", "31/12/2099"])
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    with database.sessions.begin() as s:
+        plan = plan_import(s, path, "action-plan")
+        warnings = {w.cell: w.message for w in plan.warnings}
+        assert warnings["F2"] == ("the date completed (31/12/2099) is in the future; it is kept "
+                                  "in the evidence of completion.")
+        apply_import(s, plan)
+    with database.sessions() as s:
+        action = _action(s, "Write the protocol")
+        assert action.completed_on is None and action.status.code == "in_progress"
+        assert action.evidence_of_completion == "Date completed (as written): 31/12/2099"

@@ -143,3 +143,30 @@ def test_a_huge_cell_is_cut_to_its_field_with_a_warning(database, register):
         ref054 = _referral(s, "Ref054")
         assert ref054.age_text == ("9 yrs " * 7)[:40]
         assert ref054.summary == ("Long summary. " * 2286).strip()
+
+
+def test_a_decision_the_services_would_refuse_is_kept_in_the_notes(database, tmp_path):
+    import openpyxl
+
+    from tests.app.excel.legacy_fixtures import REGISTER_HEADERS
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(REGISTER_HEADERS)
+    ws.append(["Ref090", "10/03/2016", "Police", "Neglect", None, None, None,
+               "Case mapping exercise", "01/02/2016", None])  # decided before it was referred
+    ws.append(["Ref091", "10/03/2016", "Police", "Neglect", None, None, None,
+               "Serious case review", "01/02/2099", None])  # decided in the future
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    with database.sessions.begin() as s:
+        plan = plan_import(s, path, "referral-register")
+        warnings = {w.cell: w.message for w in plan.warnings}
+        assert plan.counts()["decisions"] == (0, 0)
+        assert ("the decision 'Case mapping exercise' (dated 01/02/2016) cannot be before the "
+                "referral was made (10/03/2016); it is kept in the referral's notes.") == warnings["H2"]
+        assert "(dated 01/02/2099) cannot be in the future" in warnings["H3"]
+        apply_import(s, plan)
+    with database.sessions() as s:
+        referral = _referral(s, "Ref090")
+        assert referral.decisions == []
+        assert "Decision (as written): Case mapping exercise" in referral.notes
