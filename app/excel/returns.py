@@ -12,7 +12,8 @@ value returned, and the value in the database now. The result is a ``ReturnPrevi
 - fatal: the whole file must not be applied (another database's export, duplicated rows).
 
 Nothing is written until ``apply_return`` is called with the rows the user accepted; it
-works through the ORM in the caller's transaction, so the audit trail records every field.
+writes through the services (``actions.record_return``, ``updates.add_progress_update``) in the
+caller's transaction, so every change is checked there and the audit trail records every field.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from app.excel.export import (
     locked_keys,
 )
 from app.excel.parsing import parse_uk_date
-from app.services.actions import revise_target
+from app.services.actions import record_return
 from app.services.updates import add_progress_update
 from app.services.validation import multiline_text
 from app.text import match_key
@@ -714,8 +715,8 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
 # --- applying it ----------------------------------------------------------------------------
 
 def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: Iterable[int]) -> ApplySummary:
-    """Write the accepted rows of ``preview`` in the caller's transaction, through the ORM
-    (so every field is audited). Refuses — writing nothing — a preview with a fatal problem,
+    """Write the accepted rows of ``preview`` in the caller's transaction, through the
+    services (so every field is checked and audited). Refuses — writing nothing — a preview with a fatal problem,
     an accepted row that was refused, or an action changed since the preview was made."""
     if preview.fatal:
         raise UserError(f"{preview.path.name} was refused, so nothing was written: {preview.fatal[0]}")
@@ -747,17 +748,9 @@ def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: 
 
 
 def _apply_row(session: Session, item: ActionReturn, source: str, summary: ApplySummary) -> None:
-    action = session.get(Action, item.action_id)
-    for change in item.changes:
-        if change.field == "target_on":
-            revise_target(session, action.id, change.value, reason=source)
-            summary.target_revisions += 1
-        elif change.field == "status":
-            action.status = lookups.list_item(session, ListKind.ACTION_STATUS, change.value, field="status")
-        else:
-            setattr(action, change.field, change.value)
-        summary.fields_changed += 1
-    session.flush()
+    action = record_return(session, item.action_id, {c.field: c.value for c in item.changes}, source=source)
+    summary.fields_changed += len(item.changes)
+    summary.target_revisions += sum(1 for c in item.changes if c.field == "target_on")
     if item.new_update:
         add_progress_update(session, action.id, text=item.new_update.text,
                             update_on=item.new_update.update_on, rag=action.rag, author=source)

@@ -175,6 +175,40 @@ def sign_off(session: Session, action_id: int, meeting_id: int) -> Action:
     return action
 
 
+RETURNED_FIELDS = ("status", "rag", "target_on", "evidence_of_completion", "evidence_of_impact",
+                   "completed_on")
+
+
+def record_return(session: Session, action_id: int, changes: dict, *, source: str) -> Action:
+    """Take an agency's changes to one action from its returned copy of the plan: the
+    status (by name), RAG, evidence, completion date, and the target, which is moved with
+    ``revise_target`` giving ``source`` (the returned file) as the reason."""
+    action = get_action(session, action_id)
+    problems = Problems()
+    for name in sorted(set(changes) - set(RETURNED_FIELDS)):
+        problems.add(name, "cannot be changed by an agency's return")
+    if "target_on" in changes and changes["target_on"] is None:
+        problems.add("target_on", "a target date can be moved but not removed")
+    rag = check_rag(problems, changes["rag"]) if "rag" in changes else action.rag
+    completed_on = changes.get("completed_on")
+    if completed_on and completed_on > dt.date.today():
+        problems.add("completed_on", "cannot be in the future")
+    problems.raise_if_any()
+    for name, value in changes.items():
+        if name == "target_on":
+            revise_target(session, action.id, value, reason=source)
+        elif name == "status":
+            action.status = lookups.list_item(session, ListKind.ACTION_STATUS, value, field="status")
+        elif name == "rag":
+            action.rag = rag
+        elif name == "completed_on":
+            action.completed_on = value
+        else:
+            setattr(action, name, multiline_text(value))
+    session.flush()
+    return action
+
+
 ACTION_STATE_FIELDS = ("status", "rag", "completed_on", "closure_reason", "closure_note",
                        "evidence_of_completion", "evidence_of_impact", "signed_off_on",
                        "signed_off_meeting_id", "target_on", "original_target_on", "revision_ids")

@@ -170,3 +170,17 @@ def test_search_finds_records_by_any_words(session, plan):
     assert [h.label for h in search(session, "kettering")] == ["Ref021"]
     assert search(session, "   ") == []
     assert session.scalar(select(Referral.reference)) == "Ref021"
+
+
+def test_an_agency_return_changes_only_what_an_agency_may(session, plan):
+    *_, action = plan
+    actions.record_return(session, action.id, {"status": "complete", "rag": "b", "completed_on": D(2017, 3, 1),
+                                               "target_on": D(2017, 6, 30)}, source="Return from CCG.xlsx")
+    assert (action.status.name, action.rag, action.completed_on) == ("Complete", "Blue", D(2017, 3, 1))
+    assert [(r.new_target_on, r.reason) for r in action.target_revisions] == [(D(2017, 6, 30), "Return from CCG.xlsx")]
+    with pytest.raises(ValidationError) as err:
+        actions.record_return(session, action.id, {"description": "New words", "target_on": None,
+                                                   "completed_on": D(2099, 1, 1)}, source="x")
+    assert err.value.problems == {"description": "cannot be changed by an agency's return",
+                                  "target_on": "a target date can be moved but not removed",
+                                  "completed_on": "cannot be in the future"}
