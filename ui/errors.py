@@ -211,13 +211,23 @@ def _show_crash_dialog(report: str, log_file: Path | None, parent: QWidget | Non
     return dialog
 
 
+class KnownFault(UserError):
+    """A fault the user can act on (the database busy, the disk full, a file open in
+    another program), said in words; the fault itself is its ``__cause__``. Unlike a
+    refusal, trying again may work."""
+
+
 def as_user_error(error: BaseException) -> UserError | None:
-    """``error`` as a ``UserError`` if the user can act on it (itself, or a known fault in
-    words), else ``None``: a bug."""
+    """``error`` as a ``UserError`` if the user can act on it (itself, or a ``KnownFault``
+    saying it in words), else ``None``: a bug."""
     if isinstance(error, UserError):
         return error
     sentence = known_error_sentence(error)
-    return UserError(sentence) if sentence is not None else None
+    if sentence is None:
+        return None
+    fault = KnownFault(sentence)
+    fault.__cause__ = error
+    return fault
 
 
 def log_exception(error: BaseException) -> Path | None:

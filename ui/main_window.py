@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QKeySequence,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QLabel,
@@ -41,12 +40,13 @@ from app.errors import UserError
 from app.registers import ID_INDEX, REGISTERS
 from app.settings import get_settings
 from app.table_query import cell_formatter
-from ui import dialogs, errors
+from ui import dialogs, errors, operations
 from ui.about import about_text
 from ui.register_view import RegisterView, rows_text, showing_text
 from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
+from ui.undo import UndoStack
 from ui.workers import AHEAD, ASKED_FOR, Job, reading_queue, run_job, upkeep_queue, wait_for_jobs
 
 try:  # the forms and linked records (another engineer's modules)
@@ -105,8 +105,8 @@ class MainWindow(QMainWindow):
         # Why the open database may not be used (it failed its check), or None.
         self._refusal: str | None = None
         self._text_of = cell_formatter(self._office_date_format())
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.indexChanged.connect(self._on_undo_stack_moved)
+        self.undo_stack = UndoStack(self)
+        operations.changes().records_changed.connect(self._on_records_changed)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(0)
@@ -274,11 +274,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
 
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.undo_action, self.redo_action = self.undo_stack.make_actions(self)
         self.undo_action.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.redo_action.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
@@ -572,8 +569,9 @@ class MainWindow(QMainWindow):
         self.refresh()
         self._show_linked_records()
 
-    def _on_undo_stack_moved(self, _index: int) -> None:
-        self._schedule_reload()
+    def _on_records_changed(self, changes: operations.Changes) -> None:
+        if changes.database is self._database:
+            self._schedule_reload()
 
     # --- pages ------------------------------------------------------------------------
 
@@ -689,12 +687,12 @@ class MainWindow(QMainWindow):
         menu.addAction(self.copy_action)
         menu.popup(view.table.viewport().mapToGlobal(position))
 
-    def _after_save(self, key: str, record_id: int | None) -> None:
-        if record_id is not None:
-            self._pending_select[key] = record_id
-        self._stale.update(self._loaded_keys())
-        self._dashboard_needs_refresh = True
-        self._load(key)
+    def _after_save(self, key: str, record_id: int) -> None:
+        """Select the saved record, once the register has been read again if the save
+        changed it (its write asked for that: ``_on_records_changed``)."""
+        self._pending_select[key] = record_id
+        if not self._reload_timer.isActive():
+            self._select_pending(key)
 
     def _on_new_record(self) -> None:
         key = self.current_key
@@ -725,8 +723,8 @@ class MainWindow(QMainWindow):
         if not self._editable(key):
             return
         ids = self._view(key).selected_ids()
-        if ids and forms.delete_records(self, self._database, self.undo_stack, key, ids):
-            self._after_save(key, None)
+        if ids:
+            forms.delete_records(self, self._database, self.undo_stack, key, ids)
 
     def run_quick_action(self, name: str) -> bool:
         """Run quick action ``name`` on the selected record; True if it saved."""

@@ -21,7 +21,7 @@ import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 from shiboken6 import isValid
 
 PROGRESS_AFTER_MS = 200
@@ -100,6 +100,7 @@ class Job(QObject):
         self.title = title
         self._done = False
         self._dialog: QProgressDialog | None = None
+        self._bar: QProgressBar | None = None
         self._dialog_parent = parent
         self._label = label
         self._cancellable = cancellable
@@ -157,15 +158,20 @@ class Job(QObject):
         if not self._cancellable:
             dialog.setCancelButton(None)
         dialog.canceled.connect(self.cancel)
+        # Progress goes to the bar itself: QProgressDialog.setValue on a modal dialog runs
+        # the event loop inside this slot, where the job could finish under it.
+        self._bar = QProgressBar(dialog)
+        self._bar.setRange(0, 0)
+        dialog.setBar(self._bar)
         self._dialog = dialog
         dialog.show()
 
     def _on_progressed(self, done: int, total: int, text: str) -> None:
         if self._dialog is None:
             return
-        self._dialog.setMaximum(max(total, 0))
+        self._bar.setMaximum(max(total, 0))
         if total:
-            self._dialog.setValue(min(done, total))
+            self._bar.setValue(min(done, total))
         if text:
             self._dialog.setLabelText(text)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app import paths
@@ -16,9 +15,11 @@ from app.database import open_database
 from app.registers import REGISTERS
 from db.models import Action, Review
 from tests.ui.conftest import open_window
-from ui import dialogs
+from ui import dialogs, operations
 from ui.app import create_main_window
+from ui.operations import Changes, CollectionOp
 from ui.table_model import ID_ROLE
+from ui.undo import RecordCommand
 
 EXPECTED_ROWS = {
     "referrals": 1, "decisions": 2, "reviews": 1, "recommendations": 2, "actions": 3,
@@ -172,30 +173,30 @@ def test_f5_reads_the_register_again(qtbot, window, office_database):
     qtbot.waitUntil(lambda: cell(window, "actions", 2, "description") == "Publish it again.", timeout=SLOW)
 
 
-class RenameAction(QUndoCommand):
+class RenameAction(RecordCommand):
     """A stand-in for a form's edit: changes an action's description, and back."""
 
-    def __init__(self, database, reference: str, text: str):
-        super().__init__(f"Rename {reference}")
-        self.database, self.reference, self.text = database, reference, text
-        self.old = None
+    def __init__(self, database, reference: str, old: str, new: str):
+        super().__init__(database, f"Rename {reference}")
+        self.reference, self.old, self.new = reference, old, new
 
-    def _set(self, text):
-        with self.database.sessions.begin() as session:
-            action = session.query(Action).filter_by(reference=self.reference).one()
-            self.old, action.description = action.description, text
+    def _set(self, session, text):
+        session.query(Action).filter_by(reference=self.reference).one().description = text
 
-    def redo(self):
-        self._set(self.text)
+    def _undo(self, session):
+        self._set(session, self.old)
 
-    def undo(self):
-        self._set(self.old)
+    def _redo(self, session):
+        self._set(session, self.new)
 
 
 def test_ctrl_z_and_ctrl_y_undo_and_redo_and_the_table_follows(qtbot, window, office_database):
     qtbot.waitActive(window)
     show(qtbot, window, "actions")
-    window.undo_stack.push(RenameAction(office_database, "A1", "Renamed by the officer."))
+    saved = RenameAction(office_database, "A1", "Relaunch the neglect toolkit with training.",
+                         "Renamed by the officer.")
+    CollectionOp(window, office_database, saved.redo_step,
+                 success=lambda _none: window.undo_stack.push(saved)).run_in_background()
     qtbot.waitUntil(lambda: cell(window, "actions", 0, "description") == "Renamed by the officer.", timeout=SLOW)
     assert window.undo_action.text().replace("&", "") == "Undo Rename A1"
     window.view("actions").table.setFocus()
@@ -212,13 +213,16 @@ def test_ctrl_n_opens_a_new_record_form_and_selects_what_was_saved(qtbot, window
     asked = []
 
     def fake_editor(parent, database, undo_stack, kind, record_id=None, **context):
+        """Saves as a form does, and announces the write as its operation would."""
         asked.append((kind, record_id))
         with database.sessions.begin() as session:
             action = Action(reference="A9", description="A new action.",
                             status=session.query(Action).filter_by(reference="A1").one().status)
             session.add(action)
             session.flush()
-            return action.id
+            new_id = action.id
+        operations.changes().records_changed.emit(Changes(database, frozenset({("action", new_id)})))
+        return new_id
 
     monkeypatch.setattr(forms, "open_editor", fake_editor)
     qtbot.waitActive(window)

@@ -3,7 +3,8 @@
 The main window codes against the functions here:
 
 - ``open_editor`` opens the form for a new or existing record and returns the saved id;
-- ``delete_records`` archives records after asking, with an undoable command;
+- ``delete_records`` archives records after asking, off the GUI thread, with an undoable
+  command;
 - ``quick_actions`` / ``run_quick_action``: the few-keystroke use cases on a record
   (record a decision, add a progress update, close an action...).
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QWidget
 from app.database import Database
 from app.errors import UserError
 from ui import dialogs
+from ui.operations import CollectionOp, QueryOp
 from ui.undo import DeleteCommand, push
 
 if TYPE_CHECKING:
@@ -171,15 +173,25 @@ def run_quick_action(parent: QWidget | None, database: Database, undo_stack, nam
 
 
 def delete_records(parent: QWidget | None, database: Database, undo_stack, kind: str,
-                   ids: Iterable[int]) -> bool:
-    """Archive records after asking (naming them); an undoable command restores them.
-    True if they were archived."""
+                   ids: Iterable[int]) -> None:
+    """Archive records after asking (naming them), off the GUI thread: their names are
+    read, the question asked, then they are archived in one unit of work and an undoable
+    command restores them. What was deleted is announced like any write
+    (``ui.operations.changes``)."""
     form = _form(kind)
     ids = list(dict.fromkeys(ids))
     if not ids:
-        return False
-    with database.readers() as session:
-        names = [form.describe(session, record_id) for record_id in ids]
+        return
+
+    def names(session) -> list[str]:
+        return [form.describe(session, record_id) for record_id in ids]
+
+    QueryOp(parent, database, names, title="Delete",
+            success=lambda found: _confirm_delete(parent, database, undo_stack, form, ids, found)).run_in_background()
+
+
+def _confirm_delete(parent: QWidget | None, database: Database, undo_stack, form: type[RecordDialog],
+                    ids: list[int], names: list[str]) -> None:
     if len(ids) == 1:
         what = names[0]
     else:
@@ -188,15 +200,14 @@ def delete_records(parent: QWidget | None, database: Database, undo_stack, kind:
     question = (f"Delete {what}?\n\nIt will be archived: it disappears from the lists but nothing "
                 "is lost, and Undo (Ctrl+Z) brings it back.")
     if not dialogs.confirm(parent, "Delete", question, yes="Delete", no="Keep"):
-        return False
-    try:
-        with database.sessions.begin() as session:
-            for record_id in ids:
-                form.archive(session, record_id)
-    except UserError as err:
-        dialogs.warn(parent, "Could not delete", str(err))
-        return False
+        return
+
+    def archive(session) -> None:
+        for record_id in ids:
+            form.archive(session, record_id)
+
     label = names[0] if len(ids) == 1 else f"{len(ids)} {form.noun}s"
-    push(undo_stack, DeleteCommand(database, f"Delete {label}", ids, archive=form.archive,
-                                   restore=form.restore, parent_widget=parent))
-    return True
+    CollectionOp(parent, database, archive, title="Could not delete",
+                 success=lambda _none: push(undo_stack, DeleteCommand(
+                     database, f"Delete {label}", ids, archive=form.archive, restore=form.restore))
+                 ).run_in_background()

@@ -103,19 +103,24 @@ class ActionStepDialog(RecordDialog):
     def _prepare(self, session, values):
         self._state = actions.action_state(session, self.record_id)
 
-    def _save(self):
-        cls = type(self)
-        values = self.values()
-        with self._database.sessions.begin() as session:
-            if self.version(session, self.record_id) != self._version:
+    def _write(self):
+        cls, values, record_id, version = type(self), self.values(), self.record_id, self._version
+
+        def perform(session):
+            if cls.version(session, record_id) != version:
                 raise Conflict()
-            before = actions.action_state(session, self.record_id)
-            cls.perform(session, self.record_id, values)
-            after = actions.action_state(session, self.record_id)
+            before = actions.action_state(session, record_id)
+            cls.perform(session, record_id, values)
+            return values, before, actions.action_state(session, record_id)
+
+        return perform
+
+    def _command(self, written):
+        cls, (values, before, after) = type(self), written
         return self.record_id, OperationCommand(
             self._database, f"{self.verb} {self._label}", self.record_id, before=before, after=after,
             read=actions.action_state, restore=actions.restore_action_state,
-            perform=lambda s, i: cls.perform(s, i, values), parent_widget=self.parentWidget())
+            perform=lambda s, i: cls.perform(s, i, values))
 
     def _show_conflict(self):
         self.show_general_problem(f"Someone else changed this {self.noun} since you opened it. "

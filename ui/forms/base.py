@@ -4,19 +4,20 @@ A form is a ``RecordDialog`` subclass with a declarative list of ``Field``s and 
 class methods that call the ``app`` services: ``read`` (a record's values), ``create``,
 ``update`` and, when the default is not right, ``archive``/``restore``. The dialog builds
 the widgets, checks what it can before saving (required fields, dates that are not
-dates), saves in one unit of work, shows each problem the services find in red under its
-field, notices when someone else changed the record since it was opened, asks before
-throwing changes away, and pushes an undoable command when it has saved.
+dates), saves in one unit of work off the GUI thread (``ui.operations.CollectionOp``; the
+form waits, greyed, and closes once the save is committed), shows each problem the services
+find in red under its field, notices when someone else changed the record since it was
+opened, asks before throwing changes away, and pushes an undoable command when it has saved.
 
 The class methods take a session and plain values, so undo commands reuse them without a
-dialog.
+dialog, and the save that runs on a worker thread touches no widget.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field as dc_field
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut
@@ -44,7 +45,8 @@ from app.errors import UserError, ValidationError
 from app.services import archive as archive_service
 from app.services.records import record_version
 from ui import dialogs
-from ui.undo import ChangeCommand, CreateCommand, push
+from ui.operations import CollectionOp, QueryOp
+from ui.undo import ChangeCommand, CreateCommand, RecordCommand, push
 from ui.widgets.date_edit import UkDateEdit, format_uk_date
 from ui.widgets.list_combo import ListCombo
 from ui.widgets.record_picker import RecordPicker
@@ -98,8 +100,11 @@ class FormWidgets:
     extra: dict = dc_field(default_factory=dict)
 
 
-class Conflict(Exception):
+class Conflict(UserError):
     """Someone else saved the record after this form read it."""
+
+    def __init__(self) -> None:
+        super().__init__("Someone else changed this record since you opened it.")
 
 
 def _value_text(value: Any) -> str:
@@ -208,6 +213,7 @@ class RecordDialog(QDialog):
         self._version: int | None = None
         self._theirs: dict | None = None
         self._their_version: int | None = None
+        self._saving: CollectionOp | None = None
         self.setObjectName(type(self).__name__)
         self.setModal(True)
         self._build()
@@ -555,26 +561,37 @@ class RecordDialog(QDialog):
 
     # saving
 
+    @property
+    def is_saving(self) -> bool:
+        """True while the save runs (off the GUI thread); the form waits, greyed."""
+        return self._saving is not None
+
     def _on_save_clicked(self) -> None:
+        if self.is_saving:
+            return
         problems = self._problems_before_saving()
         if problems:
             self.show_problems(problems)
             return
         self.clear_problems()
-        try:
-            saved_id, command = self._save()
-        except Conflict:
-            self._show_conflict()
-            return
-        except ValidationError as err:
-            self.show_problems(err.problems)
-            return
-        except UserError as err:
-            if err.field and any(f.answers(err.field) for f in self.fields):
-                self.show_problems({err.field: err.message})
-            else:
-                self.show_general_problem(err.message)
-            return
+        self._set_saving(True)
+        self._saving = CollectionOp(self, self._database, self._write(), title=f"Save the {self.noun}",
+                                    success=self._on_saved, failure=self._on_save_refused,
+                                    ended=lambda: self._set_saving(False)).run_in_background()
+
+    def _set_saving(self, saving: bool) -> None:
+        if not saving:
+            self._saving = None
+        self.scroll.setEnabled(not saving)
+        self.conflict_panel.setEnabled(not saving)
+        self.save_button.setEnabled(not saving)
+        if saving:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _on_saved(self, written: Any) -> None:
+        saved_id, command = self._command(written)
         if command is not None:
             push(self._undo_stack, command)
         self.saved_id = saved_id
@@ -582,39 +599,73 @@ class RecordDialog(QDialog):
         self.record_saved.emit(saved_id)
         self.done(QDialog.DialogCode.Accepted)
 
-    def _save(self) -> tuple[int, Any]:
-        """Save in one unit of work; the id and the undo command for it."""
-        parent = self.parentWidget()
-        cls = type(self)
+    def _on_save_refused(self, err: UserError) -> None:
+        if isinstance(err, Conflict):
+            self._show_conflict()
+        elif isinstance(err, ValidationError):
+            self.show_problems(err.problems)
+        elif err.field and any(f.answers(err.field) for f in self.fields):
+            self.show_problems({err.field: err.message})
+        else:
+            self.show_general_problem(err.message)
+
+    def _write(self) -> Callable[[Session], Any]:
+        """The save, to run in one unit of work on a worker thread: it holds the form's
+        values, read now, and touches no widget. What it returns goes to ``_command``."""
+        cls, values = type(self), self.values()
         if self.is_new:
-            with self._database.sessions.begin() as session:
-                new_id = self.create(session, self.values(), self.context)
-                label = self.describe(session, new_id)
-            return new_id, CreateCommand(self._database, f"Add {label}", new_id, archive=cls.archive,
-                                         restore=cls.restore, parent_widget=parent)
-        changed = self.changed_values()
-        with self._database.sessions.begin() as session:
-            if self.version(session, self.record_id) != self._version:
+            context = dict(self.context)
+
+            def create(session: Session) -> tuple[int, str]:
+                new_id = cls.create(session, values, context)
+                return new_id, cls.describe(session, new_id)
+
+            return create
+        record_id, version, loaded, changed = self.record_id, self._version, dict(self._loaded), self.changed_values()
+
+        def update(session: Session) -> tuple[dict, dict] | None:
+            if cls.version(session, record_id) != version:
                 raise Conflict()
             if not changed:
-                return self.record_id, None
-            before = {key: self._loaded.get(key) for key in changed}
-            self.update(session, self.record_id, changed)
+                return None
+            before = {key: loaded.get(key) for key in changed}
+            cls.update(session, record_id, changed)
             session.flush()
             session.expire_all()
-            now = self.read(session, self.record_id)
-            after = {key: now.get(key) for key in changed}
-        return self.record_id, ChangeCommand(
-            self._database, f"Edit {self._label}", self.record_id, before=before, after=after,
-            read=cls.read, write=cls.update, parent_widget=parent)
+            now = cls.read(session, record_id)
+            return before, {key: now.get(key) for key in changed}
+
+        return update
+
+    def _command(self, written: Any) -> tuple[int, RecordCommand | None]:
+        """The saved record's id and the undo command for what ``_write`` did (none when
+        nothing changed)."""
+        cls = type(self)
+        if self.is_new:
+            new_id, label = written
+            return new_id, CreateCommand(self._database, f"Add {label}", new_id, archive=cls.archive,
+                                         restore=cls.restore)
+        if written is None:
+            return self.record_id, None
+        before, after = written
+        return self.record_id, ChangeCommand(self._database, f"Edit {self._label}", self.record_id,
+                                             before=before, after=after, read=cls.read, write=cls.update)
 
     # someone else changed it
 
     def _show_conflict(self) -> None:
-        with self._database.readers() as session:
-            theirs = self.read(session, self.record_id)
-            self._their_version = self.version(session, self.record_id)
+        cls, record_id = type(self), self.record_id
+
+        def read(session: Session) -> tuple[dict, int | None]:
+            return cls.read(session, record_id), cls.version(session, record_id)
+
+        QueryOp(self, self._database, read, title=f"Save the {self.noun}",
+                success=lambda found: self._compare(*found)).run_in_background()
+
+    def _compare(self, theirs: dict, their_version: int | None) -> None:
+        """Show their saved values beside this form's, and the two ways on."""
         self._theirs = theirs
+        self._their_version = their_version
         mine = self.values()
         rows = []
         for f in self.fields:
@@ -653,12 +704,17 @@ class RecordDialog(QDialog):
     # closing
 
     def reject(self) -> None:
+        if self.is_saving:  # a save cannot be taken back half-way: the form closes when it ends
+            return
         if self.is_dirty() and not dialogs.ask_discard_changes(self):
             return
         self._snapshot = self._raw_state()  # asked once; closeEvent must not ask again
         super().reject()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self.is_saving:
+            event.ignore()
+            return
         if self.result() == QDialog.DialogCode.Accepted or not self.is_dirty():
             event.accept()
             return

@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPlainTextEdit
 
-from ui import dialogs, forms
+from ui import dialogs, forms, operations
+from ui.undo import UndoStack
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
 from ui.widgets.record_picker import RecordPicker
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+SLOW = 20_000  # a limit on waiting on a busy machine, not a timing
 
 
 @dataclass
@@ -49,9 +50,35 @@ def answers(monkeypatch) -> Answers:
 
 @pytest.fixture
 def undo_stack(qtbot):
-    stack = QUndoStack()
+    stack = UndoStack()
     yield stack
+    wait_for_operations(qtbot)
     stack.clear()
+
+
+def wait_for_operations(qtbot) -> None:
+    """Wait until every read and write started (a save, a delete, an undo) has ended."""
+    qtbot.waitUntil(lambda: not operations.running_operations(), timeout=SLOW)
+
+
+def undo(qtbot, stack) -> None:
+    """Ctrl+Z: the change is written off the GUI thread; wait for it."""
+    stack.undo()
+    wait_for_operations(qtbot)
+
+
+def redo(qtbot, stack) -> None:
+    stack.redo()
+    wait_for_operations(qtbot)
+
+
+def delete(qtbot, database, stack, kind, ids, parent=None) -> bool:
+    """Delete records as the window does (asking first) and wait; True if they were
+    archived (an undoable deletion was added)."""
+    before = stack.count()
+    forms.delete_records(parent, database, stack, kind, ids)
+    wait_for_operations(qtbot)
+    return stack.count() == before + 1
 
 
 @pytest.fixture
@@ -145,13 +172,15 @@ def toggle(qtbot, dialog, key):
 
 
 def save_with_keys(qtbot, dialog):
-    """Ctrl+S from the field with focus."""
+    """Ctrl+S from the field with focus; waits for the save (off the GUI thread) to end."""
     target = dialog.focusWidget() or dialog
     qtbot.keyClick(target, Qt.Key.Key_S, CTRL)
+    wait_for_operations(qtbot)
 
 
 def click_save(qtbot, dialog):
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_for_operations(qtbot)
 
 
 def press_escape(qtbot, dialog):

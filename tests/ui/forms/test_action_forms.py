@@ -7,7 +7,9 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from db.models import Action, Meeting, ProgressUpdate
-from tests.ui.forms.conftest import CTRL, choose, click_save, editor, fill, save_with_keys, tick
+from tests.ui.forms.conftest import (
+    CTRL, choose, click_save, delete, editor, fill, redo, save_with_keys, tick, undo, wait_for_operations,
+)
 from ui import forms
 
 TODAY = dt.date.today()
@@ -38,7 +40,7 @@ def test_add_action_from_a_recommendation(qtbot, open_quick, office_database, un
     assert (saved["description"], saved["lead"], saved["recs"], saved["target_on"], saved["original"],
             saved["evidence"]) == ("Re-audit supervision in a year.", "Police", [4], dt.date(2027, 3, 31),
                                    dt.date(2027, 3, 31), "Audit report")
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert action(office_database, form.saved_id)["archived"]
 
 
@@ -58,7 +60,7 @@ def test_editing_an_action_keeps_the_target_for_revise_target(qtbot, open_form, 
     fill(qtbot, form, "lead_officer", "Head of Safeguarding")
     click_save(qtbot, form)
     assert action(office_database, 1)["rag"] == "Amber"
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert action(office_database, 1)["rag"] == "Red"
 
 
@@ -67,10 +69,11 @@ def test_add_progress_update_in_a_few_keystrokes(qtbot, open_quick, office_datab
     assert form.focusWidget() is editor(form, "text")
     qtbot.keyClicks(form.focusWidget(), "Toolkit relaunched at the May forum.")
     qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return, CTRL)
+    wait_for_operations(qtbot)
     assert action(office_database, 1)["updates"][-1] == (TODAY, "Toolkit relaunched at the May forum.", True)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert action(office_database, 1)["updates"][-1][2] is False
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     assert action(office_database, 1)["updates"][-1][2] is True
 
 
@@ -89,7 +92,7 @@ def test_correcting_a_progress_update(qtbot, open_form, office_database, undo_st
     with office_database.readers() as s:
         u = s.get(ProgressUpdate, 1)
         assert (u.text, u.rag) == ("Training dates agreed for June.", "Green")
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(ProgressUpdate, 1).text == "Training dates agreed; toolkit being revised."
 
@@ -106,10 +109,10 @@ def test_revise_target_keeps_the_original_and_undo_removes_the_revision(qtbot, o
     after = action(office_database, 2)
     assert (after["target_on"], after["original"], after["revisions"]) == (
         dt.date(2099, 6, 30), dt.date(2099, 12, 31), 1)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     after = action(office_database, 2)
     assert (after["target_on"], after["revisions"]) == (dt.date(2099, 12, 31), 0)
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     after = action(office_database, 2)
     assert (after["target_on"], after["revisions"]) == (dt.date(2099, 6, 30), 1)
 
@@ -142,15 +145,16 @@ def test_close_then_sign_off_then_undo_both(qtbot, open_quick, office_database, 
     form = open_quick("sign_off", "actions", 2)
     assert editor(form, "meeting_id").currentText() == "17/04/2024 Case review sub group"
     qtbot.keyClick(form.focusWidget(), Qt.Key.Key_S, CTRL)
+    wait_for_operations(qtbot)
     assert action(office_database, 2)["signed_off_on"] == dt.date(2024, 4, 17)
 
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert action(office_database, 2)["signed_off_on"] is None
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     reopened = action(office_database, 2)
     assert (reopened["status"], reopened["closure"], reopened["completed_on"], reopened["rag"],
             reopened["evidence"]) == ("Not started", None, None, None, None)
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     assert action(office_database, 2)["status"] == "Complete"
 
 
@@ -163,10 +167,10 @@ def test_signing_off_an_open_action_is_refused_in_a_sentence(qtbot, open_quick, 
 
 
 def test_delete_an_action_and_undo(qtbot, office_database, undo_stack, answers):
-    assert forms.delete_records(None, office_database, undo_stack, "actions", [1])
+    assert delete(qtbot, office_database, undo_stack, "actions", [1])
     assert "action A1" in answers.asked[0]
     assert action(office_database, 1)["archived"]
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert not action(office_database, 1)["archived"]
     with office_database.readers() as s:
         assert s.get(Meeting, 1) is not None

@@ -7,7 +7,9 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from db.models import Decision
-from tests.ui.forms.conftest import CTRL, choose, click_save, editor, fill
+from tests.ui.forms.conftest import (
+    CTRL, choose, click_save, delete, editor, fill, redo, undo, wait_for_operations,
+)
 
 
 def decisions(database, referral_id=1):
@@ -23,12 +25,13 @@ def test_record_decision_takes_a_few_keystrokes(qtbot, open_quick, office_databa
     assert form.focusWidget() is editor(form, "outcome")
     qtbot.keyClicks(editor(form, "outcome"), "Rap")          # type-ahead: Rapid Review
     qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return, CTRL)
+    wait_for_operations(qtbot)
     assert decisions(office_database)[-1] == (dt.date.today(), "Rapid Review", True)
     assert undo_stack.undoText() == f"Add decision on Ref053 of {dt.date.today():%d/%m/%Y}"
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert decisions(office_database)[-1] == (dt.date.today(), "Rapid Review", False)
     assert len(decisions(office_database)) == 3  # archived, not lost
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     assert decisions(office_database)[-1][2] is True
 
 
@@ -73,7 +76,7 @@ def test_correcting_a_decision_keeps_its_referral_and_can_be_undone(qtbot, open_
         d = s.get(Decision, 2)
         assert (d.decided_on, d.rationale, d.referral_id) == (
             dt.date(2024, 4, 18), "Regulation 5 criteria met: the child was seriously harmed.", 1)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         d = s.get(Decision, 2)
         assert (d.decided_on, d.rationale) == (dt.date(2024, 4, 17), None)
@@ -81,10 +84,10 @@ def test_correcting_a_decision_keeps_its_referral_and_can_be_undone(qtbot, open_
 
 def test_deleting_a_decision_and_undoing(qtbot, office_database, undo_stack, answers):
     from ui import forms
-    assert forms.delete_records(None, office_database, undo_stack, "decisions", [1])
+    assert delete(qtbot, office_database, undo_stack, "decisions", [1])
     assert "decision on Ref053 of 20/03/2024" in answers.asked[0]
     with office_database.readers() as s:
         assert s.get(Decision, 1).archived_at is not None
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Decision, 1).archived_at is None

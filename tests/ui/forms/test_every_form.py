@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
-from tests.ui.forms.conftest import press_escape
+from tests.ui.forms.conftest import delete, press_escape, redo, undo, wait_for_operations
 from ui import forms
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.record_picker import RecordPicker
@@ -67,12 +67,12 @@ def test_cancel_with_changes_asks_and_saves_nothing(qtbot, open_form, office_dat
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_delete_undo_redo(qtbot, office_database, undo_stack, answers, kind):
-    assert forms.delete_records(None, office_database, undo_stack, kind, [1])
+    assert delete(qtbot, office_database, undo_stack, kind, [1])
     assert answers.asked[0].startswith("Delete ") and "Undo (Ctrl+Z)" in answers.asked[0]
     assert archived(office_database, kind)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert not archived(office_database, kind)
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     assert archived(office_database, kind)
     assert undo_stack.undoText().startswith("Delete ")
 
@@ -160,12 +160,12 @@ def test_run_quick_action_says_whether_it_saved(qtbot, office_database, undo_sta
 
 def test_undo_of_a_delete_after_someone_purged_it_says_so(qtbot, office_database, undo_stack, answers):
     from app.services import archive
-    forms.delete_records(None, office_database, undo_stack, "progress_updates", [1])
+    assert delete(qtbot, office_database, undo_stack, "progress_updates", [1])
     with office_database.sessions.begin() as s:
         archive.purge(s, "progress_update", 1)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert "Could not undo" in answers.warnings[0] and "There is no progress update 1" in answers.warnings[0]
-    assert undo_stack.count() == 0
+    assert undo_stack.count() == 0  # it can never be undone: off the stack, which still matches
 
 
 def test_opening_a_purged_record_is_a_plain_message(qtbot, office_database, undo_stack, answers):
@@ -175,19 +175,22 @@ def test_opening_a_purged_record_is_a_plain_message(qtbot, office_database, undo
 
 def test_ctrl_z_and_ctrl_y_undo_and_redo_a_deletion(qtbot, office_database, undo_stack, answers):
     from PySide6.QtWidgets import QMainWindow
-    from ui.undo import undo_actions
     window = QMainWindow()
     qtbot.addWidget(window)
-    undo, redo = undo_actions(undo_stack, window)
-    window.addAction(undo)
-    window.addAction(redo)
+    undo_action, redo_action = undo_stack.make_actions(window)
+    window.addAction(undo_action)
+    window.addAction(redo_action)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    forms.delete_records(window, office_database, undo_stack, "meetings", [1])
-    assert undo.text() == "&Undo Delete meeting of 17/04/2024"
+    assert delete(qtbot, office_database, undo_stack, "meetings", [1], parent=window)
+    assert undo_action.text() == "&Undo Delete meeting of 17/04/2024"
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not undo_action.isEnabled() and not redo_action.isEnabled()  # until the change is written
+    wait_for_operations(qtbot)
     assert not archived(office_database, "meetings")
+    assert redo_action.text() == "&Redo Delete meeting of 17/04/2024" and redo_action.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    wait_for_operations(qtbot)
     assert archived(office_database, "meetings")

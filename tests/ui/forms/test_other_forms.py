@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from db.models import Agency, ClockRule, Dissemination, LearningEvent, ListItem, ListKind, Meeting, Theme
-from tests.ui.forms.conftest import choose, click_save, editor, fill, save_with_keys, tick, toggle
+from tests.ui.forms.conftest import choose, click_save, editor, fill, save_with_keys, tick, toggle, undo
 
 
 def test_new_meeting_with_the_referrals_considered(qtbot, open_form, office_database, undo_stack):
@@ -21,7 +21,7 @@ def test_new_meeting_with_the_referrals_considered(qtbot, open_form, office_data
         m = s.get(Meeting, form.saved_id)
         assert (m.held_on, m.title, m.chair, [r.reference for r in m.referrals_considered]) == (
             dt.date(2024, 5, 15), "Case review sub group", "Independent chair", ["Ref053"])
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Meeting, form.saved_id).archived_at is not None
 
@@ -39,7 +39,7 @@ def test_editing_a_meeting_and_undo(qtbot, open_form, office_database, undo_stac
     click_save(qtbot, form)
     with office_database.readers() as s:
         assert s.get(Meeting, 1).notes == "Quorate."
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Meeting, 1).notes is None
 
@@ -70,7 +70,7 @@ def test_editing_a_learning_event_and_undo(qtbot, open_form, office_database, un
     click_save(qtbot, form)
     with office_database.readers() as s:
         assert s.get(LearningEvent, 1).attendance == 41
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(LearningEvent, 1).attendance == 34
 
@@ -85,7 +85,7 @@ def test_record_dissemination_quick_action(qtbot, open_quick, office_database, u
         d = s.get(Dissemination, form.saved_id)
         assert (d.agency.name, d.disseminated_on, d.evidence) == (
             "Police", dt.date.today(), "Briefing sent to all safeguarding leads.")
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Dissemination, form.saved_id).archived_at is not None
 
@@ -120,7 +120,7 @@ def test_renaming_an_agency_and_undo(qtbot, open_form, office_database, undo_sta
     click_save(qtbot, form)
     with office_database.readers() as s:
         assert s.get(Agency, police.id).name == "Northtown Police"
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Agency, police.id).name == "Police"
 
@@ -138,8 +138,8 @@ def test_new_theme_edit_and_duplicate(qtbot, open_form, office_database, undo_st
     click_save(qtbot, form)
     with office_database.readers() as s:
         assert s.get(Theme, theme_id).name == "Professional curiosity and challenge"
-    undo_stack.undo()
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         theme = s.get(Theme, theme_id)
         assert (theme.name, theme.archived_at is not None) == ("Professional curiosity", True)
@@ -154,7 +154,7 @@ def test_new_list_value_and_counts_as_open(qtbot, open_form, office_database, un
     with office_database.readers() as s:
         item = s.get(ListItem, form.saved_id)
         assert (item.kind, item.name, item.is_open) == (ListKind.ACTION_STATUS, "Awaiting evidence", True)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(ListItem, form.saved_id).archived_at is not None
 
@@ -171,7 +171,7 @@ def test_renaming_a_list_value_and_a_clash(qtbot, open_form, office_database, un
     click_save(qtbot, form)
     with office_database.readers() as s:
         assert s.get(ListItem, item.id).name == "Systems-based (SCIE)"
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(ListItem, item.id).name == "Systems-based"
 
@@ -184,7 +184,7 @@ def test_editing_a_clock_and_undo(qtbot, open_form, office_database, undo_stack)
     with office_database.readers() as s:
         rule = s.get(ClockRule, 2)
         assert (rule.length, rule.start_event) == (20, "referral.notification_sent_on")
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         rule = s.get(ClockRule, 2)
         assert (rule.length, rule.start_event) == (15, "referral.date_aware")
@@ -208,6 +208,6 @@ def test_new_local_clock(qtbot, open_form, office_database, undo_stack):
         rule = s.get(ClockRule, form.saved_id)
         assert (rule.code, rule.length, rule.unit, rule.start_event, rule.done_event) == (
             "local_briefing_issued", 3, "months", "review.published_on", None)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(ClockRule, form.saved_id).archived_at is not None

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
 from db.models import Action
-from tests.ui.forms.conftest import click_save, editor, fill, search, tick
+from tests.ui.forms.conftest import click_save, editor, fill, search, tick, wait_for_operations
 from ui.widgets.record_picker import BATCH, RecordPicker, TickListModel
 
 CHOICES = [(1, "SCR-01 R1: Share the chronology with every agency."),
@@ -156,4 +156,5 @@ def test_enter_in_the_search_goes_to_the_list_and_does_not_save(qtbot, open_form
     qtbot.keyClick(picker.list_view, Qt.Key.Key_Space)
     assert picker.count_label.text() == "2 ticked · 1 of 2 shown"
     qtbot.keyClick(picker.list_view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_for_operations(qtbot)
     assert recommendations_of(office_database, 1) == [("SCR-01", 3), ("SCR-01", 4)]

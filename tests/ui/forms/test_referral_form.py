@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from db.models import Referral
-from tests.ui.forms.conftest import choose, click_save, fill, press_escape, save_with_keys
+from tests.ui.forms.conftest import (
+    choose, click_save, delete, fill, press_escape, redo, save_with_keys, undo, wait_for_operations,
+)
 from ui import forms
 
 
@@ -77,9 +79,9 @@ def test_undo_and_redo_an_edit(qtbot, open_form, office_database, undo_stack):
     form = open_form("referrals", 1)
     fill(qtbot, form, "summary", "Shorter summary")
     click_save(qtbot, form)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert referral(office_database, "Ref053").summary.startswith("Infant admitted")
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     assert referral(office_database, "Ref053").summary == "Shorter summary"
 
 
@@ -90,7 +92,7 @@ def test_undo_of_an_edit_someone_else_changed_meanwhile_is_refused(qtbot, open_f
     click_save(qtbot, form)
     with office_database.sessions.begin() as s:  # another copy of the program
         s.get(Referral, 1).location = "Easttown"
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert referral(office_database, "Ref053").location == "Easttown"
     assert "Someone else has changed this record" in answers.warnings[0]
     assert undo_stack.count() == 0  # the stale command is dropped: the stack still matches
@@ -100,9 +102,9 @@ def test_undo_a_new_referral_archives_it_and_redo_restores(qtbot, open_form, off
     form = open_form("referrals")
     fill(qtbot, form, "reference", "Ref099")
     click_save(qtbot, form)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert referral(office_database, "Ref099").archived_at is not None
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     assert referral(office_database, "Ref099").archived_at is None
 
 
@@ -128,6 +130,7 @@ def test_someone_else_saving_first_can_be_overwritten(qtbot, open_form, office_d
         s.get(Referral, 1).subject = "Child X"
     click_save(qtbot, form)
     qtbot.mouseClick(form.overwrite_button, qtbot_left())
+    wait_for_operations(qtbot)
     row = referral(office_database, "Ref053")
     assert (row.location, row.subject) == ("Mine", "Child X")  # their other change is kept
     assert form.result() == QDialog.DialogCode.Accepted
@@ -152,18 +155,18 @@ def test_escape_with_changes_asks_and_can_keep_editing(qtbot, open_form, office_
 
 
 def test_delete_asks_naming_the_referral_then_undo_and_redo(qtbot, office_database, undo_stack, answers):
-    assert forms.delete_records(None, office_database, undo_stack, "referrals", [1])
+    assert delete(qtbot, office_database, undo_stack, "referrals", [1])
     assert "referral Ref053" in answers.asked[0]
     assert referral(office_database, "Ref053").archived_at is not None
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     assert referral(office_database, "Ref053").archived_at is None
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     assert referral(office_database, "Ref053").archived_at is not None
 
 
 def test_delete_refused_at_the_question_changes_nothing(qtbot, office_database, undo_stack, answers):
     answers.confirm = False
-    assert not forms.delete_records(None, office_database, undo_stack, "referrals", [1])
+    assert not delete(qtbot, office_database, undo_stack, "referrals", [1])
     assert referral(office_database, "Ref053").archived_at is None
     assert undo_stack.count() == 0
 

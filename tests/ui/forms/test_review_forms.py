@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from db.models import Recommendation, Review
-from tests.ui.forms.conftest import choose, click_save, editor, fill, save_with_keys, tick
+from tests.ui.forms.conftest import choose, click_save, delete, editor, fill, redo, save_with_keys, tick, undo
 from ui import forms
 
 
@@ -24,7 +24,7 @@ def test_commission_review_from_a_referral(qtbot, open_quick, office_database, u
         assert review.review_type.name == "Local Child Safeguarding Practice Review"
         assert [r.reference for r in review.referrals] == ["Ref053"]
         assert review.decision_on == dt.date(2024, 5, 2)
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.scalar(select(Review.archived_at).where(Review.reference == "LCSPR-02")) is not None
 
@@ -51,7 +51,7 @@ def test_editing_a_review_status_and_referrals_then_undo(qtbot, open_form, offic
         review = s.get(Review, 1)
         assert review.status.name == "Published"
         assert sorted(r.reference for r in review.referrals) == ["Ref053", "Ref060"]
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         review = s.get(Review, 1)
         assert review.status.name == "Underway" and [r.reference for r in review.referrals] == ["Ref053"]
@@ -67,7 +67,7 @@ def test_add_recommendation_numbers_it_next(qtbot, open_quick, office_database, 
         rec = s.get(Recommendation, form.saved_id)
         assert (rec.number, rec.text, rec.theme.name) == (5, "Agencies should escalate drift.",
                                                           "Escalation of concerns")
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Recommendation, form.saved_id).archived_at is not None
 
@@ -94,7 +94,7 @@ def test_editing_a_recommendation_theme_and_undo(qtbot, open_form, office_databa
     click_save(qtbot, form)
     with office_database.readers() as s:
         assert s.get(Recommendation, 1).theme.name == "Staffing and supervision"
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Recommendation, 1).theme.name == "Neglect"
 
@@ -110,18 +110,18 @@ def test_record_response_quick_action(qtbot, open_quick, office_database, undo_s
         rec = s.get(Recommendation, 1)
         assert (rec.response_status.name, rec.board_response, rec.response_on) == (
             "Accepted", "The Board accepts this recommendation.", dt.date.today())
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         rec = s.get(Recommendation, 1)
         assert (rec.response_status, rec.board_response, rec.response_on) == (None, None, None)
-    undo_stack.redo()
+    redo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert s.get(Recommendation, 1).response_status.name == "Accepted"
 
 
 def test_delete_a_recommendation_and_undo(qtbot, office_database, undo_stack, answers):
-    assert forms.delete_records(None, office_database, undo_stack, "recommendations", [1, 2])
+    assert delete(qtbot, office_database, undo_stack, "recommendations", [1, 2])
     assert "these 2 recommendations (recommendation SCR-01 R3, recommendation SCR-01 R4)" in answers.asked[0]
-    undo_stack.undo()
+    undo(qtbot, undo_stack)
     with office_database.readers() as s:
         assert [r.archived_at for r in s.scalars(select(Recommendation))] == [None, None]
