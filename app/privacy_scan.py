@@ -22,13 +22,19 @@ unless told ``--despite-findings`` (``settle_on_command_line``).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import sys
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -36,6 +42,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
+from app.excel.visible_text import WorkbookText, column_letter, read_workbook_text
 from db.audit import current_user
 from db.models import AuditEntry, Setting
 
@@ -53,9 +60,15 @@ NEVER_PRINT = "word on the never-print list"
 _PLURALS = {NHS_NUMBER: "NHS numbers", POSTCODE: "postcodes", DATE_OF_BIRTH: "dates of birth",
             EMAIL: "e-mail addresses", PHONE: "phone numbers", NEVER_PRINT: "words on the never-print list"}
 
+# Speed: a pattern that starts with a plain character or set lets the regex engine skip
+# straight to where a match could start, which is several times faster on long text. So the
+# look-behind that says what may not come before a match is written after the first
+# character (and looks back over it), and the case-blind part follows a first character
+# given in both cases. What each pattern finds is unchanged (tests compare the plain forms).
+
 # 10 digits, optionally spaced (or hyphenated) 3-3-4 with the same separator twice. Not run
 # into letters: the hex of an id or a fingerprint (an export's hidden columns) is no number.
-_NHS = re.compile(r"(?<![0-9A-Za-z])[0-9]{3}([ -]?)[0-9]{3}\1[0-9]{4}(?![0-9A-Za-z])")
+_NHS = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])[0-9]{2}([ -]?)[0-9]{3}\1[0-9]{4}(?![0-9A-Za-z])")
 # The standard UK postcode pattern (outward code, optional space, inward code); BFPO and
 # overseas territories are left out.
 _POSTCODE = re.compile(
@@ -69,15 +82,25 @@ _DATE = (r"(?:[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}"  # 03/04/2015, 3.4.15
          rf"|[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+[0-9]{{4}}"  # 3rd April 2015
          rf"|{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s+[0-9]{{4}}"  # April 3, 2015
          rf"|{_MONTH}\s+[0-9]{{4}})")  # April 2015
+# "DOB", "d.o.b.", "date of birth" or "born (on|in)", starting a word, then a date.
 _DOB = re.compile(
-    rf"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|born(?:\s+(?:on|in))?)\s*[:-]?\s*{_DATE}",
-    re.IGNORECASE)
+    r"[bBdD](?<!\w[bBdD])(?i:(?<=[dD])(?:\.?\s?o\.?\s?b\b\.?|ate\s+of\s+birth)|(?<=[bB])orn(?:\s+(?:on|in))?)"
+    rf"(?i:\s*[:-]?\s*{_DATE})")
 # Starts only where a run of address characters starts: linear time on long runs of letters.
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # +44 or a leading 0 (a bracketed area code allowed), then digits in groups; the digit count
 # is checked in code (9 or 10 after the 0 / +44). Not run into letters, as NHS numbers.
 _PHONE = re.compile(
-    r"(?<![0-9A-Za-z+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9]{2,4}\)?(?:[\s-]?[0-9]){5,8}(?![0-9A-Za-z])")
+    r"(?:\+(?<![0-9A-Za-z+]\+)44\s?(?:\(0\)\s?)?|\((?<![0-9A-Za-z+]\()0|0(?<![0-9A-Za-z+]0))"
+    r"[0-9]{2,4}\)?(?:[\s-]?[0-9]){5,8}(?![0-9A-Za-z])")
+# Quick tests for the two patterns that cannot start that way: each finds something every
+# match holds, and the pattern then runs only on the texts where its test found something.
+# An e-mail address holds an "@". A postcode ends in a digit and two letters ending a word,
+# after 2 to 4 letters and digits starting a word, and perhaps a space (the hex of an
+# export's fingerprints never has that shape).
+_EMAIL_HINT = re.compile("@")
+_POSTCODE_HINT = re.compile(r"[0-9][^\W\d_]{2}(?!\w)(?:" + "|".join(
+    rf"(?<=(?<!\w)\w{{{outward}}}{space}[0-9]\w\w)" for outward in (2, 3, 4) for space in ("", " ")) + ")")
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -128,34 +151,74 @@ def _never_print_pattern(terms: Iterable[str]) -> re.Pattern | None:
     return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
 
 
+# The texts of a document are joined with this character between them and each pattern
+# runs once over the lot, which saves a call per text and pattern. No pattern matches it
+# (nor crosses it), and to every look-behind and look-ahead it is what the start or end of a
+# text is, so each text is scanned exactly as it would be alone.
+_JOIN = "\x00"
+
+
 class _Scanner:
     """The patterns, compiled once for a whole document."""
 
     def __init__(self, never_print: Iterable[str]):
-        self.checks: list[tuple[str, re.Pattern, object]] = [
-            (NHS_NUMBER, _NHS, lambda m: nhs_number_is_valid(re.sub(r"[ -]", "", m.group()))),
-            (DATE_OF_BIRTH, _DOB, None),
-            (EMAIL, _EMAIL, None),
-            (PHONE, _PHONE, lambda m: _uk_phone(m.group())),
-            (POSTCODE, _POSTCODE, None),
+        # (kind, pattern, accept the match?, quick test a text must pass first)
+        self.checks: list[tuple[str, re.Pattern, Callable | None, re.Pattern | None]] = [
+            (NHS_NUMBER, _NHS, lambda m: nhs_number_is_valid(re.sub(r"[ -]", "", m.group())), None),
+            (DATE_OF_BIRTH, _DOB, None, None),
+            (EMAIL, _EMAIL, None, _EMAIL_HINT),
+            (PHONE, _PHONE, lambda m: _uk_phone(m.group()), None),
+            (POSTCODE, _POSTCODE, None, _POSTCODE_HINT),
         ]
-        words = _never_print_pattern(never_print)
+        terms = [t for t in never_print if t]
+        words = _never_print_pattern(terms)
         if words is not None:
-            self.checks.insert(0, (NEVER_PRINT, words, None))
+            self.checks.insert(0, (NEVER_PRINT, words, None, None))
+        # A never-print term holding the joining character could match across two texts.
+        self.joinable = not any(_JOIN in t for t in terms)
 
     def scan(self, text: str, where: str) -> list[Finding]:
-        found: list[Finding] = []
-        taken: list[tuple[int, int]] = []  # spans already reported: a phone number is not also a postcode
-        for kind, pattern, accept in self.checks:
-            for match in pattern.finditer(text):
-                start, end = match.span()
-                if accept is not None and not accept(match):
-                    continue
-                if any(start < e and s < end for s, e in taken):
-                    continue
-                taken.append((start, end))
-                found.append(Finding(kind, mask(match.group()), where, start))
-        return sorted(found, key=lambda f: f.position)
+        return [Finding(kind, masked, where, position)
+                for position, kind, masked in self.scan_texts([text]).get(0, ())]
+
+    def scan_texts(self, texts: Sequence[str]) -> dict[int, list[tuple[int, str, str]]]:
+        """What each of ``texts`` holds, as ``(position, kind, masked text)`` in the order it
+        appears, by the text's index; texts holding nothing are left out."""
+        if not self.joinable:
+            return {i: found for i, text in enumerate(texts) if (found := self._scan_joined([text]).get(0))}
+        return self._scan_joined(texts)
+
+    def _scan_joined(self, texts: Sequence[str]) -> dict[int, list[tuple[int, str, str]]]:
+        joined = _JOIN.join(texts)
+        # starts[i]: where text i begins in ``joined``; starts[i + 1] - 1: where it ends.
+        starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+        found: dict[int, list[tuple[int, str, str]]] = {}
+        taken: dict[int, list[tuple[int, int]]] = {}  # reported spans: a phone number is not also a postcode
+        for kind, pattern, accept, hint in self.checks:
+            windows = [(0, len(joined))] if hint is None else _texts_holding(hint, joined, starts)
+            for first, last in windows:
+                for match in pattern.finditer(joined, first, last):
+                    if accept is not None and not accept(match):
+                        continue
+                    start, end = match.span()
+                    index = bisect_right(starts, start) - 1
+                    spans = taken.setdefault(index, [])
+                    if any(start < e and s < end for s, e in spans):
+                        continue
+                    spans.append((start, end))
+                    found.setdefault(index, []).append((start - starts[index], kind, mask(match.group())))
+        for index in found:
+            found[index].sort(key=itemgetter(0))
+        return found
+
+
+def _texts_holding(hint: re.Pattern, joined: str, starts: list[int]) -> Iterator[tuple[int, int]]:
+    """The span in ``joined`` of each text in which ``hint`` finds something."""
+    position = 0
+    while (match := hint.search(joined, position)) is not None:
+        index = bisect_right(starts, match.start()) - 1
+        position = starts[index + 1]
+        yield starts[index], position - 1
 
 
 def scan_text(text: str, never_print: Iterable[str] = (), where: str = "") -> list[Finding]:
@@ -163,14 +226,26 @@ def scan_text(text: str, never_print: Iterable[str] = (), where: str = "") -> li
     return _Scanner(never_print).scan(text, where)
 
 
+def _as_text(value: object) -> str:
+    """A cell's value as a reader sees it: a whole number without a decimal point."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def scan_cells(cells: Iterable[tuple[str, object]], never_print: Iterable[str] = ()) -> list[Finding]:
-    """Scan ``(where, value)`` pairs (workbook cells, report pages); empty values are skipped."""
-    scanner = _Scanner(never_print)
-    found: list[Finding] = []
-    for where, value in cells:
-        if value is not None and value != "":
-            found.extend(scanner.scan(value if isinstance(value, str) else str(value), where))
-    return found
+    """Scan ``(where, value)`` pairs (workbook cells, report pages); empty values are skipped.
+
+    Each distinct text is scanned once, however many cells hold it."""
+    kept = [(where, _as_text(value)) for where, value in cells if value is not None and value != ""]
+    texts = list(dict.fromkeys(text for _where, text in kept))
+    by_text = dict(zip(texts, range(len(texts))))
+    found = _Scanner(never_print).scan_texts(texts)
+    return [Finding(kind, masked, where, position)
+            for where, text in kept if (index := by_text[text]) in found
+            for position, kind, masked in found[index]]
 
 
 def scan_pages(pages: Iterable[str], never_print: Iterable[str] = ()) -> list[Finding]:
@@ -182,27 +257,37 @@ def scan_pages(pages: Iterable[str], never_print: Iterable[str] = ()) -> list[Fi
     return [replace(finding, position=None) for finding in found]
 
 
-def workbook_cells(path: Path) -> Iterator[tuple[str, object]]:
-    """Every sheet name and non-empty cell of an Excel workbook, as ``(where, value)``."""
-    # Imported here: openpyxl takes a tenth of a second to load, and the window starts
-    # without needing it.
-    from openpyxl import load_workbook
+def _workbook_places(book: WorkbookText) -> Iterator[tuple[str, object]]:
+    for sheet in book.sheets:
+        yield f"Sheet name '{sheet.name}'", sheet.name
+        for number, row in enumerate(sheet.rows, 1):
+            for index, value in enumerate(row):
+                if value is not None and value != "":
+                    yield f"Sheet '{sheet.name}' {column_letter(index)}{number}", value
+        for cell, formula in sheet.formulas:
+            yield f"Sheet '{sheet.name}' {cell} (formula)", formula
+        for what, text in sheet.extras:
+            yield f"Sheet '{sheet.name}' {what}", text
+    for what, text in book.parts:
+        yield what.capitalize(), text
 
-    workbook = load_workbook(path, read_only=True)
-    try:
-        for sheet in workbook.worksheets:
-            yield f"Sheet name '{sheet.title}'", sheet.title
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.value is not None:
-                        yield f"Sheet '{sheet.title}' {cell.coordinate}", cell.value
-    finally:
-        workbook.close()
+
+def workbook_cells(path: Path) -> Iterator[tuple[str, object]]:
+    """Every piece of text a reader of the workbook at ``path`` can see, as ``(where, value)``:
+    each sheet's name, cells (hidden sheets too), formulas, headers and footers, drop-down
+    lists and messages, then the text of the file's other parts (document properties...)."""
+    return _workbook_places(read_workbook_text(path))
 
 
 def scan_workbook(path: Path, never_print: Iterable[str] = ()) -> list[Finding]:
-    """Scan every sheet name and cell of the workbook at ``path``."""
-    return scan_cells(workbook_cells(path), never_print)
+    """Scan everything a reader of the workbook at ``path`` can see (``workbook_cells``)."""
+    book = read_workbook_text(path)
+    # Each distinct text once, without naming places; only a workbook holding something
+    # is gone through cell by cell to say where.
+    texts = list(dict.fromkeys(_as_text(value) for value in book.values() if value is not None and value != ""))
+    if not _Scanner(never_print).scan_texts(texts):
+        return []
+    return scan_cells(_workbook_places(book), never_print)
 
 
 def summarise(findings: Sequence[Finding]) -> str:
@@ -340,12 +425,104 @@ def write_checked(out: Path, write: Callable[[Path], Result],
     return result, checked
 
 
+# --- workbooks checked as they are written ---------------------------------------------------
+
+# Characters written before the texts gathered are scanned: enough to scan each repeated
+# text once in most workbooks, few enough to keep memory flat on the largest.
+_BATCH_CHARACTERS = 16_000_000
+
+
+class TextCheck:
+    """The check of one workbook as it is written: its writer hands over every text it puts
+    in the file (``add``; ``add_workbook`` for a file it wrote whole), then says when the
+    workbook is complete at its path (``written``). Texts are scanned in batches, each
+    distinct text of a batch once. Only a workbook in which nothing was found is known to be
+    clean; any other is read back and scanned place by place, to say where."""
+
+    def __init__(self, waiting: _WaitingWorkbooks, path: Path):
+        self._waiting = waiting
+        self._path = path
+        self._pending: dict[str, None] = {}
+        self._characters = 0
+        self._found = False
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Texts as written into the workbook."""
+        self._pending.update(dict.fromkeys(texts))
+        self._characters += sum(map(len, texts))  # as written, repeats too: it only sizes the batch
+        if self._characters >= _BATCH_CHARACTERS:
+            self._scan_pending()
+
+    def add_workbook(self, path: Path) -> None:
+        """Everything a reader can see in the workbook file at ``path`` (``workbook_cells``)."""
+        self.add([_as_text(value) for value in read_workbook_text(path).values() if value is not None and value != ""])
+
+    def written(self) -> None:
+        """The workbook is complete at its path, with nothing else in it."""
+        self._scan_pending()
+        if not self._found:
+            self._waiting.clean[_path_key(self._path)] = _digest(self._path)
+
+    def _scan_pending(self) -> None:
+        if not self._found and self._pending:
+            self._found = bool(self._waiting.scanner.scan_texts(list(self._pending)))
+        self._pending.clear()
+        self._characters = 0
+
+
+class _WaitingWorkbooks:
+    """The workbooks a check waits for, and which of them were found clean as written."""
+
+    def __init__(self, never_print: Sequence[str]):
+        self.never_print = never_print
+        self.scanner = _Scanner(never_print)
+        self.clean: dict[str, bytes] = {}  # path -> the digest of the file found clean
+
+    def findings(self, path: Path) -> list[Finding]:
+        """What the workbook at ``path`` holds: nothing, when it is the very file found clean
+        as it was written; otherwise as read back from the file."""
+        if self.clean.get(_path_key(path)) == _digest(path):
+            return []
+        return scan_workbook(path, self.never_print)
+
+
+_WAITING: ContextVar[_WaitingWorkbooks | None] = ContextVar("workbooks_waiting_for_the_check", default=None)
+
+
+def check_as_written(path: Path) -> TextCheck | None:
+    """For a workbook writer (``app.excel.workbook_style``): a ``TextCheck`` to hand the texts
+    it writes to ``path``, when a checked write (``write_checked_workbook``) is under way; else
+    None, and the workbook is read back instead."""
+    waiting = _WAITING.get()
+    return None if waiting is None else TextCheck(waiting, Path(path))
+
+
+@contextmanager
+def _checking_as_written(never_print: Sequence[str]) -> Iterator[_WaitingWorkbooks]:
+    waiting = _WaitingWorkbooks(never_print)
+    token = _WAITING.set(waiting)
+    try:
+        yield waiting
+    finally:
+        _WAITING.reset(token)
+
+
+def _path_key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _digest(path: Path) -> bytes:
+    """A fingerprint of the file's bytes: a file changed after it was checked is checked again."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "blake2b").digest()
+
+
 def write_checked_workbook(session: Session, out: Path, write: Callable[[Path], Result], *,
                            progress: Progress | None = None) -> tuple[Result, CheckedFile]:
-    """``write_checked`` for a workbook: every cell and sheet name is scanned."""
-    terms = never_print_terms(session)
-    return write_checked(out, write, lambda partial, _result: scan_workbook(partial, terms),
-                         progress=progress)
+    """``write_checked`` for a workbook: everything a reader can see in it is scanned, as it
+    is written (a workbook of ``app.excel.workbook_style``) or read back from the file."""
+    with _checking_as_written(never_print_terms(session)) as waiting:
+        return write_checked(out, write, lambda partial, _result: waiting.findings(partial), progress=progress)
 
 
 def write_checked_workbooks(session: Session, folder: Path, write: Callable[[Path], list[Result]], *,
@@ -356,18 +533,18 @@ def write_checked_workbooks(session: Session, folder: Path, write: Callable[[Pat
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file; choose a folder for the workbooks.")
-    terms = never_print_terms(session)
     partial = partial_path(folder)
     ours = not partial.exists()  # else someone else's folder: only our own files are deleted
     waiting: list[CheckedFile] = []
     results: list[Result] = []
     try:
-        results = write(partial)
-        for number, result in enumerate(results, 1):
-            if progress is not None:
-                progress(number, len(results), f"Checking {result.path.name} for personal details…")
-            waiting.append(CheckedFile(result.path, folder / result.path.name,
-                                       tuple(scan_workbook(result.path, terms))))
+        with _checking_as_written(never_print_terms(session)) as written:
+            results = write(partial)
+            for number, result in enumerate(results, 1):
+                if progress is not None:
+                    progress(number, len(results), f"Checking {result.path.name} for personal details…")
+                waiting.append(CheckedFile(result.path, folder / result.path.name,
+                                           tuple(written.findings(result.path))))
     except BaseException:
         if ours:  # a failed write may have left files it never returned
             shutil.rmtree(partial, ignore_errors=True)

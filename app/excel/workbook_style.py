@@ -15,6 +15,11 @@ XlsxWriter's own cell formats, as XlsxWriter itself writes them in its constant-
 
 Text is always written as text (an inline string), never as a formula, so a value such as
 ``=HYPERLINK(...)`` typed into the tracker stays harmless in the spreadsheet.
+
+When the privacy check waits for the workbook (``app.privacy_scan.write_checked_workbook``),
+each row's texts are handed to it as they are written, and the rest (what XlsxWriter wrote)
+is read from XlsxWriter's file before the rows are spliced in: the finished file need not be
+read back.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from app.dates import DEFAULT_DATE_FORMAT, DateFormat
 from app.errors import UserError
+from app.privacy_scan import TextCheck, check_as_written
 
 # Excel refuses more than this many characters in one cell.
 MAX_CELL_CHARS = 32767
@@ -118,7 +124,7 @@ def _xml_text(text: str) -> str:
     text = excel_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "_x" in text:
         text = _LOOKS_ESCAPED.sub(r"_x005F\1", text)
-    if _CONTROL_CHARACTERS.search(text):
+    if not text.isprintable() and _CONTROL_CHARACTERS.search(text):  # isprintable: a quick first look
         text = _CONTROL_CHARACTERS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
 
@@ -126,14 +132,16 @@ def _xml_text(text: str) -> str:
 class ExcelFile:
     """An XlsxWriter workbook whose tables' rows are streamed (see the module docstring)."""
 
-    def __init__(self, workbook: Workbook) -> None:
+    def __init__(self, workbook: Workbook, check: TextCheck | None = None) -> None:
         self.workbook = workbook
+        self.check = check  # the privacy check, handed each row's texts as they are written
         self.tables: list[SheetWriter] = []
 
     def add_table(self, name: str, columns: Sequence[SheetColumn], page: PageSetup, *,
                   instructions: str, protect: bool = False) -> SheetWriter:
         """A new sheet holding one styled table; write its rows, then ``finish`` it."""
-        table = SheetWriter(self.workbook, name, columns, page, instructions=instructions, protect=protect)
+        table = SheetWriter(self.workbook, name, columns, page, instructions=instructions, protect=protect,
+                            check=self.check)
         self.tables.append(table)
         return table
 
@@ -186,16 +194,21 @@ def new_workbook(path: Path) -> Iterator[ExcelFile]:
         "strings_to_numbers": False,
         "strings_to_urls": False,
     })
-    excel = ExcelFile(workbook)
+    check = check_as_written(path)
+    excel = ExcelFile(workbook, check)
     try:
         yield excel
         workbook.close()
+        if check is not None:  # the rows' texts were handed over as written; the rest is here
+            check.add_workbook(frame)
         excel.assemble(frame, assembled)
         try:
             os.replace(assembled, path)
         except PermissionError as err:
             raise UserError(f"{path} could not be written: is it open in Excel? Close it and "
                             "export again.") from err
+        if check is not None:
+            check.written()
     finally:
         for table in excel.tables:
             table.rows.close()
@@ -207,8 +220,10 @@ class SheetWriter:
     """Writes one styled table (title, instructions, header, rows) into a new worksheet."""
 
     def __init__(self, workbook: Workbook, name: str, columns: Sequence[SheetColumn],
-                 page: PageSetup, *, instructions: str, protect: bool = False) -> None:
+                 page: PageSetup, *, instructions: str, protect: bool = False,
+                 check: TextCheck | None = None) -> None:
         self.workbook = workbook
+        self.check = check
         # The data rows' XML, spliced into the sheet by ``ExcelFile.assemble``.
         self.rows: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
         self.columns = list(columns)
@@ -301,17 +316,24 @@ class SheetWriter:
         Blank cells are not written: the column's own format (locked or green) covers them."""
         number = self.next_row + 1  # Excel counts rows from 1
         cells = []
+        texts = []  # what each cell says, for the privacy check
         for (letter, kind, style), value in zip(self._cells, values):
             if value is None or value == "":
                 continue
-            if kind == "date":
-                serial = (value.date() if isinstance(value, dt.datetime) else value) - EXCEL_EPOCH
-                cells.append(f'<c r="{letter}{number}" s="{style}"><v>{serial.days}</v></c>')
+            if kind == "date" and isinstance(value, dt.date):  # a date written as text stays text
+                day = value.date() if isinstance(value, dt.datetime) else value
+                cells.append(f'<c r="{letter}{number}" s="{style}"><v>{(day - EXCEL_EPOCH).days}</v></c>')
+                texts.append(str(day))
             elif kind == "number":
                 cells.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
+                texts.append(str(value))
             else:
+                text = excel_text(str(value))
                 cells.append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"><is>'
-                             f'<t xml:space="preserve">{_xml_text(str(value))}</t></is></c>')
+                             f'<t xml:space="preserve">{_xml_text(text)}</t></is></c>')
+                texts.append(text)
+        if self.check is not None:
+            self.check.add(texts)
         height = self._row_height(values)
         size = f' ht="{height}" customHeight="1"' if height else ""
         self.rows.write(f'<row r="{number}"{size}>{"".join(cells)}</row>')

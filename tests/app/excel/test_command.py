@@ -198,3 +198,50 @@ def test_kind_overrides_detection(database, tmp_path, capsys):
     assert "register.xlsx: treated as a referral register." in capsys.readouterr().out
     with database.sessions() as s:
         assert s.scalar(select(func.count(Referral.id))) == EXPECTED_REGISTER["referrals"]
+
+
+# --- the privacy check sees all a reader sees, checked as the workbook is written ------------
+
+def test_a_never_print_name_in_the_page_header_stops_the_export(database, plan, tmp_path, capsys):
+    from app.privacy_scan import save_never_print_terms
+    from app.settings import save_settings
+
+    with database.sessions.begin() as s:
+        save_settings(s, partnership_name="Jessica Partnership")
+        save_never_print_terms(s, ["Jessica"])
+    out = tmp_path / "plan.xlsx"
+    assert run(database, "export", "action-plan", "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    assert "(1 word on the never-print list)" in err
+    assert "(Sheet 'Action plan' header, character 1)" in err
+    assert not out.exists()
+
+
+def test_a_clean_export_is_checked_as_written_without_reading_it_back(database, plan, tmp_path, monkeypatch):
+    from app import privacy_scan
+
+    def read_back(*_args):
+        raise AssertionError("a clean workbook checked as it was written is not read back")
+
+    monkeypatch.setattr(privacy_scan, "scan_workbook", read_back)
+    out = tmp_path / "plan.xlsx"
+    assert run(database, "export", "action-plan", "--out", str(out)) == 0
+    assert run(database, "export", "agency-packs", "--out", str(tmp_path / "packs")) == 0
+    assert out.exists() and len(list((tmp_path / "packs").glob("*.xlsx"))) == 2
+
+
+def test_a_workbook_changed_after_it_was_written_is_read_back_and_checked(database, plan, tmp_path):
+    from app.excel.export import export_action_plan
+    from app.privacy_scan import write_checked_workbook
+
+    def write_then_change(session, partial):
+        result = export_action_plan(session, partial)
+        book = openpyxl.load_workbook(partial)
+        book[ACTION_SHEET]["A1"] = "Seen by Dr Smith, 07700 900123"
+        book.save(partial)
+        return result
+
+    with database.sessions.begin() as s:
+        _result, checked = write_checked_workbook(s, tmp_path / "plan.xlsx", lambda p: write_then_change(s, p))
+    assert [(f.kind, f.where) for f in checked.findings] == [("phone number", "Sheet 'Action plan' A1")]
+    checked.discard()

@@ -21,6 +21,7 @@ from app.privacy_scan import (
     scan_cells,
     scan_pages,
     scan_text,
+    scan_workbook,
     workbook_cells,
     write_checked,
 )
@@ -242,3 +243,100 @@ def test_a_long_run_without_spaces_is_scanned_quickly():
     started = time.perf_counter()
     scan_text("a" * 200_000 + "@" + "b" * 200_000, ["x"])
     assert time.perf_counter() - started < 2
+
+
+# --- the fast forms of the patterns find what the plain forms find ----------------------------
+
+import re  # noqa: E402
+
+from app import privacy_scan  # noqa: E402
+
+# The patterns as first written: a look-behind first, or case-blind throughout. The module's
+# forms start with a plain character so that the regex engine can skip to where a match could
+# start; they must find exactly the same.
+PLAIN = {
+    "_NHS": re.compile(r"(?<![0-9A-Za-z])[0-9]{3}([ -]?)[0-9]{3}\1[0-9]{4}(?![0-9A-Za-z])"),
+    "_DOB": re.compile(rf"\b(?:d\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|born(?:\s+(?:on|in))?)\s*[:-]?\s*"
+                       rf"{privacy_scan._DATE}", re.IGNORECASE),
+    "_PHONE": re.compile(r"(?<![0-9A-Za-z+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[0-9]{2,4}\)?(?:[\s-]?[0-9]){5,8}"
+                         r"(?![0-9A-Za-z])"),
+}
+TOKENS = ["DOB", "d.o.b.", "D. O. B", "dob:", "xdob", "born", "Born on", "bORN in", "date of birth", "Date  of\nbirth",
+          "3", "03/04/2015", "3.4.15", "2015-04-03", "3rd", "April", "apr.", "2015", ",", " ", "  ", ":", "-", "\n",
+          "\x00", "_", "+44", "(0)", "(", ")", "0", "020", "7946", "0000", "07700", "900123", "943", "476", "5919",
+          "9434765919", "a", "Z", "é", "ſ", "K", "ı", "İ", "SO14", "7LY", "so14 7ly", "GIR 0AA", "EC1A", "1BB", "W1A",
+          "0AX", "DN55", "1PT", "M1", "1AE", "CR2", "6XH", "b70c37eb", "@", "jane.smith", "example.nhs.uk"]
+tokens_text = st.lists(st.sampled_from(TOKENS), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(tokens_text, st.text(alphabet="0123456789 -+()@.:/DOBdobornate \n\x00ſKıİ", max_size=60)))
+def test_the_fast_patterns_find_what_the_plain_ones_find(text):
+    for name, plain in PLAIN.items():
+        fast = getattr(privacy_scan, name)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], name
+
+
+def scanned_alone(text: str, terms, where: str) -> list:
+    """The scan as first written: every pattern over this one text, no quick tests first."""
+    found, taken = [], []
+    for kind, pattern, accept, _hint in privacy_scan._Scanner(terms).checks:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if (accept is None or accept(match)) and not any(start < e and s < end for s, e in taken):
+                taken.append((start, end))
+                found.append(privacy_scan.Finding(kind, privacy_scan.mask(match.group()), where, start))
+    return sorted(found, key=lambda f: f.position)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(tokens_text, st.text(max_size=30)), max_size=8),
+       terms=st.lists(st.sampled_from(["Jane", "date", "on", "ſam", "Kate", "a\x00b", "0AA"]), max_size=3))
+def test_many_texts_scanned_together_find_what_each_finds_alone(texts, terms):
+    together = scan_cells([(f"cell {i}", text) for i, text in enumerate(texts)], terms)
+    alone = [finding for i, text in enumerate(texts) if text for finding in scanned_alone(text, terms, f"cell {i}")]
+    assert together == alone
+
+
+# --- everything a reader of a workbook can see ------------------------------------------------
+
+def test_header_and_footer_codes_are_taken_out_and_sections_kept_apart():
+    from app.excel.visible_text import header_footer_sections
+
+    assert header_footer_sections('&L&"Arial,Bold"&14Jes&Bsica&CPage &P of &N&R&KFF0000A&&B Ltd') == [
+        "Jessica", "Page  of ", "A&B Ltd"]
+
+
+def test_every_text_a_reader_of_a_workbook_sees_is_scanned(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "everything.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"title": "Notes on Jessica"})
+    sheet = book.add_worksheet("Plan")
+    sheet.write_string(0, 0, "Ref053")
+    sheet.write_formula(1, 0, '="Call "&"07700 900123"', None, "Call 07700 900123")
+    sheet.set_header("&LOFFICIAL&CJessica")
+    sheet.set_footer("&CSO14 7LY")
+    sheet.data_validation(2, 0, 9, 0, {"validate": "list", "source": ["Open", "Jessica"],
+                                       "input_title": "Status", "input_message": "Ask Jessica"})
+    sheet.write_comment(3, 1, "Jessica said so")
+    sheet.write_url(4, 0, "https://example.org", string="Link", tip="Jessica's page")
+    hidden = book.add_worksheet("Stamp")
+    hidden.write_string(0, 0, "NHS 943 476 5919")
+    hidden.very_hidden()
+    book.close()
+
+    found = scan_workbook(path, ["Jessica"])
+    assert [(f.kind, f.where) for f in found] == [
+        (PHONE, "Sheet 'Plan' A2"),
+        (PHONE, "Sheet 'Plan' A2 (formula)"),
+        (NEVER_PRINT, "Sheet 'Plan' drop-down lists and messages"),
+        (NEVER_PRINT, "Sheet 'Plan' drop-down lists and messages"),
+        (NEVER_PRINT, "Sheet 'Plan' links"),
+        (NEVER_PRINT, "Sheet 'Plan' header"),
+        (POSTCODE, "Sheet 'Plan' footer"),
+        (NHS_NUMBER, "Sheet 'Stamp' A1"),
+        (NEVER_PRINT, "Comments"),
+        (NEVER_PRINT, "Document properties"),
+    ]
