@@ -1,7 +1,14 @@
 """Benchmark the Excel round trip: export 10,000 and 100,000 synthetic actions, then read a
 returned 10,000-row workbook and build its preview. Prints seconds and peak memory.
 
-    python tests/benchmarks/bench_excel.py [--big N] [--keep FOLDER]
+    python tests/benchmarks/bench_excel.py [--big N] [--keep FOLDER] [--command-sizes N ...] [--command-only]
+
+Then the export as the office runs it, against the library alone: ``python main.py export
+action-plan`` as a whole command (start-up, opening the database, writing, the privacy check)
+on a database made by ``python main.py generate``, beside XlsxWriter writing the same rows and
+columns (the same values, read from the command's workbook) and nothing else, in the same run.
+Each is run three times after one run to warm up (the day's first backup, the disk cache);
+the median counts. Target: the command within 1.5 times XlsxWriter alone.
 
 Each measurement runs in a fresh Python process, so its peak memory (the process's maximum
 resident set, interpreter included) is its own. Besides wall-clock seconds it prints the CPU
@@ -28,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 TARGETS = {"export": {10_000: 1.5, 100_000: 12.0}, "preview": {10_000: 1.0}}
 MEMORY_TARGET_MB = 300
+COMMAND_TARGET_RATIO = 1.5
+RUNS = 3
 
 
 def _peak_mb() -> float:
@@ -85,6 +94,66 @@ def generate(db_path: Path, actions: int) -> None:
         fill(_open(db_path), actions, today=dt.date(2026, 6, 30))
 
 
+def xlsxwriter_alone(workbook: Path, out: Path) -> dict:
+    """Write every cell of ``workbook`` again with plain XlsxWriter (strings, numbers, dates),
+    timing the writing only (the values are read first)."""
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(workbook))
+    sheets = [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
+    started, cpu = time.perf_counter(), time.process_time()
+    writer = xlsxwriter.Workbook(str(out))
+    date_cell = writer.add_format({"num_format": "dd/mm/yyyy"})
+    cells = 0
+    for name, rows in sheets:
+        sheet = writer.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value == "":
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, value, date_cell)
+                else:
+                    sheet.write_number(r, c, value)
+                cells += 1
+    writer.close()
+    return {"cells": cells, "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def compare_command(folder: Path, actions: int) -> None:
+    """Time ``main.py export action-plan`` as a whole, and XlsxWriter alone on the same values."""
+    db_path = folder / f"command-{actions}.sqlite"
+    if not db_path.exists():
+        subprocess.run([sys.executable, str(ROOT / "main.py"), "generate", "--db", str(db_path),
+                        "--actions", str(actions)], check=True, capture_output=True, env=os.environ.copy())
+    out = folder / f"command-plan-{actions}.xlsx"
+    command = [sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "export", "action-plan", "--out", str(out)]
+    walls, cpus = [], []
+    for run in range(RUNS + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=os.environ.copy())
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if run:  # the first run warms up
+            walls.append(time.perf_counter() - started)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    alone = [_child("xlsxwriter", str(out), str(folder / f"xlsxwriter-{actions}.xlsx")) for _ in range(RUNS)]
+    command_s, alone_s = _median(walls), _median([a["seconds"] for a in alone])
+    command_cpu, alone_cpu = _median(cpus), _median([a["cpu"] for a in alone])
+    ratio = command_s / alone_s
+    print(f"command: export {actions:,} actions {command_s:6.2f} s (CPU {command_cpu:5.2f} s)")
+    print(f"XlsxWriter alone, {alone[0]['cells']:,} cells {alone_s:6.2f} s (CPU {alone_cpu:5.2f} s)")
+    print(f"ratio {ratio:.2f} (CPU {command_cpu / alone_cpu:.2f})  target {COMMAND_TARGET_RATIO:g}: "
+          f"{'met' if ratio <= COMMAND_TARGET_RATIO else 'MISSED'}")
+
+
 def _child(kind: str, *args: str) -> dict:
     done = subprocess.run([sys.executable, __file__, "--child", kind, *args],
                           capture_output=True, text=True, check=True, env=os.environ.copy())
@@ -106,17 +175,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--big", type=int, default=100_000, help="actions in the large export")
     parser.add_argument("--keep", type=Path, help="folder for the databases and workbooks (kept)")
+    parser.add_argument("--command-sizes", type=int, nargs="*", default=[10_000], metavar="N",
+                        help="action counts for the command against XlsxWriter alone (none: skip it)")
+    parser.add_argument("--command-only", action="store_true", help="only the command against XlsxWriter alone")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        kind, db_path, path = args.child
-        measure = measure_export if kind == "export" else measure_preview
-        print(json.dumps(measure(Path(db_path), Path(path))))
+        kind, first, second = args.child
+        measure = {"export": measure_export, "preview": measure_preview, "xlsxwriter": xlsxwriter_alone}[kind]
+        print(json.dumps(measure(Path(first), Path(second))))
         return
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-excel-"))
     folder.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CRT_DATA_DIR", str(folder / "data"))
+    for actions in args.command_sizes:
+        compare_command(folder, actions)
+    if args.command_only:
+        return
     for actions in (10_000, args.big):
         db_path = folder / f"actions-{actions}.sqlite"
         generate(db_path, actions)
