@@ -146,9 +146,18 @@ def _never_print_pattern(terms: Iterable[str]) -> re.Pattern | None:
     if not cleaned:
         return None
     # Longest first, so "Jane Smith" is reported whole rather than as "Jane".
-    alternatives = sorted((r"\s+".join(map(re.escape, t.split())) for t in cleaned.values()),
-                          key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+    phrases = sorted((t.split() for t in cleaned.values()), key=lambda words: len(r"\s+".join(map(re.escape, words))),
+                     reverse=True)
+    if not all(words[0][0].isascii() for words in phrases):
+        alternatives = (r"\s+".join(map(re.escape, words)) for words in phrases)
+        return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+    # The fast form (see above): a first character that could start a term (either case of
+    # each term's first, or any beyond ASCII, which may be the same letter to a case-blind
+    # match), then each term's rest, case-blind, where its own first character came before.
+    firsts = "".join(sorted({re.escape(c) for words in phrases for c in (words[0][0].lower(), words[0][0].upper())}))
+    alternatives = (rf"(?<={re.escape(words[0][0])}){re.escape(words[0][1:])}"
+                    + "".join(rf"\s+{re.escape(word)}" for word in words[1:]) for words in phrases)
+    return re.compile(rf"[{firsts}\x80-\U0010ffff](?<!\w[\s\S])(?i:{'|'.join(alternatives)})(?!\w)")
 
 
 # The texts of a document are joined with this character between them and each pattern

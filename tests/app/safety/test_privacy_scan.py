@@ -277,6 +277,36 @@ def test_the_fast_patterns_find_what_the_plain_ones_find(text):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], name
 
 
+def plain_never_print(terms) -> re.Pattern:
+    cleaned = {" ".join(t.split()).casefold(): " ".join(t.split()) for t in terms if t and t.strip()}
+    alternatives = sorted((r"\s+".join(map(re.escape, t.split())) for t in cleaned.values()), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+
+
+NAMES = ["Jessica", "Tyler Brown", "O'Neill", "ſam", "Kate", "kelly", "Iris", "-x", "a]b", "Jo", "Tom Jo", "9b"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(terms=st.lists(st.one_of(st.sampled_from(NAMES), st.text(min_size=1, max_size=8)), min_size=1, max_size=4),
+       pieces=st.lists(st.one_of(st.sampled_from(NAMES + [n.upper() for n in NAMES] + [" ", "  ", "\n", "x", "ı", "İ",
+                                                                              "K", "S", "'", "É", "s"]),
+                                 st.text(max_size=6)), max_size=10))
+def test_the_fast_never_print_pattern_finds_what_the_plain_one_finds(terms, pieces):
+    text = "".join(pieces)
+    fast = privacy_scan._never_print_pattern(terms)
+    if fast is None:
+        assert not any(t.strip() for t in terms)
+        return
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain_never_print(terms).finditer(text)]
+
+
+@pytest.mark.parametrize("term, text", [("kelly", "Met \u212aelly."), ("Iris", "\u0131ris"), ("Iris", "\u0130RIS"),
+                                        ("sam", "\u017fam"), ("Tyler Brown", "tyler\n\tBROWN")])
+def test_a_never_print_word_is_found_in_any_case_the_plain_pattern_finds(term, text):
+    assert [m.span() for m in privacy_scan._never_print_pattern([term]).finditer(text)] == \
+        [m.span() for m in plain_never_print([term]).finditer(text)] != []
+
+
 def scanned_alone(text: str, terms, where: str) -> list:
     """The scan as first written: every pattern over this one text, no quick tests first."""
     found, taken = [], []
