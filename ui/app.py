@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import QApplication
 
 from app.database import Database
+from app.errors import UserError
 from ui import errors
 from ui.main_window import APP_TITLE, MainWindow
+from ui.operations import BackgroundOp, Flow
 from ui.workers import wait_for_jobs
 
 ORGANISATION_NAME = "Case Review Tracker"
@@ -59,32 +61,57 @@ def start_application() -> QApplication:
     return app
 
 
-def open_at_start(path: Path, open_it: Callable[[], Database]) -> Database | None:
-    """Open the window's database with ``open_it``. A refusal is said in a dialog (a damaged
-    file with the newest good backup offered); after a restore the file is opened again.
-    ``None`` when there is nothing to open."""
-    while True:
-        try:
-            return open_it()
-        except Exception as err:  # noqa: BLE001 - each is shown: in words, or in the crash dialog
-            from ui.safety_dialogs import handle_open_error
+def open_at_start(path: Path, open_it: Callable[[], Database],
+                  opened: Callable[[Database | None], Any]) -> None:
+    """Open the window's database with ``open_it``, off the GUI thread; ``opened(database)``,
+    or ``opened(None)`` when there is nothing to open. A refusal is said in a dialog (a
+    damaged file with the newest good backup offered); after a restore the file is opened
+    again."""
+    flow = Flow(opened, None)
 
-            if not handle_open_error(None, path, err):
-                return None
+    def refused(error: UserError) -> None:
+        from ui.safety_dialogs import handle_open_error
+
+        handle_open_error(None, path, error, restored=lambda again: attempt() if again else flow.fail())
+
+    def attempt() -> None:
+        BackgroundOp(None, lambda _progress: open_it(), title="Open database",
+                     **flow.watch(success=flow.end, failure=refused)).run_in_background()
+
+    attempt()
+
+
+def _exit_with(app: QApplication, code: int) -> None:
+    """End the program with ``code``, once the crash dialog (if one is open) is closed."""
+    dialog = errors.current_crash_dialog()
+    if dialog is None:
+        app.exit(code)
+    else:
+        dialog.finished.connect(lambda _result: app.exit(code))
 
 
 def run(path: Path, open_it: Callable[[], Database]) -> int:
     """Open the database at ``path`` (with ``open_it``) in the window and run until the
-    window is closed; the exit code."""
+    window is closed; the exit code. The event loop runs from the start: the database is
+    opened, and any question about it asked, while it runs."""
     app = start_application()
-    database = open_at_start(path, open_it)
-    if database is None:
-        return 1
-    window = create_main_window(database)
-    show_main_window(window)
+    app.setQuitOnLastWindowClosed(False)  # closing a question before the window must not end it
+    shown: list[tuple[MainWindow, Database]] = []
+
+    def opened(database: Database | None) -> None:
+        if database is None:
+            _exit_with(app, 1)
+            return
+        window = create_main_window(database)
+        show_main_window(window)
+        app.setQuitOnLastWindowClosed(True)
+        shown.append((window, database))
+
+    open_at_start(path, open_it, opened)
     try:
         return app.exec()
     finally:
         wait_for_jobs()
-        window.database.close()
-        database.close()  # the first one, if another was opened since (closing twice is harmless)
+        for window, database in shown:
+            window.database.close()
+            database.close()  # the first one, if another was opened since (closing twice is harmless)

@@ -45,10 +45,10 @@ from app.dashboard import (
 )
 from app.database import Database
 from app.text import plural
-from ui import errors
 from ui.charts import BarChart, Series, StackedBarChart
 from ui.widgets.date_edit import UkDateEdit, format_uk_date
-from ui.workers import ASKED_FOR, Job, reading_queue, wait_for_jobs
+from ui.operations import QueryOp
+from ui.workers import ASKED_FOR, reading_queue, wait_for_jobs
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -311,7 +311,7 @@ class DashboardView(QWidget):
         self._database = database
         self._figures: DashboardFigures | None = None
         self._as_at = dt.date.today()
-        self._job: Job | None = None  # the read in progress
+        self._job: QueryOp | None = None  # the read in progress
         self._reload_wanted = False
         self._typing_timer = QTimer(self)
         self._typing_timer.setSingleShot(True)
@@ -491,17 +491,17 @@ class DashboardView(QWidget):
         self.status_label.setText(READING)
         database, as_at = self._database, self._as_at
 
-        def read(_progress) -> DashboardFigures:  # on a worker thread: no widgets here
-            with database.readers() as session:
-                return dashboard_figures(session, as_at)
+        outcome: dict[str, object] = {}
+
+        def read(session) -> DashboardFigures:  # on a worker thread: no widgets here
+            return dashboard_figures(session, as_at)
 
         # No progress dialog: the figures take well under a second, and the screen says
-        # "Reading the figures…" meanwhile.
-        # No parent: the job outlives this view if it is closed mid-read, and is then dropped.
-        self._job = Job(read, title="Dashboard", show_progress=False)
-        self._job.finished.connect(self._on_loaded)
-        self._job.failed.connect(self._on_failed)
-        self._job.start(reading_queue(), ASKED_FOR)
+        # "Reading the figures…" meanwhile. A view closed mid-read is not called back.
+        self._job = QueryOp(self, database, read, title="Dashboard", pool=reading_queue(), priority=ASKED_FOR,
+                            success=lambda figures: outcome.setdefault("figures", figures),
+                            failure=lambda error: outcome.setdefault("refused", error),
+                            ended=lambda: self._on_read_ended(outcome)).run_in_background()
 
     def wait_for_idle(self, msecs: int = 30000) -> bool:
         """Wait for a read in progress to return (its result still arrives by signal)."""
@@ -521,27 +521,16 @@ class DashboardView(QWidget):
             self._as_at = day
             self.refresh()
 
-    def _read_ended(self) -> bool:
-        """Forget the finished read; True if its result is still the one wanted."""
+    def _on_read_ended(self, outcome: dict) -> None:
         self._job = None
-        if self._reload_wanted:
+        if self._reload_wanted:  # what was read is no longer what is wanted
             self.refresh()
-            return False
-        return True
-
-    def _on_loaded(self, figures: DashboardFigures) -> None:
-        if self._read_ended():
-            self._show(figures)
-
-    def _on_failed(self, error: BaseException) -> None:
-        if not self._read_ended():
-            return
-        sentence = errors.known_error_sentence(error)
-        if sentence is not None:
-            self.status_label.setText(f"The figures could not be read: {sentence}")
-        else:
+        elif "figures" in outcome:
+            self._show(outcome["figures"])
+        elif "refused" in outcome:
+            self.status_label.setText(f"The figures could not be read: {outcome['refused']}")
+        else:  # a bug, shown in the crash dialog; the screen does not repeat what it said
             self.status_label.setText("The figures could not be read because of a fault in the program.")
-            errors.show_crash(type(error), error, error.__traceback__, self)
 
     def _on_row_activated(self, index: QModelIndex) -> None:
         target = index.data(RECORD_ID_ROLE)

@@ -1,8 +1,11 @@
 """File > Import workbook… and File > Export: the Excel work of ``app.excel`` from the window.
 
-Every read, plan, apply and export runs off the GUI thread (``ui.workers.run_job``) behind a
-cancellable progress dialog; these functions wait for it in a local event loop, so each
-returns what was done. The rules are those of the command line (``app.excel.command``):
+Every read, plan, apply and export runs off the GUI thread as an operation
+(``ui.operations``) behind a cancellable progress dialog. Each entry point is a chain: an
+operation's callback asks the next question or starts the next operation; nothing waits in
+an event loop of its own. ``finished(outcome)``, if given, is called once at the end,
+however it ended (what was written, or False/None). The rules are those of the command
+line (``app.excel.command``):
 
 - import: the file is recognised by its content — a returned action plan export (its
   export record), else a hand-kept action plan tracker or referral register (its header
@@ -13,8 +16,9 @@ returns what was done. The rules are those of the command line (``app.excel.comm
   leave the program (``app.privacy_scan``); it takes its name once nothing was found or the
   user chose to go ahead knowingly (``ui.privacy_prompt``), and is deleted otherwise.
 
-The entries in the window's File menu are put there by ``ui.menus``. The workbook modules (openpyxl, XlsxWriter, calamine) are imported when an entry is first used,
-not when the window starts.
+The entries in the window's File menu are put there by ``ui.menus``. The workbook modules
+(openpyxl, XlsxWriter, calamine) are imported when an entry is first used, not when the
+window starts.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -39,6 +42,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app import privacy_scan
 from app.backups import backup_before_change
@@ -46,8 +50,9 @@ from app.database import Database
 from app.errors import UserError
 from app.privacy_scan import CheckedFile
 from ui import dialogs, errors, privacy_prompt, report_dialogs
+from ui.operations import CollectionOp, Flow, QueryOp
 from ui.widgets.list_combo import ListCombo
-from ui.workers import JobCancelled, Progress, run_job
+from ui.workers import Progress
 
 if TYPE_CHECKING:
     from app.excel import export, legacy, returns
@@ -68,43 +73,6 @@ def exec_dialog(dialog: QDialog) -> bool:
 def open_in_viewer(path: Path) -> None:
     """Open a written workbook in the program the system uses for .xlsx (Excel)."""
     report_dialogs.open_in_viewer(path)
-
-
-# --- waiting for a job ----------------------------------------------------------------------
-
-@dataclass
-class JobOutcome:
-    """How a job ended: ``done`` with ``value``, ``error``, or cancelled (neither)."""
-
-    done: bool = False
-    value: Any = None
-    error: BaseException | None = None
-
-    @property
-    def cancelled(self) -> bool:
-        return not self.done and self.error is None
-
-
-def run_and_wait(function: Callable[[Progress], Any], *, title: str, label: str,
-                 parent: QWidget | None, cancellable: bool = True) -> JobOutcome:
-    """Run ``function`` off the GUI thread behind the progress dialog and wait for it,
-    the window still painting meanwhile. An error is returned, not shown."""
-    outcome = JobOutcome()
-    loop = QEventLoop()
-
-    def done(value: Any) -> None:
-        outcome.done, outcome.value = True, value
-        loop.quit()
-
-    def failed(error: BaseException) -> None:
-        outcome.error = error
-        loop.quit()
-
-    job = run_job(function, title=title, label=label, on_done=done, on_error=failed,
-                  on_cancelled=loop.quit, parent=parent, cancellable=cancellable)
-    if job.is_running:
-        loop.exec()
-    return outcome
 
 
 def _tell_error(parent: QWidget | None, title: str, error: BaseException) -> None:
@@ -138,89 +106,85 @@ def detect(path: Path) -> str:
     return kind
 
 
-def read_job(database: Database, path: Path) -> Callable[[Progress], tuple[str, Any]]:
-    """The job that recognises ``path`` and reads what importing it would do (Qt-free).
-
-    Returns ("return", ReturnPreview) or (kind, LegacyImportPlan); writes nothing."""
+def read_workbook(path: Path) -> Callable[[Session, Progress], tuple[str, Any]]:
+    """What recognises ``path`` and reads what importing it would do, in a read-only session
+    (Qt-free). Returns ("return", ReturnPreview) or (kind, LegacyImportPlan); writes nothing."""
     from app.excel import legacy, returns
 
-    def job(progress: Progress) -> tuple[str, Any]:
+    def read(session: Session, progress: Progress) -> tuple[str, Any]:
         progress(0, 0, f"Checking {path.name}…")
         kind = detect(path)
         progress(0, 0, f"Reading {path.name}…")
-        with database.readers() as session:
-            if kind == KIND_RETURN:
-                result: Any = returns.read_return(session, path)
-            else:
-                result = legacy.plan_import(session, path, kind)
+        if kind == KIND_RETURN:
+            result: Any = returns.read_return(session, path)
+        else:
+            result = legacy.plan_import(session, path, kind)
         progress(1, 1, "")
         return kind, result
 
-    return job
+    return read
 
 
-@dataclass
-class _Applied:
-    """Set by an apply job once its transaction is committed (see ``apply_job``)."""
-
-    summary: str | None = None
-
-
-def apply_job(database: Database, what: Callable[[Any], str], applied: _Applied,
-              label: str) -> Callable[[Progress], str]:
-    """The job that backs the database up, then runs ``what(session)`` in one transaction.
-
-    Cancel before the commit rolls everything back; ``applied.summary`` is set only once
-    the transaction is committed, so a Cancel pressed after that is not mistaken for
-    "nothing written"."""
-    def job(progress: Progress) -> str:
+def apply_import(database: Database, what: Callable[[Session], str],
+                 label: str) -> Callable[[Session, Progress], str]:
+    """What backs the database up, then runs ``what(session)`` in the operation's unit of
+    work (the session's transaction begins with its first statement, after the backup).
+    Cancel up to "Saving…" rolls everything back; once committed, the import stands."""
+    def apply(session: Session, progress: Progress) -> str:
         progress(0, 3, "Backing up the database…")
         backup_before_change(Path(database.path), "import")
         progress(1, 3, label)
-        with database.sessions.begin() as session:
-            summary = what(session)
-            progress(2, 3, "Saving…")  # the last chance to cancel: raising here rolls back
-        applied.summary = summary
+        summary = what(session)
+        progress(2, 3, "Saving…")  # the last chance to cancel: raising here rolls back
         return summary
 
-    return job
+    return apply
 
 
-def import_workbook(parent: QWidget | None, database: Database, path: Path | None = None) -> bool:
+def import_workbook(parent: QWidget | None, database: Database, path: Path | None = None, *,
+                    finished: Callable[[bool], Any] | None = None) -> None:
     """Ask for a workbook (unless given), preview what importing it would do and, if the
-    user accepts, back up and apply it. True if anything was written."""
+    user accepts, back up and apply it. ``finished(True)`` if anything was written."""
+    flow = Flow(finished, False)
     if path is None:
         path = dialogs.open_file(parent, "Import workbook", XLSX_FILTER,
                                  report_dialogs.default_report_folder())
         if path is None:
-            return False
+            flow.fail()
+            return
     path = Path(path)
-    read = run_and_wait(read_job(database, path), title=IMPORT_TITLE,
-                        label=f"Reading {path.name}…", parent=parent)
-    if read.error is not None:
-        _tell_error(parent, IMPORT_TITLE, read.error)
-        return False
-    if read.cancelled:
+
+    def read(found: tuple[str, Any]) -> None:
+        kind, result = found
+        if kind == KIND_RETURN:
+            _import_return(parent, database, flow, result)
+        else:
+            _import_tracker(parent, database, flow, result)
+
+    def stopped() -> None:
         _show_status(parent, f"Reading {path.name} stopped; nothing was written.")
-        return False
-    kind, result = read.value
-    if kind == KIND_RETURN:
-        return _import_return(parent, database, result)
-    return _import_tracker(parent, database, result)
+        flow.fail()
+
+    QueryOp(parent, database, read_workbook(path), progress=True, title=IMPORT_TITLE,
+            label=f"Reading {path.name}…", cancellable=True,
+            **flow.watch(success=read, cancelled=stopped)).run_in_background()
 
 
-def _import_return(parent: QWidget | None, database: Database, preview: returns.ReturnPreview) -> bool:
+def _import_return(parent: QWidget | None, database: Database, flow: Flow,
+                   preview: returns.ReturnPreview) -> None:
     from app.excel import returns
     from ui.import_preview import ReturnPreviewDialog
 
     name = preview.path.name
     if preview.fatal:
         dialogs.warn(parent, IMPORT_TITLE, f"{name} was refused, so nothing was written: {preview.fatal[0]}")
-        return False
+        flow.fail()
+        return
     if not preview.actions:
         dialogs.inform(parent, IMPORT_TITLE, f"{name} changes nothing: the {preview.rows_read} action "
                                              "rows are as they were exported. Nothing was written.")
-        return False
+        flow.fail()
+        return
     dialog = ReturnPreviewDialog(parent, preview)
     try:
         accepted = exec_dialog(dialog)
@@ -231,15 +195,17 @@ def _import_return(parent: QWidget | None, database: Database, preview: returns.
     if not accepted or not chosen:
         if rejected_all:
             _show_status(parent, f"Nothing was taken from {name}.")
-        return False
+        flow.fail()
+        return
 
-    def what(session) -> str:
+    def what(session: Session) -> str:
         return returns.apply_return(session, preview, chosen).describe()
 
-    return _apply(parent, database, what, f"Applying the changes from {name}…")
+    _apply(parent, database, flow, what, f"Applying the changes from {name}…")
 
 
-def _import_tracker(parent: QWidget | None, database: Database, plan: legacy.LegacyImportPlan) -> bool:
+def _import_tracker(parent: QWidget | None, database: Database, flow: Flow,
+                    plan: legacy.LegacyImportPlan) -> None:
     from app.excel import legacy
     from ui.import_preview import LegacyImportDialog
 
@@ -250,29 +216,31 @@ def _import_tracker(parent: QWidget | None, database: Database, plan: legacy.Leg
     finally:
         dialog.deleteLater()
     if not accepted:
-        return False
+        flow.fail()
+        return
 
-    def what(session) -> str:
+    def what(session: Session) -> str:
         summary = legacy.apply_import(session, plan)
         if remember:
             legacy.save_mapping(plan, plan.path)
         return summary
 
-    return _apply(parent, database, what, f"Importing {plan.path.name}…")
+    _apply(parent, database, flow, what, f"Importing {plan.path.name}…")
 
 
-def _apply(parent: QWidget | None, database: Database, what: Callable[[Any], str], label: str) -> bool:
-    applied = _Applied()
-    outcome = run_and_wait(apply_job(database, what, applied, label), title=IMPORT_TITLE,
-                           label=label, parent=parent)
-    if applied.summary is not None:
-        dialogs.inform(parent, IMPORT_TITLE, applied.summary)
-        return True
-    if outcome.error is not None and not isinstance(outcome.error, JobCancelled):
-        _tell_error(parent, IMPORT_TITLE, outcome.error)
-    else:
+def _apply(parent: QWidget | None, database: Database, flow: Flow, what: Callable[[Session], str],
+           label: str) -> None:
+    def applied(summary: str) -> None:
+        dialogs.inform(parent, IMPORT_TITLE, summary)
+        flow.end(True)
+
+    def stopped() -> None:
         _show_status(parent, "Import stopped; nothing was written.")
-    return False
+        flow.fail()
+
+    CollectionOp(parent, database, apply_import(database, what, label), progress=True,
+                 title=IMPORT_TITLE, label=label, cancellable=True,
+                 **flow.watch(success=applied, cancelled=stopped)).run_in_background()
 
 
 # --- export: the shared part -----------------------------------------------------------------
@@ -285,45 +253,54 @@ class Written:
     checked: CheckedFile
 
 
-def export_job(database: Database, write: Callable[[Any, Path], export.ExportResult],
-               out: Path, label: str) -> Callable[[Progress], Written]:
-    """The job that writes one workbook for ``out`` under its partial name and scans it
-    (Qt-free). Cancel before it returns, and nothing is left."""
-    def job(progress: Progress) -> Written:
+def write_export(write: Callable[[Session, Path], export.ExportResult],
+                 out: Path, label: str) -> Callable[[Session, Progress], Written]:
+    """What writes one workbook for ``out`` under its partial name and scans it, in the
+    operation's unit of work (the first export of a database stamps it with its identity).
+    Qt-free. Cancel before it returns, and nothing is left."""
+    def write_and_scan(session: Session, progress: Progress) -> Written:
         progress(0, 2, label)
-        # A unit of work: the first export of a database stamps it with its identity.
-        with database.sessions.begin() as session:
-            result, checked = privacy_scan.write_checked_workbook(
-                session, out, lambda partial: write(session, partial), progress=progress)
+        result, checked = privacy_scan.write_checked_workbook(
+            session, out, lambda partial: write(session, partial), progress=progress)
         return Written(replace(result, path=out), checked)
 
-    return job
+    return write_and_scan
 
 
-def _finish_export(parent: QWidget | None, database: Database, title: str, out: Path,
-                   outcome: JobOutcome) -> Path | None:
-    if outcome.error is not None:
-        _tell_error(parent, title, outcome.error)
-        return None
-    if outcome.cancelled:
-        # Cancel pressed as the job returned: its workbook never reaches the user.
+def _export(parent: QWidget | None, database: Database, flow: Flow, title: str, out: Path,
+            write: Callable[[Session, Path], export.ExportResult], label: str) -> None:
+    """Write, scan and (once settled) offer to open one workbook; the flow ends with its path."""
+    def stopped() -> None:
+        # Cancel pressed as the work returned: its workbook never reaches the user.
         privacy_scan.partial_path(out).unlink(missing_ok=True)
         _show_status(parent, f"{title}: stopped; no file was written.")
-        return None
-    written: Written = outcome.value
-    try:
-        kept = privacy_prompt.settle(parent, database, written.checked)
-    except UserError as err:
-        _tell_error(parent, title, err)
-        return None
-    if not kept:
-        _show_status(parent, f"{out.name} was not saved.")
-        return None
-    _show_status(parent, written.result.describe())
-    if dialogs.confirm(parent, title, f"{written.result.describe()}\n\nOpen it now?",
-                       yes="Open", no="Not now"):
-        open_in_viewer(out)
-    return out
+        flow.fail()
+
+    CollectionOp(parent, database, write_export(write, out, label), progress=True, title=title,
+                 label=label, cancellable=True, result_stands=False,
+                 **flow.watch(success=lambda written: _keep(parent, database, flow, title, out, written),
+                              cancelled=stopped)).run_in_background()
+
+
+def _keep(parent: QWidget | None, database: Database, flow: Flow, title: str, out: Path,
+          written: Written) -> None:
+    def settled(kept: bool) -> None:
+        if not kept:
+            _show_status(parent, f"{out.name} was not saved.")
+            flow.fail()
+            return
+        _show_status(parent, written.result.describe())
+        if dialogs.confirm(parent, title, f"{written.result.describe()}\n\nOpen it now?",
+                           yes="Open", no="Not now"):
+            open_in_viewer(out)
+        flow.end(out)
+
+    def refused(error: UserError) -> None:
+        _tell_error(parent, title, error)
+        flow.fail()
+
+    privacy_prompt.settle_in_background(parent, database, written.checked,
+                                        **flow.watch(kept=settled, failed=refused))
 
 
 def suggested_file(name: str, day: dt.date | None = None) -> Path:
@@ -418,47 +395,53 @@ class ExportActionPlanDialog(QDialog):
 
 def export_action_plan_dialog(parent: QWidget | None, database: Database, *,
                               action_ids: Sequence[int] | None = None, agency: str | None = None,
-                              open_only: bool = False) -> Path | None:
-    """Ask what to export and where, write it, check it; the workbook's path, or None."""
-    with database.readers() as session:
-        agencies = report_dialogs.agency_names(session)
-    dialog = ExportActionPlanDialog(parent, agencies, action_ids=action_ids, agency=agency,
-                                    open_only=open_only)
-    try:
-        if not exec_dialog(dialog):
-            return None
-        options, name = dialog.options(), dialog.file_name()
-    finally:
-        dialog.deleteLater()
-    out = _ask_file(parent, "Export the action plan", name)
-    if out is None:
-        return None
+                              open_only: bool = False,
+                              finished: Callable[[Path | None], Any] | None = None) -> None:
+    """Ask what to export and where, write it, check it; ``finished`` with the workbook's
+    path, or None."""
+    flow = Flow(finished, None)
     title = "Export the action plan"
 
-    def write(session, path: Path) -> export.ExportResult:
-        from app.excel import export
+    def choose(agencies: list[str]) -> None:
+        dialog = ExportActionPlanDialog(parent, agencies, action_ids=action_ids, agency=agency,
+                                        open_only=open_only)
+        try:
+            accepted = exec_dialog(dialog)
+            options, name = dialog.options(), dialog.file_name()
+        finally:
+            dialog.deleteLater()
+        out = _ask_file(parent, title, name) if accepted else None
+        if out is None:
+            flow.fail()
+            return
 
-        return export.export_action_plan(session, path, **options)
+        def write(session: Session, path: Path) -> export.ExportResult:
+            from app.excel import export
 
-    outcome = run_and_wait(export_job(database, write, out, "Writing the action plan…"),
-                           title=title, label="Writing the action plan…", parent=parent)
-    return _finish_export(parent, database, title, out, outcome)
+            return export.export_action_plan(session, path, **options)
+
+        _export(parent, database, flow, title, out, write, "Writing the action plan…")
+
+    QueryOp(parent, database, report_dialogs.agency_names, title=title,
+            **flow.watch(success=choose)).run_in_background()
 
 
-def export_register_dialog(parent: QWidget | None, database: Database, kind: str) -> Path | None:
-    """Export the referrals or reviews register to a file the user names."""
+def export_register_dialog(parent: QWidget | None, database: Database, kind: str, *,
+                           finished: Callable[[Path | None], Any] | None = None) -> None:
+    """Export the referrals or reviews register to a file the user names; ``finished``
+    with its path, or None."""
     if kind not in REGISTER_TITLES:
         raise ValueError(f"unknown register {kind!r}")
+    flow = Flow(finished, None)
     title = f"Export the {REGISTER_TITLES[kind].lower()}"
     out = _ask_file(parent, title, REGISTER_TITLES[kind])
     if out is None:
-        return None
+        flow.fail()
+        return
     from app.excel import export
 
     write = export.export_referrals if kind == "referrals" else export.export_reviews
-    outcome = run_and_wait(export_job(database, write, out, f"Writing the {kind} register…"),
-                           title=title, label=f"Writing the {kind} register…", parent=parent)
-    return _finish_export(parent, database, title, out, outcome)
+    _export(parent, database, flow, title, out, write, f"Writing the {kind} register…")
 
 
 # --- export: agency packs ------------------------------------------------------------------------
@@ -506,63 +489,87 @@ class AgencyPacksDialog(QDialog):
         return Path(self.folder_edit.text().strip())
 
 
-def packs_job(database: Database, folder: Path, open_only: bool,
-              waiting: list[CheckedFile]) -> Callable[[Progress], list[Written]]:
-    """The job that writes the agency packs under a partial folder and scans each (Qt-free).
-    Cancel before it returns, and nothing is left. ``waiting`` receives the checked files as
-    soon as they exist, so that a Cancel pressed as it returns can still delete them."""
-    def job(progress: Progress) -> list[Written]:
+def write_packs(folder: Path, open_only: bool,
+                waiting: list[CheckedFile]) -> Callable[[Session, Progress], list[Written]]:
+    """What writes the agency packs under a partial folder and scans each, in the
+    operation's unit of work (Qt-free). Cancel before it returns, and nothing is left.
+    ``waiting`` receives the checked files as soon as they exist, so that a Cancel pressed
+    as it returns can still delete them."""
+    def write(session: Session, progress: Progress) -> list[Written]:
         from app.excel import export
 
         progress(0, 0, "Writing the agency packs…")
-        with database.sessions.begin() as session:
-            results, checked = privacy_scan.write_checked_workbooks(
-                session, folder, lambda partial: export.export_agency_packs(session, partial, open_only=open_only),
-                progress=progress)
+        results, checked = privacy_scan.write_checked_workbooks(
+            session, folder, lambda partial: export.export_agency_packs(session, partial, open_only=open_only),
+            progress=progress)
         waiting.extend(checked)
         return [Written(replace(result, path=one.final), one) for result, one in zip(results, checked)]
 
-    return job
+    return write
 
 
-def export_agency_packs_dialog(parent: QWidget | None, database: Database) -> Path | None:
-    """Write one action plan workbook per agency into a folder; the folder, or None."""
+def export_agency_packs_dialog(parent: QWidget | None, database: Database, *,
+                               finished: Callable[[Path | None], Any] | None = None) -> None:
+    """Write one action plan workbook per agency into a folder; ``finished`` with the
+    folder, or None."""
+    flow = Flow(finished, None)
     title = "Export agency packs"
     default = report_dialogs.default_report_folder() / f"Agency packs {dt.date.today():%Y-%m-%d}"
     dialog = AgencyPacksDialog(parent, default)
     try:
-        if not exec_dialog(dialog):
-            return None
+        accepted = exec_dialog(dialog)
         folder, open_only = dialog.folder(), dialog.open_only_box.isChecked()
     finally:
         dialog.deleteLater()
+    if not accepted:
+        flow.fail()
+        return
     waiting: list[CheckedFile] = []
-    outcome = run_and_wait(packs_job(database, folder, open_only, waiting), title=title,
-                           label="Writing the agency packs…", parent=parent)
-    if outcome.error is not None:
-        _tell_error(parent, title, outcome.error)
-        return None
-    if outcome.cancelled:
+
+    def discard_waiting() -> None:
         for checked in waiting:
-            checked.discard()
+            checked.discard()  # those not yet asked about, or all of them
+
+    def stopped() -> None:
+        discard_waiting()
         _show_status(parent, f"{title}: stopped; no file was written.")
-        return None
-    try:
-        kept = [w.result for w in outcome.value if privacy_prompt.settle(parent, database, w.checked)]
-    except UserError as err:
-        _tell_error(parent, title, err)
-        return None
-    finally:
-        for checked in waiting:
-            checked.discard()  # those not yet asked about, if one could not be saved
-    if not kept:
-        if outcome.value:
-            message = "No agency workbook was kept."
-        else:
-            message = ("No agency workbook was written: no agency leads "
-                       + ("an open action." if open_only else "an action."))
-        dialogs.inform(parent, title, message)
-        return None
-    lines = "\n".join(f"• {r.path.name} ({r.rows} action{'s' if r.rows != 1 else ''})" for r in kept)
-    dialogs.inform(parent, title, f"{len(kept)} agency workbook(s) written to {folder}:\n\n{lines}")
-    return folder
+        flow.fail()
+
+    def written(packs: list[Written]) -> None:
+        kept: list[export.ExportResult] = []
+
+        def settle(index: int) -> None:
+            if index == len(packs):
+                discard_waiting()
+                tell_kept(kept, bool(packs))
+                return
+
+            def settled(keep: bool) -> None:
+                if keep:
+                    kept.append(packs[index].result)
+                settle(index + 1)
+
+            def refused(error: UserError) -> None:
+                discard_waiting()
+                _tell_error(parent, title, error)
+                flow.fail()
+
+            privacy_prompt.settle_in_background(parent, database, packs[index].checked,
+                                                **flow.watch(kept=settled, failed=refused))
+
+        settle(0)
+
+    def tell_kept(kept: list[export.ExportResult], any_written: bool) -> None:
+        if not kept:
+            dialogs.inform(parent, title, "No agency workbook was kept." if any_written else
+                           "No agency workbook was written: no agency leads "
+                           + ("an open action." if open_only else "an action."))
+            flow.fail()
+            return
+        lines = "\n".join(f"• {r.path.name} ({r.rows} action{'s' if r.rows != 1 else ''})" for r in kept)
+        dialogs.inform(parent, title, f"{len(kept)} agency workbook(s) written to {folder}:\n\n{lines}")
+        flow.end(folder)
+
+    CollectionOp(parent, database, write_packs(folder, open_only, waiting), progress=True, title=title,
+                 label="Writing the agency packs…", cancellable=True, result_stands=False,
+                 **flow.watch(success=written, cancelled=stopped)).run_in_background()

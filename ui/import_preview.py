@@ -45,14 +45,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.database import Database
 from app.excel import legacy
 from app.excel.returns import ActionReturn, ReturnPreview
 from app.text import match_key
-from ui import errors
+from ui.operations import QueryOp
 from ui.widgets.date_edit import format_uk_date, format_uk_datetime
-from ui.workers import Job, Progress, run_job
+from ui.workers import Progress
 
 CONFLICT_BACKGROUND = QColor("#ffd8a8")  # orange: the tracker changed it too
 REFUSED_BACKGROUND = QColor("#e6e6e6")  # grey: cannot be applied
@@ -529,17 +530,16 @@ class WarningsModel(_RowsModel):
         return None
 
 
-def plan_job(database: Database, path: Path, kind: str,
-             mapping: dict[str, str] | None) -> Callable[[Progress], legacy.LegacyImportPlan]:
-    """The job that (re-)plans importing a tracker, reading only (Qt-free)."""
-    def job(progress: Progress) -> legacy.LegacyImportPlan:
+def replan(path: Path, kind: str,
+           mapping: dict[str, str] | None) -> Callable[[Session, Progress], legacy.LegacyImportPlan]:
+    """What (re-)plans importing a tracker in a read-only session (Qt-free)."""
+    def plan(session: Session, progress: Progress) -> legacy.LegacyImportPlan:
         progress(0, 0, f"Reading {path.name}…")
-        with database.readers() as session:
-            plan = legacy.plan_import(session, path, kind, mapping)
+        planned = legacy.plan_import(session, path, kind, mapping)
         progress(1, 1, "")
-        return plan
+        return planned
 
-    return job
+    return plan
 
 
 class LegacyImportDialog(QDialog):
@@ -556,7 +556,7 @@ class LegacyImportDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.plan = plan
-        self.job: Job | None = None
+        self.job: QueryOp | None = None
         self._stale = False
         self.setWindowTitle(f"Import {plan.path.name}")
         self.setObjectName("legacyImportDialog")
@@ -701,34 +701,27 @@ class LegacyImportDialog(QDialog):
     def _on_replan_clicked(self) -> None:
         self.start_replan()
 
-    def start_replan(self) -> Job | None:
+    def start_replan(self) -> QueryOp | None:
         """Read the workbook again with the mapping shown, off the GUI thread."""
         if self.job is not None:
             return None
         mapping = self.mapping_model.mapping()
         self.replan_button.setEnabled(False)
         self.import_button.setEnabled(False)
-        self.job = run_job(plan_job(self.database, self.plan.path, self.plan.kind, mapping),
+        self.job = QueryOp(self, self.database, replan(self.plan.path, self.plan.kind, mapping), progress=True,
                            title="Re-plan the import", label=f"Reading {self.plan.path.name}…",
-                           on_done=self._on_replanned, on_error=self._on_replan_failed,
-                           on_cancelled=self._end_replan, parent=self)
-        return self.job
+                           cancellable=True, success=self._on_replanned, ended=self._end_replan)
+        return self.job.run_in_background()
 
     def _on_replanned(self, plan: legacy.LegacyImportPlan) -> None:
         # Agency confirmations already given carry over to spellings still proposed.
         still = {match_key(m.spelling) for m in plan.proposals()}
         plan.confirmed.update(self.plan.confirmed & still)
         self.plan = plan
-        self.job = None
-        self.replan_button.setEnabled(True)
         self._show_plan()
-        self.replanned.emit()
-
-    def _on_replan_failed(self, error: BaseException) -> None:
-        self._end_replan()
-        errors.report_exception(error, self, title="Re-plan the import")
 
     def _end_replan(self) -> None:
+        # Read, refused (said in words) or cancelled: Import again once the plan is current.
         self.job = None
         self.replan_button.setEnabled(True)
         self._set_stale(self._stale)

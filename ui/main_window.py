@@ -862,8 +862,9 @@ class MainWindow(QMainWindow):
                 self.settings.remove_recent_database(path)
             from ui.safety_dialogs import handle_open_error
 
-            if handle_open_error(self, path, error):  # a damaged file, and a backup restored
-                self.open_database_file(path, create=False)
+            # A damaged file, and a backup restored: open it again.
+            handle_open_error(self, path, error,
+                              restored=lambda again: self.open_database_file(path, create=False) if again else None)
 
         def cancelled() -> None:
             self.statusBar().showMessage("Opening stopped; the current database is still open.", 5000)
@@ -952,8 +953,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self._refusal)
         from ui.safety_dialogs import offer_restore_for_damaged
 
-        if offer_restore_for_damaged(self, error):
-            self._reopen_after_restore(database.path)
+        offer_restore_for_damaged(
+            self, error, restored=lambda again: self._reopen_after_restore(database.path) if again else None)
 
     # --- settings and help ------------------------------------------------------------
 

@@ -15,7 +15,9 @@ work. It starts an operation and carries on where the operation calls back.
 
 ``progress=True`` passes the function a second argument, the job's ``Progress``
 (``ui.workers``): it reports how far the work has got and stops it once cancelled.
-``label`` puts up the progress dialog (only if the work is still running after a moment).
+``label`` puts up the progress dialog (only if the work is still running after a moment),
+with a Cancel button if ``cancellable``. A write that has committed stands even if Cancel
+was pressed as it did (``result_stands``).
 
 How an operation ends, on the GUI thread, once:
 
@@ -108,7 +110,8 @@ class BackgroundOp(Generic[T]):
                  cancelled: Callable[[], Any] | None = None,
                  ended: Callable[[], Any] | None = None,
                  title: str = "", label: str | None = None, cancellable: bool = False,
-                 pool: QThreadPool | None = None, priority: int = 0, shortcut: bool = False):
+                 pool: QThreadPool | None = None, priority: int = 0, shortcut: bool = False,
+                 result_stands: bool = False):
         self._parent = parent
         self._work: Callable[[Progress], T] | None = work
         self._success = success
@@ -121,13 +124,15 @@ class BackgroundOp(Generic[T]):
         self._pool = pool
         self._priority = priority
         self._shortcut = shortcut
+        self._result_stands = result_stands
         self._job: Job | None = None
 
     def run_in_background(self) -> BackgroundOp[T]:
         if self._work is None:
             raise RuntimeError("an operation runs once")
         job = Job(self._work, title=self.title, label=self._label or "", parent=self._parent,
-                  cancellable=self._cancellable, show_progress=self._label is not None)
+                  cancellable=self._cancellable, show_progress=self._label is not None,
+                  result_stands=self._result_stands)
         self._work = None  # the job holds it until it has run, and no longer
         job.finished.connect(self._on_finished)
         job.failed.connect(self._on_failed)
@@ -237,6 +242,7 @@ class CollectionOp(BackgroundOp[T]):
             return result, frozenset(touched)
 
         options.setdefault("pool", writing_queue())
+        options.setdefault("result_stands", True)  # once committed, Cancel comes too late
         super().__init__(parent, work, **options)
 
     def _succeeded(self, outcome: tuple[T, frozenset[tuple[str, int]]]) -> None:
@@ -256,3 +262,45 @@ def _note_flushed(session: Session, touched: set[tuple[str, int]]) -> None:
         key = state.mapper.primary_key_from_instance(record)
         if len(key) == 1 and isinstance(key[0], int):
             touched.add((state.mapper.local_table.name, key[0]))
+
+
+class Flow:
+    """One task the user started (an import, a backup, opening a database), from its
+    first question to its last message: operations and questions chained by their
+    callbacks, with nothing waiting in an event loop of its own. It ends once, with
+    ``finished(outcome)``.
+
+    Every callback given to ``watch`` must end the flow or start the next watched step; an
+    operation that ends without calling any of them (a bug, reported by the operation
+    itself; a refusal it showed) ends the flow with ``default``."""
+
+    def __init__(self, finished: Callable[[Any], Any] | None, default: Any):
+        self._finished = finished
+        self._default = default
+        self._ended = False
+
+    def end(self, outcome: Any) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if self._finished is not None:
+            self._finished(outcome)
+
+    def fail(self) -> None:
+        """End with nothing done."""
+        self.end(self._default)
+
+    def watch(self, **callbacks: Callable[..., Any]) -> dict[str, Callable[..., Any]]:
+        """``callbacks`` for one operation, with the ``ended`` that ends the flow if none
+        of them was called."""
+        called: list[bool] = []
+
+        def wrap(callback: Callable[..., Any]) -> Callable[..., Any]:
+            def answer(*args: Any) -> Any:
+                called.append(True)
+                return callback(*args)
+            return answer
+
+        options = {name: wrap(callback) for name, callback in callbacks.items()}
+        options["ended"] = lambda: None if called else self.fail()
+        return options

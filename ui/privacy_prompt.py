@@ -1,8 +1,9 @@
 """The one question asked before a document holding personal details leaves the program.
 
 Every workbook and paper the window writes goes first under a partial name and through the
-privacy check (``app.privacy_scan.write_checked``). ``settle`` then gives it its name at
-once if nothing was found; otherwise ``PrivacyPromptDialog`` shows what was found and where
+privacy check (``app.privacy_scan.write_checked``). ``settle`` (from the window,
+``settle_in_background``, which records and renames off the GUI thread) then gives it its
+name at once if nothing was found; otherwise ``PrivacyPromptDialog`` shows what was found and where
 (the text masked) and the user chooses: save it anyway, knowingly, or don't save it (the
 default, and what Escape does) and correct the records. The choice goes into the audit
 trail; a document not saved is deleted, so nothing is left behind.
@@ -10,7 +11,8 @@ trail; a document not saved is deleted, so nothing is left behind.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from app import privacy_scan
 from app.database import Database
+from app.errors import UserError
 from app.privacy_scan import CheckedFile, Finding
+from ui.operations import CollectionOp
 
 TITLE = "Check before sending"
 SAVE_ANYWAY = "&Save it anyway"
@@ -88,18 +92,24 @@ def exec_prompt(dialog: PrivacyPromptDialog) -> bool:
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
-def go_ahead(parent: QWidget | None, database: Database, name: str, findings: Sequence[Finding]) -> bool:
-    """True if nothing was found, or the user chose to go ahead knowingly. A choice made is
-    recorded in the audit trail."""
+def ask(parent: QWidget | None, name: str, findings: Sequence[Finding]) -> bool:
+    """True if nothing was found, or the user chose to go ahead knowingly (not recorded)."""
     if not findings:
         return True
     dialog = PrivacyPromptDialog(parent, name, findings)
     try:
-        proceed = exec_prompt(dialog)
+        return exec_prompt(dialog)
     finally:
         dialog.deleteLater()
-    with database.sessions.begin() as session:
-        privacy_scan.record_privacy_decision(session, name, findings, proceeded=proceed)
+
+
+def go_ahead(parent: QWidget | None, database: Database, name: str, findings: Sequence[Finding]) -> bool:
+    """True if nothing was found, or the user chose to go ahead knowingly. A choice made is
+    recorded in the audit trail."""
+    proceed = ask(parent, name, findings)
+    if findings:
+        with database.sessions.begin() as session:
+            privacy_scan.record_privacy_decision(session, name, findings, proceeded=proceed)
     return proceed
 
 
@@ -113,3 +123,28 @@ def settle(parent: QWidget | None, database: Database, checked: CheckedFile) -> 
         return True
     finally:
         checked.discard()
+
+
+def settle_in_background(parent: QWidget | None, database: Database, checked: CheckedFile, *,
+                         kept: Callable[[bool], Any], failed: Callable[[UserError], Any],
+                         ended: Callable[[], Any] | None = None) -> None:
+    """``settle`` as the window does it: ask if need be, then record the choice and give the
+    document its name (or delete it) in one operation off the GUI thread; ``kept(True)``
+    once it has its name, ``kept(False)`` if the user chose not to keep it. ``failed``
+    takes a ``UserError`` (the file open in another program): nothing is left or recorded.
+    ``ended`` follows either, or a bug (which goes to the crash dialog)."""
+    name, findings = checked.final.name, checked.findings
+    proceed = ask(parent, name, findings)
+
+    def record_and_place(session) -> bool:
+        try:
+            if findings:
+                privacy_scan.record_privacy_decision(session, name, findings, proceeded=proceed)
+            if proceed:
+                checked.put_in_place()
+            return proceed
+        finally:
+            checked.discard()
+
+    CollectionOp(parent, database, record_and_place, title=TITLE, success=kept, failure=failed,
+                 ended=ended).run_in_background()

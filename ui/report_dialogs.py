@@ -52,12 +52,13 @@ from app.errors import UserError
 from app.reports import build_checked_report
 from app.services.reviews import get_review, latest_panel_report
 from db.models import ListKind
-from ui import dialogs, errors, privacy_prompt
+from ui import dialogs, privacy_prompt
 from ui.report_kinds import REPORT_INTROS, REPORT_TITLES
 from ui.widgets.record_picker import RecordPicker
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
-from ui.workers import Job, Progress, run_job
+from ui.operations import Flow, QueryOp
+from ui.workers import Progress
 
 if TYPE_CHECKING:
     from app.privacy_scan import CheckedFile
@@ -122,36 +123,43 @@ def stored_panel_text(session: Session, review_ref: str) -> dict[str, str] | Non
     return {key: getattr(report, key) or "" for key, _label in PANEL_TEXT_FIELDS}
 
 
-def panel_review_choices(session: Session) -> list[tuple[str, str]]:
-    """The reviews that have a panel report written, as ``review_choices`` gives them.
+def panel_texts(session: Session) -> dict[tuple[str, str], dict[str, str]]:
+    """The stored free text of every review that has a panel report written, by the review
+    as ``review_choices`` gives it.
 
     One lookup per review: app/ has no single query for this, and reviews number hundreds
     at most."""
-    return [(ref, label) for ref, label in review_choices(session)
-            if stored_panel_text(session, ref) is not None]
+    found = {choice: stored_panel_text(session, choice[0]) for choice in review_choices(session)}
+    return {choice: text for choice, text in found.items() if text is not None}
 
 
 @dataclass(frozen=True)
 class ReportChoices:
-    """The lists a dialog offers, read once when it opens."""
+    """The lists a dialog offers, read (off the GUI thread) before it opens."""
 
     today: dt.date
     next_meeting: dt.date | None = None
     reviews: tuple[tuple[str, str], ...] = ()
     agencies: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    # For the panel report: each review's stored free text, by reference.
+    panel_texts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def panel_text(self, review_ref: str) -> dict[str, str] | None:
+        return next((dict(text) for ref, text in self.panel_texts if ref == review_ref), None)
 
 
 def load_choices(session: Session, kind: str, today: dt.date | None = None) -> ReportChoices:
     """Only the lists paper ``kind`` needs."""
     today = today or dt.date.today()
+    panel = panel_texts(session) if kind == "panel" else {}
     return ReportChoices(
         today=today,
         next_meeting=next_meeting_on(session, today) if kind == "briefing" else None,
-        reviews=tuple(review_choices(session) if kind == "response"
-                      else panel_review_choices(session) if kind == "panel" else ()),
+        reviews=tuple(review_choices(session) if kind == "response" else panel),
         agencies=tuple(agency_names(session)) if kind in ("action-plan", "agency") else (),
         statuses=tuple(action_status_names(session)) if kind == "action-plan" else (),
+        panel_texts=tuple((ref, tuple(text.items())) for (ref, _label), text in panel.items()),
     )
 
 
@@ -179,21 +187,19 @@ def suggested_file(folder: Path, name: str, day: dt.date) -> Path:
     return path
 
 
-def build_report_job(database: Database, kind: str, options: dict[str, Any],
-                     out_path: Path) -> Callable[[Progress], tuple[ReportResult, CheckedFile]]:
-    """The job that writes paper ``kind`` for ``out_path`` (Qt-free; run by ``run_job``).
-
-    It reads through its own read-only session, writes the paper under its partial name and
-    scans what it prints. Returns the paper (its path ``out_path``) and the file waiting to
-    take that name; Cancel before it returns, and nothing is left."""
+def build_report(kind: str, options: dict[str, Any],
+                 out_path: Path) -> Callable[[Session, Progress], tuple[ReportResult, CheckedFile]]:
+    """What writes paper ``kind`` for ``out_path`` in a read-only session (Qt-free; run by
+    a ``QueryOp``): the paper under its partial name, and what it prints scanned. Returns
+    the paper (its path ``out_path``) and the file waiting to take that name; Cancel before
+    it returns, and nothing is left."""
     title = REPORT_TITLES[kind]
 
-    def job(progress: Progress) -> tuple[ReportResult, CheckedFile]:
+    def build(session: Session, progress: Progress) -> tuple[ReportResult, CheckedFile]:
         progress(0, 0, f"Writing the {title.lower()}…")
-        with database.readers() as session:
-            return build_checked_report(kind, session, out_path, progress=progress, **options)
+        return build_checked_report(kind, session, out_path, progress=progress, **options)
 
-    return job
+    return build
 
 
 # --- Ctrl+P on a register ------------------------------------------------------------------
@@ -203,7 +209,8 @@ def build_report_job(database: Database, kind: str, options: dict[str, Any],
 class ReportDialog(QDialog):
     """The options of one paper, an output file, and "Create PDF".
 
-    ``preset`` gives starting values by the build functions' option names (``meeting_on``,
+    ``choices`` are the lists it offers (``load_choices``, read before it opens). ``preset``
+    gives starting values by the build functions' option names (``meeting_on``,
     ``start``, ``end``, ``agency``, ``status``, ``open_only``, ``overdue_only``,
     ``group_by``, ``review_refs``, ``review_ref``) and ``out_path``.
 
@@ -215,7 +222,8 @@ class ReportDialog(QDialog):
     report_written = Signal(object)
     build_ended = Signal()
 
-    def __init__(self, parent: QWidget | None, database: Database, kind: str, **preset: Any):
+    def __init__(self, parent: QWidget | None, database: Database, kind: str, choices: ReportChoices,
+                 **preset: Any):
         super().__init__(parent)
         if kind not in REPORT_TITLES:
             raise ValueError(f"unknown report kind {kind!r}")
@@ -223,13 +231,12 @@ class ReportDialog(QDialog):
         self.database = database
         self.title = REPORT_TITLES[kind]
         self.written: ReportResult | None = None
-        self.job: Job | None = None
+        self.job: QueryOp | None = None
         self._building: Path | None = None  # the file the running build is for
         self._problems: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
         self._stored_text: dict[str, str] | None = None
-        with database.readers() as session:
-            self.choices = load_choices(session, kind)
+        self.choices = choices
         self.setWindowTitle(self.title)
         self.setObjectName(f"reportDialog_{kind}")
 
@@ -490,11 +497,7 @@ class ReportDialog(QDialog):
 
     def _on_panel_review_changed(self, *_args) -> None:
         ref = self.review_combo.value()
-        if ref:
-            with self.database.readers() as session:
-                self._stored_text = stored_panel_text(session, ref)
-        else:
-            self._stored_text = None
+        self._stored_text = self.choices.panel_text(ref) if ref else None
         for key, editor in self.panel_texts.items():
             editor.setPlainText((self._stored_text or {}).get(key, ""))
             editor.setEnabled(self._stored_text is not None)
@@ -525,15 +528,18 @@ class ReportDialog(QDialog):
 
     # --- building ------------------------------------------------------------------------
 
-    def start_build(self) -> Job:
-        """Build the paper with the options shown (already checked) off the GUI thread."""
+    def start_build(self) -> QueryOp:
+        """Build the paper with the options shown (already checked) off the GUI thread, then
+        settle its name (``ui.privacy_prompt``); ``build_ended`` once all that has ended."""
         out = self._building = self.out_path()
         self._set_busy(True)
-        self.job = run_job(build_report_job(self.database, self.kind, self.options(), out),
-                           title=self.title, label=f"Writing the {self.title.lower()}…",
-                           on_done=self._on_built, on_error=self._on_build_failed,
-                           on_cancelled=self._on_build_cancelled, parent=self)
-        return self.job
+        flow = Flow(lambda _outcome: self._end_build(), None)
+        self.job = QueryOp(self, self.database, build_report(self.kind, self.options(), out), progress=True,
+                           title=self.title, label=f"Writing the {self.title.lower()}…", cancellable=True,
+                           **flow.watch(success=lambda built: self._on_built(flow, *built),
+                                        failure=lambda error: self._on_build_refused(flow, error),
+                                        cancelled=lambda: self._on_build_cancelled(flow)))
+        return self.job.run_in_background()
 
     def _set_busy(self, busy: bool) -> None:
         for index in range(self.form.count()):
@@ -551,21 +557,23 @@ class ReportDialog(QDialog):
         self._set_busy(False)
         self.build_ended.emit()
 
-    def _on_built(self, built: tuple[ReportResult, CheckedFile]) -> None:
-        result, checked = built
-        try:
-            kept = privacy_prompt.settle(self, self.database, checked)
-        except UserError as err:  # the file is open in the PDF viewer, say
-            self._on_build_failed(err)
-            return
-        self._end_build()
-        if not kept:
+    def _on_built(self, flow: Flow, result: ReportResult, checked: CheckedFile) -> None:
+        def settled(kept: bool) -> None:
+            flow.end(None)
+            if kept:
+                self._show_written(result)
+                return
             sentence = (f"{result.path.name} was not saved: it holds details that should not leave "
                         f"the office ({privacy_scan.summarise(checked.findings)}). Correct the records, "
                         "then create it again.")
             self.show_problems({"privacy": sentence})
             show_status(self.parentWidget(), f"{result.path.name} was not saved.")
-            return
+
+        # The file open in the PDF viewer, say, is refused like a build.
+        privacy_prompt.settle_in_background(self, self.database, checked, **flow.watch(
+            kept=settled, failed=lambda error: self._on_build_refused(flow, error)))
+
+    def _show_written(self, result: ReportResult) -> None:
         self.written = result
         open_in_viewer(result.path)
         show_status(self.parentWidget(), f"{result.title}: {result.pages} page{'s' if result.pages != 1 else ''} "
@@ -573,22 +581,17 @@ class ReportDialog(QDialog):
         self.report_written.emit(result)
         self.accept()
 
-    def _on_build_failed(self, error: BaseException) -> None:
-        self._end_build()
-        sentence = errors.known_error_sentence(error)
-        if sentence is None:
-            errors.report_exception(error, self, title=self.title)
-            return
-        field = getattr(error, "field", None)
-        if field in self._problems:
-            self.show_problems({field: sentence})
-        dialogs.warn(self, self.title, sentence)
+    def _on_build_refused(self, flow: Flow, error: UserError) -> None:
+        flow.end(None)
+        if error.field in self._problems:
+            self.show_problems({error.field: str(error)})
+        dialogs.warn(self, self.title, str(error))
 
-    def _on_build_cancelled(self) -> None:
-        # Cancel pressed as the job returned comes back as cancelled too: its paper, still
+    def _on_build_cancelled(self, flow: Flow) -> None:
+        # Cancel pressed as the work returned comes back as cancelled too: its paper, still
         # under its partial name, is deleted here.
         privacy_scan.partial_path(self._building).unlink(missing_ok=True)
-        self._end_build()
+        flow.end(None)
         show_status(self.parentWidget(), f"{self.title}: stopped; nothing was saved.")
 
     def reject(self) -> None:
@@ -621,14 +624,20 @@ def show_status(parent: QWidget | None, message: str) -> None:
         window.statusBar().showMessage(message, STATUS_MESSAGE_MS)
 
 
-def open_report_dialog(parent: QWidget | None, database: Database, kind: str, **preset: Any) -> Path | None:
-    """Ask for paper ``kind``'s options, build it, open it; the PDF's path, or None if the
-    user cancelled. ``preset`` as for ``ReportDialog``."""
-    dialog = ReportDialog(parent, database, kind, **preset)
-    try:
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.written.path if accepted and dialog.written is not None else None
-    finally:
-        dialog.deleteLater()
+def open_report_dialog(parent: QWidget | None, database: Database, kind: str, *,
+                       finished: Callable[[Path | None], Any] | None = None, **preset: Any) -> None:
+    """Read what paper ``kind``'s options offer (off the GUI thread), ask for them, build the
+    paper and open it; ``finished`` with the PDF's path, or None if the user cancelled.
+    ``preset`` as for ``ReportDialog``."""
+    flow = Flow(finished, None)
 
+    def ask(choices: ReportChoices) -> None:
+        dialog = ReportDialog(parent, database, kind, choices, **preset)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            flow.end(dialog.written.path if accepted and dialog.written is not None else None)
+        finally:
+            dialog.deleteLater()
 
+    QueryOp(parent, database, lambda session: load_choices(session, kind), title=REPORT_TITLES[kind],
+            **flow.watch(success=ask)).run_in_background()

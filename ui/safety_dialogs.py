@@ -1,7 +1,8 @@
 """Keeping the data safe, window side: Back up now, Restore…, a damaged file, two copies at once.
 
 - ``back_up_now`` takes a manual backup off the GUI thread and says where it went and what
-  it holds.
+  it holds. Like everything here that takes time, it runs as an operation
+  (``ui.operations``) and reports back by callback: nothing waits in an event loop.
 - ``RestoreDialog`` / ``choose_and_restore`` list the backups (newest first, what each holds,
   good or damaged) and restore the chosen one after a confirmation naming its date; the
   database being replaced is itself backed up first (``before-restore``) by ``restore_backup``.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEventLoop, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,8 +53,8 @@ from app.database import Database
 from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
 from ui import dialogs, errors
+from ui.operations import BackgroundOp, Flow
 from ui.widgets.date_edit import format_uk_date, format_uk_datetime
-from ui.workers import Job, run_job
 
 MANUAL_LABEL = "manual"
 GOOD_COLOUR = QColor("#1b5e20")  # dark green: readable on white, and the word says it too
@@ -61,6 +62,7 @@ DAMAGED_COLOUR = QColor("#b00020")
 DIFFERENT_BACKGROUND = QColor("#fff3c4")  # pale amber behind a field the two copies disagree on
 DIFFERS_MARKER = "≠ differs"
 CONFLICT_CHOICES = ("reload", "overwrite", "cancel")
+READING_BACKUPS = "Reading the backups…"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -98,71 +100,42 @@ def taken_words(info: BackupInfo) -> str:
     return f"{format_uk_date(info.taken_at)} at {info.taken_at:%H:%M}"
 
 
-# --- running a job and waiting for it without blocking the window -----------------------------
-
-def _run_and_wait(function: Callable, *, title: str, label: str,
-                  parent: QWidget | None) -> tuple[bool, Any]:
-    """Run ``function(progress)`` off the GUI thread and wait for it in a local event loop
-    (the window repaints; the user's clicks wait, so nothing else starts meanwhile).
-
-    Returns ``(True, result)``, or ``(False, None)`` after the error has been shown in words.
-    """
-    loop = QEventLoop()
-    outcome: dict[str, Any] = {}
-
-    def done(result: Any) -> None:
-        outcome["result"] = result
-        loop.quit()
-
-    def failed(error: BaseException) -> None:
-        outcome["error"] = error
-        loop.quit()
-
-    def cancelled() -> None:
-        loop.quit()
-
-    run_job(function, title=title, label=label, on_done=done, on_error=failed,
-            on_cancelled=cancelled, parent=parent, cancellable=False)
-    if not outcome:
-        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-    if "error" in outcome:
-        errors.report_exception(outcome["error"], parent, title=title)
-        return False, None
-    return ("result" in outcome), outcome.get("result")
-
-
 # --- Back up now -----------------------------------------------------------------------------
 
-def back_up_now(parent: QWidget | None, database: Database) -> Path | None:
-    """Take a manual backup of ``database`` into the backup folder; say where and what it holds.
-
-    Returns the backup's path, or None if none was taken (the reason has been shown).
-    """
+def back_up_now(parent: QWidget | None, database: Database, *,
+                finished: Callable[[Path | None], Any] | None = None) -> None:
+    """Take a manual backup of ``database`` into the backup folder off the GUI thread; say
+    where and what it holds. ``finished`` gets the backup's path, or None if none was taken
+    (the reason has been shown)."""
+    flow = Flow(finished, None)
     if database.path is None:
         dialogs.warn(parent, "Back up now", "This database is not a file on this computer, so the "
                                             "program cannot back it up.")
-        return None
+        flow.fail()
+        return
     db_path = database.path
     try:
         folder = backup_folder()
     except OSError as err:
         errors.report_exception(err, parent, title="Back up now")
-        return None
+        flow.fail()
+        return
 
-    def job(progress) -> BackupInfo:
+    def back_up(progress) -> BackupInfo:
         progress(0, 0, f"Backing up {db_path.name}…")
         info = take_backup(db_path, folder, MANUAL_LABEL)
         rotate(folder)
         return info
 
-    ok, info = _run_and_wait(job, title="Back up now", label=f"Backing up {db_path.name}…", parent=parent)
-    if not ok or info is None:
-        return None
-    dialogs.inform(parent, "Back up now",
-                   f"The database was backed up and the copy checked.\n\n"
-                   f"It holds {holds_words(info)} ({size_words(info.size)}).\n\n"
-                   f"The backup is {info.path.name}, in the folder\n{info.path.parent}")
-    return info.path
+    def taken(info: BackupInfo) -> None:
+        dialogs.inform(parent, "Back up now",
+                       f"The database was backed up and the copy checked.\n\n"
+                       f"It holds {holds_words(info)} ({size_words(info.size)}).\n\n"
+                       f"The backup is {info.path.name}, in the folder\n{info.path.parent}")
+        flow.end(info.path)
+
+    BackgroundOp(parent, back_up, title="Back up now", label=f"Backing up {db_path.name}…",
+                 **flow.watch(success=taken)).run_in_background()
 
 
 # --- the list of backups -----------------------------------------------------------------------
@@ -279,7 +252,7 @@ class RestoreDialog(QDialog):
         self.restored = None
         self.database_closed = False
         self._close_database = close_database
-        self.job: Job | None = None
+        self.job: BackgroundOp | None = None
         self.setWindowTitle(f"Restore {self.database_path.name} from a backup")
         self.setObjectName("restoreDialog")
 
@@ -339,16 +312,16 @@ class RestoreDialog(QDialog):
     def reload(self) -> None:
         """Read the backups in the folder again (off the GUI thread)."""
         self.folder_label.setText(f"Backups of {self.database_path.name} in {self.folder}, newest first.")
-        self.status_label.setText("Reading the backups…")
+        self.status_label.setText(READING_BACKUPS)
         self.restore_button.setEnabled(False)
         folder, database = self.folder, self.database_path
 
         def job(progress) -> list[BackupInfo]:
-            progress(0, 0, "Reading the backups…")
+            progress(0, 0, READING_BACKUPS)
             return list_backups(folder, database)
 
-        run_job(job, title="Reading the backups", on_done=self._on_loaded, on_error=self._on_load_failed,
-                parent=self, show_progress=False)
+        BackgroundOp(self, job, title="Reading the backups", success=self._on_loaded,
+                     failure=self._on_load_failed, ended=self._on_load_ended).run_in_background()
 
     def _on_loaded(self, backups: list[BackupInfo]) -> None:
         self.model.set_backups(backups)
@@ -364,15 +337,15 @@ class RestoreDialog(QDialog):
             first_good = next((row for row, b in enumerate(backups) if b.ok), None)
             if first_good is not None:
                 self.table.selectRow(first_good)
-        self.backups_loaded.emit()
 
-    def _on_load_failed(self, error: BaseException) -> None:
+    def _on_load_failed(self, error: UserError) -> None:
         self.model.set_backups([])
-        sentence = errors.known_error_sentence(error)
-        if sentence is None:
-            errors.report_exception(error, self, title=self.windowTitle())
-            sentence = "The backups could not be read."
-        self.status_label.setText(sentence)
+        self.status_label.setText(str(error))
+
+    def _on_load_ended(self) -> None:
+        if self.status_label.text() == READING_BACKUPS:  # a bug, shown in the crash dialog
+            self.model.set_backups([])
+            self.status_label.setText("The backups could not be read.")
         self.backups_loaded.emit()
 
     def selected_backup(self) -> BackupInfo | None:
@@ -422,7 +395,7 @@ class RestoreDialog(QDialog):
             return
         self.start_restore(backup)
 
-    def start_restore(self, backup: BackupInfo) -> Job:
+    def start_restore(self, backup: BackupInfo) -> BackgroundOp:
         """Restore ``backup`` (already confirmed) off the GUI thread."""
         if self._close_database is not None and not self.database_closed:
             self._close_database()
@@ -434,9 +407,8 @@ class RestoreDialog(QDialog):
             return restore_backup(source, database, folder)
 
         self._set_busy(True)
-        self.job = run_job(job, title="Restore", label=f"Restoring the backup of {taken_words(backup)}…",
-                           on_done=self._on_restored, on_error=self._on_restore_failed,
-                           parent=self, cancellable=False)
+        self.job = BackgroundOp(self, job, title="Restore", label=f"Restoring the backup of {taken_words(backup)}…",
+                                success=self._on_restored, ended=self._on_restore_ended).run_in_background()
         return self.job
 
     def _set_busy(self, busy: bool) -> None:
@@ -449,19 +421,18 @@ class RestoreDialog(QDialog):
             self._on_selection_changed()
 
     def _on_restored(self, result) -> None:
-        self.job = None
         self.restored = result
-        self._set_busy(False)
-        self.restore_finished.emit(True)
-        dialogs.inform(self, "Restore", result.describe())
-        self.accept()
 
-    def _on_restore_failed(self, error: BaseException) -> None:
+    def _on_restore_ended(self) -> None:
+        # A refusal has been said in words, a bug in the crash dialog, by the operation.
         self.job = None
         self._set_busy(False)
-        self.restore_finished.emit(False)
-        errors.report_exception(error, self, title="Restore")
-        self.reload()
+        self.restore_finished.emit(self.restored is not None)
+        if self.restored is not None:
+            dialogs.inform(self, "Restore", self.restored.describe())
+            self.accept()
+        else:
+            self.reload()
 
     def reject(self) -> None:
         if self.job is not None:  # a restore cannot stop half-way: wait for it
@@ -502,13 +473,16 @@ def _what_is_wrong(error: DamagedDatabaseError) -> str:
     return text
 
 
-def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseError) -> bool:
+def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseError, *,
+                              restored: Callable[[bool], Any]) -> None:
     """Say plainly that the database cannot be used and offer the newest good backup.
 
-    Returns True when the backup was restored (start-up then opens the database again);
-    False when the user declined or there was nothing to restore. The damaged file is never
-    overwritten unless the user chose to restore, and even then it is kept aside, renamed.
+    ``restored(True)`` once the backup has been restored (off the GUI thread; the caller
+    then opens the database again); ``restored(False)`` when the user declined or there was
+    nothing to restore. The damaged file is never overwritten unless the user chose to
+    restore, and even then it is kept aside, renamed.
     """
+    flow = Flow(restored, False)
     path = Path(error.path)
     wrong = _what_is_wrong(error)
     offer: BackupInfo | None = error.offer
@@ -517,7 +491,8 @@ def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseErro
                      f"{wrong}\n\nNo good backup of {path.name} was found in {backup_folder()}. "
                      "Keep the file as it is (do not delete it) and ask whoever supports the program "
                      "for help; if your backups are kept elsewhere, use File > Restore… to choose that folder.")
-        return False
+        flow.fail()
+        return
     if not dialogs.confirm(
             parent, "The database cannot be opened",
             f"{wrong}\n\nThe newest good backup was taken on {taken_words(offer)} and holds "
@@ -525,19 +500,20 @@ def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseErro
             f"damaged file is kept beside it under a new name, not deleted.",
             yes=f"Restore the backup of {format_uk_date(offer.taken_at)} (holds {offer.holds})",
             no="Don't restore"):
-        return False
+        flow.fail()
+        return
     folder = backup_folder()
 
-    def job(progress):
+    def restore(progress):
         progress(0, 0, f"Restoring the backup of {taken_words(offer)}…")
         return restore_backup(offer.path, path, folder)
 
-    ok, result = _run_and_wait(job, title="Restore", label=f"Restoring the backup of {taken_words(offer)}…",
-                               parent=parent)
-    if not ok or result is None:
-        return False
-    dialogs.inform(parent, "Restore", result.describe())
-    return True
+    def done(result) -> None:
+        dialogs.inform(parent, "Restore", result.describe())
+        flow.end(True)
+
+    BackgroundOp(parent, restore, title="Restore", label=f"Restoring the backup of {taken_words(offer)}…",
+                 **flow.watch(success=done)).run_in_background()
 
 
 def damage_at(path: Path) -> DamagedDatabaseError | None:
@@ -551,22 +527,35 @@ def damage_at(path: Path) -> DamagedDatabaseError | None:
     return None
 
 
-def handle_open_error(parent: QWidget | None, path: Path, error: BaseException) -> bool:
+def handle_open_error(parent: QWidget | None, path: Path, error: BaseException, *,
+                      restored: Callable[[bool], Any]) -> None:
     """What start-up (or File > Open) does when ``open_database(path)`` raised ``error``.
 
     A damaged or non-database file gets ``offer_restore_for_damaged``; anything else is shown
-    in words (or, for a bug, in the crash dialog). Returns True when a backup was restored and
-    the database should be opened again.
+    in words (or, for a bug, in the crash dialog). ``restored(True)`` when a backup was
+    restored and the database should be opened again, else ``restored(False)``.
     """
     if isinstance(error, DamagedDatabaseError):
-        return offer_restore_for_damaged(parent, error)
-    if isinstance(error, UserError) and Path(path).is_file():
-        ok, damaged = _run_and_wait(lambda progress: damage_at(Path(path)), title="Checking the database",
-                                    label=f"Checking {Path(path).name}…", parent=parent)
-        if ok and damaged is not None:
-            return offer_restore_for_damaged(parent, damaged)
-    errors.report_exception(error, parent, title="Open database")
-    return False
+        offer_restore_for_damaged(parent, error, restored=restored)
+        return
+    flow = Flow(restored, False)
+
+    def say_it() -> None:
+        errors.report_exception(error, parent, title="Open database")
+        flow.fail()
+
+    if not (isinstance(error, UserError) and Path(path).is_file()):
+        say_it()
+        return
+
+    def checked(damaged: DamagedDatabaseError | None) -> None:
+        if damaged is None:
+            say_it()
+        else:
+            offer_restore_for_damaged(parent, damaged, restored=flow.end)
+
+    BackgroundOp(parent, lambda _progress: damage_at(Path(path)), title="Checking the database",
+                 label=f"Checking {Path(path).name}…", **flow.watch(success=checked)).run_in_background()
 
 
 # --- two copies at once: a conflict ------------------------------------------------------------

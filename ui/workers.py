@@ -87,7 +87,8 @@ class Job(QObject):
     ``failed(exception)``, ``cancelled()`` — exactly one of them, once.
 
     ``parent`` is the widget the progress dialog stands over; it does not own the job
-    (a job owned by a window would live as long as the window)."""
+    (a job owned by a window would live as long as the window). Cancel pressed as the
+    function returns counts as cancelled, unless ``result_stands`` (a committed write)."""
 
     finished = Signal(object)
     failed = Signal(object)
@@ -95,9 +96,10 @@ class Job(QObject):
 
     def __init__(self, function: Callable[[Progress], Any], *, title: str = "",
                  label: str = "", parent: QWidget | None = None, cancellable: bool = True,
-                 show_progress: bool = True):
+                 show_progress: bool = True, result_stands: bool = False):
         super().__init__()
         self.title = title
+        self._result_stands = result_stands
         self._done = False
         self._dialog: QProgressDialog | None = None
         self._bar: QProgressBar | None = None
@@ -186,7 +188,7 @@ class Job(QObject):
         _running.discard(self)
 
     def _on_succeeded(self, result: Any) -> None:
-        cancelled = self.progress.cancelled
+        cancelled = self.progress.cancelled and not self._result_stands
         self._finish()
         if cancelled:
             self.cancelled.emit()

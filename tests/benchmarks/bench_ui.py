@@ -65,15 +65,19 @@ def child(db_path: Path, choose_at_once: bool, sorted_by: str | None) -> dict:
     if sorted_by:
         from ui.settings_store import TableState, WindowSettings
         WindowSettings().set_table_state("actions", TableState(sort_column=sorted_by))
-    database = open_at_start(db_path, lambda: open_database(db_path, create=False, check_later=True))
-    window = create_main_window(database)
-    show_main_window(window)
-    QTimer.singleShot(0, lambda: figures.setdefault("window answering", since()))
 
     def wait(condition) -> None:
         while not condition():
             app.processEvents()
             time.sleep(0.001)
+
+    opened = []
+    open_at_start(db_path, lambda: open_database(db_path, create=False, check_later=True), opened.append)
+    wait(lambda: bool(opened))
+    database = opened[0]
+    window = create_main_window(database)
+    show_main_window(window)
+    QTimer.singleShot(0, lambda: figures.setdefault("window answering", since()))
 
     def choose_action_plan(name: str) -> None:
         chosen = time.perf_counter()

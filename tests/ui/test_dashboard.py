@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from db.models import Action, Review
 from tests.app.test_dashboard import AS_AT, D, build_small_office
+from ui import errors
 from ui.dashboard import RECORD_ID_ROLE, DashboardView
 
 
@@ -227,7 +228,7 @@ def test_a_read_that_fails_with_a_bug_goes_to_the_crash_dialog(qtbot, small_data
         raise RuntimeError("Child X's record")
 
     monkeypatch.setattr(dashboard, "dashboard_figures", broken)
-    monkeypatch.setattr(dashboard.errors, "show_crash", lambda *args: crashes.append(args))
+    monkeypatch.setattr(errors, "show_crash", lambda *args: crashes.append(args))
     widget = DashboardView(database)
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: bool(crashes), timeout=10000)

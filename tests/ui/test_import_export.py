@@ -30,7 +30,7 @@ from db.models import Action, AuditEntry, ProgressUpdate, Review
 from tests.app.excel.test_returns_bad_files import database_bytes
 from tests.ui.conftest import add_case_records
 from tests.ui.test_report_dialogs import PrivacyPrompts, partial_files, privacy_decisions
-from ui import dialogs, import_export
+from ui import dialogs, import_export, operations
 from ui.import_export import (
     export_action_plan_dialog,
     export_agency_packs_dialog,
@@ -43,7 +43,8 @@ from ui.import_preview import (
     ReturnPreviewDialog,
 )
 from ui.menus import add_import_export_actions
-from ui.workers import JobCancelled, Progress, wait_for_jobs
+from ui.operations import CollectionOp
+from ui.workers import wait_for_jobs
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing
 HEADER_ROW = 3  # the exported sheet's header row (title and instructions above it)
@@ -116,6 +117,14 @@ def parent(qtbot):
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+def finish(qtbot, start, *args, **kwargs):
+    """Start an import or export as its menu entry does, and wait for how it ended."""
+    ended = []
+    start(*args, finished=ended.append, **kwargs)
+    qtbot.waitUntil(lambda: bool(ended), timeout=SLOW)
+    return ended[0]
+
 
 def action_id(database, reference: str) -> int:
     with database.readers() as s:
@@ -200,7 +209,7 @@ def test_export_the_demo_plan_through_the_dialog(qtbot, database, parent, user, 
         click(qtbot, dialog.ok_button)
 
     user.drive = drive
-    written = export_action_plan_dialog(parent, database)
+    written = finish(qtbot, export_action_plan_dialog, parent, database)
 
     assert written == user.save_as and written.exists()
     assert not list(written.parent.glob("*.part*"))  # the temporary file was moved into place
@@ -223,7 +232,7 @@ def test_one_agency_open_only_from_the_dialog(qtbot, office_database, parent, us
 
     user.drive = drive
     user.answers["Export the action plan"] = False  # don't open it
-    assert export_action_plan_dialog(parent, office_database) == user.save_as
+    assert finish(qtbot, export_action_plan_dialog, parent, office_database) == user.save_as
     assert [row["Ref"] for row in sheet_rows(user.save_as)] == ["A2"]
     assert user.opened == []
 
@@ -237,7 +246,7 @@ def test_what_the_current_view_shows(qtbot, office_database, parent, user, tmp_p
         click(qtbot, dialog.ok_button)
 
     user.drive = drive
-    written = export_action_plan_dialog(parent, office_database, action_ids=[a3])
+    written = finish(qtbot, export_action_plan_dialog, parent, office_database, action_ids=[a3])
     assert written == tmp_path / "view.xlsx"
     assert [row["Action ID"] for row in sheet_rows(written)] == [a3]
 
@@ -252,7 +261,7 @@ def test_a_workbook_holding_a_never_print_term_takes_its_name_only_if_the_user_g
     user.answers["Export the action plan"] = False  # don't open it
     prompts.answers = [go_ahead]
 
-    assert export_action_plan_dialog(parent, office_database) == (user.save_as if go_ahead else None)
+    assert finish(qtbot, export_action_plan_dialog, parent, office_database) == (user.save_as if go_ahead else None)
     assert user.save_as.exists() is go_ahead
     assert partial_files(tmp_path) == []
     (shown,) = prompts.shown
@@ -276,7 +285,7 @@ def test_agency_packs_write_one_file_per_agency(qtbot, office_database, parent, 
         click(qtbot, dialog.ok_button)
 
     user.drive = drive
-    assert export_agency_packs_dialog(parent, office_database) == folder
+    assert finish(qtbot, export_agency_packs_dialog, parent, office_database) == folder
     files = sorted(folder.glob("*.xlsx"))
     assert [f.name.split(" - ")[1] for f in files] == ["Children's Services", "Police"]
     agencies = {f.name.split(" - ")[1]: {row["Lead agency"] for row in sheet_rows(f)} for f in files}
@@ -299,16 +308,16 @@ def test_an_agency_pack_the_user_does_not_save_is_not_written(qtbot, office_data
 
     user.drive = drive
     prompts.answers = [False]
-    assert export_agency_packs_dialog(parent, office_database) == folder
+    assert finish(qtbot, export_agency_packs_dialog, parent, office_database) == folder
     assert len(prompts.shown) == 1 and "Action plan - Police" in prompts.shown[0]
     assert [f.name.split(" - ")[1] for f in folder.glob("*.xlsx")] == ["Children's Services"]
     assert partial_files(tmp_path) == []
     assert "1 agency workbook(s) written" in user.informed[-1]
 
 
-def test_referrals_register_export(office_database, parent, user, tmp_path):
+def test_referrals_register_export(qtbot, office_database, parent, user, tmp_path):
     user.save_as = tmp_path / "referrals.xlsx"
-    assert export_register_dialog(parent, office_database, "referrals") == user.save_as
+    assert finish(qtbot, export_register_dialog, parent, office_database, "referrals") == user.save_as
     ws = openpyxl.load_workbook(user.save_as)["Referrals"]
     assert "Ref053" in [c.value for c in ws["A"]]
     stamp = {r[0]: r[1] for r in openpyxl.load_workbook(user.save_as)[RECORD_SHEET].iter_rows(values_only=True)}
@@ -340,7 +349,7 @@ def test_return_preview_applies_only_the_ticked_rows(qtbot, office_database, par
         click(qtbot, dialog.apply_button)
 
     user.drive = drive
-    assert import_workbook(parent, db, path) is True
+    assert finish(qtbot, import_workbook, parent, db, path) is True
 
     assert seen["a1"][0] == "RAG" and seen["a1"][1] == "Red → Amber"
     assert seen["a1"][2].endswith("Training booked for May.")
@@ -376,7 +385,7 @@ def test_a_conflict_starts_unticked_and_cancel_writes_nothing(qtbot, office_data
         click(qtbot, dialog.cancel_button)
 
     user.drive = drive
-    assert import_workbook(parent, db, path) is False
+    assert finish(qtbot, import_workbook, parent, db, path) is False
     assert seen == {"word": "Conflict", "colour": QColor(CONFLICT_BACKGROUND), "ticked": False,
                     "apply enabled": False}
     assert action_values(db, "A1")[0] == "Green"
@@ -398,7 +407,7 @@ def test_ticking_a_conflict_takes_the_agencys_value(qtbot, office_database, pare
         click(qtbot, dialog.apply_button)
 
     user.drive = drive
-    assert import_workbook(parent, db, path) is True
+    assert finish(qtbot, import_workbook, parent, db, path) is True
     assert action_values(db, "A1")[0] == "Amber"
 
 
@@ -408,7 +417,7 @@ def test_reject_all_writes_nothing(qtbot, office_database, parent, user, tmp_pat
     path = agency_edits(export_plan(db, tmp_path / "return.xlsx"), {(a1, "RAG"): "Green"})
     before, audits = database_bytes(db), audit_count(db)
     user.drive = lambda dialog: click(qtbot, dialog.reject_all_button)
-    assert import_workbook(parent, db, path) is False
+    assert finish(qtbot, import_workbook, parent, db, path) is False
     assert database_bytes(db) == before and audit_count(db) == audits
     assert action_values(db, "A1")[0] == "Red" and user.informed == []
 
@@ -421,22 +430,22 @@ def test_accept_all_applies_every_row_the_import_was_chosen_from_the_file_choose
                         {(a1, "RAG"): "Amber", (a2, "RAG"): "Green"})
     user.open_path = path
     user.drive = lambda dialog: click(qtbot, dialog.accept_all_button)
-    assert import_workbook(parent, db) is True
+    assert finish(qtbot, import_workbook, parent, db) is True
     assert action_values(db, "A1")[0] == "Amber" and action_values(db, "A2")[0] == "Green"
 
 
-def test_a_text_file_named_xlsx_is_refused_by_name_and_nothing_is_written(office_database, parent, user,
+def test_a_text_file_named_xlsx_is_refused_by_name_and_nothing_is_written(qtbot, office_database, parent, user,
                                                                           tmp_path):
     bad = tmp_path / "Police return.xlsx"
     bad.write_text("Ref,Action\nA1,Train staff\n", encoding="utf-8")
     before, audits = database_bytes(office_database), audit_count(office_database)
-    assert import_workbook(parent, office_database, bad) is False  # no dialog is shown (user.drive)
+    assert finish(qtbot, import_workbook, parent, office_database, bad) is False  # no dialog is shown (user.drive)
     assert len(user.warned) == 1
     assert "Police return.xlsx" in user.warned[0] and "plain text (CSV)" in user.warned[0]
     assert database_bytes(office_database) == before and audit_count(office_database) == audits
 
 
-def test_a_return_from_another_database_is_refused(office_database, parent, user, tmp_path):
+def test_a_return_from_another_database_is_refused(qtbot, office_database, parent, user, tmp_path):
     other = open_database(tmp_path / "other.sqlite")  # another office's database, same records
     try:
         with other.sessions.begin() as s:
@@ -446,7 +455,7 @@ def test_a_return_from_another_database_is_refused(office_database, parent, user
         other.close()
     a1 = action_id(office_database, "A1")
     agency_edits(path, {(a1, "RAG"): "Green"})
-    assert import_workbook(parent, office_database, path) is False
+    assert finish(qtbot, import_workbook, parent, office_database, path) is False
     assert "elsewhere.xlsx was refused, so nothing was written" in user.warned[0]
 
 
@@ -510,7 +519,7 @@ def test_a_tracker_is_mapped_corrected_replanned_and_imported(qtbot, office_data
         click(qtbot, dialog.import_button)
 
     user.drive = drive
-    assert import_workbook(parent, db, path) is True
+    assert finish(qtbot, import_workbook, parent, db, path) is True
 
     assert "Tracker.xlsx looks like an action plan tracker" in seen["kind"]
     assert seen["before"] == (0, 0) and seen["after"] == (3, 0)
@@ -538,7 +547,7 @@ def test_cancelling_a_tracker_import_writes_nothing(qtbot, office_database, pare
         click(qtbot, dialog.cancel_button)
 
     user.drive = drive
-    assert import_workbook(parent, office_database, path) is False
+    assert finish(qtbot, import_workbook, parent, office_database, path) is False
     assert database_bytes(office_database) == before and audit_count(office_database) == audits
     assert legacy.load_mapping(path) is None
 
@@ -558,7 +567,7 @@ def test_a_mapping_that_cannot_be_used_is_explained_and_the_plan_kept(qtbot, off
         click(qtbot, dialog.cancel_button)
 
     user.drive = drive
-    assert import_workbook(parent, office_database, path) is False
+    assert finish(qtbot, import_workbook, parent, office_database, path) is False
 
 
 # --- the menu --------------------------------------------------------------------------------
@@ -587,6 +596,7 @@ def test_menu_entries_and_the_action_plan_of_the_current_view(qtbot, office_data
 
     user.drive = drive
     actions[1].trigger()
+    qtbot.waitUntil(lambda: not operations.running_operations(), timeout=SLOW)
     assert [row["Action ID"] for row in sheet_rows(user.save_as)] == [a1]
 
 
@@ -615,7 +625,7 @@ def test_a_refused_row_cannot_be_ticked_and_accept_all_leaves_it(qtbot, office_d
         click(qtbot, dialog.accept_all_button)
 
     user.drive = drive
-    assert import_workbook(parent, db, path) is True
+    assert finish(qtbot, import_workbook, parent, db, path) is True
     assert not seen["flags"] & Qt.ItemFlag.ItemIsUserCheckable
     assert seen["word"] == "Refused" and seen["field"] == "Lead agency"
     assert "Refused, action A1: Sheet 'Action plan', row" in seen["problems"]
@@ -625,23 +635,20 @@ def test_a_refused_row_cannot_be_ticked_and_accept_all_leaves_it(qtbot, office_d
         assert s.get(Action, a1).lead_agency.name == "Children's Services"
 
 
-def test_cancel_before_the_commit_rolls_the_whole_import_back(office_database):
+def test_cancel_before_the_commit_rolls_the_whole_import_back(qtbot, office_database):
     db = office_database
     a1 = action_id(db, "A1")
-    applied = import_export._Applied()
-    label = "Applying the changes…"
+    ended = []
 
     def what(session) -> str:
         session.get(Action, a1).rag = "Green"
         session.flush()
+        op.job.progress.cancel()  # the user presses Cancel while the changes are being made
         return "changed A1"
 
-    def report(done, total, text):
-        if text == label:  # the user presses Cancel while the changes are being made
-            progress.cancel()
-
-    progress = Progress(report)
-    with pytest.raises(JobCancelled):
-        import_export.apply_job(db, what, applied, label)(progress)
-    assert applied.summary is None
+    op = CollectionOp(None, db, import_export.apply_import(db, what, "Applying the changes…"), progress=True,
+                      cancellable=True, success=ended.append, cancelled=lambda: ended.append("cancelled"))
+    op.run_in_background()
+    qtbot.waitUntil(lambda: bool(ended), timeout=SLOW)
+    assert ended == ["cancelled"]
     assert action_values(db, "A1")[0] == "Red"

@@ -28,7 +28,7 @@ from app.reports import command
 from db.models import Action, AuditEntry, Meeting, PanelReport, Review
 from ui import dialogs, privacy_prompt, report_dialogs
 from ui.menus import REPORTS, add_report_actions, report_for_register
-from ui.report_dialogs import ReportDialog, last_financial_year, open_report_dialog
+from ui.report_dialogs import ReportChoices, ReportDialog, last_financial_year, load_choices, open_report_dialog
 from ui.workers import wait_for_jobs
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing
@@ -114,11 +114,17 @@ def window(qtbot):
 @pytest.fixture
 def make_dialog(qtbot, office_database, window):
     def make(kind: str, **preset) -> ReportDialog:
-        dialog = ReportDialog(window, office_database, kind, **preset)
+        dialog = ReportDialog(window, office_database, kind, choices_of(office_database, kind), **preset)
         qtbot.addWidget(dialog)
         dialog.show()
         return dialog
     return make
+
+
+def choices_of(database, kind: str) -> ReportChoices:
+    """What the menu reads (off the GUI thread) before it opens the dialog."""
+    with database.readers() as session:
+        return load_choices(session, kind)
 
 
 def type_date(qtbot, field, text: str) -> None:
@@ -392,7 +398,7 @@ def test_a_response_needs_a_review_ticked(qtbot, make_dialog, opened):
 def test_a_period_with_nothing_in_it_is_a_plain_message_and_no_pdf(qtbot, database, window, opened, warnings,
                                                                    data_dir):
     # A new, empty office: nothing was recorded in any period.
-    dialog = ReportDialog(window, database, "annual")
+    dialog = ReportDialog(window, database, "annual", choices_of(database, "annual"))
     qtbot.addWidget(dialog)
     dialog.show()
     type_date(qtbot, dialog.start_date, "01/04/2024")
@@ -469,20 +475,28 @@ def answer_dialog(then) -> None:
     QTimer.singleShot(0, look)
 
 
+def opened_report(qtbot, window, database, kind):
+    """What the menu entry ends with: the PDF written, or None."""
+    ended = []
+    open_report_dialog(window, database, kind, finished=ended.append)
+    qtbot.waitUntil(lambda: bool(ended), timeout=SLOW)
+    return ended[0]
+
+
 def test_open_report_dialog_returns_the_pdf_written(qtbot, window, office_database, opened):
     def fill(dialog):
         type_date(qtbot, dialog.meeting_date, "17/04/2024")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     answer_dialog(fill)
-    path = open_report_dialog(window, office_database, "briefing")
+    path = opened_report(qtbot, window, office_database, "briefing")
     assert path is not None and opened == [path]
     assert "For the meeting on 17/04/2024" in pdf_text(path)
 
 
 def test_cancelling_the_dialog_builds_nothing(qtbot, window, office_database, opened, data_dir):
     answer_dialog(lambda dialog: qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton))
-    assert open_report_dialog(window, office_database, "annual") is None
+    assert opened_report(qtbot, window, office_database, "annual") is None
     assert opened == [] and pdfs_in(data_dir) == []
 
 

@@ -73,6 +73,14 @@ def said(monkeypatch):
     return record
 
 
+def outcome(qtbot, start):
+    """Start a task as the window does, ``start(done)``, and wait for how it ended."""
+    ended = []
+    start(ended.append)
+    qtbot.waitUntil(lambda: bool(ended), timeout=SLOW)
+    return ended[0]
+
+
 def referral_id(database) -> int:
     with database.readers() as s:
         return s.scalar(select(Referral.id).where(Referral.reference == "Ref053"))
@@ -89,7 +97,7 @@ def open_restore_dialog(qtbot, path: Path, **kwargs) -> RestoreDialog:
 # --- Back up now and the list of backups -------------------------------------------------------
 
 def test_back_up_now_makes_a_good_backup_listed_with_what_it_holds(qtbot, office_database, said, qtmodeltester):
-    made = back_up_now(None, office_database)
+    made = outcome(qtbot, lambda done: back_up_now(None, office_database, finished=done))
 
     assert made is not None and made.is_file() and made.parent == backup_folder()
     assert made.name.endswith("-manual.sqlite")
@@ -130,7 +138,7 @@ def test_a_damaged_backup_is_marked_in_colour_and_word_and_cannot_be_restored(qt
 
 def test_restoring_through_the_dialog_brings_back_a_deleted_record(qtbot, office_database, said):
     path = office_database.path
-    backup = back_up_now(None, office_database)
+    backup = outcome(qtbot, lambda done: back_up_now(None, office_database, finished=done))
     with office_database.sessions.begin() as s:
         a3 = s.scalar(select(Action.id).where(Action.reference == "A3"))
         archive(s, "action", a3)
@@ -163,7 +171,7 @@ def test_restoring_through_the_dialog_brings_back_a_deleted_record(qtbot, office
 
 
 def test_cancelling_the_confirmation_changes_nothing(qtbot, office_database, said):
-    back_up_now(None, office_database)
+    outcome(qtbot, lambda done: back_up_now(None, office_database, finished=done))
     closed = []
     before = rows(office_database.path, "SELECT count(*) FROM audit_entry")
     dialog = open_restore_dialog(qtbot, office_database.path, close_database=lambda: closed.append(1))
@@ -209,6 +217,7 @@ def test_the_file_menu_restore_closes_then_reopens(qtbot, office_database, said,
     assert events == [("dialog", office_database.path), ("close",), ("reopen", office_database.path)]
 
     actions[0].trigger()  # Back up now, from the menu
+    qtbot.waitUntil(lambda: bool(said.informed), timeout=SLOW)
     assert [b.label for b in list_backups(backup_folder(), office_database.path)][0] == "manual"
 
 
@@ -232,7 +241,7 @@ def test_restoring_the_offered_backup_lets_the_database_open(qtbot, damaged, sai
     damaged_bytes = path.read_bytes()
     said.answers.append(True)
 
-    assert offer_restore_for_damaged(None, error) is True
+    assert outcome(qtbot, lambda done: offer_restore_for_damaged(None, error, restored=done)) is True
 
     question, yes, no = said.asked[-1]
     assert "has not been opened or changed" in question and "Traceback" not in question
@@ -253,7 +262,7 @@ def test_declining_leaves_the_damaged_file_exactly_as_it_was(qtbot, damaged, sai
     before = path.read_bytes()
     said.answers.append(False)
 
-    assert offer_restore_for_damaged(None, error) is False
+    assert outcome(qtbot, lambda done: offer_restore_for_damaged(None, error, restored=done)) is False
 
     assert path.read_bytes() == before
     assert list(path.parent.glob("office-unreadable-*")) == []
@@ -270,7 +279,7 @@ def test_without_a_backup_the_message_says_so_and_nothing_is_offered(qtbot, offi
     with pytest.raises(DamagedDatabaseError) as refused:
         open_database(path)
 
-    assert offer_restore_for_damaged(None, refused.value) is False
+    assert outcome(qtbot, lambda done: offer_restore_for_damaged(None, refused.value, restored=done)) is False
     assert said.asked == [] and "No good backup" in said.warned[-1]
 
 
@@ -283,7 +292,7 @@ def test_a_file_that_is_not_a_database_gets_the_same_offer(qtbot, office_databas
         open_database(path)
     said.answers.append(True)
 
-    assert handle_open_error(None, path, refused.value) is True
+    assert outcome(qtbot, lambda done: handle_open_error(None, path, refused.value, restored=done)) is True
 
     db = open_database(path, create=False)
     db.close()

@@ -56,6 +56,14 @@ def office_file(office_database):
 
 
 
+def start(qtbot, path, open_it):
+    """What start-up opens (the event loop running, as it does): the database, or None."""
+    opened = []
+    open_at_start(path, open_it, opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=SLOW)
+    return opened[0]
+
+
 def referral_references(database) -> list[str]:
     with database.readers() as s:
         return list(s.scalars(select(Referral.reference)))
@@ -65,7 +73,7 @@ def test_a_damaged_file_at_start_up_is_offered_its_backup_and_then_opens(qtbot, 
     zero_table(office_file, "alembic_version")  # caught before the window: its version cannot be read
     answers.replies.append(True)
 
-    database = open_at_start(office_file, lambda: open_database(office_file, create=False, check_later=True))
+    database = start(qtbot, office_file, lambda: open_database(office_file, create=False, check_later=True))
 
     try:
         assert database is not None
@@ -81,7 +89,7 @@ def test_declining_the_offer_at_start_up_opens_nothing_and_changes_nothing(qtbot
     before = office_file.read_bytes()
     answers.replies.append(False)
 
-    assert open_at_start(office_file, lambda: open_database(office_file, create=False)) is None
+    assert start(qtbot, office_file, lambda: open_database(office_file, create=False)) is None
 
     assert office_file.read_bytes() == before
 
