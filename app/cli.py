@@ -17,6 +17,7 @@ from app.check import check_database
 from app.database import Database, open_database, open_demo_database
 from app.db_errors import plain_database_errors
 from app.errors import UserError
+from app.plan_command import add_plan_parser
 from app.safety_command import add_safety_parsers
 
 __version__ = "0.1.0"
@@ -103,6 +104,7 @@ def _optional_commands(subparsers, parents) -> None:
     for add in (add_report_parser, add_excel_parsers):
         if add is not None:
             add(subparsers, parents)
+    add_plan_parser(subparsers, parents)
     add_safety_parsers(subparsers, parents)
 
 
@@ -147,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = None) -> int:
     """Run the command line; with no command, open the window through ``start_gui``."""
+    for stream in (sys.stdout, sys.stderr):
+        # A console on another code page shows "?" for a character it lacks, never a traceback.
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "db", None) is None:

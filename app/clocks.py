@@ -31,8 +31,6 @@ from sqlalchemy import ColumnElement, Date, Select, and_, exists, func, inspect,
 from sqlalchemy.orm import Session, aliased
 
 from app.dates import ENGLAND_AND_WALES, WorkingCalendar
-# Re-exported: the clocks' arithmetic has moved to app.dates, where new code should import it.
-from app.dates import add_period, add_working_days, is_working_day, working_days_between  # noqa: F401
 from app.errors import UserError
 from app.settings import get_settings
 from db.models import ClockRule, Decision, ListItem, ListKind, Referral, Review, review_referral
@@ -58,13 +56,6 @@ def office_calendar(session: Session) -> WorkingCalendar:
     """The office's working days: bank holidays and its own closure days skipped."""
     return get_settings(session).calendar
 
-
-def is_overdue(target_on: dt.date | None, is_open: bool | None, as_at: dt.date) -> bool:
-    """An action (or anything with a target) is overdue when open and its target is past."""
-    return bool(is_open) and target_on is not None and target_on < as_at
-
-
-# --- clock rules -----------------------------------------------------------------------
 
 def clock_events() -> list[str]:
     """Every recorded date a clock can start or stop on, as "table.field"."""
@@ -245,21 +236,26 @@ class _ClockQuery:
 
     def statuses(self, session: Session, conditions, as_at: dt.date,
                  calendar: WorkingCalendar) -> list[ClockStatus]:
-        """The clock's status for each record meeting ``conditions``, due dates counted in
-        ``calendar``'s working days."""
+        """The clock's status for each record meeting ``conditions`` as it stood on ``as_at``
+        (a start or stop recorded after that date had not happened then), due dates counted
+        in ``calendar``'s working days."""
         query = self.select().where(*conditions, *self.applicable())
         if self.anchor == "decision":
             query = query.order_by(Decision.decided_on, Decision.id)
         rule = self.rule
-        return [
-            ClockStatus(
+        found = []
+        for record_id, reference, started, done, override in session.execute(query):
+            if started is not None and started > as_at:
+                started = override = None
+            if done is not None and done > as_at:
+                done = None
+            found.append(ClockStatus(
                 clock_code=rule.code, clock_name=rule.name, unit=rule.unit,
                 is_deadline=bool(rule.done_event), record_kind=self.anchor, record_id=record_id,
                 reference=reference, started_on=started, done_on=done, as_at=as_at, calendar=calendar,
                 due_on=override or (calendar.add_period(started, rule.length, rule.unit) if started else None),
-            )
-            for record_id, reference, started, done, override in session.execute(query)
-        ]
+            ))
+        return found
 
 
 def _review_type_ids(session: Session, rule: ClockRule) -> list[int]:
@@ -386,7 +382,8 @@ def clocks_due(session: Session, as_at: dt.date, within_working_days: int = 10) 
         near = clock.start <= latest_start
         if clock.with_override:
             near = or_(and_(clock.override.is_(None), near), clock.override <= horizon)
-        running = clock.statuses(session, [*conditions, clock.done.is_(None), near], as_at, calendar)
+        not_done = or_(clock.done.is_(None), clock.done > as_at)  # stopped later: still running then
+        running = clock.statuses(session, [*conditions, not_done, near], as_at, calendar)
         found += [s for s in running if s.state == "overdue" or (s.state == "due" and s.due_on <= horizon)]
     # Overdue clocks fall due before ``as_at`` and running ones on or after it, so ordering
     # by due date puts the overdue first.

@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session, aliased
 
 from app import rules
 from app.clocks import ClockStatus, clocks_due
+from app.dates import format_date
 from app.queries.action_plan import PlanFilter, read_action_plan
 from app.queries.reviews import read_reviews
+from app.settings import get_settings
 from db.models import (
     RAG_VALUES,
     Action,
@@ -158,6 +160,7 @@ class DashboardFigures:
     clocks_due: tuple[ClockLine, ...]
     referral_year: FinancialYear
     referrals_by_outcome: tuple[OutcomeCount, ...]
+    date_format: str = ""  # the office's (app.dates pattern), for dates in headings
 
     @property
     def reviews_past_target(self) -> int:
@@ -181,7 +184,7 @@ class DashboardFigures:
     def referrals_heading(self) -> str:
         """The outcome chart's heading, saying which period and how referrals are counted."""
         year = self.referral_year
-        period = f"{year.label} to {year.to:%d/%m/%Y}" if year.to < year.end else year.label
+        period = f"{year.label} to {format_date(year.to, self.date_format)}" if year.to < year.end else year.label
         return f"Referrals by outcome, {period} (each referral once, by its latest decision)"
 
 
@@ -351,4 +354,5 @@ def dashboard_figures(session: Session, as_at: dt.date, *,
         clocks_due=tuple(clocks),
         referral_year=year,
         referrals_by_outcome=tuple(_referrals_by_outcome(session, year)),
+        date_format=get_settings(session).date_format,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from app.clocks import add_working_days
+from app.dates import add_working_days
 from app.defaults import WT2015, WT2018
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session

@@ -119,8 +119,15 @@ def _action_order(session: Session, key: str, descending: bool, today: dt.date) 
     """The ORDER BY that sorts live actions by column ``key`` exactly as the table does,
     or ``None`` where only the table's own code can."""
     own = (Action.id,)
-    if key in ("target_on", "completed_on", "signed_off_on"):
+    if key in ("completed_on", "signed_off_on"):
         return _by_date(getattr(Action, key), descending, own)
+    if key == "target":
+        # A target written as text ("Ongoing") sorts among the dates as the table sorts mixed
+        # values: only the table's own code can order those.
+        written = session.connection().execute(
+            live_actions().where(Action.target_on.is_(None), Action.target_text.is_not(None),
+                                 Action.target_text != "").limit(1)).first()
+        return None if written else _by_date(Action.target_on, descending, own)
     if key == "overdue":
         # "Overdue" or blank: the overdue ones first, in either direction, as blanks go last.
         overdue = case((rules.overdue_clause(Action.status_id, Action.target_on, today), 0), else_=None)

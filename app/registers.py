@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session, aliased
 
 from app.queries.action_plan import ActionRow, PlanFilter, live_actions, read_action_plan
 from app.queries.driver import Dates, driver_rows
+from app.queries.referrals import read_referrals
+from app.queries.reviews import read_reviews
 
 from db.models import (
     Action,
@@ -42,7 +44,6 @@ from db.models import (
     Theme,
     action_recommendation,
     meeting_referral,
-    review_referral,
 )
 
 
@@ -192,31 +193,9 @@ REFERRAL_COLUMNS = (
 
 
 def fetch_referrals(session: Session) -> list[tuple]:
-    """Referrals, newest first, with their latest decision's outcome."""
-    category = aliased(ListItem)
-    outcome = aliased(ListItem)
-    latest_decision = (
-        select(outcome.name)
-        .select_from(Decision)
-        .join(outcome, Decision.outcome_id == outcome.id)
-        .where(Decision.referral_id == Referral.id, Decision.archived_at.is_(None))
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())
-        .limit(1)
-        .correlate(Referral)
-        .scalar_subquery()
-    )
-    stmt = (
-        select(
-            Referral.id, Referral.reference, Referral.date_referred, Referral.subject, Referral.summary,
-            Agency.name, Referral.location, Referral.gender, Referral.age_text,
-            category.name, latest_decision, Referral.notification_sent_on,
-        )
-        .outerjoin(Agency, Referral.referring_agency_id == Agency.id)
-        .outerjoin(category, Referral.category_id == category.id)
-        .where(*_not_archived(Referral))
-        .order_by(Referral.date_referred.desc(), Referral.id.desc())
-    )
-    return _tuples(session, stmt)
+    """Referrals, newest first, with the outcome of the decision in force: the referrals read
+    model's rows (``app.queries.referrals``), whose first values are this register's columns."""
+    return read_referrals(session)
 
 
 DECISION_COLUMNS = (
@@ -267,36 +246,21 @@ REVIEW_COLUMNS = (
     Column("completed_on", "Completed"),
     Column("published_on", "Published"),
     Column("briefing_issued_on", "Briefing issued"),
+    Column("target_on", "Target date"),
+    Column("against_target", "Against target", filter=CHOICE),
     Column("delay_reason", "Reason for delay", long_text=True),
 )
 
 
 def fetch_reviews(session: Session) -> list[tuple]:
-    """Reviews in reference order, with the references of the referrals each covers."""
-    review_type = aliased(ListItem)
-    status = aliased(ListItem)
-    methodology = aliased(ListItem)
-    stmt = (
-        select(
-            Review.id, Review.reference, Review.title, review_type.name, status.name,
-            Review.status_note, methodology.name, Review.lead_reviewers, Review.decision_on,
-            Review.initiated_on, Review.learning_event_on, Review.completed_on,
-            Review.published_on, Review.briefing_issued_on, Review.delay_reason,
-        )
-        .join(review_type, Review.review_type_id == review_type.id)
-        .outerjoin(status, Review.status_id == status.id)
-        .outerjoin(methodology, Review.methodology_id == methodology.id)
-        .where(*_not_archived(Review))
-        .order_by(Review.reference)
-    )
-    covered = (
-        select(review_referral.c.review_id, Referral.reference)
-        .join(Referral, review_referral.c.referral_id == Referral.id)
-        .where(*_not_archived(Referral))
-        .order_by(review_referral.c.review_id, Referral.reference)
-    )
-    referrals = _grouped(_execute(session, covered))
-    return [(*row[:6], referrals.get(row[0], ""), *row[6:]) for row in _execute(session, stmt)]
+    """Reviews in reference order, as the reviews read model (``app.queries.reviews``) has
+    them today: with the referrals each covers and its target date from its clock."""
+    return [
+        (r.id, r.reference, r.title, r.type_name, r.status, r.status_note, ", ".join(r.referral_refs),
+         r.methodology, r.lead_reviewers, r.decision_on, r.initiated_on, r.learning_event_on, r.completed_on,
+         r.published_on, r.briefing_issued_on, r.target_on, r.against_target, r.delay_reason)
+        for r in sorted(read_reviews(session), key=lambda r: r.reference)
+    ]
 
 
 RECOMMENDATION_COLUMNS = (
@@ -340,7 +304,7 @@ ACTION_COLUMNS = (
     Column("reference", "Ref"),
     Column("description", "Action", long_text=True),
     Column("lead_agency", "Lead agency", filter=CHOICE),
-    Column("target_on", "Target date", filter=DATE),
+    Column("target", "Target date", filter=DATE),
     Column("status", "Status", filter=CHOICE),
     Column("rag", "RAG", filter=CHOICE),
     Column("overdue", "Overdue", filter=FLAG, filter_label="Overdue only"),
@@ -363,19 +327,21 @@ def fetch_actions(session: Session, today: dt.date | None = None,
 
 # Columns whose value is the action's own, read alone; the others are worked out by the read model.
 _ACTION_FIELDS = {"description": Action.description, "lead_officer": Action.lead_officer,
-                  "target_on": Action.target_on, "completed_on": Action.completed_on,
-                  "signed_off_on": Action.signed_off_on}
+                  "completed_on": Action.completed_on, "signed_off_on": Action.signed_off_on}
 
 
 def action_column_values(session: Session, key: str, today: dt.date | None = None) -> list[tuple[int, Any]]:
     """Every live action's ``(id, value)`` in column ``key``, in the order ``fetch_actions``
     gives them and with the same values: what ordering the plan by one column needs. A
     column of the action's own is read alone, in a fraction of the time of the whole rows."""
+    day = Dates()
+    if key == "target":  # the date, or the target as written when it is not one
+        rows = driver_rows(session, live_actions(Action.target_on, Action.target_text))
+        return [(action_id, day[on] or text or None) for action_id, on, text in rows]
     if key in _ACTION_FIELDS:
         rows = driver_rows(session, live_actions(_ACTION_FIELDS[key]))
         if key in ("description", "lead_officer"):
             return rows
-        day = Dates()
         return [(action_id, day[value]) for action_id, value in rows]
     position = ActionRow._fields.index(key)
     return [(row[0], row[position]) for row in fetch_actions(session, today)]

@@ -2,10 +2,9 @@
 
     python main.py import FILE [--dry-run] [--yes] [--kind KIND] [--mapping FILE]
                                [--save-mapping FILE] [--accept-conflicts]
-    python main.py export action-plan --out FILE [--agency NAME] [--open-only]
+    python main.py export action-plan --out FILE.xlsx|FILE.csv [--agency NAME] [--open-only] [--as-at DATE]
     python main.py export agency-packs --out DIR [--include-closed]
-    python main.py export referrals --out FILE
-    python main.py export reviews --out FILE
+    python main.py export REGISTER --out FILE.csv   (referrals and reviews also as FILE.xlsx)
 
 ``import`` says which kind of workbook it was given (a returned action plan export, a
 hand-kept action plan tracker, a referral register), prints the preview and every warning,
@@ -69,14 +68,19 @@ def add_excel_parsers(subparsers, parents) -> None:
                      help="write the column mapping used to FILE, to edit and give with --mapping")
     imp.set_defaults(func=run_import)
 
-    exp = subparsers.add_parser("export", help="write the action plan or a register as an Excel workbook",
-                                description="Write an Excel workbook from the database.")
+    exp = subparsers.add_parser(
+        "export", help="write the action plan or a register as an Excel workbook or a CSV file",
+        description="Write the action plan or a register from the database: as an Excel workbook "
+                    "(--out FILE.xlsx) or as CSV for Power BI and other tools (--out FILE.csv).")
     what = exp.add_subparsers(dest="what", metavar="WHAT", required=True)
     plan = what.add_parser("action-plan", parents=parents, help="the composite action plan",
                            description="Write the composite action plan (or one agency's part).")
-    plan.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
+    plan.add_argument("--out", type=Path, required=True, metavar="FILE",
+                      help="the .xlsx workbook (agencies can fill it in and send it back) or .csv file to write")
     plan.add_argument("--agency", metavar="NAME", help="only the actions this agency leads")
     plan.add_argument("--open-only", action="store_true", help="only actions still open")
+    plan.add_argument("--as-at", metavar="DATE", dest="as_at",
+                      help="the plan as it stood on this date (default today); such a copy cannot be sent back")
     add_despite_findings_option(plan)
     plan.set_defaults(func=run_export_action_plan)
     packs = what.add_parser("agency-packs", parents=parents, help="one action plan workbook per agency",
@@ -86,12 +90,18 @@ def add_excel_parsers(subparsers, parents) -> None:
     packs.add_argument("--include-closed", action="store_true", help="include closed actions too")
     add_despite_findings_option(packs)
     packs.set_defaults(func=run_export_agency_packs)
-    for name, handler, text in (("referrals", run_export_referrals, "referrals with their latest decision"),
-                                ("reviews", run_export_reviews, "reviews with their clocks")):
-        register = what.add_parser(name, parents=parents, help=text, description=f"Write the {text}.")
-        register.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
-        add_despite_findings_option(register)
-        register.set_defaults(func=handler)
+    from app.registers import REGISTERS  # no workbook library behind it
+
+    for key, register in REGISTERS.items():
+        if key == "actions":
+            continue  # the action plan, above
+        name = key.replace("_", "-")
+        formats = ".xlsx or .csv" if key in WORKBOOK_REGISTERS else ".csv"
+        sub = what.add_parser(name, parents=parents, help=f"the {register.title.lower()} register",
+                              description=f"Write the {register.title.lower()} register ({formats}).")
+        sub.add_argument("--out", type=Path, required=True, metavar="FILE", help=f"the {formats} file to write")
+        add_despite_findings_option(sub)
+        sub.set_defaults(func=run_export_register, register=key)
 
 
 # --- export -------------------------------------------------------------------------------
@@ -106,11 +116,43 @@ def _export_one(args: argparse.Namespace, database: Database, write: Callable) -
     return 0
 
 
+def _out_format(args: argparse.Namespace, allowed: tuple[str, ...]) -> str:
+    """The file type ``--out`` names (".xlsx" or ".csv"), refused when not one of ``allowed``."""
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in allowed:
+        raise UserError(f"--out: '{args.out}' should be a file name ending in {' or '.join(allowed)}.")
+    if Path(args.out).is_dir():
+        raise UserError(f"--out: {args.out} is a folder; give a file name ending in {suffix}.")
+    return suffix
+
+
+def _export_csv(args: argparse.Namespace, database: Database, write: Callable) -> int:
+    """Write one CSV file with ``write(session, path)``, check it, and say what was written."""
+    from app.csv_export import write_checked_csv
+
+    with database.readers() as session:
+        result, checked = write_checked_csv(session, args.out, lambda partial: write(session, partial))
+    settle_on_command_line(database, [checked], despite=args.despite_findings)
+    print(replace(result, path=checked.final).describe())
+    return 0
+
+
 def run_export_action_plan(args: argparse.Namespace, database: Database) -> int:
+    from app.reports.command import date_option
+
+    as_at = date_option(args.as_at, "--as-at") if args.as_at else None
+    if _out_format(args, (".xlsx", ".csv")) == ".csv":
+        from app import csv_export, lookups
+
+        def write(session, path):
+            agency = lookups.agency(session, args.agency) if args.agency else None
+            return csv_export.export_plan_csv(session, path, agency_id=agency.id if agency else None,
+                                              open_only=args.open_only, as_at=as_at)
+        return _export_csv(args, database, write)
     from app.excel import export
 
     return _export_one(args, database, lambda session, path: export.export_action_plan(
-        session, path, agency=args.agency, open_only=args.open_only))
+        session, path, agency=args.agency, open_only=args.open_only, as_at=as_at))
 
 
 def run_export_agency_packs(args: argparse.Namespace, database: Database) -> int:
@@ -126,16 +168,20 @@ def run_export_agency_packs(args: argparse.Namespace, database: Database) -> int
     return 0
 
 
-def run_export_referrals(args: argparse.Namespace, database: Database) -> int:
+# The registers that also have a workbook of their own.
+WORKBOOK_REGISTERS = ("referrals", "reviews")
+
+
+def run_export_register(args: argparse.Namespace, database: Database) -> int:
+    """``export <register> --out FILE``: a register as CSV, or as a workbook where it has one."""
+    key = args.register
+    if _out_format(args, (".xlsx", ".csv") if key in WORKBOOK_REGISTERS else (".csv",)) == ".csv":
+        from app.csv_export import export_register_csv
+
+        return _export_csv(args, database, lambda session, path: export_register_csv(session, key, path))
     from app.excel import export
 
-    return _export_one(args, database, export.export_referrals)
-
-
-def run_export_reviews(args: argparse.Namespace, database: Database) -> int:
-    from app.excel import export
-
-    return _export_one(args, database, export.export_reviews)
+    return _export_one(args, database, {"referrals": export.export_referrals, "reviews": export.export_reviews}[key])
 
 
 # --- import -------------------------------------------------------------------------------

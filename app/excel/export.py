@@ -15,19 +15,19 @@ import json
 import re
 import uuid
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app import lookups
-from app.clocks import review_clock
 from app.dates import format_date
 from app.queries.action_plan import PlanFilter, RecommendationRef, read_action_plan, status_choices
+from app.queries.referrals import read_referrals
+from app.queries.reviews import read_reviews
 from app.errors import UserError
 from app.excel.workbook_style import (
     A3,
@@ -42,12 +42,7 @@ from app.settings import get_settings
 from db.models import (
     RAG_VALUES,
     Agency,
-    Decision,
-    ListItem,
-    Referral,
-    Review,
     Setting,
-    review_referral,
 )
 
 EXPORT_FORMAT = "Case Review Tracker export"
@@ -190,10 +185,6 @@ def _stamp(session: Session, kind: str, sheet: str, filters: str, rows: int,
     ]
 
 
-def _short_date(value: dt.date | None) -> str:
-    return format_date(value)
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -247,9 +238,10 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
     plan = read_action_plan(session, as_at, PlanFilter(
         agency_id=lead.id if lead else None, open_only=open_only,
         action_ids=tuple(action_ids) if action_ids is not None else None), order="plan")
+    pattern = get_settings(session).date_format
     title = "Composite action plan" + (f": {lead.name}" if lead else "")
     if as_at != today:
-        title += f", as at {as_at:%d/%m/%Y}"
+        title += f", as at {format_date(as_at, pattern)}"
     links: dict[tuple[int, ...], _Links] = {}  # many actions share their recommendations
     rows = 0
     with new_workbook(path) as excel:
@@ -264,12 +256,12 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
             link = links.get(row.recommendation_ids)
             if link is None:
                 link = links[row.recommendation_ids] = _links_cell(plan.recommendations_of(row))
-            latest = f"{_short_date(row.latest_update_on)}: {row.latest_update}" if row.latest_update else None
+            latest = f"{format_date(row.latest_update_on, pattern)}: {row.latest_update}" if row.latest_update else None
             values = {
                 "reference": row.reference, "review": link.review, "recommendations": row.recommendations,
                 "recommendation_text": link.texts, "theme": row.theme or link.theme,
                 "description": row.description, "lead_agency": row.lead_agency, "lead_officer": row.lead_officer,
-                "original_target_on": row.original_target_on, "target_on": row.target_on, "status": row.status,
+                "original_target_on": row.original_target_on, "target_on": row.target, "status": row.status,
                 "rag": row.rag, "latest_update": latest, "evidence_required": row.evidence_required,
                 "evidence_of_completion": row.evidence_of_completion, "evidence_of_impact": row.evidence_of_impact,
                 "completed_on": row.completed_on, ACTION_ID: row.id, VERSION: row.version,
@@ -322,7 +314,7 @@ REFERRAL_COLUMNS = [
     SheetColumn("gender", "Gender", 10),
     SheetColumn("age", "Age", 10),
     SheetColumn("category", "Category", 18, "long"),
-    SheetColumn("decision", "Latest decision", 24, "long"),
+    SheetColumn("latest_decision", "Latest decision", 24, "long"),
     SheetColumn("decided_on", "Decided on", 11, "date"),
     SheetColumn("decided_by", "Decided by", 16, "long"),
     SheetColumn("criteria_met", "Criteria met", 9),
@@ -337,40 +329,25 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("Yes" if value else "No")
 
 
-def export_referrals(session: Session, path: Path, *, today: dt.date | None = None) -> ExportResult:
-    """Write the referral register with each referral's latest decision to ``path``."""
+def export_referrals(session: Session, path: Path, *, today: dt.date | None = None,
+                     as_at: dt.date | None = None) -> ExportResult:
+    """Write the referral register, each referral with the decision in force, as at ``as_at``
+    (default today), to ``path``."""
     now = _now()
     today = today or now.date()
-    category, outcome = aliased(ListItem), aliased(ListItem)
-    latest = select(Decision.id).where(
-        Decision.referral_id == Referral.id, Decision.archived_at.is_(None),
-    ).order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(1).correlate(Referral).scalar_subquery()
-    stmt = (
-        select(Referral.reference, Referral.date_referred, Referral.date_aware, Referral.subject,
-               Referral.summary, Agency.name, Referral.location, Referral.gender, Referral.age_text,
-               category.name, outcome.name, Decision.decided_on, Decision.decided_by,
-               Decision.criteria_met, Decision.rationale, Referral.notification_sent_on,
-               Referral.rapid_review_sent_on, Referral.panel_told_of_decision_on)
-        .outerjoin(Agency, Referral.referring_agency_id == Agency.id)
-        .outerjoin(category, Referral.category_id == category.id)
-        .outerjoin(Decision, Decision.id == latest)
-        .outerjoin(outcome, Decision.outcome_id == outcome.id)
-        .where(Referral.archived_at.is_(None))
-        .order_by(Referral.date_referred, Referral.reference)
-    )
-    rows = 0
+    as_at = as_at or today
+    rows = read_referrals(session, as_at)
     with new_workbook(path) as excel:
         sheet = excel.add_table("Referrals", REFERRAL_COLUMNS, _page(session, "Referrals and decisions", today),
-                                instructions=f"Every referral with its latest decision, as at {today:%d/%m/%Y}.")
-        for row in session.execute(stmt):
-            values = list(row)
-            values[13] = _yes_no(values[13])
-            sheet.write_row(values)
-            rows += 1
+                                instructions="Every referral with the decision in force, as at "
+                                             f"{format_date(as_at, get_settings(session).date_format)}.")
+        for row in sorted(rows, key=lambda r: (r.date_referred or dt.date.max, r.reference)):
+            sheet.write_row([getattr(row, column.key) if column.key != "criteria_met" else _yes_no(row.criteria_met)
+                             for column in REFERRAL_COLUMNS])
         sheet.finish()
-        export_id, stamp = _stamp(session, KIND_REFERRALS, "Referrals", "all referrals", rows, now)
+        export_id, stamp = _stamp(session, KIND_REFERRALS, "Referrals", "all referrals", len(rows), now)
         excel.add_record_sheet(RECORD_SHEET, stamp)
-    return ExportResult(Path(path), rows, export_id)
+    return ExportResult(Path(path), len(rows), export_id)
 
 
 REVIEW_COLUMNS = [
@@ -394,41 +371,24 @@ REVIEW_COLUMNS = [
     SheetColumn("delay_reason", "Reason for delay", 30, "long"),
 ]
 
-_CLOCK_STATES = {"due": "Running", "overdue": "Overdue", "met": "Met", "late": "Late",
-                 "not started": "Not started"}
-
-
 def export_reviews(session: Session, path: Path, *, as_at: dt.date | None = None) -> ExportResult:
-    """Write the reviews with their clocks (target date, and whether met, late or overdue
-    as at ``as_at``, default today) to ``path``."""
+    """Write the reviews as they stood on ``as_at`` (default today), with their clocks (target
+    date, and whether met, late or overdue then), to ``path``."""
     now = _now()
     as_at = as_at or now.date()
-    reviews = session.scalars(select(Review).where(Review.archived_at.is_(None))
-                              .order_by(Review.reference)).all()
-    referral_refs: dict[int, list[str]] = defaultdict(list)
-    for review_id, reference in session.execute(
-        select(review_referral.c.review_id, Referral.reference)
-        .join(Referral, review_referral.c.referral_id == Referral.id)
-        .where(Referral.archived_at.is_(None)).order_by(Referral.reference)
-    ):
-        referral_refs[review_id].append(reference)
+    reviews = sorted(read_reviews(session, as_at), key=lambda r: r.reference)
     with new_workbook(path) as excel:
         sheet = excel.add_table("Reviews", REVIEW_COLUMNS, _page(session, "Reviews and their clocks", as_at),
-                                instructions=f"Every review with its target date, as at {as_at:%d/%m/%Y}.")
+                                instructions="Every review with its target date, as at "
+                                             f"{format_date(as_at, get_settings(session).date_format)}.")
         for review in reviews:
-            clock = review_clock(session, review, as_at)
+            clock = review.clock
             sheet.write_row([
-                review.reference, review.title, review.review_type.name,
-                review.status.name if review.status else None, review.status_note,
-                ", ".join(referral_refs.get(review.id, [])),
-                review.methodology.name if review.methodology else None, review.lead_reviewers,
-                review.decision_on, review.initiated_on, review.learning_event_on,
-                review.completed_on, review.published_on,
-                clock.clock_name if clock else None,
-                clock.due_on if clock else review.target_override_on,
-                _CLOCK_STATES.get(clock.state) if clock else None,
-                clock.days_over if clock else None,
-                review.delay_reason,
+                review.reference, review.title, review.type_name, review.status or None, review.status_note or None,
+                ", ".join(review.referral_refs), review.methodology or None, review.lead_reviewers or None,
+                review.decision_on, review.initiated_on, review.learning_event_on, review.completed_on,
+                review.published_on, clock.clock_name if clock else None, review.target_on,
+                review.against_target or None, clock.days_over if clock else None, review.delay_reason or None,
             ])
         sheet.finish()
         export_id, stamp = _stamp(session, KIND_REVIEWS, "Reviews", "all reviews", len(reviews), now)

@@ -58,7 +58,7 @@ class ActionRow(NamedTuple):
     reference: str
     description: str
     lead_agency: str | None
-    target_on: dt.date | None
+    target: dt.date | str | None  # the target date, or the target as written when it is not a date ("Ongoing")
     status: str  # an open status's name, "Completed", or "Closed – <reason>"
     rag: str | None  # as shown: Blue when completed, none when closed otherwise
     overdue: str  # OVERDUE or ""
@@ -75,6 +75,7 @@ class ActionRow(NamedTuple):
     closure_note: str | None
     lead_agency_id: int | None
     theme_id: int | None
+    target_on: dt.date | None  # the target date in force (None: no date)
     original_target_on: dt.date | None
     target_text: str | None  # kept when the target could not be read as a date ("Ongoing")
     target_moves: int  # how many times the target date was revised (up to the date)
@@ -85,10 +86,6 @@ class ActionRow(NamedTuple):
     latest_update: str | None
     recommendation_ids: tuple[int, ...]
     as_recorded: bool  # some fact could not be rebuilt for the date: shown as recorded today
-
-
-REGISTER_WIDTH = 13
-"""How many leading fields of an ``ActionRow`` make the register's row (id and its columns)."""
 
 
 @dataclass(frozen=True)
@@ -373,6 +370,7 @@ def read_action_plan(session: Session, as_at: dt.date | None = None, flt: PlanFi
     today = dt.date.today()
     as_at = as_at or today
     past = as_at < today  # only then is anything rebuilt from history
+    session.flush()  # rows are read straight from the driver, which sees only what is flushed
     names = _Lookups(session)
     chosen = _chosen(flt)
     recommendations = _recommendations(session, as_at if past else None)
@@ -433,11 +431,11 @@ def read_action_plan(session: Session, as_at: dt.date | None = None, flt: PlanFi
                                                     completion), ""
             rag = "Blue" if state == rules.COMPLETED else None  # app.rules.shown_rag, inline for speed
         append(make((
-            action_id, reference or f"A{action_id}", description, agencies.get(agency_id), target_on,
-            status, rag, overdue, rec_text, themes.get(theme_id), officer, completed_on, signed_off_on,
-            state, version, status_name, closure_name, closure_note, agency_id, theme_id,
-            day[original_target], target_text, moves.get(action_id, 0), required, completion, impact,
-            latest_on, latest, rec_ids, as_recorded,
+            action_id, reference or f"A{action_id}", description, agencies.get(agency_id),
+            target_on or target_text or None, status, rag, overdue, rec_text, themes.get(theme_id), officer,
+            completed_on, signed_off_on, state, version, status_name, closure_name, closure_note, agency_id,
+            theme_id, target_on, day[original_target], target_text, moves.get(action_id, 0), required, completion,
+            impact, latest_on, latest, rec_ids, as_recorded,
         )))
     if flt.open_only or flt.overdue_only or flt.status is not None:
         rows = [row for row in rows if flt.keeps(row)]

@@ -23,6 +23,8 @@ from app.clocks import ClockStatus, review_clocks
 from app.queries.action_plan import recommendation_made
 from db.models import ListItem, ListKind, Recommendation, Referral, Review, Theme, review_referral
 
+# A clock's state (``ClockStatus.state``) as the registers and workbooks say it.
+CLOCK_STATES = {"due": "Running", "overdue": "Overdue", "met": "Met", "late": "Late", "not started": "Not started"}
 # Review status codes, in the order a review passes through them (defaults and migration 0002).
 AGREED, UNDERWAY, COMPLETED, PUBLISHED = "agreed", "underway", "completed", "published"
 
@@ -48,6 +50,9 @@ class ReviewRow:
     published_on: dt.date | None
     target_override_on: dt.date | None  # a target the office agreed in place of the clock's
     delay_reason: str
+    methodology: str = ""
+    lead_reviewers: str = ""
+    briefing_issued_on: dt.date | None = None
     referral_refs: list[str] = field(default_factory=list)
     referral_summaries: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
@@ -60,6 +65,16 @@ class ReviewRow:
     def finished_on(self) -> dt.date | None:
         """When the work was finished: completed, or failing that published."""
         return self.completed_on or self.published_on
+
+    @property
+    def target_on(self) -> dt.date | None:
+        """The review's target date: its clock's due date, or the target the office agreed."""
+        return self.clock.due_on if self.clock is not None else self.target_override_on
+
+    @property
+    def against_target(self) -> str:
+        """Where it stands against its clock, in a word ("" when no clock applies)."""
+        return CLOCK_STATES[self.clock.state] if self.clock is not None else ""
 
 
 def _open_review(is_open: bool | None, status_name: str | None, completed, published) -> bool:
@@ -93,6 +108,7 @@ def _as_it_stood(row: ReviewRow, statuses: _Statuses, code: str | None, as_at: d
         return None
     later = any(day > as_at for day in known)
     then = replace(row, initiated_on=_then(row.initiated_on, as_at),
+                   briefing_issued_on=_then(row.briefing_issued_on, as_at),
                    learning_event_on=_then(row.learning_event_on, as_at),
                    completed_on=_then(row.completed_on, as_at), published_on=_then(row.published_on, as_at),
                    as_recorded=not known)
@@ -115,37 +131,31 @@ def _as_it_stood(row: ReviewRow, statuses: _Statuses, code: str | None, as_at: d
     return then
 
 
-def _clock_then(clock: ClockStatus, as_at: dt.date) -> ClockStatus:
-    """A clock as it ran on ``as_at``: a start or stop recorded after it had not happened."""
-    if clock.started_on is not None and clock.started_on > as_at:
-        return replace(clock, started_on=None, due_on=None, done_on=None, as_at=as_at)
-    if clock.done_on is not None and clock.done_on > as_at:
-        return replace(clock, done_on=None, as_at=as_at)
-    return clock
-
-
 def read_reviews(session: Session, as_at: dt.date | None = None) -> list[ReviewRow]:
     """Every live review as at ``as_at`` (default today), by type (in list order) then reference."""
     as_at = as_at or dt.date.today()
     past = as_at < dt.date.today()
     statuses = _Statuses(session)
-    review_type = aliased(ListItem)
+    review_type, methodology = aliased(ListItem), aliased(ListItem)
     rows = session.execute(
         select(Review.id, Review.reference, Review.title, Review.review_type_id, review_type.name,
                review_type.sort_order, Review.status_id, Review.status_note, Review.summary,
                Review.decision_on, Review.initiated_on, Review.learning_event_on, Review.completed_on,
-               Review.published_on, Review.target_override_on, Review.delay_reason)
+               Review.published_on, Review.target_override_on, Review.delay_reason, methodology.name,
+               Review.lead_reviewers, Review.briefing_issued_on)
         .join(review_type, review_type.id == Review.review_type_id)
+        .outerjoin(methodology, methodology.id == Review.methodology_id)
         .where(Review.archived_at.is_(None))
         .order_by(review_type.sort_order, review_type.name, Review.reference)
     )
     reviews: dict[int, ReviewRow] = {}
     for (rid, ref, title, type_id, type_name, type_order, status_id, note, summary, decided, initiated,
-         learning, completed, published, override, delay) in rows:
+         learning, completed, published, override, delay, method, reviewers, briefing) in rows:
         code, status_name, is_open = statuses.by_id.get(status_id, (None, None, None))
         row = ReviewRow(rid, ref, title or "", type_id, type_name, type_order or 0, status_name or "",
                         _open_review(is_open, status_name, completed, published), note or "", summary or "",
-                        decided, initiated, learning, completed, published, override, delay or "")
+                        decided, initiated, learning, completed, published, override, delay or "",
+                        method or "", reviewers or "", briefing)
         if past:
             row = _as_it_stood(row, statuses, code, as_at)
         if row is not None:
@@ -166,7 +176,7 @@ def read_reviews(session: Session, as_at: dt.date | None = None) -> list[ReviewR
             line.genders.append(gender or "")
             line.ages.append(age or "")
     for status in review_clocks(session, as_at, Review.id.in_(list(reviews))):
-        reviews[status.record_id].clock = _clock_then(status, as_at) if past else status
+        reviews[status.record_id].clock = status
     return list(reviews.values())
 
 

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.clocks import clocks_due, working_days_between
+from app.clocks import clocks_due, office_calendar
 from app.queries.action_plan import PlanFilter, read_action_plan
 from app.queries.reviews import ReviewRow, read_reviews
 from app.reports.as_at import as_recorded_note, marked
@@ -136,7 +136,7 @@ def _overdue(session: Session, meeting_on: dt.date, date_text: DateText) -> tupl
 
 def _clocks(session: Session, meeting_on: dt.date, next_meeting: dt.date | None, date_text: DateText) -> list:
     if next_meeting is not None:
-        horizon = max(working_days_between(meeting_on, next_meeting), 0)
+        horizon = max(office_calendar(session).working_days_between(meeting_on, next_meeting), 0)
         scope = f"overdue, or due by the next meeting on {date_text(next_meeting)}"
     else:
         horizon = DEFAULT_HORIZON_WORKING_DAYS

@@ -37,7 +37,7 @@ FLAGS = {"meeting": "--meeting", "agency": "--agency", "group_by": "--group-by",
          "as_at": "--as-at"}
 
 
-def _date_option(text: str, option: str) -> dt.date:
+def date_option(text: str, option: str) -> dt.date:
     """The date given for ``option``, read by ``app.dates`` (UK day first, or ISO)."""
     try:
         day = parse_date(text)
@@ -85,9 +85,9 @@ def _refuse_unused(args) -> None:
 def _options(args) -> dict:
     """The chosen paper's build options, from the arguments."""
     kind = args.kind
-    as_at = {"as_at": _date_option(args.as_at, "--as-at")} if args.as_at else {}
+    as_at = {"as_at": date_option(args.as_at, "--as-at")} if args.as_at else {}
     if kind == "briefing":
-        return {"meeting_on": _date_option(args.meeting, "--meeting") if args.meeting else None}
+        return {"meeting_on": date_option(args.meeting, "--meeting") if args.meeting else None}
     if kind == "action-plan":
         return {"group_by": args.group_by or "review", "agency": args.agency, "status": args.status,
                 "open_only": args.open_only, "overdue_only": args.overdue, **as_at}
@@ -98,7 +98,7 @@ def _options(args) -> dict:
     if kind == "annual":
         if not (args.start and args.end):
             raise UserError("The annual report needs a period: --from DATE --to DATE.")
-        return {"start": _date_option(args.start, "--from"), "end": _date_option(args.end, "--to")}
+        return {"start": date_option(args.start, "--from"), "end": date_option(args.end, "--to")}
     if kind == "panel":
         if not args.review or len(args.review) != 1:
             raise UserError("The panel report is for one review: give --review REF once.")

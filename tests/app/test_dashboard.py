@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app import lookups
-from app.clocks import add_working_days, clocks_due, review_clock, review_target
+from app.clocks import clocks_due, review_clock, review_target
+from app.dates import add_working_days
 from app.dashboard import (
     NO_AGENCY,
     NO_RAG,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.database import open_database
 from app.defaults import CLOSURE_REASONS, THEMES
-from app.clocks import add_working_days
+from app.dates import add_working_days
 from app.demo import write_demo
 from app.errors import UserError
 from app.services.actions import overdue_actions

@@ -85,12 +85,12 @@ def test_a_column_left_blank_throughout_keeps_the_registers_own_order(database):
 
     with database.sessions.begin() as session:
         add_case_records(session)
-        session.execute(update(Action).values(rag=None))
-    rag = next(i for i, column in enumerate(ACTION_COLUMNS) if column.key == "rag")
+        session.execute(update(Action).values(lead_officer=None))
+    officer = next(i for i, column in enumerate(ACTION_COLUMNS) if column.key == "lead_officer")
     with database.readers() as session:
         rows = fetch_actions(session)
         for descending in (False, True):
-            assert first_actions(session, (rag, descending)).rows == rows
+            assert first_actions(session, (officer, descending)).rows == rows
 
 
 def test_an_order_remembered_from_the_last_run_is_used_while_nothing_has_changed(database):

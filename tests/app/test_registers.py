@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from app.queries.action_plan import OVERDUE, REGISTER_WIDTH, ActionRow, recommendation_numbers_text
+from app.queries.action_plan import OVERDUE, ActionRow, recommendation_numbers_text
+from app.queries.referrals import ReferralRow
 from app.registers import (
     FILTER_KINDS,
     ID_INDEX,
@@ -46,9 +47,10 @@ def test_every_row_has_one_value_per_column(office, key):
     with office.sessions() as session:
         rows = register.fetch(session)
     assert rows, f"{register.title} is empty"
-    if key == "actions":  # the plan's read model rows: the register's values first, then more facts
-        assert all(type(row) is ActionRow for row in rows)
-        assert ActionRow._fields[1:REGISTER_WIDTH] == tuple(column.key for column in register.columns)
+    if key in ("actions", "referrals"):  # read model rows: the register's values first, then more facts
+        row_type = {"actions": ActionRow, "referrals": ReferralRow}[key]
+        assert all(type(row) is row_type for row in rows)
+        assert row_type._fields[1:1 + len(register.columns)] == tuple(column.key for column in register.columns)
     else:
         assert all(type(row) is tuple and len(row) == 1 + len(register.columns) for row in rows)
 
@@ -84,7 +86,7 @@ def test_every_row_starts_with_its_records_id(office, key):
 def test_filter_metadata_names_the_filters_the_office_uses():
     actions = REGISTERS["actions"]
     kinds = {column.key: column.filter for column in actions.filter_columns}
-    assert kinds == {"lead_agency": "choice", "target_on": "date", "status": "choice",
+    assert kinds == {"lead_agency": "choice", "target": "date", "status": "choice",
                      "rag": "choice", "overdue": "flag", "recommendations": "review",
                      "theme": "choice"}
     assert actions.columns[actions.column_index("overdue")].filter_title == "Overdue only"
@@ -142,8 +144,8 @@ def test_actions_show_recommendations_agency_and_overdue(office):
     # Complete and past its target: not overdue.
     assert (a3["recommendations"], a3["lead_agency"], a3["overdue"]) == ("", None, "")
     # Read straight from the driver, the dates are still dates (they sort and filter as dates).
-    assert (a1["target_on"], a3["completed_on"]) == (dt.date(2000, 1, 31), dt.date(1999, 12, 20))
-    assert type(a1["target_on"]) is dt.date and a1["signed_off_on"] is None
+    assert (a1["target"], a3["completed_on"]) == (dt.date(2000, 1, 31), dt.date(1999, 12, 20))
+    assert type(a1["target"]) is dt.date and a1["signed_off_on"] is None
 
 
 def test_overdue_depends_on_the_day(office):

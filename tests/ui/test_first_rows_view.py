@@ -63,7 +63,7 @@ def test_the_first_rows_show_while_the_rest_is_read_and_a_search_waits_for_them(
 def test_the_first_rows_follow_the_sort_left_last_time_and_a_new_sort_waits(qtbot, office_database, held_plan):
     from ui.settings_store import TableState, WindowSettings
 
-    WindowSettings().set_table_state("actions", TableState(sort_column="target_on", descending=True))
+    WindowSettings().set_table_state("actions", TableState(sort_column="target", descending=True))
     window = open_window(qtbot, office_database)
     window.show_page("actions")
     view = window.view("actions")

@@ -24,7 +24,7 @@ from ui.undo import RecordCommand
 EXPECTED_ROWS = {
     "referrals": 1, "decisions": 2, "reviews": 1, "recommendations": 2, "actions": 3,
     "progress_updates": 1, "meetings": 1, "learning": 1, "agencies": 10, "themes": 13,
-    "lists": 62, "clocks": 6,
+    "lists": 64, "clocks": 6,
 }
 
 
@@ -88,7 +88,7 @@ def test_cells_read_as_the_office_writes_them(qtbot, window):
     assert cell(window, "actions", 1, "overdue") == ""
     assert cell(window, "actions", 1, "recommendations") == "SCR-01 R3, R4"
     assert cell(window, "actions", 0, "lead_agency") == "Children's Services"
-    assert cell(window, "actions", 0, "target_on") == "31/01/2000"
+    assert cell(window, "actions", 0, "target") == "31/01/2000"
     assert cell(window, "actions", 0, "completed_on") == ""
     assert cell(window, "referrals", 0, "referring_agency") == "Police"
     assert cell(window, "referrals", 0, "date_referred") == "04/03/2024"
@@ -112,7 +112,7 @@ def test_rag_and_overdue_have_colour_and_words(qtbot, window):
 def test_raw_values_ids_and_tooltips(qtbot, window, office_database):
     show(qtbot, window, "actions")
     show(qtbot, window, "referrals")
-    assert cell(window, "actions", 0, "target_on", Qt.ItemDataRole.UserRole) == dt.date(2000, 1, 31)
+    assert cell(window, "actions", 0, "target", Qt.ItemDataRole.UserRole) == dt.date(2000, 1, 31)
     assert cell(window, "actions", 0, "reference", ID_ROLE) == action_id(office_database, "A1")
     summary_tip = cell(window, "referrals", 0, "summary", Qt.ItemDataRole.ToolTipRole)
     assert summary_tip.replace("\n", " ").startswith("Infant admitted to hospital with a fractured femur")

@@ -8,7 +8,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from app.clocks import clocks_due, working_days_between
+from app.clocks import clocks_due
+from app.dates import working_days_between
 from app.reports.briefing import build_briefing
 from db.models import Action, Agency, Decision, ListItem, Meeting, Referral, Review
 from tests.app.reports.conftest import DEMO_TODAY, GENERATED, pdf_pages
