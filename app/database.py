@@ -12,7 +12,7 @@ from sqlalchemy import Engine, event, exc, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import backups
-from app.defaults import seed_defaults
+from app.seed import seed_defaults
 from app.errors import UserError
 from app.file_permissions import create_private_file
 from db.audit import install_audit

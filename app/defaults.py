@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from db.models import Agency, AgencyAlias, ClockRule, ListItem, ListKind, Setting, Theme
-from app.text import match_key
 
 WT2015 = dt.date(2015, 3, 26)  # Working Together 2015 published
 WT2018 = dt.date(2018, 6, 29)  # Working Together 2018 in force
@@ -166,47 +161,3 @@ SETTINGS = {
     "date_format": "dd/MM/yyyy",
     "logo_path": "",
 }
-
-
-def seed_defaults(session: Session) -> None:
-    """Fill the editable lists of a new, empty database."""
-    if session.scalar(select(ListItem.id).limit(1)) is not None:
-        return
-    clocks = {}
-    for code, name, length, unit, start, done, applies_from, applies_until, source in CLOCKS:
-        clocks[code] = ClockRule(code=code, name=name, length=length, unit=unit, start_event=start,
-                                 done_event=done, applies_from=applies_from,
-                                 applies_until=applies_until, source=source)
-        session.add(clocks[code])
-
-    def add(kind, names):
-        for i, name in enumerate(names):
-            session.add(ListItem(kind=kind, name=name, sort_order=i))
-
-    types = {}
-    for i, (code, name, clock) in enumerate(REVIEW_TYPES):
-        types[code] = ListItem(kind=ListKind.REVIEW_TYPE, code=code, name=name, sort_order=i,
-                               clock=clocks.get(clock))
-        session.add(types[code])
-    for i, (code, name, type_code) in enumerate(DECISION_OUTCOMES):
-        session.add(ListItem(kind=ListKind.DECISION_OUTCOME, code=code, name=name, sort_order=i,
-                             review_type=types.get(type_code)))
-    for i, (code, name, is_open) in enumerate(REVIEW_STATUSES):
-        session.add(ListItem(kind=ListKind.REVIEW_STATUS, code=code, name=name, sort_order=i, is_open=is_open))
-    for i, (code, name, is_open) in enumerate(ACTION_STATUSES):
-        session.add(ListItem(kind=ListKind.ACTION_STATUS, code=code, name=name, sort_order=i,
-                             is_open=is_open))
-    add(ListKind.METHODOLOGY, METHODOLOGIES)
-    for i, (code, name) in enumerate(CLOSURE_REASONS):
-        session.add(ListItem(kind=ListKind.CLOSURE_REASON, code=code, name=name, sort_order=i))
-    add(ListKind.REFERRAL_CATEGORY, REFERRAL_CATEGORIES)
-    add(ListKind.RESPONSE_STATUS, RESPONSE_STATUSES)
-    add(ListKind.LEARNING_EVENT_TYPE, LEARNING_EVENT_TYPES)
-    for i, name in enumerate(THEMES):
-        session.add(Theme(name=name, sort_order=i))
-    for name, short, sector, spellings in AGENCIES:
-        agency = Agency(name=name, short_name=short, sector=sector)
-        agency.aliases = [AgencyAlias(alias=s, alias_key=match_key(s)) for s in spellings]
-        session.add(agency)
-    for key, value in SETTINGS.items():
-        session.add(Setting(key=key, value=value))

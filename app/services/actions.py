@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session, aliased
 
 from app import lookups
 from app.errors import UserError, ValidationError
-from app.services.bulk import CHUNK, RowProblems, check_references, insert_links, insert_records, known_ids
+from app.services.bulk import (CHUNK, RowProblems, check_references, insert_links,
+                               insert_records, known_ids)
 from app.services.records import get_record
-from app.services.updates import check_update_rows
+from app.services.updates import check_update_row
 from app.services.validation import Problems, check_rag, multiline_text, optional_text
 from db.models import (
-    Action, Agency, ListItem, ListKind, Meeting, ProgressUpdate, Recommendation, TargetRevision, Theme,
+    RAG_VALUES, Action, Agency, ListItem, ListKind, Meeting, ProgressUpdate, Recommendation, TargetRevision, Theme,
     action_recommendation,
 )
 
@@ -271,9 +272,12 @@ ACTION_COLUMNS = ("reference", "description", "theme_id", "lead_agency_id", "lea
                   "evidence_required", "original_target_on", "target_on", "target_text", "status_id",
                   "rag", "evidence_of_completion", "evidence_of_impact", "completed_on",
                   "closure_reason_id", "closure_note", "signed_off_on", "signed_off_meeting_id")
-_ACTION_ROW_KEYS = (*ACTION_COLUMNS, "recommendation_ids", "target_revisions", "updates")
-_REVISION_KEYS = ("old_target_on", "new_target_on", "revised_on", "reason")
+_NOT_COLUMNS = ("recommendation_ids", "target_revisions", "updates")
+_ACTION_ROW_KEYS = frozenset({*ACTION_COLUMNS, *_NOT_COLUMNS})
+_NO_VALUES = {**dict.fromkeys(c.key for c in Action.__table__.columns if c.key != "id"), "version": 1}
+_LONG_TEXT = ("description", "evidence_required", "evidence_of_completion", "evidence_of_impact", "closure_note")
 _SHORT_TEXT = {"reference": 40, "lead_officer": 200, "target_text": 100}
+_REVISION_KEYS = frozenset({"old_target_on", "new_target_on", "revised_on", "reason"})
 
 
 def create_actions(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
@@ -293,33 +297,42 @@ def create_actions(session: Session, rows: Sequence[dict], *, audit: bool = True
     reasons = {i.id: i for i in lookups.list_items(session, ListKind.CLOSURE_REASON, include_archived=True)}
     meetings = _meeting_dates(session, {r.get("signed_off_meeting_id") for r in rows} - {None})
     today = dt.date.today()
-    clean_rows, links, revisions, updates = [], [], [], []
+    clean_rows, links, revisions, update_rows, owners = [], [], [], [], []
     for index, row in enumerate(rows):
-        one = Problems()
-        for name in sorted(set(row) - set(_ACTION_ROW_KEYS)):
-            one.add(name, "is not a field of an action")
-        values = {name: row.get(name) for name in ACTION_COLUMNS}
-        for name in ("description", "evidence_required", "evidence_of_completion", "evidence_of_impact",
-                     "closure_note"):
-            values[name] = multiline_text(values[name])
+        if not _ACTION_ROW_KEYS.issuperset(row):
+            for name in sorted(row.keys() - _ACTION_ROW_KEYS):
+                problems.add(index, name, "is not a field of an action")
+        values = {**_NO_VALUES, **row}
+        for name in _NOT_COLUMNS:
+            values.pop(name, None)
+        for name in _LONG_TEXT:
+            if values[name] is not None:
+                values[name] = multiline_text(values[name])
         for name, limit in _SHORT_TEXT.items():
-            values[name] = optional_text(values[name])
-            one.max_length(name, values[name], limit)
-        one.required("description", values["description"])
-        values["rag"] = check_rag(one, values["rag"])
-        _check_state(one, values, statuses, reasons, meetings, today)
-        revisions.append(_check_revisions(one, values, row.get("target_revisions") or ()))
-        problems.check(index, one)
+            if values[name] is not None:
+                values[name] = text = optional_text(values[name])
+                if text is not None and len(text) > limit:
+                    problems.add(index, name, f"is too long ({len(text)} characters; at most {limit})")
+        if values["description"] is None:
+            problems.add(index, "description", "is required")
+        if values["rag"] is not None and values["rag"] not in RAG_VALUES:
+            one = Problems()
+            values["rag"] = check_rag(one, values["rag"])
+            problems.check(index, one)
+        _check_state(problems, index, values, statuses, reasons, meetings, today)
+        revisions.append(_check_revisions(problems, index, values, row.get("target_revisions") or ()))
         clean_rows.append(values)
-        links.append(list(dict.fromkeys(row.get("recommendation_ids") or ())))
-        updates.append(row.get("updates") or ())
+        linked = row.get("recommendation_ids") or ()
+        links.append(linked if len(set(linked)) == len(linked) else list(dict.fromkeys(linked)))
+        for update in row.get("updates") or ():
+            update_rows.append(check_update_row(update, problems, index, field="updates: "))
+            owners.append(index)
     for field, column, noun in (("theme_id", Theme.id, "theme"), ("lead_agency_id", Agency.id, "agency")):
         check_references(session, problems, clean_rows, field, column, noun)
     known = known_ids(session, Recommendation.id, (i for linked in links for i in linked))
     for index, linked in enumerate(links):
-        if set(linked) - known:
+        if not known.issuperset(linked):
             problems.add(index, "recommendations", "one of the recommendations does not exist")
-    update_rows = check_update_rows([u for each in updates for u in each], problems, field="updates: ")
     problems.raise_if_any()
 
     ids = insert_records(session, Action.__table__, clean_rows, audit=audit,
@@ -330,9 +343,9 @@ def create_actions(session: Session, rows: Sequence[dict], *, audit: bool = True
     insert_records(session, TargetRevision.__table__, [
         {**move, "action_id": action_id} for action_id, moves in zip(ids, revisions) for move in moves],
         audit=audit)
-    owners = [action_id for action_id, each in zip(ids, updates) for _ in each]
-    insert_records(session, ProgressUpdate.__table__,
-                   [{**u, "action_id": owner} for u, owner in zip(update_rows, owners)], audit=audit)
+    for update, owner in zip(update_rows, owners):
+        update["action_id"] = ids[owner]
+    insert_records(session, ProgressUpdate.__table__, update_rows, audit=audit)
     return ids
 
 
@@ -343,58 +356,66 @@ def _meeting_dates(session: Session, meeting_ids: set[int]) -> dict[int, dt.date
                                            .where(Meeting.id.in_(wanted[start:start + CHUNK])))}
 
 
-def _check_state(problems: Problems, values: dict, statuses: dict, reasons: dict,
+def _check_state(problems: RowProblems, index: int, values: dict, statuses: dict, reasons: dict,
                  meetings: dict[int, dt.date], today: dt.date) -> None:
     """An action's status, completion, closure and sign-off, as ``close_action`` and
     ``sign_off`` would leave them."""
     status = statuses.get(values["status_id"])
     if status is None:
-        problems.add("status_id", "is required" if values["status_id"] is None
+        problems.add(index, "status_id", "is required" if values["status_id"] is None
                      else f"there is no action status {values['status_id']}")
     completed_on = values["completed_on"]
-    if completed_on and completed_on > today:
-        problems.add("completed_on", "cannot be in the future")
-    reason = reasons.get(values["closure_reason_id"])
-    if values["closure_reason_id"] is not None and reason is None:
-        problems.add("closure_reason_id", f"there is no closure reason {values['closure_reason_id']}")
-    if reason is not None:
-        if status is not None and status.is_open:
-            problems.add("status_id", f"'{status.name}' is an open status, but the action has a closure reason")
-        if reason.name.lower().startswith("implemented") and not values["evidence_of_completion"]:
-            problems.add("evidence_of_completion", "is needed to close an action as implemented")
-        if reason.name.lower().startswith("not implemented") and not values["closure_note"]:
-            problems.add("closure_note", "say why the action was not implemented")
+    if completed_on is not None and completed_on > today:
+        problems.add(index, "completed_on", "cannot be in the future")
+    if values["closure_reason_id"] is not None:
+        reason = reasons.get(values["closure_reason_id"])
+        if reason is None:
+            problems.add(index, "closure_reason_id", f"there is no closure reason {values['closure_reason_id']}")
+        else:
+            if status is not None and status.is_open:
+                problems.add(index, "status_id",
+                             f"'{status.name}' is an open status, but the action has a closure reason")
+            if reason.name.lower().startswith("implemented") and not values["evidence_of_completion"]:
+                problems.add(index, "evidence_of_completion", "is needed to close an action as implemented")
+            if reason.name.lower().startswith("not implemented") and not values["closure_note"]:
+                problems.add(index, "closure_note", "say why the action was not implemented")
     meeting_id = values["signed_off_meeting_id"]
     if meeting_id is not None:
         if meeting_id not in meetings:
-            problems.add("signed_off_meeting_id", f"there is no meeting {meeting_id}")
+            problems.add(index, "signed_off_meeting_id", f"there is no meeting {meeting_id}")
         elif values["signed_off_on"] not in (None, meetings[meeting_id]):
-            problems.add("signed_off_on", "must be the date of the meeting that signed it off")
+            problems.add(index, "signed_off_on", "must be the date of the meeting that signed it off")
         values["signed_off_on"] = meetings.get(meeting_id)
         if status is not None and status.is_open:
-            problems.add("status_id", "an open action cannot be signed off")
+            problems.add(index, "status_id", "an open action cannot be signed off")
         if not values["evidence_of_completion"]:
-            problems.add("evidence_of_completion", "is needed before the sub group can sign an action off")
+            problems.add(index, "evidence_of_completion", "is needed before the sub group can sign an action off")
     elif values["signed_off_on"] is not None:
-        problems.add("signed_off_meeting_id", "is required when the action was signed off")
+        problems.add(index, "signed_off_meeting_id", "is required when the action was signed off")
 
 
-def _check_revisions(problems: Problems, values: dict, moves: Sequence[dict]) -> list[dict]:
+def _check_revisions(problems: RowProblems, index: int, values: dict,
+                     moves: Sequence[dict]) -> Sequence[dict]:
     """The target's moves, each from where the last one left it to the current target."""
-    moves = [dict(move) for move in moves]
-    if values["original_target_on"] is None and values["target_on"] is not None and not moves:
-        values["original_target_on"] = values["target_on"]
+    if not moves:
+        if values["original_target_on"] is None:
+            values["original_target_on"] = values["target_on"]  # as create_action keeps it
+        elif values["original_target_on"] != values["target_on"]:
+            problems.add(index, "target_on", "must be the original target moved by each revision in turn")
+        return ()
     target = values["original_target_on"]
+    kept = []
     for move in moves:
-        if set(move) - set(_REVISION_KEYS):
-            problems.add("target_revisions", f"'{sorted(set(move) - set(_REVISION_KEYS))[0]}' is not "
-                                             "a field of a target revision")
+        if not _REVISION_KEYS.issuperset(move):
+            for name in sorted(move.keys() - _REVISION_KEYS):
+                problems.add(index, "target_revisions", f"'{name}' is not a field of a target revision")
         if move.get("old_target_on") != target or move.get("new_target_on") is None:
-            problems.add("target_revisions", "each move must start from the target the last one set")
+            problems.add(index, "target_revisions", "each move must start from the target the last one set")
         if move.get("revised_on") is None:
-            problems.add("target_revisions", "each move needs the date it was made")
-        move["reason"] = multiline_text(move.get("reason"))
+            problems.add(index, "target_revisions", "each move needs the date it was made")
+        kept.append({"old_target_on": move.get("old_target_on"), "new_target_on": move.get("new_target_on"),
+                     "revised_on": move.get("revised_on"), "reason": multiline_text(move.get("reason"))})
         target = move.get("new_target_on")
     if target != values["target_on"]:
-        problems.add("target_on", "must be the original target moved by each revision in turn")
-    return moves
+        problems.add(index, "target_on", "must be the original target moved by each revision in turn")
+    return kept

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import ValidationError
+from app.services.bulk import RowProblems, check_short_texts, insert_records, unknown_fields
 from app.services.records import get_record
 from app.services.validation import Problems, optional_text
 from app.text import clean, match_key
@@ -89,3 +93,47 @@ def update_agency(session: Session, agency_id: int, **fields) -> Agency:
                                  for key, text in wanted.items() if key not in have]
     session.flush()
     return agency
+
+
+def add_agencies(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Add many agencies at once (each row: name, short_name, sector, aliases), checked as
+    ``add_agency`` and ``update_agency`` check one: no name or spelling may mean two
+    agencies. Returns the new ids in order."""
+    problems = RowProblems("agency", len(rows))
+    # a spelling's key -> (whose: an agency's id, or a new row's index as text; its name)
+    meaning: dict[str, tuple[object, str]] = {}
+    for agency in session.scalars(select(Agency)):
+        for text in (agency.name, agency.short_name):
+            if match_key(text):
+                meaning.setdefault(match_key(text), (agency.id, agency.name))
+    meaning.update((a.alias_key, (a.agency_id, a.agency.name)) for a in session.scalars(select(AgencyAlias)))
+    clean_rows, spellings = [], []
+    for index, row in enumerate(rows):
+        unknown_fields(problems, index, row, AGENCY_FIELDS, "an agency")
+        values = {"name": clean(row.get("name")), "short_name": optional_text(row.get("short_name")),
+                  "sector": optional_text(row.get("sector"))}
+        mine = (f"row {index}", values["name"])
+        if not values["name"]:
+            problems.add(index, "name", "is required")
+        elif meaning.get(match_key(values["name"]), mine) != mine:
+            problems.add(index, "name", f"'{values['name']}' is already an agency or a spelling of one")
+        check_short_texts(problems, index, values, {"name": 200, "short_name": 60, "sector": 60})
+        for text in (values["name"], values["short_name"]):
+            if match_key(text):
+                meaning.setdefault(match_key(text), mine)
+        wanted: dict[str, str] = {}
+        for spelling in row.get("aliases") or ():
+            key = match_key(spelling)
+            if not key or key in wanted:
+                continue
+            if meaning.setdefault(key, mine) != mine:
+                problems.add(index, "aliases", f"'{clean(spelling)}' already means {meaning[key][1]}")
+            wanted[key] = clean(spelling)
+        clean_rows.append(values)
+        spellings.append(wanted)
+    problems.raise_if_any()
+    ids = insert_records(session, Agency.__table__, clean_rows, audit=audit)
+    insert_records(session, AgencyAlias.__table__, [
+        {"agency_id": agency_id, "alias": text, "alias_key": key}
+        for agency_id, wanted in zip(ids, spellings) for key, text in wanted.items()], audit=audit)
+    return ids

@@ -30,7 +30,7 @@ _NOT_AUDITED = {"version"}  # as in db/audit.py
 def insert_records(session: Session, table: Table, rows: Sequence[dict], *, audit: bool = True,
                    links: dict[str, Sequence[Iterable[int]]] | None = None) -> list[int]:
     """Insert ``rows`` (column -> value; columns left out take their default) into ``table``
-    and return their new ids, in order. ``links`` maps a link field ("recommendations") to
+    and return their new ids, in order. A row holding every column gets its id in place. ``links`` maps a link field ("recommendations") to
     the ids each row links to, for the audit trail only: the caller writes the link rows
     (``insert_links``). ``audit=False`` leaves the trail to the caller."""
     if not rows:
@@ -43,7 +43,13 @@ def insert_records(session: Session, table: Table, rows: Sequence[dict], *, audi
     # computed default is left to Core.
     defaults = {c.key: c.default.arg if c.default is not None else None
                 for c in columns if c.default is None or c.default.is_scalar}
-    full = [{**defaults, **row, "id": record_id} for row, record_id in zip(rows, ids)]
+    full = []
+    for row, record_id in zip(rows, ids):
+        if row.keys() >= defaults.keys():  # already complete: a row the service built, kept as it is
+            row["id"] = record_id
+        else:
+            row = {**defaults, **row, "id": record_id}
+        full.append(row)
     _execute(session, table, full)
     if audit:
         _audit(session, table.name, full, links or {})
@@ -126,3 +132,28 @@ def check_list_values(session: Session, problems: RowProblems, rows: Sequence[di
     """Note each row whose ``field`` is not a value of the editable list ``kind``."""
     check_references(session, problems, rows, field, ListItem.id,
                      f"{kind.replace('_', ' ')} value", ListItem.kind == kind)
+
+
+def audit_link_changes(session: Session, table_name: str, field: str, before: dict[int, set],
+                       after: dict[int, set]) -> None:
+    """The "update" entries the ORM's audit writes when records' links change: each record's
+    linked ids before and after."""
+    base = {"at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+            "user": session.info.get("audit_user") or current_user(),
+            "operation": "update", "table_name": table_name, "field": field}
+    _execute(session, AuditEntry.__table__, [
+        {**base, "record_id": str(record_id), "old_value": audit_text([str(i) for i in before.get(record_id, ())]),
+         "new_value": audit_text([str(i) for i in linked])}
+        for record_id, linked in after.items() if linked != before.get(record_id, set())])
+
+
+def check_short_texts(problems: RowProblems, index: int, values: dict, limits: dict[str, int]) -> None:
+    """Note each text of ``values`` longer than its column holds."""
+    for name, limit in limits.items():
+        if values.get(name) is not None and len(values[name]) > limit:
+            problems.add(index, name, f"is too long ({len(values[name])} characters; at most {limit})")
+
+
+def unknown_fields(problems: RowProblems, index: int, row: dict, allowed, noun: str) -> None:
+    for name in sorted(set(row) - set(allowed)):
+        problems.add(index, name, f"is not a field of {noun}")

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError
+from app.services.bulk import (CHUNK, RowProblems, audit_link_changes, check_list_values, check_references,
+                               check_short_texts, insert_links, insert_records, unknown_fields)
 from app.services.records import get_record
 from app.services.referrals import get_referral
 from app.services.validation import Problems, multiline_text, optional_text
-from db.models import Decision, ListKind, Meeting, Referral
+from db.models import Decision, ListKind, Meeting, Referral, meeting_referral
 
 DECISION_FIELDS = ("decided_on", "outcome", "decided_by", "criteria_met", "criteria_basis",
                    "rationale", "meeting_id")
@@ -134,3 +137,65 @@ def latest_decision(session: Session, referral_id: int, as_at: dt.date | None = 
     if as_at is not None:
         query = query.where(Decision.decided_on <= as_at)
     return session.scalar(query)
+
+
+DECISION_COLUMNS = ("referral_id", "decided_on", "outcome_id", "decided_by", "criteria_met",
+                    "criteria_basis", "rationale", "meeting_id")
+
+
+def record_decisions(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Add many decisions at once (each row: ``DECISION_COLUMNS``, the outcome by id),
+    checked as ``record_decision`` checks one; a decision taken at a meeting records that the
+    meeting considered its referral. Returns the new ids in order."""
+    problems = RowProblems("decision", len(rows))
+    referred = _referral_dates(session, {row.get("referral_id") for row in rows})
+    clean_rows = []
+    for index, row in enumerate(rows):
+        unknown_fields(problems, index, row, DECISION_COLUMNS, "a decision")
+        values = {name: row.get(name) for name in DECISION_COLUMNS}
+        values.update(decided_by=optional_text(values["decided_by"]),
+                      criteria_basis=optional_text(values["criteria_basis"]),
+                      rationale=multiline_text(values["rationale"]))
+        if values["referral_id"] not in referred:
+            problems.add(index, "referral_id", f"there is no referral {values['referral_id']}")
+        if values["decided_on"] is None:
+            problems.add(index, "decided_on", "is required")
+        elif problem := decision_date_problem(values["decided_on"], referred.get(values["referral_id"])):
+            problems.add(index, "decided_on", problem)
+        check_short_texts(problems, index, values, {"decided_by": 200, "criteria_basis": 200})
+        clean_rows.append(values)
+    check_list_values(session, problems, clean_rows, "outcome_id", ListKind.DECISION_OUTCOME)
+    check_references(session, problems, clean_rows, "meeting_id", Meeting.id, "meeting")
+    for index, values in enumerate(clean_rows):
+        if values["outcome_id"] is None:
+            problems.add(index, "outcome_id", "is required")
+    problems.raise_if_any()
+    ids = insert_records(session, Decision.__table__, clean_rows, audit=audit)
+    _consider_all(session, {(v["meeting_id"], v["referral_id"]) for v in clean_rows if v["meeting_id"]},
+                  audit=audit)
+    return ids
+
+
+def _referral_dates(session: Session, referral_ids: set) -> dict[int, dt.date | None]:
+    wanted = sorted(i for i in referral_ids if i is not None)
+    return {i: referred for start in range(0, len(wanted), CHUNK)
+            for i, referred in session.execute(select(Referral.id, Referral.date_referred)
+                                               .where(Referral.id.in_(wanted[start:start + CHUNK])))}
+
+
+def _consider_all(session: Session, pairs: set[tuple[int, int]], *, audit: bool) -> None:
+    """Record that each meeting considered each referral (once)."""
+    meetings = sorted({meeting_id for meeting_id, _ in pairs})
+    before: dict[int, set] = {}
+    for start in range(0, len(meetings), CHUNK):
+        for meeting_id, referral_id in session.execute(
+                select(meeting_referral.c.meeting_id, meeting_referral.c.referral_id)
+                .where(meeting_referral.c.meeting_id.in_(meetings[start:start + CHUNK]))):
+            before.setdefault(meeting_id, set()).add(referral_id)
+    new = sorted(pair for pair in pairs if pair[1] not in before.get(pair[0], ()))
+    insert_links(session, meeting_referral, [{"meeting_id": m, "referral_id": r} for m, r in new])
+    if audit:
+        after = {m: set(before.get(m, ())) for m, _ in new}
+        for meeting_id, referral_id in new:
+            after[meeting_id].add(referral_id)
+        audit_link_changes(session, "meeting", "referrals_considered", before, after)

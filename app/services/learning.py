@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError
+from app.services.bulk import (RowProblems, check_list_values, check_references, check_short_texts, insert_records,
+                               known_ids, unknown_fields)
 from app.services.validation import Problems, multiline_text, optional_text
-from db.models import Dissemination, LearningEvent, ListKind, Review
+from db.models import Agency, Dissemination, LearningEvent, ListKind, Review
 
 EVENT_FIELDS = ("title", "event_type", "held_on", "review_id", "attendance", "facilitator", "notes")
 DISSEMINATION_FIELDS = ("agency", "disseminated_on", "evidence")
@@ -112,3 +115,51 @@ def update_dissemination(session: Session, dissemination_id: int, **fields) -> D
         found.evidence = multiline_text(fields["evidence"])
     session.flush()
     return found
+
+
+EVENT_COLUMNS = ("title", "event_type_id", "held_on", "review_id", "attendance", "facilitator", "notes")
+
+
+def create_learning_events(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Add many learning events at once (each row: ``EVENT_COLUMNS``, the type by id, and
+    the ``disseminations`` recorded for it: agency_id, disseminated_on, evidence), checked as
+    ``create_learning_event`` and ``add_dissemination`` check one. Returns the new ids in order."""
+    problems = RowProblems("learning event", len(rows))
+    clean_rows, spread = [], []
+    for index, row in enumerate(rows):
+        unknown_fields(problems, index, row, (*EVENT_COLUMNS, "disseminations"), "a learning event")
+        values = {name: row.get(name) for name in EVENT_COLUMNS}
+        values.update(title=optional_text(values["title"]), facilitator=optional_text(values["facilitator"]),
+                      notes=multiline_text(values["notes"]))
+        one = Problems()
+        one.required("title", values["title"])
+        one.required("event_type", values["event_type_id"])
+        attendance = values["attendance"]
+        if attendance is not None and (not isinstance(attendance, int) or attendance < 0):
+            one.add("attendance", "must be a whole number, 0 or more")
+        disseminations = []
+        for each in row.get("disseminations") or ():
+            if set(each) - {"agency_id", "disseminated_on", "evidence"}:
+                one.add("disseminations", "a dissemination holds agency_id, disseminated_on and evidence")
+            one.required("disseminations", each.get("agency_id"))
+            on = each.get("disseminated_on")
+            if on and values["held_on"] and on < values["held_on"]:
+                one.add("disseminated_on", f"cannot be before the event ({values['held_on']:%d/%m/%Y})")
+            disseminations.append({"agency_id": each.get("agency_id"), "disseminated_on": on,
+                                   "evidence": multiline_text(each.get("evidence"))})
+        problems.check(index, one)
+        check_short_texts(problems, index, values, {"title": 300, "facilitator": 200})
+        clean_rows.append(values)
+        spread.append(disseminations)
+    check_list_values(session, problems, clean_rows, "event_type_id", ListKind.LEARNING_EVENT_TYPE)
+    check_references(session, problems, clean_rows, "review_id", Review.id, "review")
+    known = known_ids(session, Agency.id, (d["agency_id"] for each in spread for d in each))
+    for index, each in enumerate(spread):
+        if any(d["agency_id"] not in known for d in each):
+            problems.add(index, "disseminations", "one of the agencies does not exist")
+    problems.raise_if_any()
+    ids = insert_records(session, LearningEvent.__table__, clean_rows, audit=audit)
+    insert_records(session, Dissemination.__table__, [{**d, "learning_event_id": event_id}
+                                                      for event_id, each in zip(ids, spread) for d in each],
+                   audit=audit)
+    return ids

@@ -4,16 +4,19 @@ off its list and putting it back. Records using a value keep it."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError, ValidationError
+from app.services.bulk import (RowProblems, check_list_values, check_references, check_short_texts, insert_records,
+                               unknown_fields)
 from app.services.records import get_record
 from app.services.validation import Problems
 from app.text import clean, match_key
-from db.models import ListItem, ListKind
+from db.models import ClockRule, ListItem, ListKind
 
 
 def add_list_item(session: Session, kind: str, name: str, *, is_open: bool | None = None) -> ListItem:
@@ -28,8 +31,7 @@ def add_list_item(session: Session, kind: str, name: str, *, is_open: bool | Non
                     for i in lookups.list_items(session, kind, include_archived=True)):
         problems.add("name", f"'{name}' is already on the list")
     problems.raise_if_any()
-    last = session.scalar(select(func.max(ListItem.sort_order)).where(ListItem.kind == kind)) or 0
-    item = ListItem(kind=kind, name=name, sort_order=last + 1, is_open=is_open)
+    item = ListItem(kind=kind, name=name, sort_order=_next_sort_order(session, kind), is_open=is_open)
     session.add(item)
     session.flush()
     return item
@@ -75,3 +77,44 @@ def restore_list_item(session: Session, item_id: int) -> None:
     item = get_record(session, ListItem, item_id, "list value")
     item.archived_at = None
     session.flush()
+
+
+def _next_sort_order(session: Session, kind: str) -> int:
+    last = session.scalar(select(func.max(ListItem.sort_order)).where(ListItem.kind == kind))
+    return 0 if last is None else last + 1
+
+
+_ITEM_FIELDS = ("name", "code", "is_open", "clock_id", "review_type_id")
+
+
+def add_list_items(session: Session, kind: str, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Add many values to one list at once, at its end, in order (each row: name, and where
+    the list has them: code, is_open, clock_id, review_type_id), checked as ``add_list_item``
+    checks one. Returns the new ids in order."""
+    if kind not in ListKind.ALL:
+        raise UserError(f"There is no list called '{kind}'.")
+    problems = RowProblems("list value", len(rows))
+    taken = {match_key(i.name) for i in lookups.list_items(session, kind, include_archived=True)}
+    codes = {i.code for i in lookups.list_items(session, kind, include_archived=True) if i.code}
+    first = _next_sort_order(session, kind)
+    clean_rows = []
+    for index, row in enumerate(rows):
+        unknown_fields(problems, index, row, _ITEM_FIELDS, "a list value")
+        values = {"kind": kind, "name": clean(row.get("name")), "code": clean(row.get("code")) or None,
+                  "is_open": row.get("is_open"), "clock_id": row.get("clock_id"),
+                  "review_type_id": row.get("review_type_id"), "sort_order": first + index}
+        if not values["name"]:
+            problems.add(index, "name", "is required")
+        elif match_key(values["name"]) in taken:
+            problems.add(index, "name", f"'{values['name']}' is already on the list")
+        if values["code"] is not None and values["code"] in codes:
+            problems.add(index, "code", f"'{values['code']}' is already the code of a value on the list")
+        check_short_texts(problems, index, values, {"name": 200, "code": 40})
+        taken.add(match_key(values["name"]))
+        codes.add(values["code"])
+        clean_rows.append(values)
+    check_references(session, problems, clean_rows, "clock_id", ClockRule.id, "clock")
+    check_list_values(session, problems, clean_rows, "review_type_id", ListKind.REVIEW_TYPE)
+    problems.raise_if_any()
+    return insert_records(session, ListItem.__table__, clean_rows, audit=audit)
+

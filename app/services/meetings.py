@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
+from app.services.bulk import RowProblems, check_short_texts, insert_records, unknown_fields
 from app.services.referrals import get_referral
 from app.services.validation import Problems, multiline_text, optional_text
 from db.models import Meeting
@@ -77,3 +79,21 @@ def consider_referral(session: Session, meeting_id: int, referral: int | str) ->
         meeting.referrals_considered.append(found)
     session.flush()
     return meeting
+
+
+def create_meetings(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Add many meetings at once (each row: held_on, title, chair, notes), checked as
+    ``create_meeting`` checks one; the referrals each considered are recorded with the
+    decisions taken there (``decisions.record_decisions``). Returns the new ids in order."""
+    problems = RowProblems("meeting", len(rows))
+    clean_rows = []
+    for index, row in enumerate(rows):
+        unknown_fields(problems, index, row, ("held_on", "title", "chair", "notes"), "a meeting")
+        values = {"held_on": row.get("held_on"), "title": optional_text(row.get("title")) or DEFAULT_TITLE,
+                  "chair": optional_text(row.get("chair")), "notes": multiline_text(row.get("notes"))}
+        if values["held_on"] is None:
+            problems.add(index, "held_on", "is required")
+        check_short_texts(problems, index, values, {"title": 200, "chair": 200})
+        clean_rows.append(values)
+    problems.raise_if_any()
+    return insert_records(session, Meeting.__table__, clean_rows, audit=audit)

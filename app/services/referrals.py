@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import lookups
+from app.services.bulk import (RowProblems, check_list_values, check_references, check_short_texts,
+                               insert_records, unknown_fields)
 from app.services.records import by_reference
 from app.services.validation import Problems, multiline_text, optional_text
-from db.models import ListKind, Referral
+from db.models import Agency, ListKind, Referral
 
 REFERRAL_TEXT_FIELDS = ("subject", "summary", "location", "gender", "age_text", "notes")
 REFERRAL_DATE_FIELDS = ("date_referred", "date_aware", "notification_sent_on",
@@ -60,3 +65,35 @@ def update_referral(session: Session, referral_id: int, **fields) -> Referral:
     _apply_referral_fields(session, referral, fields)
     session.flush()
     return referral
+
+
+REFERRAL_COLUMNS = ("reference", *REFERRAL_TEXT_FIELDS, *REFERRAL_DATE_FIELDS, "referring_agency_id",
+                    "category_id")
+_REFERRAL_LIMITS = {"reference": 40, "subject": 200, "location": 120, "gender": 40, "age_text": 40}
+
+
+def create_referrals(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Log many referrals at once (each row: ``REFERRAL_COLUMNS``, agency and category by
+    id), checked as ``create_referral`` checks one. Returns the new ids in order."""
+    problems = RowProblems("referral", len(rows))
+    taken = set(session.scalars(select(Referral.reference)))
+    clean_rows = []
+    for index, row in enumerate(rows):
+        unknown_fields(problems, index, row, REFERRAL_COLUMNS, "a referral")
+        values = {name: row.get(name) for name in REFERRAL_COLUMNS}
+        for name in REFERRAL_TEXT_FIELDS + ("reference",):
+            values[name] = (multiline_text if name in ("summary", "notes") else optional_text)(values[name])
+        check_short_texts(problems, index, values, _REFERRAL_LIMITS)
+        if not values["reference"]:
+            problems.add(index, "reference", "is required")
+        elif values["reference"] in taken:
+            problems.add(index, "reference", f"'{values['reference']}' is already used by another referral")
+        taken.add(values["reference"])
+        one = Problems()
+        one.date_order("date aware", values["date_aware"], "notification_sent_on", values["notification_sent_on"])
+        problems.check(index, one)
+        clean_rows.append(values)
+    check_references(session, problems, clean_rows, "referring_agency_id", Agency.id, "agency")
+    check_list_values(session, problems, clean_rows, "category_id", ListKind.REFERRAL_CATEGORY)
+    problems.raise_if_any()
+    return insert_records(session, Referral.__table__, clean_rows, audit=audit)

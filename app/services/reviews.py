@@ -4,15 +4,19 @@ panel's cover report once published."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError
+from app.services.bulk import (RowProblems, check_list_values, check_short_texts, insert_links, insert_records,
+                               known_ids, unknown_fields)
 from app.services.records import by_reference
 from app.services.referrals import get_referral
 from app.services.validation import Problems, multiline_text, optional_text
-from db.models import ListKind, PanelReport, Review
+from db.models import ListKind, PanelReport, Referral, Review, review_referral
 
 REVIEW_DATE_FIELDS = ("decision_on", "initiated_on", "learning_event_on", "completed_on",
                       "published_on", "briefing_issued_on", "target_override_on")
@@ -126,3 +130,48 @@ def latest_panel_report(review: Review) -> PanelReport:
         raise UserError(f"No scrutiny panel report has been written for review {review.reference}. "
                         "Fill in its panel report first.", field="review")
     return max(reports, key=lambda p: (p.decision_on or dt.date.min, p.id))
+
+
+REVIEW_COLUMNS = ("reference", "title", "review_type_id", "methodology_id", "status_id",
+                  *REVIEW_TEXT_FIELDS[1:], *REVIEW_DATE_FIELDS)
+_DATE_ORDER = (("decision date", "decision_on", "initiated_on"), ("date initiated", "initiated_on", "completed_on"),
+               ("date completed", "completed_on", "published_on"))
+
+
+def create_reviews(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+    """Commission many reviews at once (each row: ``REVIEW_COLUMNS``, list values by id, and
+    the ``referral_ids`` it covers), checked as ``create_review`` checks one. Returns the new
+    ids in order."""
+    problems = RowProblems("review", len(rows))
+    taken = set(session.scalars(select(Review.reference)))
+    clean_rows, links = [], []
+    for index, row in enumerate(rows):
+        unknown_fields(problems, index, row, (*REVIEW_COLUMNS, "referral_ids"), "a review")
+        values = {name: row.get(name) for name in REVIEW_COLUMNS}
+        values["reference"] = optional_text(values["reference"])
+        for name in REVIEW_TEXT_FIELDS:
+            values[name] = (optional_text if name in ("title", "lead_reviewers") else multiline_text)(values[name])
+        one = Problems()
+        one.required("reference", values["reference"])
+        one.required("title", values["title"])
+        one.required("review_type", values["review_type_id"])
+        for earlier_label, earlier, later in _DATE_ORDER:
+            one.date_order(earlier_label, values[earlier], later, values[later])
+        if values["reference"] in taken:
+            one.add("reference", f"'{values['reference']}' is already used by another review")
+        taken.add(values["reference"])
+        problems.check(index, one)
+        check_short_texts(problems, index, values, {"reference": 40, "title": 200, "lead_reviewers": 400})
+        clean_rows.append(values)
+        links.append(list(dict.fromkeys(row.get("referral_ids") or ())))
+    for field, kind in REVIEW_LISTS.items():
+        check_list_values(session, problems, clean_rows, f"{field}_id", kind)
+    known = known_ids(session, Referral.id, (i for linked in links for i in linked))
+    for index, linked in enumerate(links):
+        if set(linked) - known:
+            problems.add(index, "referral_ids", "one of the referrals does not exist")
+    problems.raise_if_any()
+    ids = insert_records(session, Review.__table__, clean_rows, audit=audit, links={"referrals": links})
+    insert_links(session, review_referral, [{"review_id": review_id, "referral_id": referral_id}
+                                            for review_id, linked in zip(ids, links) for referral_id in linked])
+    return ids

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.services.bulk import CHUNK, RowProblems, check_references, insert_records
 from app.services.records import get_record
 from app.services.validation import Problems, check_rag, multiline_text, optional_text
-from db.models import Action, ProgressUpdate
+from db.models import RAG_VALUES, Action, ProgressUpdate
 
 PROGRESS_FIELDS = ("update_on", "text", "rag", "author")
 
@@ -57,23 +57,30 @@ def update_progress_update(session: Session, update_id: int, **fields) -> Progre
     return update
 
 
-def check_update_rows(rows: Sequence[dict], problems: RowProblems, *, field: str = "") -> list[dict]:
-    """Check progress update rows (update_on, text, rag, author and, unless they belong to
-    actions still being written, action_id) as ``add_progress_update`` checks one; return
-    them with their text tidied and RAG spelt out. Problems are noted under ``field`` + name."""
-    clean_rows = []
-    for index, row in enumerate(rows):
+_UPDATE_KEYS = frozenset({"action_id", *PROGRESS_FIELDS})
+
+
+def check_update_row(row: dict, problems: RowProblems, index: int, *, field: str = "") -> dict:
+    """Check one progress update row (update_on, text, rag, author and, unless it belongs to
+    an action still being written, action_id) as ``add_progress_update`` checks one; return
+    it with its text tidied and its RAG spelt out. Problems are noted against row ``index``
+    under ``field`` + the field's name."""
+    if not _UPDATE_KEYS.issuperset(row):
+        for name in sorted(row.keys() - _UPDATE_KEYS):
+            problems.add(index, f"{field}{name}", "is not a field of a progress update")
+    text = multiline_text(row.get("text"))
+    if text is None:
+        problems.add(index, f"{field}text", "is required")
+    if row.get("update_on") is None:
+        problems.add(index, f"{field}update_on", "is required")
+    rag = row.get("rag")
+    if rag is not None and rag not in RAG_VALUES:
         one = Problems()
-        for name in sorted(set(row) - {"action_id", *PROGRESS_FIELDS}):
-            one.add(name, "is not a field of a progress update")
-        one.required("text", row.get("text"))
-        one.required("update_on", row.get("update_on"))
-        rag = check_rag(one, row.get("rag"))
+        rag = check_rag(one, rag)
         for name, message in one.found.items():
             problems.add(index, f"{field}{name}", message)
-        clean_rows.append({**row, "text": multiline_text(row.get("text")), "rag": rag,
-                           "author": optional_text(row.get("author"))})
-    return clean_rows
+    return {"action_id": row.get("action_id"), "update_on": row.get("update_on"), "text": text,
+            "rag": rag, "author": optional_text(row.get("author"))}
 
 
 def add_progress_updates(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
@@ -81,7 +88,7 @@ def add_progress_updates(session: Session, rows: Sequence[dict], *, audit: bool 
     author), checked as ``add_progress_update`` checks one. As there, an action's RAG
     follows its updates: it takes the RAG of the latest new update that gives one."""
     problems = RowProblems("progress update", len(rows))
-    rows = check_update_rows(rows, problems)
+    rows = [check_update_row(row, problems, index) for index, row in enumerate(rows)]
     check_references(session, problems, rows, "action_id", Action.id, "action")
     for index, row in enumerate(rows):
         if row.get("action_id") is None:

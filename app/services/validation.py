@@ -22,7 +22,7 @@ class Problems:
         self.found.setdefault(field, message)
 
     def required(self, field: str, value) -> None:
-        if value is None or (isinstance(value, str) and not clean(value)):
+        if value is None or (isinstance(value, str) and not value.strip()):
             self.add(field, "is required")
 
     def max_length(self, field: str, value: str | None, limit: int) -> None:
@@ -61,6 +61,8 @@ def multiline_text(value: str | None) -> str | None:
     """Like ``optional_text`` but keeps the user's line breaks."""
     if value is None:
         return None
+    if "\n" not in value and "\r" not in value:  # most text: one line
+        return value.strip() or None
     text = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").split("\n")).strip()
     return text or None
 

@@ -140,3 +140,72 @@ def test_bulk_progress_updates_set_each_action_s_rag_from_its_latest(session, re
     with pytest.raises(ValidationError, match="Action id: there is no action 99"):
         updates.add_progress_updates(session, [{"action_id": 99, "update_on": D(2017, 1, 1), "text": "x"}])
     assert len(session.scalars(select(ProgressUpdate)).all()) == 3
+
+
+def test_bulk_referrals_decisions_and_reviews_follow_the_one_record_rules(session):
+    from app.services import decisions, meetings
+    from db.models import Meeting, Referral, Review
+
+    [meeting] = meetings.create_meetings(session, [{"held_on": D(2016, 5, 18), "title": " "}])
+    assert session.get(Meeting, meeting).title == "Case review sub group"
+    police = lookups.agency(session, "Police").id
+    ids = referrals.create_referrals(session, [
+        {"reference": "Ref048 ", "date_referred": D(2016, 4, 5), "referring_agency_id": police},
+        {"reference": "Ref049", "date_referred": D(2016, 5, 3), "summary": "Missed appointments\n"}])
+    assert session.get(Referral, ids[0]).reference == "Ref048"
+    with pytest.raises(ValidationError, match="Reference: 'Ref048' is already used by another referral"):
+        referrals.create_referrals(session, [{"reference": "Ref048"}])
+    scr = lookups.list_item(session, ListKind.DECISION_OUTCOME, "scr").id
+    with pytest.raises(ValidationError, match="cannot be before the referral was made \\(05/04/2016\\) \\(decision 1 of 1\\)"):
+        decisions.record_decisions(session, [{"referral_id": ids[0], "decided_on": D(2016, 1, 1), "outcome_id": scr}])
+    decisions.record_decisions(session, [
+        {"referral_id": ids[0], "decided_on": D(2016, 5, 18), "outcome_id": scr, "meeting_id": meeting},
+        {"referral_id": ids[1], "decided_on": D(2016, 5, 18), "outcome_id": scr, "meeting_id": meeting}])
+    considered = session.get(Meeting, meeting)
+    assert sorted(r.reference for r in considered.referrals_considered) == ["Ref048", "Ref049"]
+    assert session.scalar(select(AuditEntry.new_value).where(
+        AuditEntry.table_name == "meeting", AuditEntry.field == "referrals_considered")) == ", ".join(
+        sorted(str(i) for i in ids))
+    scr_type = lookups.list_item(session, ListKind.REVIEW_TYPE, "scr").id
+    with pytest.raises(ValidationError, match="Completed on: cannot be before the date initiated"):
+        reviews.create_reviews(session, [{"reference": "SCR-48", "title": "Child", "review_type_id": scr_type,
+                                          "initiated_on": D(2016, 6, 1), "completed_on": D(2016, 5, 1)}])
+    [review_id] = reviews.create_reviews(session, [
+        {"reference": "SCR-48", "title": "Child", "review_type_id": scr_type, "referral_ids": ids}])
+    assert len(session.get(Review, review_id).referrals) == 2
+    assert _audit(session, "review", review_id)["referrals"] == ", ".join(sorted(str(i) for i in ids))
+
+
+def test_bulk_learning_events_carry_their_disseminations(session):
+    from app.services import learning
+    from db.models import LearningEvent
+
+    briefing = lookups.list_item(session, ListKind.LEARNING_EVENT_TYPE, "6-step briefing").id
+    police = lookups.agency(session, "Police").id
+    row = {"title": "Ref044 6-step briefing", "event_type_id": briefing, "held_on": D(2016, 10, 12),
+           "disseminations": [{"agency_id": police, "disseminated_on": D(2016, 10, 1)}]}
+    with pytest.raises(ValidationError, match="Disseminated on: cannot be before the event \\(12/10/2016\\)"):
+        learning.create_learning_events(session, [row])
+    row["disseminations"][0]["disseminated_on"] = D(2016, 11, 9)
+    [event_id] = learning.create_learning_events(session, [row])
+    [spread] = session.get(LearningEvent, event_id).disseminations
+    assert (spread.agency.name, spread.disseminated_on) == ("Police", D(2016, 11, 9))
+
+
+def test_bulk_lists_themes_and_agencies_refuse_a_second_meaning(session):
+    from app.services import agencies, lists, themes
+
+    with pytest.raises(ValidationError, match="'neglect' is already a theme \\(theme 2 of 2\\)"):
+        themes.create_themes(session, ["Online harm", "neglect"])
+    themes.create_themes(session, ["Online harm"])
+    with pytest.raises(ValidationError, match="'child sexual exploitation' is already on the list"):
+        lists.add_list_items(session, ListKind.REFERRAL_CATEGORY, [{"name": "child sexual  exploitation"}])
+    [item] = lists.add_list_items(session, ListKind.REFERRAL_CATEGORY, [{"name": "Online abuse"}])
+    assert lookups.list_items(session, ListKind.REFERRAL_CATEGORY)[-1].id == item
+    with pytest.raises(ValidationError, match="'Constabulary' already means Police"):
+        agencies.add_agencies(session, [{"name": "Fire Service", "aliases": ["Constabulary"]}])
+    with pytest.raises(ValidationError, match="'Fire' already means Fire Service"):
+        agencies.add_agencies(session, [{"name": "Fire Service", "short_name": "Fire"},
+                                        {"name": "Fire and Rescue", "aliases": ["Fire"]}])
+    agencies.add_agencies(session, [{"name": "Fire Service", "aliases": ["Fire and Rescue"]}])
+    assert lookups.agency(session, "fire and rescue").name == "Fire Service"
