@@ -29,9 +29,10 @@ How an operation ends, on the GUI thread, once:
   (``ui.errors.report_exception``), whatever ``failure`` is;
 - or ``cancelled()``;
 
-and then ``ended()``, always. An operation made with ``shortcut=True`` (work the user does
-not wait for, whose result only comes sooner than another's) keeps a bug in the log
-without the dialog. The callbacks of a parent deleted meanwhile are not called
+and then ``ended()``, always. With ``bugs_to_log=True`` (or a function answering True when
+the error arrives) a bug goes to the log without the crash dialog: for work whose result
+only comes sooner than another's, or whose failure another reports (a read of a file whose
+check after opening has not yet passed). The callbacks of a parent deleted meanwhile are not called
 (a bug is still reported). An error raised by a callback itself goes to ``sys.excepthook``,
 which the program points at the same handler (``ui.errors.install``).
 
@@ -110,8 +111,8 @@ class BackgroundOp(Generic[T]):
                  cancelled: Callable[[], Any] | None = None,
                  ended: Callable[[], Any] | None = None,
                  title: str = "", label: str | None = None, cancellable: bool = False,
-                 pool: QThreadPool | None = None, priority: int = 0, shortcut: bool = False,
-                 result_stands: bool = False):
+                 pool: QThreadPool | None = None, priority: int = 0,
+                 bugs_to_log: bool | Callable[[], bool] = False, result_stands: bool = False):
         self._parent = parent
         self._work: Callable[[Progress], T] | None = work
         self._success = success
@@ -123,7 +124,7 @@ class BackgroundOp(Generic[T]):
         self._cancellable = cancellable
         self._pool = pool
         self._priority = priority
-        self._shortcut = shortcut
+        self._bugs_to_log = bugs_to_log
         self._result_stands = result_stands
         self._job: Job | None = None
 
@@ -181,7 +182,7 @@ class BackgroundOp(Generic[T]):
         try:
             known = errors.as_user_error(error)
             if known is None:
-                if self._shortcut:
+                if self._bugs_to_log is True or callable(self._bugs_to_log) and self._bugs_to_log():
                     errors.log_exception(error)
                 else:
                     errors.report_exception(error, self._parent if self._parent_alive() else None, self.title)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.dates import parse_date
 from app.registers import CHOICE, DATE, FLAG, REVIEW, Register
@@ -519,19 +520,20 @@ class RegisterView(QWidget):
         """How values are written (the office's date format); takes effect at the next load."""
         self._text_of = text_of
 
-    def make_loader(self, fetch: Callable[[], list[tuple]]) -> Callable[[Callable], tuple]:
-        """A Qt-free function for a worker: fetch the rows, prepare the filters' choices and
-        run the current search, filters and sort. Give its result to ``set_loaded``."""
+    def make_loader(self, fetch: Callable[[Session], list[tuple]]) -> Callable[[Session, Callable], tuple]:
+        """A Qt-free function for a worker, given a read-only session and the progress
+        callback (a ``QueryOp``'s): fetch the rows, prepare the filters' choices and run the
+        current search, filters and sort. Give its result to ``set_loaded``."""
         columns = self.register.columns
         text_of = self._text_of
         visible = self.visible_columns()
         search, filters, sort = self.search_box.text(), self.filter_bar.filters(), self.sort()
         title = self.register.title.lower()
 
-        def load(progress: Callable) -> tuple:
+        def load(session: Session, progress: Callable) -> tuple:
             with collector_paused():
                 progress(0, 0, f"Reading {title}…")
-                rows = fetch()
+                rows = fetch(session)
                 progress(0, 0, "Preparing the table…")
                 query = TableQuery(columns, rows, text_of, visible)
                 query.prepare()
@@ -582,7 +584,7 @@ class RegisterView(QWidget):
 
     def set_rows(self, rows: list[tuple]) -> None:
         """Load ``rows`` on this thread (small registers and tests)."""
-        self.set_loaded(self.make_loader(lambda: rows)(lambda *args: None))
+        self.set_loaded(self.make_loader(lambda _session: rows)(None, lambda *args: None))
 
     def unload(self) -> None:
         """Forget the rows (another database was opened); the next show loads again."""

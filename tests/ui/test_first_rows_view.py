@@ -202,11 +202,11 @@ def test_no_progress_dialog_covers_the_first_rows_but_one_comes_for_other_long_r
     view = window.view("progress_updates")
     qtbot.waitUntil(lambda: view.showing_first_rows, timeout=SLOW)
     qtbot.wait(PROGRESS_AFTER_MS * 2)
-    assert window._jobs["progress_updates"].dialog is None
+    assert window.loading.read_of("progress_updates").job.dialog is None
 
     window.show_page("recommendations")
-    qtbot.waitUntil(lambda: window._jobs["recommendations"].dialog is not None, timeout=SLOW)
-    assert window._jobs["recommendations"].dialog.labelText() == "Reading recommendations…"
+    qtbot.waitUntil(lambda: window.loading.read_of("recommendations").job.dialog is not None, timeout=SLOW)
+    assert window.loading.read_of("recommendations").job.dialog.labelText() == "Reading recommendations…"
     release.set()
     qtbot.waitUntil(lambda: window.is_loaded("recommendations") and window.is_loaded("progress_updates"),
                     timeout=SLOW)

@@ -261,7 +261,7 @@ def test_records_menu_offers_the_quick_actions_of_the_register(qtbot, window, mo
                         lambda parent, db, stack, name, kind, record_id: ran.append((name, kind, record_id)) or False)
     show(qtbot, window, "actions")
     window.view("actions").table.selectRow(0)
-    window._fill_records_menu()
+    window.records_menu.aboutToShow.emit()  # as when the menu is opened
     texts = [action.text() for action in window.records_menu.actions() if action.text()]
     expected = [label for _name, label in forms.quick_actions("actions")]
     assert expected and all(label in texts for label in expected)
@@ -333,7 +333,7 @@ def test_open_database_switches_and_remembers_it(qtbot, window, tmp_path, monkey
     assert str(other) in status_text(window, "databaseName")
     wait_loaded(qtbot, window, "actions")
     assert window.model("actions").rowCount() == 0
-    window._fill_recent_menu()
+    window.recent_menu.aboutToShow.emit()
     assert any(str(other) in action.text() for action in window.recent_menu.actions())
     assert window.settings.recent_databases()[0] == str(other)
 
@@ -352,7 +352,7 @@ def test_a_file_that_is_not_a_database_is_refused_in_a_sentence(qtbot, window, t
 def test_new_database_creates_an_empty_one(qtbot, window, tmp_path, monkeypatch):
     new = tmp_path / "fresh"
     monkeypatch.setattr(dialogs, "save_file", lambda *args, **kwargs: new)
-    window._on_new_database()
+    window.databases.new_database()
     qtbot.waitUntil(lambda: window.windowTitle() == "fresh.sqlite — Case Review Tracker", timeout=SLOW)
     assert Path(str(new) + ".sqlite").exists()
     show(qtbot, window, "referrals")

@@ -10,7 +10,6 @@ from db.models import Action, Meeting, ProgressUpdate
 from tests.ui.forms.conftest import (
     CTRL, choose, click_save, delete, editor, fill, redo, save_with_keys, tick, undo, wait_for_operations,
 )
-from ui import forms
 
 TODAY = dt.date.today()
 

@@ -83,7 +83,6 @@ def test_correcting_a_decision_keeps_its_referral_and_can_be_undone(qtbot, open_
 
 
 def test_deleting_a_decision_and_undoing(qtbot, office_database, undo_stack, answers):
-    from ui import forms
     assert delete(qtbot, office_database, undo_stack, "decisions", [1])
     assert "decision on Ref053 of 20/03/2024" in answers.asked[0]
     with office_database.readers() as s:

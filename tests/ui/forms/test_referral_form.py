@@ -11,7 +11,6 @@ from db.models import Referral
 from tests.ui.forms.conftest import (
     choose, click_save, delete, fill, press_escape, redo, save_with_keys, undo, wait_for_operations,
 )
-from ui import forms
 
 
 def referral(database, reference):

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from db.models import Recommendation, Review
 from tests.ui.forms.conftest import choose, click_save, delete, editor, fill, redo, save_with_keys, tick, undo
-from ui import forms
 
 
 def test_commission_review_from_a_referral(qtbot, open_quick, office_database, undo_stack):
