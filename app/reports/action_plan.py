@@ -27,7 +27,7 @@ from app.reports import PLAN_GROUPINGS
 from app.reports.as_at import as_recorded_note, marked
 from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para, spacer
 from app.reports.formatting import DateText, rag_text, status_cell, target_cell, update_cell
-from app.reports.table import Column, FastTable, Row
+from app.reports.table import Column, FastTable, Row, group_row, note_row
 from app.settings import get_settings
 from db.models import RAG_VALUES
 
@@ -35,16 +35,17 @@ TITLE = "Composite action plan"
 NO_THEME = "No theme recorded"
 NO_AGENCY = "No lead agency"
 
+# Seven columns, each as wide as its share of what a typical plan holds (the latest update is
+# the longest text), so that rows are as short as they can be and a long plan takes fewer
+# pages; the short facts share columns rather than each taking a narrow one.
 ACTION_COLUMNS = [
-    Column("Ref", 6),
-    Column("Rec. no.", 8),
-    Column("Action", 22),
-    Column("Lead agency and officer", 11),
-    Column("Target (revised)", 8),
-    Column("Status", 8.5),
-    Column("RAG", 5.5, rag=True),
-    Column("Latest update", 20),
-    Column("Evidence", 12),
+    Column("Ref, recs", 6.4, min_width=68),
+    Column("Action", 21.5),
+    Column("Lead agency, officer", 8.8),
+    Column("Target, status", 9.1, min_width=58),
+    Column("RAG", 3.3, rag=True, min_width=34),
+    Column("Latest update", 35.3),
+    Column("Evidence", 15.8),
 ]
 
 RAG_LABELS = {"Red": "Red", "Amber": "Amber", "Green": "Green", "Blue": "Blue (completed)"}
@@ -64,16 +65,18 @@ class PlanOptions:
 
 def action_cells(action: ActionRow, as_at: dt.date, date_text: DateText) -> tuple[str, ...]:
     """One action as a row of ACTION_COLUMNS."""
-    officer = f"Lead: {action.lead_officer}" if action.lead_officer else ""
-    lead = "\n".join(part for part in (action.lead_agency, officer) if part)
+    lead = "\n".join(part for part in (action.lead_agency, action.lead_officer) if part)
+    # Once an action is completed, the evidence of its completion answers what was required.
+    required = None if action.state == rules.COMPLETED else action.evidence_required
     evidence = "\n".join(f"{label}: {text}" for label, text in (
-        ("Required", action.evidence_required),
+        ("Required", required),
         ("Completion", action.evidence_of_completion),
         ("Impact", action.evidence_of_impact),
     ) if text)
-    return (marked(action.reference, action.as_recorded), action.recommendations.replace("; ", ";\n"),
-            action.description, lead, target_cell(action, date_text), status_cell(action, as_at, date_text),
-            rag_text(action.rag), update_cell(action, date_text), evidence)
+    ref = "\n".join(part for part in (marked(action.reference, action.as_recorded),
+                                       action.recommendations.replace("; ", ";\n")) if part)
+    when = "\n".join(part for part in (target_cell(action, date_text), status_cell(action, as_at, date_text)) if part)
+    return (ref, action.description, lead, when, rag_text(action.rag), update_cell(action, date_text), evidence)
 
 
 def rag_summary(rows: list[ActionRow]) -> FastTable:
@@ -103,7 +106,10 @@ def rag_summary(rows: list[ActionRow]) -> FastTable:
 
 
 class _Plan:
-    """The paper's sections, built from the plan as at its date."""
+    """The paper's one table of actions, in groups, built from the plan as at its date. One
+    table rather than one per group: the headings are repeated at the top of each page, a
+    group running onto a new page is named again "(continued)", and no page is left half
+    empty because a group's heading would not fit at its foot."""
 
     def __init__(self, plan: ActionPlan, themes: list[tuple[int, str]], date_text: DateText, filtered: bool):
         self.plan = plan
@@ -111,14 +117,16 @@ class _Plan:
         self.date_text = date_text
         self.filtered = filtered
 
-    def _table(self, rows: list[ActionRow]) -> FastTable:
-        return FastTable(ACTION_COLUMNS, [Row(action_cells(r, self.plan.as_at, self.date_text)) for r in rows])
+    def _rows(self, rows: list[ActionRow]) -> list[Row]:
+        return [Row(action_cells(r, self.plan.as_at, self.date_text)) for r in rows]
 
     def _first_review(self, row: ActionRow) -> int | None:
         recs = self.plan.recommendations_of(row)
         return min(recs, key=lambda r: (r.review_reference, r.number)).review_id if recs else None
 
     def by_review(self) -> list:
+        """Each review (named, with its recommendations), then the actions whose first
+        recommendation is one of its."""
         per_review: dict[int | None, list[ActionRow]] = defaultdict(list)
         for row in self.plan.rows:
             per_review[self._first_review(row)].append(row)
@@ -126,33 +134,34 @@ class _Plan:
         for rec in sorted(self.plan.recommendations.values(), key=lambda r: (r.review_reference, r.number)):
             reviews[rec.review_id].append(rec)
         answered = {i for row in self.plan.rows for i in row.recommendation_ids}
-        story = []
+        table: list[Row] = []
         for review_id, recs in reviews.items():
             rows = per_review.get(review_id, [])
             if self.filtered and not rows:
                 continue
             first = recs[0]
-            story += [Heading(f"{first.review_reference} \u2013 {first.review_title}", 1)]
+            table.append(group_row(f"{first.review_reference} \u2013 {first.review_title}"))
             if self.filtered:  # only what the chosen actions answer
                 shown = {i for row in rows for i in row.recommendation_ids}
                 recs = [rec for rec in recs if rec.id in shown]
-            for rec in recs:
-                gap = "" if rec.id in answered else " (no actions recorded yet)"
-                story.append(para(rec.text, "note", bold_prefix=f"{rec.label}{gap}."))
-            story += [spacer(), self._table(rows)] if rows else []
+            if recs:  # one row for them all: each on its own line, without a row's padding apiece
+                table.append(note_row("\n".join(
+                    f"{rec.label}{'' if rec.id in answered else ' (no actions recorded yet)'}. {rec.text}"
+                    for rec in recs)))
+            table += self._rows(rows)
         if per_review.get(None):
-            story += [Heading("Actions not linked to a recommendation", 1), self._table(per_review[None])]
-        return story
+            table += [group_row("Actions not linked to a recommendation"), *self._rows(per_review[None])]
+        return [FastTable(ACTION_COLUMNS, table)] if table else []
 
     def _grouped(self, name_of, order: list[str]) -> list:
         groups: dict[str, list[ActionRow]] = defaultdict(list)
         for row in self.plan.rows:
             groups[name_of(row)].append(row)
-        story = []
+        table: list[Row] = []
         for name in [*order, *sorted(set(groups) - set(order))]:
             if groups.get(name):
-                story += [Heading(name, 1), self._table(groups[name])]
-        return story
+                table += [group_row(name), *self._rows(groups[name])]
+        return [FastTable(ACTION_COLUMNS, table)] if table else []
 
     def by_theme(self) -> list:
         def theme_of(row: ActionRow) -> str:
@@ -190,11 +199,11 @@ def _status(session: Session, status: str | None) -> str | None:
 
 def build_action_plan(session: Session, out_path: Path, *, group_by: str = "review",
                       agency: str | None = None, status: str | None = None,
-                      open_only: bool = False, overdue_only: bool = False,
+                      open_only: bool = False, overdue_only: bool = False, paper: str = "A4",
                       as_at: dt.date | None = None, generated: dt.datetime | None = None) -> ReportResult:
-    """Write the composite action plan as at ``as_at`` (default today) to ``out_path``, its
-    actions grouped by ``group_by`` (one of ``PLAN_GROUPINGS``). Raises ``UserError`` for an
-    unknown agency or status."""
+    """Write the composite action plan as at ``as_at`` (default today) to ``out_path`` on
+    ``paper`` (A4 or A3, landscape), its actions grouped by ``group_by`` (one of
+    ``PLAN_GROUPINGS``). Raises ``UserError`` for an unknown agency or status."""
     if group_by not in PLAN_GROUPINGS:
         raise UserError(f"Group the plan by one of: {', '.join(PLAN_GROUPINGS)} (not '{group_by}').")
     as_at = as_at or dt.date.today()
@@ -216,7 +225,8 @@ def build_action_plan(session: Session, out_path: Path, *, group_by: str = "revi
     else:
         story.append(nothing_to_show("No actions match these choices, so there is nothing to rate."))
     if plan.rows or not filtered:
-        story += {"review": sections.by_review, "theme": sections.by_theme, "agency": sections.by_agency}[group_by]()
+        story += [Heading(f"The actions, by {group_by}", 1),
+                  *{"review": sections.by_review, "theme": sections.by_theme, "agency": sections.by_agency}[group_by]()]
     if plan.as_recorded:
         story.append(as_recorded_note(as_at, date_text))
-    return build_paper(out_path, settings, TITLE, story, wide=True, generated=generated)
+    return build_paper(out_path, settings, TITLE, story, wide=True, generated=generated, paper=paper)

@@ -26,7 +26,7 @@ from app.reports import PLAN_GROUPINGS, build_checked_report
 # Which options each paper takes; every other option is refused for it.
 OPTIONS = {
     "briefing": {"meeting"},
-    "action-plan": {"agency", "group_by", "open_only", "status", "overdue", "as_at"},
+    "action-plan": {"agency", "group_by", "open_only", "status", "overdue", "as_at", "paper"},
     "response": {"review", "as_at"},
     "annual": {"start", "end"},
     "panel": {"review", "as_at"},
@@ -34,7 +34,7 @@ OPTIONS = {
 }
 FLAGS = {"meeting": "--meeting", "agency": "--agency", "group_by": "--group-by", "open_only": "--open-only",
          "status": "--status", "overdue": "--overdue", "review": "--review", "start": "--from", "end": "--to",
-         "as_at": "--as-at"}
+         "as_at": "--as-at", "paper": "--paper"}
 
 
 def date_option(text: str, option: str) -> dt.date:
@@ -63,6 +63,8 @@ def add_report_parser(subparsers, parents) -> None:
     parser.add_argument("--agency", metavar="NAME", help="agency: whose actions; action-plan: only this lead agency")
     parser.add_argument("--group-by", choices=PLAN_GROUPINGS,
                         help="action-plan: group the actions by review (the default), theme or lead agency")
+    parser.add_argument("--paper", type=str.upper, choices=("A4", "A3"),
+                        help="action-plan: the paper size, landscape (default A4)")
     parser.add_argument("--as-at", metavar="DATE", dest="as_at",
                         help="action-plan, response, panel, agency: the facts as they stood on this date "
                              "(default today)")
@@ -90,7 +92,7 @@ def _options(args) -> dict:
         return {"meeting_on": date_option(args.meeting, "--meeting") if args.meeting else None}
     if kind == "action-plan":
         return {"group_by": args.group_by or "review", "agency": args.agency, "status": args.status,
-                "open_only": args.open_only, "overdue_only": args.overdue, **as_at}
+                "open_only": args.open_only, "overdue_only": args.overdue, "paper": args.paper or "A4", **as_at}
     if kind == "response":
         if not args.review:
             raise UserError("The response needs at least one review: --review REF (repeat for several).")

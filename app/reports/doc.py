@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -34,32 +34,35 @@ from app.reports.fonts import BOLD, REGULAR, register_fonts
 from app.reports.page_text import PageTextCanvas
 from app.settings import OfficeSettings
 
-MARGIN = 12 * mm
-HEADER_HEIGHT = 20 * mm
-FOOTER_HEIGHT = 14 * mm
+MARGIN = 9 * mm
+HEADER_HEIGHT = 16 * mm
+FOOTER_HEIGHT = 11 * mm
 PAGE_TOTAL_FORM = "crtPageTotal"
 FURNITURE_FORM = "crtFurniture"
 PROGRAM = "Case Review Tracker"
+PAPER_SIZES = {"A4": A4, "A3": A3}
 
 register_fonts()
 
+# Body text at 10 points or more, tables at 9 (app.reports.table), page furniture at 8: the
+# smallest sizes a board paper is readable at, for every reader.
 STYLES = {
     "title": ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4),
-    "subtitle": ParagraphStyle("subtitle", fontName=REGULAR, fontSize=10, leading=13,
+    "subtitle": ParagraphStyle("subtitle", fontName=REGULAR, fontSize=10.5, leading=14,
                                textColor=colors.HexColor("#333333"), spaceAfter=8),
-    "h1": ParagraphStyle("h1", fontName=BOLD, fontSize=13, leading=16, spaceBefore=10, spaceAfter=5,
+    "h1": ParagraphStyle("h1", fontName=BOLD, fontSize=14, leading=17, spaceBefore=10, spaceAfter=5,
                          keepWithNext=1, textColor=colors.HexColor("#1F3A5F")),
-    "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4,
+    "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4,
                          keepWithNext=1),
-    "h3": ParagraphStyle("h3", fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=3,
+    "h3": ParagraphStyle("h3", fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=3,
                          keepWithNext=1),
-    "body": ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=12.5, spaceAfter=4,
+    "body": ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13, spaceAfter=4,
                            alignment=TA_LEFT),
-    "note": ParagraphStyle("note", fontName=REGULAR, fontSize=9, leading=12, spaceAfter=4,
-                           textColor=colors.HexColor("#444444")),
-    "bullet": ParagraphStyle("bullet", fontName=REGULAR, fontSize=9.5, leading=12.5, leftIndent=14,
+    "note": ParagraphStyle("note", fontName=REGULAR, fontSize=10, leading=13, spaceAfter=4,
+                           textColor=colors.HexColor("#404040")),
+    "bullet": ParagraphStyle("bullet", fontName=REGULAR, fontSize=10, leading=13, leftIndent=14,
                              bulletIndent=4, spaceAfter=2),
-    "label": ParagraphStyle("label", fontName=BOLD, fontSize=9.5, leading=12.5),
+    "label": ParagraphStyle("label", fontName=BOLD, fontSize=10, leading=13),
 }
 
 
@@ -125,8 +128,9 @@ class _PaperDoc(BaseDocTemplate):
     """One frame per page inside the furniture; headings become outline entries."""
 
     def __init__(self, path: Path, *, title: str, settings: OfficeSettings, wide: bool,
-                 generated: dt.datetime):
-        pagesize = landscape(A4) if wide else A4
+                 generated: dt.datetime, paper: str = "A4"):
+        size = PAPER_SIZES[paper]
+        pagesize = landscape(size) if wide else size
         super().__init__(
             str(path), pagesize=pagesize, title=title, author=settings.partnership_name,
             subject=settings.protective_marking, creator=PROGRAM,
@@ -167,7 +171,7 @@ class _PaperDoc(BaseDocTemplate):
         label = f"Page {doc.page} of "
         label_width = measure(REGULAR, 8).width(label)
         x = width - MARGIN - label_width - measure(REGULAR, 8).width("9" * (len(str(doc.page)) + 1))
-        y = MARGIN + 6 * mm
+        y = MARGIN + 5 * mm
         block = TextBlock(canvas)
         block.colour(0, 0, 0)
         block.lines(REGULAR, 8, 10, x, y, [label])
@@ -203,23 +207,23 @@ class _PaperDoc(BaseDocTemplate):
         canvas.setLineWidth(0.8)
         rule_y = height - MARGIN - HEADER_HEIGHT + 4 * mm
         canvas.line(MARGIN, rule_y, width - MARGIN, rule_y)
-        canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 5 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 5 * mm)
+        canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 2 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 2 * mm)
         canvas.setFont(REGULAR, 8)
         generated = f"Generated {self.settings.format_date(self.generated)} at {self.generated:%H:%M}"
-        canvas.drawString(MARGIN, MARGIN + 6 * mm, generated)
+        canvas.drawString(MARGIN, MARGIN + 5 * mm, generated)
         canvas.setFont(BOLD, 10)
-        canvas.drawCentredString(width / 2, MARGIN + 2 * mm, marking)
+        canvas.drawCentredString(width / 2, MARGIN + 0.5 * mm, marking)
 
 
 def _fit(text: str, room: float) -> tuple[float, str]:
-    """A font size (9 down to 7) at which ``text`` fits ``room``, shortened with "…" if it
+    """A font size (10 down to 8) at which ``text`` fits ``room``, shortened with "…" if it
     still does not."""
-    for size in (9, 8, 7):
+    for size in (10, 9, 8):
         if stringWidth(text, REGULAR, size) <= room:
             return size, text
-    while text and stringWidth(text + "\u2026", REGULAR, 7) > room:
+    while text and stringWidth(text + "\u2026", REGULAR, 8) > room:
         text = text[:-1]
-    return 7, text.rstrip() + "\u2026"
+    return 8, text.rstrip() + "\u2026"
 
 
 def _load_logo(logo_path: str) -> ImageReader | None:
@@ -241,13 +245,14 @@ rl_config.useA85 = 0
 
 
 def build_paper(out_path: Path, settings: OfficeSettings, title: str, story: list, *,
-                wide: bool = False, generated: dt.datetime | None = None) -> ReportResult:
-    """Lay out ``story`` on A4 (landscape when ``wide``) with the page furniture, write the PDF."""
+                wide: bool = False, generated: dt.datetime | None = None, paper: str = "A4") -> ReportResult:
+    """Lay out ``story`` on ``paper`` (A4 or A3; landscape when ``wide``) with the page furniture,
+    write the PDF."""
     out_path = Path(out_path)
     if not out_path.parent.is_dir():
         raise UserError(f"The folder {out_path.parent} does not exist. Choose another place to save the paper.")
     doc = _PaperDoc(out_path, title=title, settings=settings, wide=wide,
-                    generated=generated or dt.datetime.now())
+                    generated=generated or dt.datetime.now(), paper=paper)
     # A long paper allocates millions of small objects, none in cycles that need collecting
     # now; the cycle collector's repeated scans of them cost a fifth of the time.
     collecting = gc.isenabled()

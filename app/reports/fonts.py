@@ -1,4 +1,5 @@
-"""The embedded font every paper uses.
+"""The embedded fonts every paper uses: DejaVu Sans for the text, DejaVu Sans Condensed for
+the tables (the same letters, narrower, so a long plan fits on fewer pages at 9 points).
 
 DejaVu Sans is shipped in ``resources/fonts`` (its licence allows it, see the licence file
 there) rather than taken from the system, because Windows has no copy of it and the
@@ -17,11 +18,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 REGULAR = "CRT-Sans"
 BOLD = "CRT-Sans-Bold"
-_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+CONDENSED = "CRT-Sans-Condensed"
+CONDENSED_BOLD = "CRT-Sans-Condensed-Bold"
+_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf",
+          CONDENSED: "DejaVuSansCondensed.ttf", CONDENSED_BOLD: "DejaVuSansCondensed-Bold.ttf"}
 
 
 def register_fonts() -> None:
-    """Register the regular and bold faces with ReportLab (once per process)."""
+    """Register the faces with ReportLab (once per process)."""
     registered = set(pdfmetrics.getRegisteredFontNames())
     for name, filename in _FILES.items():
         if name not in registered:

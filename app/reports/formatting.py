@@ -41,10 +41,10 @@ def target_cell(action, date_text: DateText) -> str:
 
 
 def status_cell(action, as_at: dt.date, date_text: DateText) -> str:
-    """An action's status, with its completion date or how long it has been overdue."""
+    """An action's status, with its completion (or closure) date or how long it has been overdue."""
     text = action.status
     if action.completed_on:
-        text += f"\n{date_text(action.completed_on)}"
+        text += f" {date_text(action.completed_on)}"
     if action.state == OVERDUE:
         text += f"\nOVERDUE by {plural((as_at - action.target_on).days, 'day')}"
     return text

@@ -3,10 +3,10 @@
 Platypus's ``Table`` of ``Paragraph`` cells is correct but slow (about 60 pages a second).
 This table wraps plain text with cached word widths, draws straight onto the canvas, and
 still does what a board paper needs: the header row repeated on every page, rows kept
-whole where they fit, a very tall row broken between pages rather than overflowing, a
-"group" row (a recommendation, an agency) spanning the columns and repeated as
-"(continued)" when its rows run onto the next page, and RAG cells filled with their
-colour as well as carrying the word.
+whole where they fit, a very tall row broken between pages (its rest marked "continued")
+rather than overflowing, a "group" row (a review, an agency) spanning the columns and
+repeated as "(continued)" when its rows run onto the next page, "note" rows spanning the
+columns in plain text, and RAG cells filled with their colour as well as carrying the word.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 from app.reports.fasttext import TextBlock, measure
-from app.reports.fonts import BOLD, REGULAR
+from app.reports.fonts import CONDENSED as REGULAR
+from app.reports.fonts import CONDENSED_BOLD as BOLD
 
-FONT_SIZE = 8
-LEADING = 9.6
-PAD = 3.0
+FONT_SIZE = 9  # the smallest a table prints at (readable on paper, and accessible)
+LEADING = 10.1
+PAD = 2.0
 HEADER_FILL = colors.HexColor("#D5DEE8")
 GROUP_FILL = colors.HexColor("#EEF2F6")
 TOTAL_FILL = colors.HexColor("#F4F4F4")
@@ -50,19 +51,28 @@ class Column:
     align: str = "left"  # left | right | centre
     rag: bool = False  # the cell holds a RAG rating and is filled with its colour
     fill: colors.Color | None = None  # header cell colour, if not the usual one
+    min_width: float = 0.0  # points: never narrower (a reference or a date kept on one line)
 
 
 @dataclass(frozen=True)
 class Row:
-    """A row of cell texts. A ``group`` row has one text spanning every column; a
-    ``total`` row is printed in bold."""
+    """A row of cell texts. A ``group`` row has one bold text spanning every column, and is
+    repeated as "(continued)" above its rows on a new page; a ``note`` row spans every column
+    in plain text (what a group is about); a ``total`` row is printed in bold."""
 
     cells: Sequence[str]
-    kind: str = "data"  # data | group | total
+    kind: str = "data"  # data | group | note | total
+
+
+SPANNING = ("group", "note")
 
 
 def group_row(text: str) -> Row:
     return Row((text,), kind="group")
+
+
+def note_row(text: str) -> Row:
+    return Row((text,), kind="note")
 
 
 @dataclass(eq=False)
@@ -83,8 +93,11 @@ class _LaidRow:
         """The first ``count`` lines of every cell, and the rest."""
         head = [cell[:count] for cell in self.lines]
         tail = [cell[count:] for cell in self.lines]
-        # Short cells (a date, a status) are printed again beside the rest of the text.
+        # Short cells (a date, a status) are printed again beside the rest of the text, and
+        # the first cell says the row carries on from the page before.
         tail = [rest if rest or not whole else whole for rest, whole in zip(tail, self.lines)]
+        if tail:
+            tail[0] = [*tail[0], CONTINUED.strip()]
         return (_LaidRow(self.row, head, _height(head), self.group),
                 _LaidRow(self.row, tail, _height(tail), self.group))
 
@@ -92,6 +105,20 @@ class _LaidRow:
 def _rgb(colour: colors.Color) -> str:
     """A colour as PDF operands; tables write raw operators because they draw thousands of pages."""
     return f"{colour.red:.3f} {colour.green:.3f} {colour.blue:.3f}"
+
+
+def _widths(columns: Sequence[Column], width: float) -> list[float]:
+    """Each column's share of ``width`` by its weight, but never below its minimum: a column
+    held at its minimum leaves the rest to be shared by the others' weights."""
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(columns)) if i not in fixed]
+        room = width - sum(fixed.values())
+        total = sum(columns[i].weight for i in free) or 1.0
+        short = {i: columns[i].min_width for i in free if room * columns[i].weight / total < columns[i].min_width}
+        if not short:
+            return [fixed.get(i, room * c.weight / total) for i, c in enumerate(columns)]
+        fixed.update(short)
 
 
 def _height(lines: list[list[str]]) -> float:
@@ -102,9 +129,8 @@ class _Layout:
     """Every row of one table wrapped to one width; shared by the table's page fragments."""
 
     def __init__(self, columns: Sequence[Column], rows: Sequence[Row], width: float):
-        total = sum(c.weight for c in columns)
         self.width = width
-        self.widths = [width * c.weight / total for c in columns]
+        self.widths = _widths(columns, width)
         self.xs = [0.0]
         for w in self.widths:
             self.xs.append(self.xs[-1] + w)
@@ -136,8 +162,9 @@ class _Layout:
         return out
 
     def lay(self, row: Row) -> _LaidRow:
-        if row.kind == "group":
-            lines = [self.bold.wrap(row.cells[0], self.width - 2 * PAD)]
+        if row.kind in SPANNING:
+            metric = self.bold if row.kind == "group" else self.regular
+            lines = [metric.wrap(row.cells[0], self.width - 2 * PAD)]
         else:
             lines = self._wrap_cells(row.cells, self.bold if row.kind == "total" else self.regular)
         return _LaidRow(row, lines, _height(lines))
@@ -230,8 +257,8 @@ class FastTable(Flowable):
             if fit >= MIN_LINES_BEFORE_BREAK:
                 head, tail = blocked.split_at(fit)
         if head is None:
-            # A group row is never left alone at the foot of a page.
-            while page and page[-1].row.kind == "group":
+            # A group row, or what it is about, is never left alone at the foot of a page.
+            while page and page[-1].row.kind in SPANNING:
                 used -= page.pop().height
                 consumed -= 1
         if not page and head is None:
@@ -289,7 +316,7 @@ class FastTable(Flowable):
                         fill(column.fill, xs[i], bottom, widths[i], item.height)
             elif kind in ("group", "total"):
                 fill(GROUP_FILL if kind == "group" else TOTAL_FILL, 0, bottom, layout.width, item.height)
-            else:
+            elif kind == "data":
                 for i in rag_columns:
                     colour = RAG_COLOURS.get(item.row.cells[i])
                     if colour:
@@ -304,8 +331,8 @@ class FastTable(Flowable):
         for item, top in zip(items, tops):
             baseline = top - PAD - FONT_SIZE
             kind = item.row.kind
-            if kind == "group":
-                block.lines(BOLD, FONT_SIZE, LEADING, PAD, baseline, item.lines[0])
+            if kind in SPANNING:
+                block.lines(BOLD if kind == "group" else REGULAR, FONT_SIZE, LEADING, PAD, baseline, item.lines[0])
                 continue
             font = REGULAR if kind == "data" else BOLD
             for i, lines in enumerate(item.lines):
@@ -345,7 +372,7 @@ class FastTable(Flowable):
         segments += [(0, tops[0], 0, bottom), (width, tops[0], width, bottom)]
         run_top = None
         for item, top in zip([*items, None], [*tops, bottom]):
-            spanning = item is None or item.row.kind == "group"
+            spanning = item is None or item.row.kind in SPANNING
             if spanning and run_top is not None:
                 segments += [(x, run_top, x, top) for x in self._layout.xs[1:-1]]
                 run_top = None

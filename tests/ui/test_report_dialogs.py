@@ -208,7 +208,7 @@ def test_action_plan_by_theme_and_overdue_only(qtbot, make_dialog, opened):
 
     text = pdf_text(opened[0])
     assert "overdue actions only" in text and "Lead agency: all agencies" in text
-    assert "Grouped by theme" in text and "Neglect Ref" in text
+    assert "Grouped by theme" in text and "Evidence Neglect" in text
     assert "Relaunch the neglect toolkit" in text  # A1 is overdue
     assert "Audit supervision records" not in text  # A2 is not
 

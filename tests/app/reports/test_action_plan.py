@@ -125,14 +125,14 @@ def test_plan_by_review_prints_each_action_once_with_all_its_recommendations(pla
 def test_plan_by_theme_groups_the_actions_of_several_reviews(plan_db, tmp_path):
     text = pdf_text(_plan(plan_db, tmp_path / "theme.pdf", group_by="theme").path)
     # Each action under its own theme, or failing one its first recommendation's: all four are neglect.
-    neglect = text[text.index("Neglect Ref"):]
+    neglect = text[text.index("Evidence Neglect"):]
     assert set(re.findall(r"A-[A-Z]+", neglect)) == {"A-RED", "A-AMBER", "A-GREEN", "A-BLUE"}
     assert "Grouped by theme" in text
 
 
 def test_plan_by_agency(plan_db, tmp_path):
     text = pdf_text(_plan(plan_db, tmp_path / "agency.pdf", group_by="agency").path)
-    police = text[text.index("Police Ref"):]
+    police = text[text.index("Police A-"):]  # the Police group row, then its actions
     assert re.findall(r"A-[A-Z]+", police) == ["A-AMBER", "A-RED"]  # in plan order: LCSPR-T2 before SCR-T1
 
 

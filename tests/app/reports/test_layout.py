@@ -82,7 +82,8 @@ def test_awkward_characters_are_printed(tmp_path):
     reader = PdfReader(str(result.path))
     fonts = {str(f["/BaseFont"]) for page in reader.pages
              for f in page["/Resources"]["/Font"].get_object().values()}
-    assert fonts and all(name.split("+")[-1] in ("DejaVuSans", "DejaVuSans-Bold") for name in fonts), fonts
+    shipped = ("DejaVuSans", "DejaVuSans-Bold", "DejaVuSansCondensed", "DejaVuSansCondensed-Bold")
+    assert fonts and all(name.split("+")[-1] in shipped for name in fonts), fonts
     descriptors = [page["/Resources"]["/Font"].get_object()[key].get_object()["/FontDescriptor"].get_object()
                    for page in reader.pages for key in page["/Resources"]["/Font"].get_object()]
     assert all("/FontFile2" in d for d in descriptors), "the font is embedded"
