@@ -49,10 +49,13 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
                   lead_agency: str | None = None, lead_officer: str | None = None,
                   target_on: dt.date | None = None, status: str = "Not started",
                   rag: str | None = None, theme: str | None = None,
-                  evidence_required: str | None = None, reference: str | None = None) -> Action:
-    """Add an action answering one or more recommendations; its first target is kept."""
+                  evidence_required: str | None = None, reference: str | None = None,
+                  target_text: str | None = None) -> Action:
+    """Add an action answering one or more recommendations; its first target is kept.
+    ``target_text`` is a target that is not a date ("Ongoing")."""
     problems = Problems()
     problems.required("description", description)
+    problems.max_length("target_text", optional_text(target_text), 100)
     if not recommendation_ids:
         problems.add("recommendations", "choose at least one recommendation this action answers")
     rag_value = check_rag(problems, rag)
@@ -67,7 +70,7 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
         status=lookups.list_item(session, ListKind.ACTION_STATUS, status, field="status"),
         rag=rag_value, theme=lookups.theme(session, theme) if theme else None,
         evidence_required=multiline_text(evidence_required), reference=optional_text(reference),
-        recommendations=recs,
+        target_text=optional_text(target_text), recommendations=recs,
     )
     session.add(action)
     session.flush()

@@ -12,19 +12,24 @@ from sqlalchemy import func, select
 from app.database import open_database
 from app.defaults import CLOSURE_REASONS, THEMES
 from app.dates import add_working_days
-from app.demo import write_demo
+from app.demo import read_demo_files, write_demo
 from app.errors import UserError
 from app.services.actions import overdue_actions
 from db.models import (
     Action,
+    AgencyResponse,
     AuditEntry,
     Decision,
+    Dissemination,
     LearningEvent,
     ListItem,
     Meeting,
     PanelReport,
+    ProgressUpdate,
+    Recommendation,
     Referral,
     Review,
+    TargetRevision,
 )
 
 TODAY = dt.date(2025, 6, 4)
@@ -503,3 +508,100 @@ def test_default_today_is_the_current_date(db):
         assert any(a.target_on and a.target_on >= today for a in _open_actions(s))
         learning = s.scalars(select(LearningEvent).where(LearningEvent.held_on > today)).all()
         assert learning  # the Child R practitioner learning event is still to come
+
+
+# --- the demo is data -------------------------------------------------------------------------
+
+def _entries(kind: str) -> list[dict]:
+    return [entry for _path, content in read_demo_files() for entry in content.get(kind, [])]
+
+
+def test_every_record_in_the_demo_files_is_in_the_database(demo):
+    db, summary = demo
+    recs, actions = _entries("recommendations"), _entries("actions")
+    follow_ups, events = _entries("follow_ups"), _entries("learning_events")
+    expected = {
+        Meeting: len(_entries("meetings")), Referral: len(_entries("referrals")),
+        Decision: len(_entries("decisions")), Review: len(_entries("reviews")),
+        Recommendation: len(recs), AgencyResponse: sum(len(r.get("agency_responses", [])) for r in recs),
+        Action: len(actions),
+        ProgressUpdate: sum(len(a.get("updates", [])) for a in actions + follow_ups),
+        TargetRevision: sum(len(a.get("revisions", [])) for a in actions + follow_ups),
+        LearningEvent: len(events), Dissemination: sum(len(e.get("disseminations", [])) for e in events),
+        PanelReport: len(_entries("panel_reports")),
+    }
+    with db.sessions() as s:
+        assert {model.__name__: s.scalar(select(func.count()).select_from(model)) for model in expected} == {
+            model.__name__: n for model, n in expected.items()}
+        signed = sum(1 for a in actions if a.get("signed_off_at"))
+        assert summary.actions_signed_off == signed and summary.meetings == expected[Meeting]
+        # Facts as the files give them: a fixed date, a closure, and dates from "today".
+        cu04 = s.scalars(select(Action).where(Action.reference == "CU-04")).one()
+        assert (cu04.completed_on, cu04.signed_off_on) == (dt.date(2018, 3, 29), dt.date(2018, 5, 21))
+        child_q = s.scalars(select(Referral).where(Referral.subject == "Child Q")).one()
+        assert child_q.date_aware == TODAY - dt.timedelta(days=420)
+        assert child_q.reference == f"CR-{child_q.date_aware.year}-03"
+        assert child_q.rapid_review_sent_on == add_working_days(child_q.date_aware, 13)
+        upcoming = s.scalars(select(Meeting).where(Meeting.held_on > TODAY)).one()
+        assert upcoming.held_on.weekday() == 1 and 7 <= (upcoming.held_on - TODAY).days < 14
+        toolkit = s.scalars(select(Action).where(Action.reference == "SO14-18")).one()
+        assert toolkit.target_on == TODAY - dt.timedelta(days=12)
+        assert toolkit.evidence_required == "The published toolkit and its launch briefing."
+
+
+def _copy_of_the_demo(folder, change) -> None:
+    """The demo files in ``folder``, with ``change(file name, content)`` applied to each."""
+    import json
+
+    folder.mkdir()
+    for path, content in read_demo_files():
+        text = change(path.name, content)
+        (folder / path.name).write_text(text if isinstance(text, str) else json.dumps(content),
+                                        encoding="utf-8")
+
+
+def _bad_date(name, content):
+    if name == "02-hampshire-child-u.json":
+        content["actions"][2]["target_on"] = "next Tuesday"
+
+
+def _unknown_field(name, content):
+    if name == "03-northamptonshire-2016-17.json":
+        content["referrals"][1]["colour"] = "blue"
+
+
+def _missing_field(name, content):
+    if name == "01-southampton-2014.json":
+        del content["decisions"][0]["outcome"]
+
+
+def _date_of_itself(name, content):
+    if name == "05-current-work.json":
+        content["dates"]["aware_q"] = "aware_q+1"
+
+
+def _not_json(name, content):
+    return '{"meetings": [' if name == "04-southampton-scrutiny.json" else None
+
+
+@pytest.mark.parametrize("change, message", [
+    (_bad_date, "The demo data file 02-hampshire-child-u.json cannot be read: actions entry 3 (CU-03): "
+                "'next Tuesday' is not a date"),
+    (_unknown_field, "The demo data file 03-northamptonshire-2016-17.json cannot be read: referrals entry 2 "
+                     "(Ref021): 'colour' is not one of its fields"),
+    (_missing_field, "The demo data file 01-southampton-2014.json cannot be read: decisions entry 1 "
+                     "(SO-2011-01): it has no 'outcome'."),
+    (_date_of_itself, "The demo data file 05-current-work.json cannot be read: referrals entry 1 "
+                      "(CR-{aware_q:%Y}-03): the date 'aware_q' is defined by way of itself."),
+    (_not_json, "The demo data file 04-southampton-scrutiny.json cannot be read: it is not JSON "
+                "(line 1, column 15: Expecting value)."),
+])
+def test_a_malformed_demo_file_is_named_with_its_entry_and_nothing_is_written(db, tmp_path, change, message):
+    folder = tmp_path / "demo"
+    _copy_of_the_demo(folder, change)
+    with pytest.raises(UserError) as err:
+        with db.sessions.begin() as s:
+            write_demo(s, TODAY, folder=folder)
+    assert str(err.value).startswith(message)
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Referral)) == 0
