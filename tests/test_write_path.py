@@ -19,7 +19,6 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from sqlalchemy import event, inspect
 
 from db.models import AuditEntry, Base, Setting
