@@ -63,8 +63,7 @@ def update_agency(session: Session, agency_id: int, **fields) -> Agency:
     (``aliases``: the full list; spellings left out are forgotten)."""
     agency = get_record(session, Agency, agency_id, "agency")
     problems = Problems()
-    for name in sorted(set(fields) - set(AGENCY_FIELDS)):
-        problems.add(name, "is not a field of an agency")
+    problems.unknown(fields, AGENCY_FIELDS, "an agency")
     if "name" in fields:
         name = clean(fields["name"])
         problems.required("name", name)

@@ -3,12 +3,12 @@ removes it for good (the audit trail keeps what it held)."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
+from app.services.records import archive_record, restore_record
 from db import models
 
 ARCHIVABLE = {
@@ -33,17 +33,12 @@ def _record(session: Session, kind: str, record_id: int):
 
 def archive(session: Session, kind: str, record_id: int) -> None:
     """Hide a record from every list; ``restore`` brings it back."""
-    record = _record(session, kind, record_id)
-    if record.archived_at is None:
-        record.archived_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        session.flush()
+    archive_record(session, _record(session, kind, record_id))
 
 
 def restore(session: Session, kind: str, record_id: int) -> None:
-    record = _record(session, kind, record_id)
-    if record.archived_at is not None:
-        record.archived_at = None
-        session.flush()
+    """Bring an archived record back."""
+    restore_record(session, _record(session, kind, record_id))
 
 
 def purge(session: Session, kind: str, record_id: int) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app import lookups
 from app.clocks import validate_clock_rule
 from app.errors import UserError
-from app.services.records import get_record
+from app.services.records import archive_record, get_record, restore_record
 from app.services.validation import Problems, multiline_text, optional_text
 from app.text import clean, match_key
 from db.models import ClockRule
@@ -23,8 +23,7 @@ CLOCK_FIELDS = ("name", "length", "unit", "start_event", "done_event", "source",
 
 def _apply(rule: ClockRule, problems: Problems, fields: dict) -> None:
     """Check and set a clock's fields; the rule is left unchanged when they are refused."""
-    for name in sorted(set(fields) - set(CLOCK_FIELDS)):
-        problems.add(name, "is not a field of a clock")
+    problems.unknown(fields, CLOCK_FIELDS, "a clock")
     if "name" in fields:
         problems.required("name", fields["name"])
     if "length" in fields and (not isinstance(fields["length"], int) or fields["length"] < 0):
@@ -101,14 +100,9 @@ def create_clock_rule(session: Session, *, name: str, length: int | None, unit: 
 
 def archive_clock_rule(session: Session, clock_id: int) -> None:
     """Take a clock out of use; records keep the dates they hold."""
-    rule = get_record(session, ClockRule, clock_id, "clock")
-    if rule.archived_at is None:
-        rule.archived_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        session.flush()
+    archive_record(session, get_record(session, ClockRule, clock_id, "clock"))
 
 
 def restore_clock_rule(session: Session, clock_id: int) -> None:
     """Put a clock taken out of use back."""
-    rule = get_record(session, ClockRule, clock_id, "clock")
-    rule.archived_at = None
-    session.flush()
+    restore_record(session, get_record(session, ClockRule, clock_id, "clock"))

@@ -85,8 +85,7 @@ def update_decision(session: Session, decision_id: int, **fields) -> Decision:
     keeps the old values. A new decision on the referral is ``record_decision`` instead."""
     decision = get_record(session, Decision, decision_id, "decision")
     problems = Problems()
-    for name in sorted(set(fields) - set(DECISION_FIELDS)):
-        problems.add(name, "is not a field of a decision")
+    problems.unknown(fields, DECISION_FIELDS, "a decision")
     if "decided_on" in fields:
         decided_on = fields["decided_on"]
         problems.required("decided_on", decided_on)

@@ -27,8 +27,7 @@ def get_learning_event(session: Session, event_id: int) -> LearningEvent:
 
 def _apply_event(session: Session, event: LearningEvent, fields: dict) -> None:
     problems = Problems()
-    for name in sorted(set(fields) - set(EVENT_FIELDS)):
-        problems.add(name, "is not a field of a learning event")
+    problems.unknown(fields, EVENT_FIELDS, "a learning event")
     if "title" in fields:
         problems.required("title", fields["title"])
         problems.max_length("title", optional_text(fields["title"]), 300)
@@ -102,8 +101,7 @@ def update_dissemination(session: Session, dissemination_id: int, **fields) -> D
     if found is None:
         raise UserError(f"There is no dissemination record {dissemination_id}.")
     problems = Problems()
-    for name in sorted(set(fields) - set(DISSEMINATION_FIELDS)):
-        problems.add(name, "is not a field of a dissemination record")
+    problems.unknown(fields, DISSEMINATION_FIELDS, "a dissemination record")
     if "agency" in fields:
         problems.required("agency", fields["agency"])
     problems.raise_if_any()

@@ -3,7 +3,6 @@ off its list and putting it back. Records using a value keep it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Sequence
 
 from sqlalchemy import func, select
@@ -13,7 +12,7 @@ from app import lookups
 from app.errors import UserError, ValidationError
 from app.services.bulk import (RowProblems, check_list_values, check_references, check_short_texts, insert_records,
                                unknown_fields)
-from app.services.records import get_record
+from app.services.records import archive_record, get_record, restore_record
 from app.services.validation import Problems
 from app.text import clean, match_key
 from db.models import ClockRule, ListItem, ListKind
@@ -66,17 +65,12 @@ def update_list_item(session: Session, item_id: int, *, name: str | None = None,
 
 def archive_list_item(session: Session, item_id: int) -> None:
     """Take a value off its list; records using it keep it."""
-    item = get_record(session, ListItem, item_id, "list value")
-    if item.archived_at is None:
-        item.archived_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        session.flush()
+    archive_record(session, get_record(session, ListItem, item_id, "list value"))
 
 
 def restore_list_item(session: Session, item_id: int) -> None:
     """Put a value taken off its list back on it."""
-    item = get_record(session, ListItem, item_id, "list value")
-    item.archived_at = None
-    session.flush()
+    restore_record(session, get_record(session, ListItem, item_id, "list value"))
 
 
 def _next_sort_order(session: Session, kind: str) -> int:

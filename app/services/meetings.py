@@ -26,8 +26,7 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 def _apply(session: Session, meeting: Meeting, fields: dict) -> None:
     problems = Problems()
-    for name in sorted(set(fields) - set(MEETING_FIELDS)):
-        problems.add(name, "is not a field of a meeting")
+    problems.unknown(fields, MEETING_FIELDS, "a meeting")
     if "held_on" in fields:
         problems.required("held_on", fields["held_on"])
     if "title" in fields:

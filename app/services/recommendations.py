@@ -62,8 +62,7 @@ def update_recommendation(session: Session, recommendation_id: int, **fields) ->
     """Correct a recommendation's number, text, theme or addressees, or its response."""
     rec = get_recommendation(session, recommendation_id)
     problems = Problems()
-    for name in sorted(set(fields) - set(RECOMMENDATION_FIELDS)):
-        problems.add(name, "is not a field of a recommendation")
+    problems.unknown(fields, RECOMMENDATION_FIELDS, "a recommendation")
     if "text" in fields:
         problems.required("text", fields["text"])
     if "number" in fields:
@@ -139,8 +138,7 @@ def add_recommendations(session: Session, rows: Sequence[dict], *, audit: bool =
     clean_rows = []
     for index, row in enumerate(rows):
         one = Problems()
-        for name in sorted(set(row) - set(RECOMMENDATION_COLUMNS)):
-            one.add(name, "is not a field of a recommendation")
+        one.unknown(row, RECOMMENDATION_COLUMNS, "a recommendation")
         values = {name: row.get(name) for name in RECOMMENDATION_COLUMNS}
         values.update(text=multiline_text(values["text"]), board_response=multiline_text(values["board_response"]),
                       addressed_to=optional_text(values["addressed_to"]),

@@ -1,6 +1,8 @@
-"""Finding the record a service works on: by id, or by reference, and its version."""
+"""Finding the record a service works on (by id or reference), its version, and archiving it."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,3 +34,17 @@ def record_version(session: Session, model, record_id: int) -> int | None:
     """The version counter of a record (None when it has gone), for "changed since opened"."""
     found = session.get(model, record_id)
     return None if found is None else getattr(found, "version", None)
+
+
+def archive_record(session: Session, record) -> None:
+    """Hide ``record`` from every list (it keeps its place in the records that use it)."""
+    if record.archived_at is None:
+        record.archived_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        session.flush()
+
+
+def restore_record(session: Session, record) -> None:
+    """Bring an archived record back."""
+    if record.archived_at is not None:
+        record.archived_at = None
+        session.flush()

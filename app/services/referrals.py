@@ -26,10 +26,8 @@ def get_referral(session: Session, reference_or_id: str | int) -> Referral:
 
 def _apply_referral_fields(session: Session, referral: Referral, fields: dict) -> None:
     problems = Problems()
-    unknown = set(fields) - set(REFERRAL_TEXT_FIELDS) - set(REFERRAL_DATE_FIELDS) - {
-        "reference", "referring_agency", "category"}
-    for name in sorted(unknown):
-        problems.add(name, "is not a field of a referral")
+    problems.unknown(fields, (*REFERRAL_TEXT_FIELDS, *REFERRAL_DATE_FIELDS, "reference", "referring_agency",
+                              "category"), "a referral")
     if "reference" in fields:
         referral.reference = problems.unique_reference(session, referral, fields["reference"], "referral")
     for name in REFERRAL_TEXT_FIELDS:

@@ -34,8 +34,7 @@ def get_review(session: Session, reference_or_id: str | int) -> Review:
 def _apply_review_fields(session: Session, review: Review, fields: dict) -> None:
     problems = Problems()
     known = set(REVIEW_DATE_FIELDS) | set(REVIEW_TEXT_FIELDS) | set(REVIEW_LISTS) | {"reference"}
-    for name in sorted(set(fields) - known):
-        problems.add(name, "is not a field of a review")
+    problems.unknown(fields, known, "a review")
     if "reference" in fields:
         review.reference = problems.unique_reference(session, review, fields["reference"], "review")
     for name in REVIEW_TEXT_FIELDS:
@@ -107,8 +106,7 @@ def add_panel_report(session: Session, review_id: int, *, decision_maker: str, s
     """Write the scrutiny panel's cover report for a review (``appendices``: one a line)."""
     review = get_review(session, review_id)
     problems = Problems()
-    for name in sorted(set(fields) - set(PANEL_REPORT_TEXT_FIELDS)):
-        problems.add(name, "is not a field of a panel report")
+    problems.unknown(fields, PANEL_REPORT_TEXT_FIELDS, "a panel report")
     problems.required("decision_maker", decision_maker)
     problems.required("subject", subject)
     problems.max_length("decision_maker", optional_text(decision_maker), 200)

@@ -38,8 +38,7 @@ def update_progress_update(session: Session, update_id: int, **fields) -> Progre
     """Correct a progress update's date, text, RAG rating or author."""
     update = get_record(session, ProgressUpdate, update_id, "progress update")
     problems = Problems()
-    for name in sorted(set(fields) - set(PROGRESS_FIELDS)):
-        problems.add(name, "is not a field of a progress update")
+    problems.unknown(fields, PROGRESS_FIELDS, "a progress update")
     if "text" in fields:
         problems.required("text", fields["text"])
     if "update_on" in fields:

@@ -21,6 +21,11 @@ class Problems:
     def add(self, field: str, message: str) -> None:
         self.found.setdefault(field, message)
 
+    def unknown(self, fields, allowed, noun: str) -> None:
+        """Note each of ``fields`` that is not one of ``allowed`` ("is not a field of a review")."""
+        for name in sorted(set(fields) - set(allowed)):
+            self.add(name, f"is not a field of {noun}")
+
     def required(self, field: str, value) -> None:
         if value is None or (isinstance(value, str) and not value.strip()):
             self.add(field, "is required")
