@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.text import clean, match_key
-from db.models import Agency, AgencyAlias, ClockRule, ListItem, Theme
+from db.models import Agency, AgencyAlias, ClockRule, ListItem, Review, Theme
 
 
 def list_item(session: Session, kind: str, name_or_code: str, *, field: str | None = None) -> ListItem:
@@ -67,3 +67,22 @@ def clock(session: Session, code: str) -> ClockRule:
     if rule is None:
         raise UserError(f"Clock: there is no clock called '{code}'.", field="clock")
     return rule
+
+
+def review(session: Session, text: str, *, field: str = "review") -> Review:
+    """The live review whose reference or title is ``text`` (case, spacing and apostrophes
+    ignored). None matching is a user error naming the closest reviews."""
+    from rapidfuzz import fuzz, process  # here: only this lookup needs it
+
+    wanted = match_key(text)
+    reviews = session.scalars(select(Review).where(Review.archived_at.is_(None)).order_by(Review.reference)).all()
+    found = [r for r in reviews if wanted in (match_key(r.reference), match_key(r.title))]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UserError(f"Review: '{clean(text)}' is the title of {len(found)} reviews "
+                        f"({', '.join(r.reference for r in found)}); give the reference.", field=field)
+    names = {f"{r.reference} ({r.title})": f"{match_key(r.reference)} {match_key(r.title)}" for r in reviews}
+    closest = [name for _key, _score, name in process.extract(wanted, names, scorer=fuzz.WRatio, limit=3)]
+    hint = f" The closest: {'; '.join(closest)}." if closest else " There are no reviews yet."
+    raise UserError(f"Review: there is no review '{clean(text)}'.{hint}", field=field)

@@ -1,9 +1,12 @@
-"""The partnership's response to a set of reviews, by theme (seeds 002 and 003).
+"""The partnership's response to a set of reviews (seeds 002 and 003), as at a date.
 
-For each theme: the recommendations with their numbers and source review, the board's
-response, each partner agency's own response where one is recorded, "Actions taken and
-changes made" (completed actions) and "Actions to be taken" (open ones). Actions the plan
-attaches to a theme as a whole (seed 002 does this) are listed under that theme.
+Review by review, in the order asked for; within each, every recommendation in the review's
+own order, each followed by the board's response (given once: a recommendation whose
+response is the same as the one before says so), each partner agency's own response, and
+the actions answering it: their lead, target (and revised target), status (a closed
+action's reason, never "completed" unless it was, with evidence), evidence, and a visible
+OVERDUE flag. Actions the plan attaches to a theme as a whole (seed 002 does this) follow
+the review's recommendations on that theme.
 """
 
 from __future__ import annotations
@@ -16,29 +19,23 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import UserError
-from app import rules
 from app.queries.action_plan import ActionRow, PlanFilter, read_action_plan
-from app.queries.reviews import RecommendationRow, read_recommendations, read_themes
+from app.queries.reviews import RecommendationRow, read_recommendations
 from app.reports.as_at import as_recorded_note, marked
-from app.reports.doc import (
-    Heading,
-    ReportResult,
-    build_paper,
-    bullet,
-    nothing_to_show,
-    para,
-)
-from app.reports.formatting import DateText
+from app.reports.doc import Heading, ReportResult, build_paper, nothing_to_show, para
+from app.reports.formatting import DateText, status_cell, target_cell
 from app.reports.table import Column, FastTable, Row
 from app.settings import get_settings
 from app.text import clean
 from db.models import Agency, AgencyResponse, ListItem, Review
 
 TITLE = "Partnership response to reviews"
-NO_THEME = "Other recommendations"
 
 REVIEW_COLUMNS = [Column("Ref", 14), Column("Review", 32), Column("Type", 24), Column("Published", 13),
                   Column("Recommendations", 17, align="right")]
+ACTION_COLUMNS = [Column("Ref", 8, min_width=50), Column("Action", 34), Column("Lead agency and officer", 17),
+                  Column("Target (revised)", 11, min_width=60), Column("Status", 14, min_width=60),
+                  Column("Evidence", 22)]
 
 
 def _find_reviews(session: Session, refs: list[str]) -> list[tuple]:
@@ -73,26 +70,6 @@ def _agency_responses(session: Session, rec_ids: list[int], as_at: dt.date) -> d
     return found
 
 
-def _action_bullet(action: ActionRow, date_text: DateText, as_at: dt.date) -> object:
-    """An action in words: what, who, and where it stands (completed, closed with its
-    reason, or open with its target, flagged when overdue)."""
-    who = action.lead_agency or "No lead agency"
-    if action.state == rules.COMPLETED:
-        when = f", completed {date_text(action.completed_on)}" if action.completed_on else ""
-        text = f"{action.description} ({who}{when})"
-        if action.evidence_of_impact:
-            text += f"\nImpact: {action.evidence_of_impact}"
-    elif action.state == rules.CLOSED:
-        when = f" on {date_text(action.completed_on)}" if action.completed_on else ""
-        text = f"{action.description} ({who}; {action.status}{when})"
-    else:
-        target = date_text(action.target_on) or action.target_text
-        text = f"{action.description} ({who}{', target ' + target if target else ''})"
-        if action.state == rules.OVERDUE:
-            text += f" – OVERDUE by {(as_at - action.target_on).days} days"
-    return bullet(marked(text, action.as_recorded))
-
-
 def _response_text(status: str, text: str) -> str:
     """"Accepted. The Board will…", without saying "Accepted" twice when the text starts with it."""
     if not text:
@@ -102,41 +79,55 @@ def _response_text(status: str, text: str) -> str:
     return f"{status}. {text}"
 
 
-def _theme_story(name: str, recs: list[RecommendationRow], actions: list[ActionRow],
-                 agency_responses: dict[int, list[tuple[str, str]]], date_text: DateText, as_at: dt.date) -> list:
-    story = [Heading(f"Theme \u2013 {name}", 0), para("Recommendations", "h3")]
-    for rec in recs:
-        addressed = f" To: {rec.addressed_to}." if rec.addressed_to else ""
-        story.append(para(f"{rec.text}", bold_prefix=f"{marked(rec.label, rec.as_recorded)}."))
-        story.append(para(f"Source: {rec.review_title} ({rec.review_reference}).{addressed}", "note"))
-    story.append(para("Board\u2019s response", "h3"))
-    responses = list(dict.fromkeys((r.response_status, r.board_response) for r in recs
-                                   if r.board_response or r.response_status))
-    if not responses:
-        story.append(nothing_to_show("No response has been recorded yet."))
-    elif len(responses) == 1:
-        story.append(para(_response_text(*responses[0])))
-    else:
-        for rec in recs:
-            story.append(para(_response_text(rec.response_status, rec.board_response),
-                              bold_prefix=f"Recommendation {rec.label}:"))
-    with_agencies = [rec for rec in recs if agency_responses.get(rec.id)]
-    if with_agencies:
-        story.append(para("Partner agencies\u2019 responses", "h3"))
-        for rec in with_agencies:
-            for agency, text in agency_responses[rec.id]:
-                story.append(para(text, bold_prefix=f"Recommendation {rec.label}, {agency}:"))
-    done = [a for a in actions if a.state == rules.COMPLETED]
-    closed = [a for a in actions if a.state == rules.CLOSED]
-    to_do = [a for a in actions if a.state not in (rules.COMPLETED, rules.CLOSED)]
-    story.append(para("Actions taken and changes made", "h3"))
-    story += [_action_bullet(a, date_text, as_at) for a in done] or [nothing_to_show("None recorded yet.")]
-    if closed:
-        story.append(para("Actions closed without being completed", "h3"))
-        story += [_action_bullet(a, date_text, as_at) for a in closed]
-    story.append(para("Actions to be taken", "h3"))
-    story += [_action_bullet(a, date_text, as_at) for a in to_do] or [nothing_to_show("None outstanding.")]
-    return story
+def _action_table(actions: list[ActionRow], as_at: dt.date, date_text: DateText) -> FastTable:
+    rows = []
+    for a in actions:
+        lead = "\n".join(part for part in (a.lead_agency or "No lead agency", a.lead_officer) if part)
+        evidence = "\n".join(f"{label}: {text}" for label, text in (
+            ("Required", a.evidence_required), ("Completion", a.evidence_of_completion),
+            ("Impact", a.evidence_of_impact)) if text)
+        rows.append(Row((marked(a.reference, a.as_recorded), a.description, lead, target_cell(a, date_text),
+                         status_cell(a, as_at, date_text), evidence)))
+    return FastTable(ACTION_COLUMNS, rows)
+
+
+class _Review:
+    """One review's part of the paper."""
+
+    def __init__(self, recs: list[RecommendationRow], actions: list[ActionRow],
+                 agency_responses: dict[int, list[tuple[str, str]]], date_text: DateText, as_at: dt.date):
+        self.recs, self.actions = recs, actions
+        self.agency_responses, self.date_text, self.as_at = agency_responses, date_text, as_at
+
+    def story(self) -> list:
+        story = []
+        previous: tuple[str, str] | None = None
+        previous_label = ""
+        for rec in self.recs:
+            addressed = f" To: {rec.addressed_to}." if rec.addressed_to else ""
+            theme = f" Theme: {rec.theme}." if rec.theme else ""
+            story += [Heading(marked(rec.label, rec.as_recorded), 1), para(rec.text),
+                      para(f"{theme}{addressed}".strip(), "note") if theme or addressed else None]
+            response = (rec.response_status, rec.board_response)
+            if response == previous and (rec.board_response or rec.response_status):
+                story.append(para(f"As for {previous_label} above.", bold_prefix="Board\u2019s response:"))
+            else:
+                story.append(para(_response_text(*response), bold_prefix="Board\u2019s response:"))
+            previous, previous_label = response, rec.label
+            for agency, text in self.agency_responses.get(rec.id, []):
+                story.append(para(text, bold_prefix=f"{agency}\u2019s response:"))
+            mine = [a for a in self.actions if rec.id in a.recommendation_ids]
+            # The table's own headings introduce it: a heading kept with a table would carry
+            # the whole table over to the next page whenever it does not fit where it starts.
+            story.append(_action_table(mine, self.as_at, self.date_text) if mine
+                         else nothing_to_show("No actions recorded for this recommendation yet."))
+        themes = {rec.theme_id: rec.theme for rec in self.recs if rec.theme_id is not None}
+        for theme_id, name in themes.items():
+            whole = [a for a in self.actions if not a.recommendation_ids and a.theme_id == theme_id]
+            if whole:
+                story += [Heading(f"Actions on the theme as a whole: {name}", 1),
+                          _action_table(whole, self.as_at, self.date_text)]
+        return [item for item in story if item is not None]
 
 
 def build_response(session: Session, out_path: Path, *, review_refs: list[str], as_at: dt.date | None = None,
@@ -153,29 +144,27 @@ def build_response(session: Session, out_path: Path, *, review_refs: list[str], 
     recs = read_recommendations(session, [row[0] for row in reviews], as_at)
     if not recs:
         raise UserError("The chosen reviews have no recommendations recorded, so there is nothing to respond to.")
-    rec_ids = {r.id for r in recs}
     plan = read_action_plan(session, as_at, PlanFilter(
-        recommendation_ids=tuple(rec_ids),
+        recommendation_ids=tuple(r.id for r in recs),
         unlinked_theme_ids=tuple(r.theme_id for r in recs if r.theme_id is not None)))
-    per_rec_count = defaultdict(int)
-    for rec in recs:
-        per_rec_count[rec.review_id] += 1
+    per_review: dict[int, list[RecommendationRow]] = defaultdict(list)
+    for rec in sorted(recs, key=lambda r: r.number):
+        per_review[rec.review_id].append(rec)
     story = [para(TITLE, "title"),
-             para(f"As at {date_text(as_at)}: the recommendations of the reviews below, grouped by theme, with "
-                  "the board\u2019s response and what has been done and is still to do.", "subtitle"),
+             para(f"As at {date_text(as_at)}: each review\u2019s recommendations in its own order, with the "
+                  "board\u2019s response, each agency\u2019s response, and the actions taken and to be taken.",
+                  "subtitle"),
              FastTable(REVIEW_COLUMNS, [Row((ref, title, type_name,
                                              date_text(published) if published and published <= as_at
-                                             else "Not yet published", str(per_rec_count[rid])))
+                                             else "Not yet published", str(len(per_review[rid]))))
                                         for rid, ref, title, type_name, published in reviews])]
-    agency_responses = _agency_responses(session, sorted(rec_ids), as_at)
-    for theme_id, name in [*read_themes(session), (None, NO_THEME)]:
-        theme_recs = [r for r in recs if r.theme_id == theme_id]
-        if not theme_recs:
-            continue
-        ids = {r.id for r in theme_recs}
-        theme_actions = [a for a in plan.rows if ids.intersection(a.recommendation_ids)
-                         or (not a.recommendation_ids and a.theme_id == theme_id)]
-        story += _theme_story(name, theme_recs, theme_actions, agency_responses, date_text, as_at)
+    agency_responses = _agency_responses(session, [r.id for r in recs], as_at)
+    for rid, ref, title, _type_name, _published in reviews:
+        story.append(Heading(f"{ref} \u2013 {title}", 0))
+        if per_review[rid]:
+            story += _Review(per_review[rid], plan.rows, agency_responses, date_text, as_at).story()
+        else:
+            story.append(nothing_to_show("No recommendations are recorded for this review."))
     if plan.as_recorded or any(r.as_recorded for r in recs):
         story.append(as_recorded_note(as_at, date_text))
     return build_paper(out_path, settings, TITLE, story, generated=generated)

@@ -150,7 +150,7 @@ def test_reports_are_the_six_papers_in_the_order_the_office_uses_them():
         ("agency", "Agency action list…"),
     ]
     # Every paper the command line prints is on the menu, and nothing else.
-    assert {kind for kind, _title in REPORTS} == set(command.OPTIONS)
+    assert {kind for kind, _title in REPORTS} == set(command.KINDS)
 
 
 def test_menu_entries_open_their_dialog(qtbot, window, office_database, monkeypatch):

@@ -42,10 +42,8 @@ def test_each_report_is_written(capsys, demo_db, tmp_path, args, words):
     (["briefing", "--meeting", "Feb 3 2017"], "--meeting: 'Feb 3 2017' is not a date: write the day before the month"),
     (["annual", "--from", "April 2016", "--to", "31/03/2017"], "--from: 'April 2016' is not an exact date"),
     (["annual", "--from", "01/01/2001", "--to", "31/12/2001"], "Nothing is recorded"),
-    (["annual", "--from", "01/01/2001"], "needs a period"),
-    (["briefing", "--agency", "Police"], "does not use --agency"),
     (["response"], "at least one review"),
-    (["response", "--review", "NOPE"], "no review 'NOPE'"),
+    (["response", "--review", "NOPE"], "no review 'NOPE'. The closest:"),
     (["panel", "--review", "SCR-2018-01", "--review", "SCR-2018-02"], "one review"),
     (["agency", "--agency", "Ministry of Magic"], "no agency is called"),
     (["agency"], "needs an agency"),
@@ -57,6 +55,36 @@ def test_bad_options_get_a_plain_message(capsys, demo_db, tmp_path, args, messag
     assert (code, out) == (1, "")
     assert message in err and "Traceback" not in err
     assert not out_file.exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["annual", "--from", "01/01/2001"], "the following arguments are required: --to"),
+    (["briefing", "--agency", "Police"], "unrecognized arguments: --agency Police"),
+])
+def test_an_option_a_paper_does_not_take_is_a_usage_error(capsys, demo_db, tmp_path, args, message):
+    with pytest.raises(SystemExit) as stopped:
+        run(capsys, demo_db, *args, "--out", str(tmp_path / "paper.pdf"))
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_each_paper_has_its_own_help(capsys):
+    helps = {}
+    for kind in ("briefing", "action-plan", "response", "annual", "panel", "agency"):
+        with pytest.raises(SystemExit):
+            main(["report", kind, "--help"])
+        helps[kind] = capsys.readouterr().out
+    assert len(set(helps.values())) == len(helps)
+    assert "--meeting" in helps["briefing"] and "--agency" not in helps["briefing"]
+    assert "--group-by" in helps["action-plan"] and "--paper" in helps["action-plan"]
+    assert "by its reference or its title" in helps["response"]
+
+
+def test_a_review_is_found_by_its_title_too(capsys, demo_db, tmp_path):
+    out_file = tmp_path / "paper.pdf"
+    code, _out, err = run(capsys, demo_db, "response", "--review", "  family   A ", "--out", str(out_file))
+    assert (code, err) == (0, "")
+    assert "SCR-2013-02" in pdf_text(out_file)
 
 
 def test_output_must_be_a_pdf(capsys, demo_db, tmp_path):
