@@ -30,7 +30,7 @@ from sqlalchemy import exc
 
 from app import paths
 from app.check import CheckReport, check_database
-from db.engine import SQLITE_MAGIC
+from db.engine import SQLITE_MAGIC, absolute_path, read_only_uri
 from app.db_errors import DamagedDatabaseError, plain_database_errors
 from app.errors import UserError
 from app.file_permissions import create_private_file, make_private
@@ -129,7 +129,7 @@ def _named_backups(folder: Path, database: str | None = None) -> list[_Named]:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return sqlite3.connect(read_only_uri(path), uri=True)
 
 
 def _count(conn: sqlite3.Connection, table: str) -> int:
@@ -435,7 +435,7 @@ def restore_backup(backup_path: Path, db_path: Path, folder: Path) -> RestoreRes
     """
     if not backup_path.is_file():
         raise UserError(f"There is no backup at {backup_path}. Nothing has been changed.")
-    if db_path.exists() and backup_path.resolve() == db_path.resolve():
+    if db_path.exists() and os.path.samefile(backup_path, db_path):
         raise UserError("That file is the database itself, not a backup of it. Nothing has been changed.")
     source = inspect_backup(backup_path, thorough=True)
     if not source.ok:
@@ -556,7 +556,8 @@ def set_backup_folder(folder: Path | None) -> Path:
     if folder is None:
         settings.pop(BACKUP_FOLDER_KEY, None)
     else:
-        folder = folder.expanduser().resolve()
+        # Not resolved: a mapped drive (Z:) stays Z:, not its UNC name.
+        folder = Path(absolute_path(folder.expanduser()))
         _prepare_folder(folder)
         probe = folder / f".crt-write-test-{os.getpid()}"
         try:

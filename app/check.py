@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.engine import SQLITE_MAGIC
+from db.engine import SQLITE_MAGIC, read_only_uri
 from app.errors import UserError
 from db.migrate import head_revision, quick_head_revision
 from db import models as m
@@ -55,7 +55,7 @@ class CheckReport:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return sqlite3.connect(read_only_uri(path), uri=True)
 
 
 def check_database(path: Path, as_at: dt.date | None = None, *, summarise: bool = True) -> CheckReport:

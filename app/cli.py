@@ -84,6 +84,8 @@ def _with_database(handler: Callable[[argparse.Namespace, Database], int]):
     """Wrap a subcommand that works on an existing database."""
     def run(args) -> int:
         db = open_database(Path(args.db or paths.default_db_path()), create=False)
+        if db.location_warning:
+            print(f"Warning: {db.location_warning}", file=sys.stderr)
         try:
             return handler(args, db)
         finally:

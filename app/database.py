@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -11,14 +12,24 @@ from pathlib import Path
 from sqlalchemy import Engine, event, exc, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import backups
+from app import backups, paths
 from app.seed import seed_defaults
 from app.errors import UserError
 from app.file_permissions import create_private_file
 from db.audit import install_audit
-from db.engine import READ_ONLY_OPTION, SQLITE_MAGIC, make_engine, make_session_factory
+from db.engine import (
+    READ_ONLY_OPTION,
+    ROLLBACK_JOURNAL,
+    SQLITE_MAGIC,
+    WAL,
+    make_engine,
+    make_session_factory,
+    read_only_uri,
+)
 from db.migrate import MigrationResult, quick_head_revision, upgrade
 from db.models import ListItem
+
+log = logging.getLogger(__name__)
 
 # How long a save made while the deferred open check is still running waits for it.
 CHECK_WAIT_SECONDS = 60
@@ -75,6 +86,9 @@ class Database:
     open_check: backups.OpenCheck | None = None
     gate: WriteGate = field(default_factory=lambda: WriteGate(passed=True))
     backup_folder: Path | None = None
+    # Said to the user at open: the file is on a network drive or in a synced folder (and so
+    # kept without write-ahead logging), or None.
+    location_warning: str | None = None
 
     @property
     def check_pending(self) -> bool:
@@ -118,7 +132,7 @@ def _refuse_non_database(path: Path) -> None:
 def _stored_revision(path: Path) -> str | None:
     """The schema revision written in the file, read without changing it (``None`` if unknown)."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
@@ -160,6 +174,7 @@ def open_database(location: str | Path, *, create: bool = True,
     text = str(location)
     path = None if "://" in text else Path(text)
     open_check = None
+    warning = paths.location_warning(path) if path is not None else None
     gate = WriteGate(passed=True)
     if path is not None:
         if not create and not path.exists():
@@ -174,7 +189,9 @@ def open_database(location: str | Path, *, create: bool = True,
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             create_private_file(path)  # readable by the user only, from its first moment
-    engine = make_engine(text)
+    engine = make_engine(path if path is not None else text, journal_mode=ROLLBACK_JOURNAL if warning else WAL)
+    if warning:
+        log.warning("Database on a network drive or in a synced folder, opened without WAL: %s", path)
     try:
         folder = backup_folder or (backups.backup_folder() if path else None)
         migration = upgrade(engine, partial(backups.backup_before_upgrade, folder) if folder else None)
@@ -195,7 +212,7 @@ def open_database(location: str | Path, *, create: bool = True,
         with sessions.begin() as s:
             seed_defaults(s)
     _install_gate(engine, gate)
-    return Database(path, engine, sessions, readers, migration, open_check, gate, backup_folder)
+    return Database(path, engine, sessions, readers, migration, open_check, gate, backup_folder, warning)
 
 
 def open_demo_database(path: Path, *, check_later: bool = False) -> Database:

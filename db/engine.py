@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from pathlib import Path, PurePath, PureWindowsPath
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 # The first bytes of every SQLite file: anything else is not a database at all.
@@ -12,21 +14,58 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_ONLY_OPTION = "crt_read_only"
 # How long a writer waits for another copy of the program to finish before giving up.
 BUSY_TIMEOUT_MS = 5000
+# Write-ahead logging needs shared memory between the copies of the program using a file,
+# which a network file system does not give, and a syncing client (OneDrive) may copy the
+# main file without its -wal: there the classic rollback journal is used.
+WAL, ROLLBACK_JOURNAL = "WAL", "DELETE"
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{Path(path).resolve().as_posix()}"
+def absolute_path(path: str | PurePath) -> PurePath:
+    """``path`` made absolute WITHOUT resolving links or drives.
+
+    ``Path.resolve`` turns a mapped network drive (``Z:\\``) into its UNC name
+    (``\\\\server\\share``); the drive letter is what the user chose and what SQLite and
+    every other program understand, so it is kept. A ``PureWindowsPath`` (tests of Windows
+    paths on another system) is returned as it is when already absolute.
+    """
+    if isinstance(path, PureWindowsPath) and not isinstance(path, Path):
+        return path
+    return Path(os.path.abspath(path))
 
 
-def _on_sqlite_connect(dbapi_conn, _record) -> None:
-    # Hand transaction control to SQLAlchemy (pysqlite's own handling defers BEGIN).
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys = ON")
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = NORMAL")
-    cur.close()
+def read_only_uri(path: str | PurePath) -> str:
+    """An SQLite ``file:`` URI that opens ``path`` read-only (``mode=ro``).
+
+    The authority is always empty: SQLite refuses any other (``file://server/...`` is an
+    error), so a UNC path ``\\\\server\\share\\x`` becomes ``file:////server/share/x`` and a
+    drive path ``Z:\\x`` ``file:///Z:/x``. Characters with a meaning in a URI (``?``, ``#``,
+    ``%``, spaces) are escaped.
+    """
+    absolute = absolute_path(path)
+    text = absolute.as_posix()
+    if not text.startswith("/"):
+        text = "/" + text  # "Z:/x" -> "/Z:/x", which SQLite reads as the drive path
+    return f"file://{quote(text, safe='/:')}?mode=ro"
+
+
+def sqlite_url(path: str | PurePath) -> URL:
+    """The SQLAlchemy URL of the SQLite file at ``path`` (its name handed to SQLite as it is,
+    so UNC paths and mapped drives need no URL escaping)."""
+    return URL.create("sqlite", database=str(absolute_path(path)))
+
+
+def _on_sqlite_connect(journal_mode: str):
+    def on_connect(dbapi_conn, _record) -> None:
+        # Hand transaction control to SQLAlchemy (pysqlite's own handling defers BEGIN).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA journal_mode = {journal_mode}")
+        # NORMAL is safe with WAL; the rollback journal needs FULL to survive a power cut.
+        cur.execute(f"PRAGMA synchronous = {'NORMAL' if journal_mode == WAL else 'FULL'}")
+        cur.close()
+    return on_connect
 
 
 def _on_sqlite_begin(conn) -> None:
@@ -37,14 +76,21 @@ def _on_sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_engine(url_or_path: str | Path) -> Engine:
-    """An engine for a database URL or an SQLite file path, with the safety PRAGMAs set."""
-    url = str(url_or_path)
-    if "://" not in url:
-        url = sqlite_url(Path(url))
+def make_engine(url_or_path: str | PurePath | URL, *, journal_mode: str = WAL) -> Engine:
+    """An engine for a database URL or an SQLite file path, with the safety PRAGMAs set.
+
+    ``journal_mode`` is ``WAL`` (the default, for a file on a local disk) or
+    ``ROLLBACK_JOURNAL`` (a network or synced folder, where WAL is not safe).
+    """
+    if isinstance(url_or_path, URL):
+        url: str | URL = url_or_path
+    elif isinstance(url_or_path, PurePath) or "://" not in str(url_or_path):
+        url = sqlite_url(url_or_path)
+    else:
+        url = str(url_or_path)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "connect", _on_sqlite_connect(journal_mode))
         event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
