@@ -31,6 +31,7 @@ from app.resources import resource
 from app.services import (
     actions, decisions, learning, meetings, recommendations, referrals, reviews, updates,
 )
+from app.services.reviews import PANEL_REPORT_FLAGS, PANEL_REPORT_TEXT_FIELDS
 from db.models import (
     Action,
     AgencyResponse,
@@ -69,9 +70,8 @@ _FIELDS = {
     "follow_ups": ("action", "updates", "revisions", "evidence_required"),
     "learning_events": ("title", "event_type", "review", "held_on", "attendance", "facilitator", "notes",
                         "disseminations"),
-    "panel_reports": ("review", "decision_maker", "subject", "decision_on", "report_of", "contact_details",
-                      "brief_summary", "recommendations_text", "reasons", "alternative_options", "detail",
-                      "resource_implications", "statutory_basis", "appendices"),
+    "panel_reports": ("review", "decision_maker", "subject", "decision_on", *PANEL_REPORT_TEXT_FIELDS,
+                      *PANEL_REPORT_FLAGS),
 }
 _REQUIRED = {"meetings": ("held_on",), "referrals": ("reference",), "decisions": ("referral", "decided_on", "outcome"),
              "reviews": ("reference", "title", "review_type"), "recommendations": ("review", "text"),

@@ -170,7 +170,7 @@ _JOIN = "\x00"
 class _Scanner:
     """The patterns, compiled once for a whole document."""
 
-    def __init__(self, never_print: Iterable[str]):
+    def __init__(self, never_print: Iterable[str], allowed: Iterable[str] = ()):
         # (kind, pattern, accept the match?, quick test a text must pass first)
         self.checks: list[tuple[str, re.Pattern, Callable | None, re.Pattern | None]] = [
             (NHS_NUMBER, _NHS, lambda m: nhs_number_is_valid(re.sub(r"[ -]", "", m.group())), None),
@@ -185,6 +185,8 @@ class _Scanner:
             self.checks.insert(0, (NEVER_PRINT, words, None, None))
         # A never-print term holding the joining character could match across two texts.
         self.joinable = not any(_JOIN in t for t in terms)
+        # Details a document prints on purpose (an officer's work telephone on the panel report).
+        self.allowed = {_allowed_key(text) for text in allowed if _allowed_key(text)}
 
     def scan(self, text: str, where: str) -> list[Finding]:
         return [Finding(kind, masked, where, position)
@@ -209,6 +211,8 @@ class _Scanner:
                 for match in pattern.finditer(joined, first, last):
                     if accept is not None and not accept(match):
                         continue
+                    if kind != NEVER_PRINT and self.allowed and _allowed_key(match.group()) in self.allowed:
+                        continue
                     start, end = match.span()
                     index = bisect_right(starts, start) - 1
                     spans = taken.setdefault(index, [])
@@ -219,6 +223,11 @@ class _Scanner:
         for index in found:
             found[index].sort(key=itemgetter(0))
         return found
+
+
+def _allowed_key(text: str) -> str:
+    """A detail as compared with the ones a document may print: letters and digits only."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _texts_holding(hint: re.Pattern, joined: str, starts: list[int]) -> Iterator[tuple[int, int]]:
@@ -244,25 +253,27 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def scan_cells(cells: Iterable[tuple[str, object]], never_print: Iterable[str] = ()) -> list[Finding]:
+def scan_cells(cells: Iterable[tuple[str, object]], never_print: Iterable[str] = (),
+               allowed: Iterable[str] = ()) -> list[Finding]:
     """Scan ``(where, value)`` pairs (workbook cells, report pages); empty values are skipped.
+    ``allowed``: details the document prints on purpose, which are not findings.
 
     Each distinct text is scanned once, however many cells hold it."""
     kept = [(where, _as_text(value)) for where, value in cells if value is not None and value != ""]
     texts = list(dict.fromkeys(text for _where, text in kept))
     by_text = dict(zip(texts, range(len(texts))))
-    found = _Scanner(never_print).scan_texts(texts)
+    found = _Scanner(never_print, allowed).scan_texts(texts)
     return [Finding(kind, masked, where, position)
             for where, text in kept if (index := by_text[text]) in found
             for position, kind, masked in found[index]]
 
 
-def scan_pages(pages: Iterable[str], never_print: Iterable[str] = ()) -> list[Finding]:
+def scan_pages(pages: Iterable[str], never_print: Iterable[str] = (), allowed: Iterable[str] = ()) -> list[Finding]:
     """Scan a printed document's text, one string per page; a finding says its page.
 
     The character offset within a page's text means nothing to someone holding the paper,
     so it is left out."""
-    found = scan_cells(((f"page {number}", text) for number, text in enumerate(pages, 1)), never_print)
+    found = scan_cells(((f"page {number}", text) for number, text in enumerate(pages, 1)), never_print, allowed)
     return [replace(finding, position=None) for finding in found]
 
 

@@ -501,7 +501,9 @@ class Dissemination(Versioned, Base):
 # --- papers and links -------------------------------------------------------------------
 
 class PanelReport(Versioned, Base):
-    """The council's scrutiny panel cover report for a published review (seeds 000, 001)."""
+    """The council's scrutiny panel cover report for a published review (seeds 000, 001):
+    every part of the council's template. Blank parts are filled from the review and the
+    settings when printed, or printed as not recorded."""
 
     __tablename__ = "panel_report"
 
@@ -509,17 +511,36 @@ class PanelReport(Versioned, Base):
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
     decision_maker: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(300))
-    decision_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    decision_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # the panel's meeting
     report_of: Mapped[Optional[str]] = mapped_column(String(300))
-    contact_details: Mapped[Optional[str]] = mapped_column(Text)
+    contact_details: Mapped[Optional[str]] = mapped_column(Text)  # anyone else to contact, one a line
+    chair_name: Mapped[Optional[str]] = mapped_column(String(200))
+    chair_phone: Mapped[Optional[str]] = mapped_column(String(60))
+    chair_email: Mapped[Optional[str]] = mapped_column(String(200))
+    author_title: Mapped[Optional[str]] = mapped_column(String(200))  # the contact officer who wrote it
+    author_name: Mapped[Optional[str]] = mapped_column(String(200))
+    author_phone: Mapped[Optional[str]] = mapped_column(String(60))
+    author_email: Mapped[Optional[str]] = mapped_column(String(200))
+    exempt: Mapped[Optional[bool]] = mapped_column(Boolean)  # open to the public, or exempt
+    exemption: Mapped[Optional[str]] = mapped_column(Text)  # the Schedule 12A paragraph and why
     brief_summary: Mapped[Optional[str]] = mapped_column(Text)
     recommendations_text: Mapped[Optional[str]] = mapped_column(Text)
     reasons: Mapped[Optional[str]] = mapped_column(Text)
     alternative_options: Mapped[Optional[str]] = mapped_column(Text)
     detail: Mapped[Optional[str]] = mapped_column(Text)
-    resource_implications: Mapped[Optional[str]] = mapped_column(Text)
-    statutory_basis: Mapped[Optional[str]] = mapped_column(Text)
+    capital_revenue: Mapped[Optional[str]] = mapped_column(Text)  # resource implications
+    property_other: Mapped[Optional[str]] = mapped_column(Text)
+    statutory_basis: Mapped[Optional[str]] = mapped_column(Text)  # statutory power for the proposals
+    other_legal: Mapped[Optional[str]] = mapped_column(Text)
+    risk_management: Mapped[Optional[str]] = mapped_column(Text)
+    policy_framework: Mapped[Optional[str]] = mapped_column(Text)
+    key_decision: Mapped[Optional[bool]] = mapped_column(Boolean)
+    wards_affected: Mapped[Optional[str]] = mapped_column(String(300))
+    equality_assessment: Mapped[Optional[bool]] = mapped_column(Boolean)  # is an ESIA needed?
+    data_protection_assessment: Mapped[Optional[bool]] = mapped_column(Boolean)  # is a DPIA needed?
     appendices: Mapped[Optional[str]] = mapped_column(Text)  # one per line
+    members_room_documents: Mapped[Optional[str]] = mapped_column(Text)  # one per line
+    background_papers: Mapped[Optional[str]] = mapped_column(Text)  # one per line: "title | paragraph"
 
     review: Mapped[Review] = relationship(back_populates="panel_reports")
 

@@ -57,5 +57,6 @@ def build_checked_report(kind: str, session, out_path: Path, *,
     terms = privacy_scan.never_print_terms(session)
     result, checked = privacy_scan.write_checked(
         Path(out_path), lambda partial: build_report(kind, session, partial, **options),
-        lambda _partial, paper: privacy_scan.scan_pages(paper.page_texts, terms), progress=progress)
+        lambda _partial, paper: privacy_scan.scan_pages(paper.page_texts, terms, paper.allowed_details),
+        progress=progress)
     return replace(result, path=checked.final), checked

@@ -75,6 +75,9 @@ class ReportResult:
     pages: int
     title: str
     page_texts: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # Details the paper prints on purpose, which the privacy check lets through (the panel
+    # report's officers' work telephone numbers and e-mail addresses).
+    allowed_details: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 def para(text: str | None, style: str = "body", *, bold_prefix: str | None = None) -> Paragraph:

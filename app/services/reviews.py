@@ -96,17 +96,43 @@ def set_review_referrals(session: Session, review_id: int, referral_ids: list[in
     return review
 
 
-PANEL_REPORT_TEXT_FIELDS = ("report_of", "contact_details", "brief_summary", "recommendations_text",
-                            "reasons", "alternative_options", "detail", "resource_implications",
-                            "statutory_basis", "appendices")
+PANEL_REPORT_TEXT_FIELDS = ("report_of", "contact_details", "chair_name", "chair_phone", "chair_email",
+                            "author_title", "author_name", "author_phone", "author_email", "exemption",
+                            "brief_summary", "recommendations_text", "reasons", "alternative_options", "detail",
+                            "capital_revenue", "property_other", "statutory_basis", "other_legal",
+                            "risk_management", "policy_framework", "wards_affected", "appendices",
+                            "members_room_documents", "background_papers")
+"""The parts of the council's template the office writes (one line each where it lists things)."""
+PANEL_REPORT_FLAGS = ("exempt", "key_decision", "equality_assessment", "data_protection_assessment")
+"""The template's yes/no questions (None: not answered yet)."""
+
+
+def _panel_report_fields(problems: Problems, fields: dict) -> dict:
+    """The panel report's own fields, checked: text cleaned, yes/no questions yes, no or blank."""
+    problems.unknown(fields, (*PANEL_REPORT_TEXT_FIELDS, *PANEL_REPORT_FLAGS), "a panel report")
+    values = {}
+    for name, value in fields.items():
+        if name in PANEL_REPORT_FLAGS:
+            if value not in (True, False, None):
+                problems.add(name, "answer yes or no")
+            values[name] = value
+        elif name in PANEL_REPORT_TEXT_FIELDS:
+            values[name] = multiline_text(value)
+    for name, limit in (("chair_phone", 60), ("author_phone", 60), ("chair_email", 200), ("author_email", 200),
+                        ("chair_name", 200), ("author_name", 200), ("author_title", 200), ("wards_affected", 300)):
+        problems.max_length(name, values.get(name), limit)
+    for name in ("chair_email", "author_email"):
+        if values.get(name) and "@" not in values[name]:
+            problems.add(name, "is not an e-mail address")
+    return values
 
 
 def add_panel_report(session: Session, review_id: int, *, decision_maker: str, subject: str,
                      decision_on: dt.date | None = None, **fields) -> PanelReport:
-    """Write the scrutiny panel's cover report for a review (``appendices``: one a line)."""
+    """Write the scrutiny panel's cover report for a review (lists such as ``appendices``: one a line)."""
     review = get_review(session, review_id)
     problems = Problems()
-    problems.unknown(fields, PANEL_REPORT_TEXT_FIELDS, "a panel report")
+    values = _panel_report_fields(problems, fields)
     problems.required("decision_maker", decision_maker)
     problems.required("subject", subject)
     problems.max_length("decision_maker", optional_text(decision_maker), 200)
@@ -114,9 +140,28 @@ def add_panel_report(session: Session, review_id: int, *, decision_maker: str, s
     problems.date_order("date published", review.published_on, "decision_on", decision_on)
     problems.raise_if_any()
     report = PanelReport(review=review, decision_maker=optional_text(decision_maker),
-                         subject=optional_text(subject), decision_on=decision_on,
-                         **{name: multiline_text(value) for name, value in fields.items()})
+                         subject=optional_text(subject), decision_on=decision_on, **values)
     session.add(report)
+    session.flush()
+    return report
+
+
+def update_panel_report(session: Session, report_id: int, **fields) -> PanelReport:
+    """Change parts of a panel report: what the office fills in before printing is kept with
+    the review for the next time."""
+    report = session.get(PanelReport, report_id)
+    if report is None or report.archived_at is not None:
+        raise UserError(f"There is no panel report {report_id}.")
+    problems = Problems()
+    head = {name: fields.pop(name) for name in ("decision_maker", "subject", "decision_on") if name in fields}
+    values = _panel_report_fields(problems, fields)
+    for name in ("decision_maker", "subject"):
+        if name in head:
+            problems.required(name, head[name])
+            head[name] = optional_text(head[name])
+    problems.raise_if_any()
+    for name, value in {**head, **values}.items():
+        setattr(report, name, value)
     session.flush()
     return report
 

@@ -98,32 +98,69 @@ def test_response_refuses_unknown_or_missing_reviews(demo, tmp_path):
         build_response(demo, tmp_path / "x.pdf", review_refs=[])
 
 
-def test_panel_report_carries_the_record_and_the_template_headings(demo, tmp_path):
+TEMPLATE_PARTS = (
+    "DECISION-MAKER:", "SUBJECT:", "DATE OF DECISION:", "REPORT OF:", "Contact details", "Statement of confidentiality",
+    "Brief summary", "Recommendations", "Reasons for report recommendations",
+    "Alternative options considered and rejected", "Detail (including consultation carried out)",
+    "Resource implications", "Capital/Revenue", "Property/Other", "Legal implications",
+    "Statutory power to undertake proposals in the report:", "Other legal implications:",
+    "Risk management implications", "Policy framework implications", "KEY DECISION?",
+    "WARDS/COMMUNITIES AFFECTED:", "Supporting documentation", "Appendices", "Documents in Members\u2019 Rooms",
+    "Equality Impact Assessment", "Equality and Safety Impact Assessment (ESIA)", "Data Protection Impact Assessment",
+    "(DPIA) to be carried out?", "Other background documents",
+)
+
+
+def test_panel_report_has_every_part_of_the_council_template_in_order(demo, tmp_path):
     review = demo.scalar(select(Review).join(PanelReport).where(Review.reference == "SCR-2018-02"))
     report = review.panel_reports[0]
     result = build_panel(demo, tmp_path / "panel.pdf", review_ref="SCR-2018-02", generated=GENERATED)
     text = pdf_text(result.path)
+    position = 0
+    for part in TEMPLATE_PARTS:
+        position = text.index(part, position)
     assert f"DECISION-MAKER: {report.decision_maker}" in text
     assert f"SUBJECT: {report.subject}" in text
     assert f"DATE OF DECISION: {report.decision_on:%d/%m/%Y}" in text
     assert f"REPORT OF: {report.report_of}" in text
-    for heading in ("Contact details", "Brief summary", "Recommendations", "Reasons for report recommendations",
-                    "Alternative options considered and rejected", "Detail (including consultation carried out)",
-                    "Resource implications", "Legal implications", "Supporting documentation"):
-        assert heading in text
+    assert f"Tel: {report.author_phone}" in text and f"E-mail: {report.author_email}" in text
+    assert "None: this report is open to the public." in text
+    assert "KEY DECISION? No" in text and "WARDS/COMMUNITIES AFFECTED: All" in text
     assert " ".join(report.statutory_basis.split()) in text
-    for n, line in enumerate(report.appendices.splitlines(), 1):
-        assert f"{n}. {line.strip()}" in text
+    assert " ".join(report.risk_management.split()) in text
+    for line in report.appendices.splitlines():
+        assert line.strip() in text
     assert "1. " + report.reasons.split()[0] in text, "paragraphs numbered from the reasons on"
 
 
 def test_panel_report_fills_blank_fields_from_the_review_and_settings(demo, tmp_path):
     result = build_panel(demo, tmp_path / "p.pdf", review_ref="SCR-2018-01",
-                         overrides={"report_of": "", "subject": "", "appendices": ""})
+                         overrides={"report_of": "", "subject": "", "appendices": "", "key_decision": None,
+                                    "exempt": True, "exemption": "Paragraph 2 of Schedule 12A: it could identify a child"})
     text = pdf_text(result.path)
     assert "REPORT OF: Independent Chair of the Safeguarding Children Partnership" in text
     assert "SUBJECT: Serious Case Review: Thematic review: non-accidental injury to three infants" in text
     assert "Appendices None." in text
+    assert "KEY DECISION? Not answered yet" in text
+    assert "exempt from publication: Paragraph 2 of Schedule 12A" in text
+
+
+def test_the_officers_contact_details_are_printed_but_other_personal_details_are_still_caught(demo_db, tmp_path):
+    from app.cli import main
+
+    out = tmp_path / "panel.pdf"
+    assert main(["report", "panel", "--db", str(demo_db.path), "--review", "SCR-2018-01", "--out", str(out)]) == 0
+    with demo_db.sessions.begin() as s:
+        report = s.scalar(select(PanelReport).join(Review).where(Review.reference == "SCR-2018-01"))
+        kept = report.reasons
+        report.reasons = kept + " The child's NHS number is 943 476 5919."
+    try:
+        assert main(["report", "panel", "--db", str(demo_db.path), "--review", "SCR-2018-01",
+                     "--out", str(tmp_path / "leak.pdf")]) == 1
+        assert not (tmp_path / "leak.pdf").exists()
+    finally:
+        with demo_db.sessions.begin() as s:
+            s.scalar(select(PanelReport).join(Review).where(Review.reference == "SCR-2018-01")).reasons = kept
 
 
 def test_panel_report_needs_a_panel_record(demo, tmp_path):
