@@ -79,10 +79,12 @@ def action_cells(action: ActionRow, as_at: dt.date, date_text: DateText) -> tupl
     return (ref, action.description, lead, when, rag_text(action.rag), update_cell(action, date_text), evidence)
 
 
-def rag_summary(rows: list[ActionRow]) -> FastTable:
-    """Open actions' RAG ratings by lead agency, then the completed and otherwise closed
-    ones, the overdue count and the totals. A closed action is never counted red, amber or green."""
-    columns = [Column("Lead agency", 22)]
+def rag_summary(rows: list[ActionRow], group: str, total: str, name_of) -> FastTable:
+    """Open actions' RAG ratings by ``group`` (each row's name from ``name_of``; ``total`` names
+    the totals' row), then the
+    completed and otherwise closed ones, the overdue count and the totals. A closed action is
+    never counted red, amber or green."""
+    columns = [Column(group, 22)]
     columns += [Column(RAG_LABELS[r], 8, align="right", fill=colors.HexColor(_TINTS[r])) for r in RAG_VALUES[:3]]
     columns += [Column("Open, not rated", 8, align="right"), Column("Overdue", 8, align="right"),
                 Column(RAG_LABELS["Blue"], 9, align="right", fill=colors.HexColor(_TINTS["Blue"])),
@@ -90,18 +92,18 @@ def rag_summary(rows: list[ActionRow]) -> FastTable:
     keys = ["Red", "Amber", "Green", "", rules.OVERDUE, rules.COMPLETED, rules.CLOSED, "total"]
     counts: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
-        tally = counts[row.lead_agency or NO_AGENCY]
+        tally = counts[name_of(row)]
         if row.state in (rules.COMPLETED, rules.CLOSED):
             tally[row.state] += 1
         else:
             tally[row.rag if row.rag in ("Red", "Amber", "Green") else ""] += 1
             tally[rules.OVERDUE] += row.state == rules.OVERDUE
         tally["total"] += 1
-    table = [Row((agency, *(str(counts[agency][k]) for k in keys))) for agency in sorted(counts)]
+    table = [Row((name, *(str(counts[name][k]) for k in keys))) for name in sorted(counts)]
     totals = Counter()
     for tally in counts.values():
         totals.update(tally)
-    table.append(Row(("All agencies", *(str(totals[k]) for k in keys)), kind="total"))
+    table.append(Row((total, *(str(totals[k]) for k in keys)), kind="total"))
     return FastTable(columns, table)
 
 
@@ -163,11 +165,13 @@ class _Plan:
                 table += [group_row(name), *self._rows(groups[name])]
         return [FastTable(ACTION_COLUMNS, table)] if table else []
 
+    def theme_of(self, row: ActionRow) -> str:
+        """The action's theme, or failing one its first recommendation's."""
+        recs = self.plan.recommendations_of(row)
+        return row.theme or next((r.theme for r in recs if r.theme), None) or NO_THEME
+
     def by_theme(self) -> list:
-        def theme_of(row: ActionRow) -> str:
-            recs = self.plan.recommendations_of(row)
-            return row.theme or next((r.theme for r in recs if r.theme), None) or NO_THEME
-        return self._grouped(theme_of, [name for _id, name in self.themes] + [NO_THEME])
+        return self._grouped(self.theme_of, [name for _id, name in self.themes] + [NO_THEME])
 
     def by_agency(self) -> list:
         return self._grouped(lambda row: row.lead_agency or NO_AGENCY, [])
@@ -218,7 +222,9 @@ def build_action_plan(session: Session, out_path: Path, *, group_by: str = "revi
     story = [Heading(TITLE, 0), para(_filters_text(options, as_at, date_text), "subtitle"),
              Heading("RAG ratings by lead agency", 1)]
     if plan.rows:
-        story += [rag_summary(plan.rows), spacer(),
+        theme_of = sections.theme_of
+        story += [rag_summary(plan.rows, "Lead agency", "All agencies", lambda row: row.lead_agency or NO_AGENCY), spacer(),
+                  Heading("RAG ratings by theme", 1), rag_summary(plan.rows, "Theme", "All themes", theme_of), spacer(),
                   para("Red, amber and green count open actions only; an overdue action is also counted "
                        "under its rating. Completed means closed with evidence of completion; other closed "
                        "actions are counted apart and never rated.", "note")]

@@ -18,6 +18,8 @@ from app.synthetic import generate
 from db.models import (
     Action,
     Agency,
+    Dissemination,
+    LearningEvent,
     ListItem,
     ListKind,
     ProgressUpdate,
@@ -161,16 +163,31 @@ def test_unknown_agency_or_status_is_a_user_error(plan_db, tmp_path):
         _plan(plan_db, tmp_path / "x.pdf", status="Half done")
 
 
-def test_agency_list_holds_the_agencys_open_actions_overdue_first(plan_db, tmp_path):
+def test_agency_list_holds_the_agencys_open_actions_under_their_recommendations(plan_db, tmp_path):
+    with plan_db.sessions.begin() as s:
+        review = s.query(Review).filter_by(reference="SCR-T1").one()
+        briefing = lookups.list_item(s, ListKind.LEARNING_EVENT_TYPE, "7-minute briefing")
+        police = lookups.agency(s, "Police")
+        spread = LearningEvent(review=review, event_type=briefing, title="Child T 7-minute briefing",
+                               held_on=D(2026, 2, 10))
+        spread.disseminations = [Dissemination(agency=police, disseminated_on=D(2026, 3, 2),
+                                               evidence="Briefed at the district team meetings")]
+        s.add_all([spread, LearningEvent(review=review, event_type=briefing, title="Child T practitioner event",
+                                         held_on=D(2026, 3, 20))])
     with plan_db.sessions() as s:
         result = build_agency_list(s, tmp_path / "police.pdf", agency="Constabulary", as_at=AS_AT,
                                    generated=GENERATED)
     text = pdf_text(result.path)
     assert "Agency action list: Police" in text
     assert "2 actions, 1 overdue" in text
-    assert text.index("A-RED") < text.index("A-AMBER")
-    assert "SCR-T1 R1" in text and "LCSPR-T2 R1" in text
+    # Each action under the recommendation it answers, with the recommendation's own words.
+    assert re.search(r"LCSPR-T2 R1 – Child V Check home conditions at every visit\. .*A-AMBER", text)
+    assert re.search(r"SCR-T1 R1 – Child T Audit strategy meetings\. .*A-RED", text)
+    assert re.search(r"A-RED .*OVERDUE by 121 days", text)
     assert not {"A-BLUE", "A-GREEN", "A-ARCHIVED"} & set(re.findall(r"A-[A-Z]+", text))
+    assert "Spreading the learning" in text and "1 of 2 not yet recorded as spread by it" in text
+    assert re.search(r"Child T 7-minute briefing .*02/03/2026 Briefed at the district team meetings", text)
+    assert re.search(r"Child T practitioner event .*Not yet recorded", text)
 
 
 @pytest.mark.slow
