@@ -137,6 +137,9 @@ class _PaperDoc(BaseDocTemplate):
         super().__init__(
             str(path), pagesize=pagesize, title=title, author=settings.partnership_name,
             subject=settings.protective_marking, creator=PROGRAM,
+            # A reader's window shows the paper's title (not the file's name), and reads it as
+            # British English aloud.
+            displayDocTitle=True, lang="en-GB",
             # Otherwise every page starts by selecting Helvetica, a font that is not embedded.
             initialFontName=REGULAR, initialFontSize=9,
             leftMargin=MARGIN, rightMargin=MARGIN,
@@ -154,6 +157,8 @@ class _PaperDoc(BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):
+            if not self._bookmarks:
+                self.canv.showOutline()  # the headings open beside the paper in a reader
             self._bookmarks += 1
             key = f"s{self._bookmarks}"
             self.canv.bookmarkPage(key)

@@ -98,6 +98,17 @@ def test_metadata_and_outline(tmp_path):
     outline = reader.outline
     assert [o.title for o in outline if not isinstance(o, list)] == ["First section", "Second section"]
     assert [o.title for o in outline[1]] == ["A part"]
+    # A reader shows the title, not the file name; reads it as British English; opens the headings.
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert catalog["/Lang"] == "en-GB" and catalog["/PageMode"] == "/UseOutlines"
+
+
+def test_no_paper_prints_below_the_readable_sizes():
+    from app.reports import doc, table
+
+    body = {name: style.fontSize for name, style in doc.STYLES.items()}
+    assert min(body.values()) >= 10 and table.FONT_SIZE >= 9
 
 
 def test_the_logo_is_drawn_and_a_missing_one_is_a_user_error(tmp_path):
