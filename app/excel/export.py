@@ -129,11 +129,23 @@ def fingerprint(value: Any) -> str:
     return f"{zlib.crc32(cell_text(value).encode('utf-8')):08x}"
 
 
-def export_check(locked: Sequence[Any], editable: Sequence[Any]) -> str:
+class Fingerprints(dict):
+    """``fingerprints[value]``: ``fingerprint(value)``, each distinct value worked out once (a
+    plan repeats its agencies, officers, reviews and statuses on thousands of rows)."""
+
+    def __missing__(self, value: Any) -> str:
+        found = self[value] = fingerprint(value)
+        return found
+
+
+_ENCODE_CHECK = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def export_check(locked: Sequence[Any], editable: Sequence[Any], fingerprints: Fingerprints | None = None) -> str:
     """The hidden "Export check" cell: fingerprints of the locked cells and the editable
     values as exported, so an import can tell what the agency changed."""
-    return json.dumps([" ".join(map(fingerprint, locked)), list(map(cell_text, editable))],
-                      ensure_ascii=False, separators=(",", ":"))
+    marks = map(fingerprint, locked) if fingerprints is None else map(fingerprints.__getitem__, locked)
+    return _ENCODE_CHECK([" ".join(marks), list(map(cell_text, editable))])
 
 
 # --- results --------------------------------------------------------------------------------
@@ -243,6 +255,7 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
     if as_at != today:
         title += f", as at {format_date(as_at, pattern)}"
     links: dict[tuple[int, ...], _Links] = {}  # many actions share their recommendations
+    fingerprints = Fingerprints()
     rows = 0
     with new_workbook(path) as excel:
         sheet = excel.add_table(
@@ -267,7 +280,7 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
                 "completed_on": row.completed_on, ACTION_ID: row.id, VERSION: row.version,
                 NEW_UPDATE: None, NEW_UPDATE_ON: None,  # for the agency to fill in
             }
-            values[EXPORT_CHECK] = export_check(pick_locked(values), pick_editable(values))
+            values[EXPORT_CHECK] = export_check(pick_locked(values), pick_editable(values), fingerprints)
             sheet.write_row(pick_row(values))
             rows += 1
         sheet.finish()

@@ -58,6 +58,7 @@ A4, A3 = 9, 8  # Excel's paper size codes
 LINE_HEIGHT = 13.0  # points per line of 10-point text
 CHARS_PER_WIDTH_UNIT = 1.3  # 10-point characters per unit of column width
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
+_ESCAPED_CACHE_LIMIT = 50_000  # distinct texts kept escaped at once, so memory stays flat
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's date serial numbers
 # Characters XML cannot hold, which Excel writes as _xHHHH_; and text that already looks
@@ -238,8 +239,10 @@ class SheetWriter:
                          for i, c in enumerate(self.columns) if c.kind == "long" and not c.hidden]
         # Per column: letter, kind and XlsxWriter's style number for its cells (the number
         # XlsxWriter gives a format when a cell first uses it, as its constant-memory mode does).
-        self._cells = [(xl_col_to_name(i), c.kind, style._get_xf_index())
+        self._cells = [(xl_col_to_name(i), c.kind, style._get_xf_index(),
+                        f'" s="{style._get_xf_index()}" t="inlineStr"><is><t xml:space="preserve">')
                        for i, (c, style) in enumerate(zip(self.columns, self._cell_formats))]
+        self._escaped: dict[str, str] = {}  # each distinct text escaped once (a plan repeats many)
         self._write_top(page, instructions)
         self._set_up_printing(page)
 
@@ -307,17 +310,19 @@ class SheetWriter:
         for index, per_line in self._wrapped:
             value = values[index]
             if value:
-                text = str(value)
-                lines = max(lines, len(text) // per_line + text.count("\n") + 1)
+                text = value if isinstance(value, str) else str(value)
+                if len(text) >= per_line or "\n" in text:
+                    lines = max(lines, len(text) // per_line + text.count("\n") + 1)
         return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
     def write_row(self, values: Sequence[Any]) -> None:
         """Write one row of values, in column order, each as its column's kind of cell.
         Blank cells are not written: the column's own format (locked or green) covers them."""
         number = self.next_row + 1  # Excel counts rows from 1
+        escaped = self._escaped
         cells = []
         texts = []  # what each cell says, for the privacy check
-        for (letter, kind, style), value in zip(self._cells, values):
+        for (letter, kind, style, text_open), value in zip(self._cells, values):
             if value is None or value == "":
                 continue
             if kind == "date" and isinstance(value, dt.date):  # a date written as text stays text
@@ -328,9 +333,13 @@ class SheetWriter:
                 cells.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
                 texts.append(str(value))
             else:
-                text = excel_text(str(value))
-                cells.append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"><is>'
-                             f'<t xml:space="preserve">{_xml_text(text)}</t></is></c>')
+                text = value if isinstance(value, str) and len(value) <= MAX_CELL_CHARS else excel_text(str(value))
+                xml = escaped.get(text)
+                if xml is None:
+                    if len(escaped) > _ESCAPED_CACHE_LIMIT:
+                        escaped.clear()
+                    xml = escaped[text] = _xml_text(text)
+                cells.append(f'<c r="{letter}{number}{text_open}{xml}</t></is></c>')
                 texts.append(text)
         if self.check is not None:
             self.check.add(texts)
