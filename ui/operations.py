@@ -12,6 +12,8 @@ work. It starts an operation and carries on where the operation calls back.
   ``records_changed`` with what changed, so the window can read it again.
 - ``BackgroundOp(parent, work)``: ``work(progress)``, for work on files rather than
   through a session (a backup, a restore).
+- ``Flow``: a task of several steps (questions and operations chained by their callbacks,
+  an import say), which ends once however its steps end.
 
 ``progress=True`` passes the function a second argument, the job's ``Progress``
 (``ui.workers``): it reports how far the work has got and stops it once cancelled.

@@ -17,6 +17,8 @@ the tests run.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import threading
 
 import pytest
 
@@ -110,3 +112,39 @@ def open_window(qtbot, database):
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+@pytest.fixture
+def reported(monkeypatch):
+    """The errors that reach the one handler, ``ui.errors.report_exception`` (which still
+    shows and logs them)."""
+    from ui import errors
+
+    seen = []
+    real = errors.report_exception
+
+    def report(error, parent=None, title="Case Review Tracker"):
+        seen.append(error)
+        real(error, parent, title)
+
+    monkeypatch.setattr(errors, "report_exception", report)
+    return seen
+
+
+@pytest.fixture
+def global_handler(monkeypatch):
+    """The program's own hooks (``ui.app`` installs them) in place of pytest-qt's; use with
+    ``@pytest.mark.qt_no_exception_capture``."""
+    from ui import errors
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    errors.install()
+
+
+def logged(data_dir) -> str:
+    """What the program's log holds (empty if nothing was logged)."""
+    from ui import errors
+
+    path = data_dir / "logs" / errors.LOG_NAME
+    return path.read_text(encoding="utf-8") if path.exists() else ""

@@ -4,7 +4,6 @@ place every error goes."""
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 import weakref
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from app.database import open_database
 from app.errors import UserError
 from db.models import Action, Referral
+from tests.ui.conftest import logged
 from ui import dialogs, errors, operations
 from ui.operations import BackgroundOp, CollectionOp, QueryOp
 from ui.workers import wait_for_jobs
@@ -37,25 +37,6 @@ def warned(monkeypatch):
     said = []
     monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: said.append(text))
     return said
-
-
-@pytest.fixture
-def reported(monkeypatch):
-    """The errors that reached the one handler (which still logs and shows them)."""
-    seen = []
-    real = errors.report_exception
-
-    def report(error, parent=None, title="Case Review Tracker"):
-        seen.append(error)
-        real(error, parent, title)
-
-    monkeypatch.setattr(errors, "report_exception", report)
-    return seen
-
-
-def log_text(data_dir) -> str:
-    path = data_dir / "logs" / errors.LOG_NAME
-    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 def referral_subjects(database) -> list[str]:
@@ -114,7 +95,7 @@ def test_a_write_that_fails_writes_nothing_and_a_bug_reaches_the_handler_and_the
     assert referral_subjects(office_database) == ["Child U"]
     assert [type(e) for e in reported] == [KeyError]
     assert errors.current_crash_dialog() is not None
-    assert "KeyError" in log_text(data_dir)
+    assert "KeyError" in logged(data_dir)
 
 
 def test_a_user_error_goes_to_failure_or_else_to_a_message(qtbot, office_database, warned, data_dir):
@@ -129,7 +110,7 @@ def test_a_user_error_goes_to_failure_or_else_to_a_message(qtbot, office_databas
     CollectionOp(None, office_database, refuse).run_in_background()
     qtbot.waitUntil(lambda: bool(warned), timeout=SLOW)
     assert warned == ["Type a target date."]
-    assert log_text(data_dir) == ""  # the user's to put right, not a fault
+    assert logged(data_dir) == ""  # the user's to put right, not a fault
     assert errors.current_crash_dialog() is None
 
 
@@ -241,11 +222,7 @@ def test_file_work_runs_off_the_gui_thread(qtbot, tmp_path):
 
 
 @pytest.mark.qt_no_exception_capture
-def test_an_error_in_a_slot_or_a_thread_reaches_the_handler_and_the_log(qtbot, monkeypatch, reported, data_dir):
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    errors.install()
-
+def test_an_error_in_a_slot_or_a_thread_reaches_the_handler_and_the_log(qtbot, reported, data_dir, global_handler):
     def slot():
         raise ZeroDivisionError("in a slot")
 
@@ -256,5 +233,5 @@ def test_an_error_in_a_slot_or_a_thread_reaches_the_handler_and_the_log(qtbot, m
     thread.join()
     qtbot.waitUntil(lambda: len(reported) == 2, timeout=SLOW)
     assert [type(e) for e in reported] == [ZeroDivisionError, KeyError]
-    log = log_text(data_dir)
+    log = logged(data_dir)
     assert "ZeroDivisionError" in log and "KeyError" in log

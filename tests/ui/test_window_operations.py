@@ -14,8 +14,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+import ui
 from db.models import Action
-from tests.ui.conftest import open_window
+from tests.ui.conftest import logged, open_window
 from tests.ui.test_import_export import (  # noqa: F401 - the user and prompts fixtures
     action_values,
     agency_edits,
@@ -25,7 +26,6 @@ from tests.ui.test_import_export import (  # noqa: F401 - the user and prompts f
     user,
 )
 from tests.ui.test_report_dialogs import pdf_text
-import ui
 from ui import dialogs, errors, operations, report_dialogs
 from ui.forms.action import ActionDialog
 from ui.report_dialogs import ReportDialog
@@ -52,33 +52,6 @@ def window(qtbot, office_database):
     window.show_page("actions")
     qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
     return window
-
-
-@pytest.fixture
-def reported(monkeypatch):
-    """The errors that reached the one handler (which still shows and logs them)."""
-    seen = []
-    real = errors.report_exception
-
-    def report(error, parent=None, title="Case Review Tracker"):
-        seen.append(error)
-        real(error, parent, title)
-
-    monkeypatch.setattr(errors, "report_exception", report)
-    return seen
-
-
-@pytest.fixture
-def global_handler(monkeypatch):
-    """The program's own hooks (``ui.app`` installs them), in place of pytest-qt's."""
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    errors.install()
-
-
-def logged(data_dir) -> str:
-    path = data_dir / "logs" / errors.LOG_NAME
-    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 def description(database, reference: str) -> str:
