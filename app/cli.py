@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import logging
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from app import paths
+from app import logs, paths
 from app.check import check_database
 from app.database import Database, open_database, open_demo_database
 from app.db_errors import plain_database_errors
 from app.errors import UserError
 from app.plan_command import add_plan_parser
 from app.safety_command import add_safety_parsers
-
-__version__ = "0.1.0"
+from app.self_test import CheckWindow, run_self_test
+from app.version import __version__
 
 # Starts the window: given the database file and a function that opens it (the window calls
 # it itself, so that a refusal is shown in a dialog rather than on a console nobody sees).
 GuiStarter = Callable[[Path, Callable[[], Database]], int]
+
+log = logging.getLogger(__name__)
 
 
 def _positive_int(text: str) -> int:
@@ -116,11 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Case Review Tracker: referrals, reviews, recommendations and the composite "
                     "action plan of a safeguarding children partnership. With no command, opens the window.",
     )
+    # The data folder is named, not looked up: --help and --version touch nothing on disk.
     parser.add_argument("--db", metavar="FILE",
-                        help=f"the database file (default: {paths.default_db_path()})")
+                        help=f"the database file (default: {paths.DEFAULT_DB_NAME} in your data folder)")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo database (created with sample data on first use)")
     parser.add_argument("--version", action="version", version=f"Case Review Tracker {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that this copy of the program works (a new database, the window, a "
+                             "workbook, a paper), in a temporary data folder; exit 0 if it does")
 
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS,
@@ -149,8 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = None) -> int:
-    """Run the command line; with no command, open the window through ``start_gui``."""
+def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = None,
+         check_window: CheckWindow | None = None) -> int:
+    """Run the command line; with no command, open the window through ``start_gui``.
+    ``--self-test`` checks the window with ``check_window`` (skipped without one)."""
     for stream in (sys.stdout, sys.stderr):
         # A console on another code page shows "?" for a character it lacks, never a traceback.
         if stream is not None and hasattr(stream, "reconfigure"):
@@ -159,6 +168,10 @@ def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = No
     args = parser.parse_args(argv)
     if getattr(args, "db", None) is None:
         args.db = None
+    if args.self_test:
+        return run_self_test(main, check_window)
+    logs.start_log()  # after parsing: --help and --version write nothing
+    log.info("Case Review Tracker %s started: %s", __version__, args.command or "window")
     try:
         if args.command is None:
             return _open_window(args, start_gui)

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "CaseReviewTracker"
 # Tests and portable installs point this at another folder.
 DATA_DIR_ENV = "CRT_DATA_DIR"
+DEFAULT_DB_NAME = "case-review-tracker.sqlite"
 
 # File systems reached over a network (Linux's /proc/mounts names).
 NETWORK_FILE_SYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p", "fuse.sshfs", "sshfs",
@@ -53,7 +54,7 @@ def data_dir() -> Path:
 
 
 def default_db_path() -> Path:
-    return data_dir() / "case-review-tracker.sqlite"
+    return data_dir() / DEFAULT_DB_NAME
 
 
 def demo_db_path() -> Path:

@@ -1,4 +1,5 @@
-"""Help > About: the version, where the data is, and what the program runs on."""
+"""Help > About: the version, where the data is, what the program runs on, and the
+components it is built from with their licences."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from PySide6.QtCore import qVersion
 
 from app import paths
 from app.database import Database
+from app.licences import licence_list
+from app.version import __version__
 
 
 def about_text(database: Database | None) -> str:
     """What Help > About says, as plain text."""
-    from app.cli import __version__
-
     if database is None:
         where = "none open"
     elif database.path is not None:
@@ -27,5 +28,6 @@ def about_text(database: Database | None) -> str:
         "safeguarding children partnership.\n\n"
         f"Database: {where}\n"
         f"Data folder (backups, logs, window settings): {paths.data_dir()}\n\n"
-        f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PYSIDE_VERSION}"
+        f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PYSIDE_VERSION}\n\n"
+        f"Built with these components, under their own licences:\n{licence_list()}"
     )

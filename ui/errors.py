@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import logging.handlers
 import platform
 import sys
 import threading
@@ -36,26 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import paths
+from app import logs
 from app.errors import UserError
+from app.logs import LOG_NAME, log_path  # noqa: F401 - where the crash dialog says the log is
 from ui import dialogs
 
-LOG_NAME = "case-review-tracker.log"
-LOG_BYTES = 1_000_000
-LOG_BACKUPS = 5
 log = logging.getLogger("crt.crash")
 
 DISK_FULL = "The disk is full, so nothing was saved. Free some space, then try again."
-
-
-def log_folder() -> Path:
-    folder = paths.data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def log_path() -> Path:
-    return log_folder() / LOG_NAME
 
 
 def _file_name(err: OSError) -> str:
@@ -92,7 +79,7 @@ def crash_report(exc_type: type[BaseException], error: BaseException | None,
                  tb: TracebackType | None) -> str:
     """What the crash dialog shows and the log keeps: versions, the exception's type and the
     traceback (file, line and function names only — no message, no local values)."""
-    from app.cli import __version__
+    from app.version import __version__
 
     lines = [
         f"Case Review Tracker {__version__}",
@@ -110,31 +97,15 @@ def crash_report(exc_type: type[BaseException], error: BaseException | None,
     return "\n".join(lines)
 
 
-def _logger() -> logging.Logger:
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) and
-               Path(h.baseFilename) == log_path() for h in log.handlers):
-        for handler in list(log.handlers):
-            log.removeHandler(handler)
-            handler.close()
-        handler = logging.handlers.RotatingFileHandler(
-            log_path(), maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
-    return log
-
-
 def write_log(report: str) -> Path | None:
-    """Add ``report`` to the log; the log's path, or ``None`` if it could not be written."""
-    try:
-        logger = _logger()
-        logger.error("Unexpected error\n%s", report)
-        for handler in logger.handlers:
-            handler.flush()
-        return log_path()
-    except OSError:
+    """Add ``report`` to the program's log; the log's path, or ``None`` if it could not be
+    written."""
+    path = logs.start_log()
+    if path is None:
         return None
+    log.error("Unexpected error\n%s", report)
+    logs.flush_log()
+    return path if path.exists() else None
 
 
 class CrashDialog(QDialog):

@@ -9,13 +9,13 @@ Greek or Cyrillic names as well as en dashes, curly quotes and the pound sign).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+from app.resources import resource
+
+FONT_DIR = resource("fonts")
 REGULAR = "CRT-Sans"
 BOLD = "CRT-Sans-Bold"
 CONDENSED = "CRT-Sans-Condensed"

@@ -1,0 +1,121 @@
+"""What the wheel and the frozen build carry, and the one version number.
+
+Building and installing the wheel itself is CI's smoke test (.ci/smoke_wheel.sh): these
+check the parts a mistake would break quietly (a new package left out of the list, a
+resource found only in the source tree, --help writing to disk).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from app import resources, version
+from app.cli import main as cli_main
+from app.reports import fonts
+from app.resources import RESOURCE_PACKAGE, resource
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _source_packages() -> set[str]:
+    found = set()
+    for top in ("app", "db", "ui"):
+        for init in (ROOT / top).rglob("__init__.py"):
+            found.add(".".join(init.parent.relative_to(ROOT).parts))
+    return found
+
+
+def test_the_package_list_names_every_package_of_the_source_tree_and_the_resources():
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    assert listed == _source_packages() | {RESOURCE_PACKAGE}
+    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {RESOURCE_PACKAGE: "resources"}
+
+
+def test_every_resource_file_is_package_data():
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"][RESOURCE_PACKAGE]
+    shipped = [p for p in (ROOT / "resources").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts and p.name != "__init__.py"]
+    assert shipped
+    left_out = [p for p in shipped if not any(p.relative_to(ROOT / "resources").match(pat) for pat in patterns)]
+    assert left_out == []
+
+
+def test_the_migrations_alembic_reads_are_package_data():
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["db"]
+    needed = [p.relative_to(ROOT / "db") for p in (ROOT / "db" / "migrations").rglob("*")
+              if p.is_file() and p.suffix in (".py", ".mako") and "__pycache__" not in p.parts]
+    assert any(str(p) == "migrations/env.py" for p in needed)
+    assert [p for p in needed if not any(p.match(pat) for pat in patterns)] == []
+
+
+def test_both_commands_start_the_one_entry_point():
+    assert PYPROJECT["project"]["gui-scripts"] == {"case-review-tracker": "ui.launch:main"}
+    assert PYPROJECT["project"]["scripts"] == {"case-review-tracker-cli": "ui.launch:main"}
+
+
+def test_resources_are_found_in_the_source_tree_and_the_fonts_with_them():
+    assert (resource("fonts") / "DejaVuSans.ttf").is_file()
+    assert sorted(resource("demo").glob("*.json"))
+    assert (resource("icons") / "case-review-tracker.ico").is_file()
+    assert fonts.FONT_DIR == resource("fonts")
+
+
+def test_an_installed_resource_package_is_preferred_to_the_source_tree(tmp_path):
+    installed = tmp_path / "site" / "case_review_tracker" / "resources"
+    (installed / "fonts").mkdir(parents=True)
+    (installed / "__init__.py").write_text("", encoding="utf-8")
+    (installed / "fonts" / "DejaVuSans.ttf").write_bytes(b"installed copy")
+    sys.path.insert(0, str(tmp_path / "site"))
+    resources.resource_root.cache_clear()
+    try:
+        assert resource("fonts", "DejaVuSans.ttf").read_bytes() == b"installed copy"
+    finally:
+        sys.path.remove(str(tmp_path / "site"))
+        for name in ("case_review_tracker.resources", "case_review_tracker"):
+            sys.modules.pop(name, None)
+        importlib.invalidate_caches()
+        resources.resource_root.cache_clear()
+    assert resource("fonts", "DejaVuSans.ttf") == ROOT / "resources" / "fonts" / "DejaVuSans.ttf"
+
+
+def test_the_version_is_pyprojects_everywhere(capsys):
+    expected = PYPROJECT["project"]["version"]
+    assert version.__version__ == expected
+    with pytest.raises(SystemExit):
+        cli_main(["--version"])
+    assert capsys.readouterr().out.strip() == f"Case Review Tracker {expected}"
+
+
+def test_a_source_checkout_without_metadata_reads_the_version_from_pyproject(monkeypatch):
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    assert version.program_version() == PYPROJECT["project"]["version"]
+    monkeypatch.setattr(version, "SOURCE_PYPROJECT", ROOT / "no-such-pyproject.toml")
+    assert version.program_version() == version.UNKNOWN
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["report", "--help"], ["export", "--help"],
+                                  ["backups", "--help"]])
+def test_help_and_version_touch_nothing_on_disk(args, tmp_path):
+    # The platform's own data folder (no CRT_DATA_DIR), under a home of the test's own.
+    env = {k: v for k, v in os.environ.items() if k != "CRT_DATA_DIR"}
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "home" / "data"),
+               LOCALAPPDATA=str(tmp_path / "home" / "AppData"), PYTHONDONTWRITEBYTECODE="1")
+    (tmp_path / "home").mkdir()
+    result = subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout
+    assert list((tmp_path / "home").rglob("*")) == []
+

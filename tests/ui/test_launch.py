@@ -1,0 +1,117 @@
+"""The one way in (ui.launch.main): without a console, failures at start-up, the taskbar ID."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import logs, windows_shell
+from app.version import __version__
+from ui import launch
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What the message boxes said: (text, is an error)."""
+    said: list[tuple[str, bool]] = []
+    monkeypatch.setattr(launch, "show_message", lambda text, *, error: said.append((text, error)))
+    return said
+
+
+def windowed(monkeypatch) -> None:
+    """Be a windowed program: no sys.stdout, no sys.stderr. Called in the test itself, as
+    pytest sets its own streams again after the fixtures."""
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+
+
+def test_without_a_console_the_version_is_shown_in_a_message_box(monkeypatch, shown, data_dir):
+    windowed(monkeypatch)
+    assert launch.main(["--version"]) == 0
+    assert shown == [(f"Case Review Tracker {__version__}", False)]
+    assert sys.stdout is None and not data_dir.exists()
+
+
+def test_without_a_console_a_refused_command_is_shown_as_an_error(monkeypatch, shown, tmp_path):
+    windowed(monkeypatch)
+    assert launch.main(["check", "--db", str(tmp_path / "missing.sqlite")]) == 1
+    assert len(shown) == 1 and shown[0][1] is True
+    assert "missing.sqlite" in shown[0][0]
+
+
+def test_without_a_console_a_mistyped_command_is_shown_with_its_usage(monkeypatch, shown):
+    windowed(monkeypatch)
+    assert launch.main(["frobnicate"]) == 2
+    assert "invalid choice: 'frobnicate'" in shown[0][0]
+
+
+def test_without_a_console_a_command_that_worked_and_opened_no_window_says_what_it_did(monkeypatch, shown, tmp_path):
+    windowed(monkeypatch)
+    assert launch.main(["demo", "--db", str(tmp_path / "demo.sqlite")]) == 0
+    assert "Demo database written" in shown[0][0]
+
+
+def test_a_failure_before_the_window_runs_is_shown_and_logged(shown, data_dir, monkeypatch, tmp_path):
+    import ui.app
+
+    def broken(path, open_it):
+        raise ZeroDivisionError("a secret record text")
+
+    monkeypatch.setattr(ui.app, "run", broken)
+    assert launch.start_gui(tmp_path / "office.sqlite", lambda: None) == 1
+
+    text, error = shown[0]
+    assert error and "could not start" in text and str(data_dir / "logs") in text
+    logs.flush_log()
+    logged = (data_dir / "logs" / logs.LOG_NAME).read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in logged and "a secret record text" not in logged
+
+
+def test_a_refusal_before_the_window_is_said_in_its_own_words(shown, monkeypatch, tmp_path):
+    import ui.app
+    from app.errors import UserError
+
+    def refused(path, open_it):
+        raise UserError("office.sqlite was written by a newer version of the program.")
+
+    monkeypatch.setattr(ui.app, "run", refused)
+    assert launch.start_gui(tmp_path / "office.sqlite", lambda: None) == 1
+    assert shown == [("office.sqlite was written by a newer version of the program.", True)]
+
+
+def test_the_message_box_is_a_real_one_that_the_user_closes(qtbot):
+    seen = []
+
+    def read_and_close():
+        box = QApplication.activeModalWidget()
+        seen.append((box.text(), box.icon()))
+        box.accept()
+
+    QTimer.singleShot(0, read_and_close)
+    launch.show_message("Case Review Tracker could not start.", error=True)
+    assert seen == [("Case Review Tracker could not start.", QMessageBox.Icon.Critical)]
+
+
+def test_the_app_user_model_id_is_set_before_anything_on_windows_and_skipped_elsewhere(monkeypatch, shown):
+    assert windows_shell.set_app_user_model_id() is (sys.platform == "win32")
+
+    given = []
+
+    class Shell32:
+        @staticmethod
+        def SetCurrentProcessExplicitAppUserModelID(app_id):  # noqa: N802 - the Windows name
+            given.append(app_id)
+            return 0
+
+    class WinDLL:
+        shell32 = Shell32
+
+    monkeypatch.setattr(windows_shell.sys, "platform", "win32")
+    monkeypatch.setattr(ctypes, "windll", WinDLL, raising=False)
+    monkeypatch.setattr(launch, "run_command_line", lambda argv, **kwargs: given.append("ran") or 0)
+    assert launch.main([]) == 0
+    assert given == [windows_shell.APP_USER_MODEL_ID, "ran"]
