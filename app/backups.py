@@ -36,7 +36,7 @@ from app.errors import UserError
 from app.file_permissions import create_private_file, make_private
 from app.text import plural
 from db import migrate
-from db.backup import backup_name, backup_sqlite
+from db.backup import backup_sqlite, copy_into, in_use, open_copy
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,11 @@ BEFORE_RESTORE = "before-restore"
 # whatever the rotation says, so the state before a bad change can always be recovered.
 PROTECTED_PREFIX = "before-"
 PROTECTED_FOR = dt.timedelta(days=30)
-# A half-written copy left by a crash is cleared away once it is surely not in progress.
+# Copies being written: a backup (in the backup folder) and a restore's incoming file (beside
+# the database). One left by a crash is cleared away at the next start.
 PARTIAL_SUFFIX = ".partial"
-STALE_PARTIAL_AGE = dt.timedelta(days=1)
+RESTORING_SUFFIX = ".restoring"
+SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
 
 SETTINGS_FILE = "settings.json"
 BACKUP_FOLDER_KEY = "backup_folder"
@@ -196,52 +198,99 @@ def _free_name(folder: Path, name: str) -> Path:
     return candidate
 
 
-def _finish_copy(copy: Path) -> str | None:
+def _now() -> dt.datetime:
+    """The computer's clock (local time): one place, so that tests can set it wrong."""
+    return dt.datetime.now()
+
+
+def _backup_name(source: Path, label: str) -> str:
+    return f"{source.stem}-{_now():{_STAMP_FORMAT}}-{label}.sqlite"
+
+
+def _finish_copy(conn: sqlite3.Connection) -> str | None:
     """Make the copy a single self-contained file and check it; say what is wrong, if anything."""
-    conn = sqlite3.connect(str(copy))
-    try:
-        # The online backup carries the live file's WAL mode over; a backup must not need
-        # -wal/-shm companions (or create them when it is only read).
-        conn.execute("PRAGMA journal_mode = DELETE")
-        results = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    finally:
-        conn.close()
+    # The online backup carries the live file's WAL mode over; a backup must not need
+    # -wal/-shm companions (or create them when it is only read).
+    conn.execute("PRAGMA journal_mode = DELETE")
+    results = [r[0] for r in conn.execute("PRAGMA quick_check")]
     return None if results == ["ok"] else "the copy failed SQLite's check"
 
 
 def take_backup(db_path: Path, folder: Path, label: str) -> BackupInfo:
     """Copy the database at ``db_path`` into ``folder`` (online backup), check the copy, return it.
 
-    The copy is written under a temporary name and renamed only once it has passed
-    ``PRAGMA quick_check``, so a crash or a damaged database never leaves something that looks
-    like a good backup. Raises ``UserError`` if the database is missing or cannot be read, or
-    the folder cannot be written.
+    The copy is written under a temporary name (``.partial``, locked while it is written)
+    and renamed only once it has passed ``PRAGMA quick_check``, so a crash or a damaged
+    database never leaves something that looks like a good backup. Raises ``UserError`` if
+    the database is missing or cannot be read, or the folder cannot be written.
     """
     if not _LABEL.match(label):
         raise ValueError(f"backup label {label!r}: use letters, digits and single hyphens")
     if not db_path.is_file():
         raise UserError(f"There is no database at {db_path}, so nothing was backed up.")
     _prepare_folder(folder)
-    dest = _free_name(folder, backup_name(db_path, label))
+    dest = _free_name(folder, _backup_name(db_path, label))
     partial = dest.with_name(dest.name + PARTIAL_SUFFIX)
     try:
         create_private_file(partial)
-        backup_sqlite(db_path, partial)
-        problem = _finish_copy(partial)
+        out = open_copy(partial)
+        try:
+            copy_into(db_path, out)
+            problem = _finish_copy(out)
+        finally:
+            out.close()
     except sqlite3.DatabaseError as err:
         problem = f"SQLite could not read it ({err})"
     except OSError as err:
-        partial.unlink(missing_ok=True)
+        _remove_copy(partial)
         raise UserError(f"The backup could not be written to {folder} ({err.strerror or err}). "
                         "Check the drive has space and you may write there.") from err
     if problem:
-        partial.unlink(missing_ok=True)
+        _remove_copy(partial)
         raise UserError(f"{db_path} could not be backed up: {problem}. The database may be damaged; "
                         "nothing was written to the backup folder.")
     os.replace(partial, dest)
     info = inspect_backup(dest)
     log.info("Backup taken (%s): %s, %d bytes", label, dest, info.size)
     return info
+
+
+def _remove_copy(path: Path) -> bool:
+    """Delete an unfinished copy and its SQLite companions; False if any could not go."""
+    removed = True
+    for companion in ("", *SQLITE_COMPANIONS):
+        leftover = path.with_name(path.name + companion)
+        if leftover.exists():
+            removed = _delete(leftover) and removed
+    return removed
+
+
+def clear_unfinished_copies(folder: Path | None, db_path: Path | None = None) -> list[Path]:
+    """Delete copies a crash left half-written: backups (``*.partial``) in ``folder`` and a
+    restore's incoming file beside ``db_path``, with their SQLite companions. A copy another
+    copy of the program is still writing is locked, and left alone. Returns what was deleted."""
+    candidates: list[Path] = []
+    if folder is not None and folder.is_dir():
+        candidates += folder.glob(f"*{PARTIAL_SUFFIX}")
+        # A companion whose copy is already gone.
+        candidates += [p for suffix in SQLITE_COMPANIONS for p in folder.glob(f"*{PARTIAL_SUFFIX}{suffix}")
+                       if not p.with_name(p.name.removesuffix(suffix)).exists()]
+    if db_path is not None:
+        incoming = db_path.with_name(db_path.name + RESTORING_SUFFIX)
+        candidates += [p for p in (incoming, *(incoming.with_name(incoming.name + c) for c in SQLITE_COMPANIONS))
+                       if p.exists()]
+    deleted = []
+    for path in candidates:
+        if not path.exists():  # a companion deleted with its copy just now
+            continue
+        companion = next((c for c in SQLITE_COMPANIONS if path.name.endswith(c)), None)
+        if companion is None and path.stat().st_size > 0 and in_use(path):
+            continue
+        if _remove_copy(path) if companion is None else _delete(path):
+            deleted.append(path)
+    if deleted:
+        log.info("Removed %d unfinished copies left by an interrupted backup or restore", len(deleted))
+    return deleted
 
 
 def daily_backup_if_due(db_path: Path, folder: Path, *, today: dt.date | None = None) -> BackupInfo | None:
@@ -291,7 +340,7 @@ def rotate(folder: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_monthly
     and every copy labelled ``before-...`` (migration, import, restore) younger than 30 days.
     Files that are not named as backups are never touched.
     """
-    now = now or dt.datetime.now()
+    now = now or _now()
     by_database: dict[str, list[_Named]] = {}
     for named in _named_backups(folder):
         by_database.setdefault(named.database, []).append(named)
@@ -301,10 +350,6 @@ def rotate(folder: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_monthly
         for named in backups:
             if named.path not in keep and _delete(named.path):
                 deleted.append(named.path)
-    for partial in folder.glob(f"*.sqlite{PARTIAL_SUFFIX}"):
-        age = now - dt.datetime.fromtimestamp(partial.stat().st_mtime)
-        if age > STALE_PARTIAL_AGE and _delete(partial):
-            deleted.append(partial)
     if deleted:
         log.info("Rotation removed %d old backups from %s", len(deleted), folder)
     return deleted
@@ -399,7 +444,7 @@ def _set_aside(db_path: Path) -> list[Path]:
     A ``-wal`` left behind belongs to the old file: SQLite would replay it over the restored
     one, so it must not stay under the database's name. Nothing is deleted.
     """
-    stamp = dt.datetime.now().strftime(_STAMP_FORMAT)
+    stamp = _now().strftime(_STAMP_FORMAT)
     moved = []
     for companion in ("", "-wal", "-shm", "-journal"):
         old = db_path.with_name(db_path.name + companion)
@@ -416,8 +461,8 @@ def _set_aside(db_path: Path) -> list[Path]:
 
 def _replace_file(backup_path: Path, db_path: Path) -> None:
     """Put a copy of the backup at ``db_path`` (where there is no usable database)."""
-    incoming = db_path.with_name(db_path.name + ".restoring")
-    incoming.unlink(missing_ok=True)  # left by a crash during an earlier restore
+    incoming = db_path.with_name(db_path.name + RESTORING_SUFFIX)
+    _remove_copy(incoming)  # left by a crash during an earlier restore
     create_private_file(incoming)
     backup_sqlite(backup_path, incoming)
     os.replace(incoming, db_path)
@@ -504,12 +549,15 @@ class OpenCheck:
 def prepare_to_open(db_path: Path, folder: Path | None = None) -> OpenCheck:
     """Check the database before opening it, then take the day's first backup if due.
 
+    Copies a crash left half-written (a backup, a restore) are cleared away first.
+
     Backups go to ``folder``, by default the one the user chose (``backup_folder()``). A
     damaged file raises ``DamagedDatabaseError``. A backup that cannot be taken (the chosen
     folder is on a network drive that is not connected) does not stop the day's work: it comes
     back as a warning for the window to show.
     """
     folder = folder or backup_folder()
+    clear_unfinished_copies(folder, db_path)
     verify_before_open(db_path, folder)
     try:
         return OpenCheck(daily_backup_if_due(db_path, folder))

@@ -26,7 +26,7 @@ from db.engine import (
     make_session_factory,
     read_only_uri,
 )
-from db.migrate import MigrationResult, quick_head_revision, upgrade
+from db.migrate import MigrationResult, is_known_revision, quick_head_revision, upgrade
 from db.models import ListItem
 
 log = logging.getLogger(__name__)
@@ -129,26 +129,40 @@ def _refuse_non_database(path: Path) -> None:
         raise UserError(f"{path} is not a Case Review Tracker database (it is not an SQLite file).")
 
 
-def _stored_revision(path: Path) -> str | None:
-    """The schema revision written in the file, read without changing it (``None`` if unknown)."""
+def _peek(path: Path) -> tuple[set[str], str | None] | None:
+    """The file's table names and stored schema revision, read without changing anything;
+    ``None`` if SQLite cannot read them (damage: the check at open says so)."""
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone() \
+                if "alembic_version" in tables else None
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return row[0] if row else None
+    return tables, (row[0] if row else None)
 
 
-def _can_check_later(path: Path) -> bool:
-    """Whether an existing file may be opened before its check: only when no upgrade is due,
-    because an upgrade must start from a file known to be sound."""
+def _refuse_foreign(path: Path) -> str | None:
+    """Refuse an SQLite file that is not one of ours, or is from a newer program, before
+    anything is written to it (not even the switch to write-ahead logging, which is
+    permanent); return the stored revision (``None``: unknown, or a new file)."""
     if not path.is_file() or path.stat().st_size == 0:
-        return False
-    revision = _stored_revision(path)
-    return revision is not None and revision == quick_head_revision()
+        return None
+    peeked = _peek(path)
+    if peeked is None:
+        return None
+    tables, revision = peeked
+    if tables and "alembic_version" not in tables:
+        raise UserError(f"{path} is an SQLite database, but not a Case Review Tracker one; "
+                        "it has not been opened or changed.")
+    if revision is not None and not is_known_revision(revision):
+        raise UserError(f"{path} was written by a newer version of Case Review Tracker (schema "
+                        f"{revision}), or by another program. Install the newer version to open it; "
+                        "nothing has been changed.")
+    return revision
 
 
 def _install_gate(engine: Engine, gate: WriteGate) -> None:
@@ -180,7 +194,9 @@ def open_database(location: str | Path, *, create: bool = True,
         if not create and not path.exists():
             raise UserError(f"There is no database at {path}.")
         _refuse_non_database(path)
-        if check_later and _can_check_later(path):
+        revision = _refuse_foreign(path)
+        if check_later and revision is not None and revision == quick_head_revision():
+            # No upgrade is due (an upgrade must start from a file known to be sound).
             gate = WriteGate(passed=False)
         else:
             # A damaged file raises DamagedDatabaseError, offering the newest good backup;

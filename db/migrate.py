@@ -71,6 +71,11 @@ def _script_revisions() -> dict[str, str | None]:
     return found
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of the scripts' (read without importing Alembic)."""
+    return revision in _script_revisions()
+
+
 def quick_head_revision() -> str | None:
     """The newest revision without importing Alembic: the one no other script revises.
     ``None`` when that is not plain to see (several heads, or a merge), and Alembic decides."""
