@@ -45,7 +45,7 @@ def _fill_new_database(path: Path, fill: Callable[[Database], object]) -> object
     failed fill leaves no half-made file behind."""
     if path.exists() and path.stat().st_size > 0:
         raise UserError(f"{path} already exists. Choose a new file name; nothing has been written.")
-    db = open_database(path)
+    db = open_database(path, create=True)
     try:
         return fill(db)
     except BaseException:

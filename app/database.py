@@ -174,12 +174,25 @@ def _install_gate(engine: Engine, gate: WriteGate) -> None:
     event.listen(engine, "begin", wait_before_writing, insert=True)
 
 
-def open_database(location: str | Path, *, create: bool = True,
+def _refuse_empty(path: Path) -> None:
+    raise UserError(
+        f"{path} is an empty file (0 bytes), not a database: a copy or a sync that stopped "
+        "half-way can leave one. Nothing has been changed. If your records should be in it, "
+        "restore a backup (File > Restore…, or python main.py restore). To start a new, empty "
+        "database there instead, choose File > New database… and this file name.")
+
+
+def open_database(location: str | Path, *, create: bool | None = None,
                   backup_folder: Path | None = None, check_later: bool = False) -> Database:
     """Open (and if needed create and migrate) the database at a file path or URL.
 
-    Raises ``UserError`` for a missing file when ``create`` is false, a file that is not
-    ours, or a database written by a newer version of the program.
+    ``create``: ``True`` when the user asked for a new database at this path (a missing or
+    empty file becomes one); ``None`` (the default: the first start) for an existing
+    database, or a new one where there is no file yet; ``False`` for an existing one only.
+
+    Raises ``UserError`` for a missing file when ``create`` is false, an empty (0-byte)
+    file unless ``create`` is true, a file that is not ours, or a database written by a
+    newer version of the program.
 
     ``check_later`` (the window's start-up) leaves SQLite's page check and the daily backup
     to ``Database.finish_open_check``, holding every write until it has passed; reading may
@@ -191,8 +204,10 @@ def open_database(location: str | Path, *, create: bool = True,
     warning = paths.location_warning(path) if path is not None else None
     gate = WriteGate(passed=True)
     if path is not None:
-        if not create and not path.exists():
+        if create is False and not path.exists():
             raise UserError(f"There is no database at {path}.")
+        if create is not True and path.is_file() and path.stat().st_size == 0:
+            _refuse_empty(path)
         _refuse_non_database(path)
         revision = _refuse_foreign(path)
         if check_later and revision is not None and revision == quick_head_revision():
@@ -234,7 +249,8 @@ def open_database(location: str | Path, *, create: bool = True,
 def open_demo_database(path: Path, *, check_later: bool = False) -> Database:
     """Open the demo database at ``path``, writing the demo office into it on first use."""
     fresh = not path.exists() or path.stat().st_size == 0
-    database = open_database(path, check_later=check_later)
+    # The program's own file: one left empty by an interrupted first start is made again.
+    database = open_database(path, create=True, check_later=check_later)
     if fresh:
         from app.demo import write_demo
 
