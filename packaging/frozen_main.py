@@ -1,0 +1,12 @@
+"""The frozen program's script: the same entry point as main.py and the installed commands.
+
+Kept in packaging/ (not the repository's root) so that PyInstaller, which searches the
+script's folder first, takes the packages from the installed wheel and not the source tree.
+"""
+
+import sys
+
+from ui.launch import main
+
+if __name__ == "__main__":
+    sys.exit(main())
