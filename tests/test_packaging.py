@@ -21,6 +21,7 @@ from app import resources, version
 from app.cli import main as cli_main
 from app.reports import fonts
 from app.resources import RESOURCE_PACKAGE, resource
+from app.windows_shell import APP_USER_MODEL_ID
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -119,3 +120,19 @@ def test_help_and_version_touch_nothing_on_disk(args, tmp_path):
     assert result.stdout
     assert list((tmp_path / "home").rglob("*")) == []
 
+
+
+def test_the_installer_gives_its_shortcuts_the_programs_app_user_model_id():
+    script = (ROOT / "packaging" / "installer.iss").read_text(encoding="utf-8")
+    assert f'#define AppUserModelID "{APP_USER_MODEL_ID}"' in script
+    shortcuts = [line for line in script.splitlines() if line.startswith('Name: "{auto')]
+    assert len(shortcuts) == 2 and all('AppUserModelID: "{#AppUserModelID}"' in s for s in shortcuts)
+
+
+def test_the_installer_needs_no_administrator_and_leaves_the_data_folder_alone():
+    script = (ROOT / "packaging" / "installer.iss").read_text(encoding="utf-8")
+    assert "PrivilegesRequired=lowest" in script and "DefaultDirName={autopf}" in script
+    # Nothing it deletes is outside its own program folder.
+    deletions = [line for line in script.splitlines() if line.startswith("Type: filesandordirs")]
+    assert deletions and all('Name: "{app}' in line for line in deletions)
+    assert "[UninstallDelete]" not in script
