@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import sys
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -66,9 +67,9 @@ _PLURALS = {NHS_NUMBER: "NHS numbers", POSTCODE: "postcodes", DATE_OF_BIRTH: "da
 # character (and looks back over it), and the case-blind part follows a first character
 # given in both cases. What each pattern finds is unchanged (tests compare the plain forms).
 
-# 10 digits, optionally spaced (or hyphenated) 3-3-4 with the same separator twice. Not run
+# 10 digits, optionally spaced (or hyphenated, or dotted) 3-3-4 with the same separator twice. Not run
 # into letters: the hex of an id or a fingerprint (an export's hidden columns) is no number.
-_NHS = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])[0-9]{2}([ -]?)[0-9]{3}\1[0-9]{4}(?![0-9A-Za-z])")
+_NHS = re.compile(r"[0-9](?<![0-9A-Za-z][0-9])[0-9]{2}([ .-]?)[0-9]{3}\1[0-9]{4}(?![0-9A-Za-z])")
 # The standard UK postcode pattern (outward code, optional space, inward code); BFPO and
 # overseas territories are left out.
 _POSTCODE = re.compile(
@@ -104,12 +105,28 @@ _POSTCODE_HINT = re.compile(r"[0-9][^\W\d_]{2}(?!\w)(?:" + "|".join(
 
 
 def nhs_number_is_valid(digits: str) -> bool:
-    """Whether ten digits pass the NHS number's Modulus 11 check-digit test."""
-    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
-        return False
-    total = sum(int(d) * weight for d, weight in zip(digits[:9], range(10, 1, -1)))
-    check = (11 - total % 11) % 11  # a remainder of 0 gives check digit 0
-    return check != 10 and check == int(digits[9])
+    """Whether ten digits are a valid NHS number (python-stdnum's Modulus 11 check)."""
+    from stdnum.gb import nhs  # here: only a text that looks like one needs it
+
+    return len(digits) == 10 and digits.isascii() and digits.isdigit() and nhs.is_valid(digits)
+
+
+# What a reader sees as a space, a dash or nothing at all, written in other characters: text
+# is read in these plain forms before it is scanned, so a number typed with non-breaking
+# spaces or a name with a soft hyphen is found as if typed plainly.
+_ODD_SPACES = re.compile("[\t\u00a0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+
+
+def as_read(text: str) -> str:
+    """``text`` as a reader reads it: Unicode compatibility forms composed (NFKC: an accent
+    typed as a separate mark joins its letter), every kind of space a plain space, every
+    dash a hyphen, soft hyphens and zero-width characters gone."""
+    if text.isascii() and "\t" not in text:  # most text: nothing to do
+        return text
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return _ODD_SPACES.sub(" ", _DASHES.sub("-", text))
 
 
 def _uk_phone(text: str) -> bool:
@@ -173,13 +190,13 @@ class _Scanner:
     def __init__(self, never_print: Iterable[str], allowed: Iterable[str] = ()):
         # (kind, pattern, accept the match?, quick test a text must pass first)
         self.checks: list[tuple[str, re.Pattern, Callable | None, re.Pattern | None]] = [
-            (NHS_NUMBER, _NHS, lambda m: nhs_number_is_valid(re.sub(r"[ -]", "", m.group())), None),
+            (NHS_NUMBER, _NHS, lambda m: nhs_number_is_valid(re.sub(r"[ .-]", "", m.group())), None),
             (DATE_OF_BIRTH, _DOB, None, None),
             (EMAIL, _EMAIL, None, _EMAIL_HINT),
             (PHONE, _PHONE, lambda m: _uk_phone(m.group()), None),
             (POSTCODE, _POSTCODE, None, _POSTCODE_HINT),
         ]
-        terms = [t for t in never_print if t]
+        terms = [as_read(t) for t in never_print if t]
         words = _never_print_pattern(terms)
         if words is not None:
             self.checks.insert(0, (NEVER_PRINT, words, None, None))
@@ -194,7 +211,9 @@ class _Scanner:
 
     def scan_texts(self, texts: Sequence[str]) -> dict[int, list[tuple[int, str, str]]]:
         """What each of ``texts`` holds, as ``(position, kind, masked text)`` in the order it
-        appears, by the text's index; texts holding nothing are left out."""
+        appears, by the text's index; texts holding nothing are left out. Each text is read
+        as a reader reads it (``as_read``), positions counted in that form."""
+        texts = [as_read(text) for text in texts]
         if not self.joinable:
             return {i: found for i, text in enumerate(texts) if (found := self._scan_joined([text]).get(0))}
         return self._scan_joined(texts)

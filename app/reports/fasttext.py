@@ -203,9 +203,11 @@ class TextBlock:
         self._ops.append(f"{red:g} {green:g} {blue:g} rg")
 
     def lines(self, font_name: str, size: float, leading: float, x: float, y: float,
-              lines: list[str]) -> None:
-        """Lines of text, the first baseline starting at (x, y)."""
-        record(self._canvas, " ".join(lines))  # for the privacy check: what the page prints
+              lines: list[str], *, recorded: bool = True) -> None:
+        """Lines of text, the first baseline starting at (x, y). ``recorded=False``: the caller
+        records the text for the privacy check itself (a table cell broken between pages)."""
+        if recorded:
+            record(self._canvas, " ".join(lines))  # for the privacy check: what the page prints
         enc = encoder(self._canvas, font_name)
         ops = self._ops
         ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")

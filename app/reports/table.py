@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 from app.reports.fasttext import TextBlock, measure
+from app.reports.page_text import record
 from app.reports.fonts import CONDENSED as REGULAR
 from app.reports.fonts import CONDENSED_BOLD as BOLD
 
@@ -84,6 +85,10 @@ class _LaidRow:
     height: float
     group: _LaidRow | None = None  # the group row a data row belongs to
     continued: _LaidRow | None = field(default=None, repr=False)  # cache, group rows only
+    # A row broken between pages: on the part before the break, each cell's first line after
+    # it, so the privacy check reads a number broken across the page break whole, as a reader
+    # does (a number wholly on that line is then also read on the next page).
+    carried: list[list[str]] | None = field(default=None, repr=False)
 
     @property
     def line_count(self) -> int:
@@ -98,7 +103,8 @@ class _LaidRow:
         tail = [rest if rest or not whole else whole for rest, whole in zip(tail, self.lines)]
         if tail:
             tail[0] = [*tail[0], CONTINUED.strip()]
-        return (_LaidRow(self.row, head, _height(head), self.group),
+        carried = [cell[count:count + 1] for cell in self.lines]
+        return (_LaidRow(self.row, head, _height(head), self.group, carried=carried),
                 _LaidRow(self.row, tail, _height(tail), self.group))
 
 
@@ -341,28 +347,31 @@ class FastTable(Flowable):
                 if kind == "data" and i in rag_columns:
                     colour = RAG_COLOURS.get(item.row.cells[i])
                     if colour and colour[1] is colors.white:
-                        white_cells.append((i, lines, baseline))
+                        white_cells.append((i, lines, baseline, item.carried is None))
                         continue
-                self._cell_text(block, font, i, lines, baseline)
+                self._cell_text(block, font, i, lines, baseline, item.carried is None)
         if white_cells:
             block.colour(1, 1, 1)
-            for i, lines, baseline in white_cells:
-                self._cell_text(block, BOLD, i, lines, baseline)
+            for i, lines, baseline, recorded in white_cells:
+                self._cell_text(block, BOLD, i, lines, baseline, recorded)
         block.finish()
+        for item in items:  # a cell broken between pages: its lines here and the first one after
+            for lines, carried in zip(item.lines, item.carried or ()):
+                record(canvas, " ".join(lines + carried))
 
-    def _cell_text(self, block: TextBlock, font, column, lines, baseline):
+    def _cell_text(self, block: TextBlock, font, column, lines, baseline, recorded: bool = True):
         layout = self._layout
         align = self.columns[column].align
         left = layout.xs[column] + PAD
         if align == "left":
-            block.lines(font, FONT_SIZE, LEADING, left, baseline, lines)
+            block.lines(font, FONT_SIZE, LEADING, left, baseline, lines, recorded=recorded)
             return
         metric = measure(font, FONT_SIZE)
         room = layout.widths[column] - 2 * PAD
         for n, line in enumerate(lines):
             spare = room - metric.width(line)
             x = left + (spare if align == "right" else spare / 2)
-            block.lines(font, FONT_SIZE, LEADING, x, baseline - n * LEADING, [line])
+            block.lines(font, FONT_SIZE, LEADING, x, baseline - n * LEADING, [line], recorded=recorded)
 
     def _draw_grid(self, canvas, items, tops):
         """Row rules, the outer box, and column rules through runs of non-group rows."""
