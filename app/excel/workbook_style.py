@@ -175,20 +175,25 @@ class ExcelFile:
 
 @contextmanager
 def new_workbook(path: Path) -> Iterator[ExcelFile]:
-    """A workbook written to temporary files beside ``path`` and moved into place only when
-    complete, so a failure never leaves half a file (nor overwrites a good one)."""
+    """A workbook written to temporary files and moved into place only when complete, so a
+    failure never leaves half a file (nor overwrites a good one)."""
     path = Path(path)
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a file name ending .xlsx.")
     if not path.parent.is_dir():
         raise UserError(f"The folder {path.parent} does not exist.")
     try:
-        handle, name = tempfile.mkstemp(suffix=".xlsx", prefix=".frame-", dir=path.parent)
+        # The frame XlsxWriter writes (the bulk of the work) is made in the system's temporary
+        # folder; only the finished workbook is put together beside ``path``, to take its
+        # place by one rename.
+        handle, name = tempfile.mkstemp(suffix=".xlsx", prefix="crt-frame-")
+        os.close(handle)
+        frame = Path(name)
+        handle, name = tempfile.mkstemp(suffix=".xlsx", prefix=".export-", dir=path.parent)
     except OSError as err:
-        raise UserError(f"Nothing can be written in {path.parent} ({err.strerror}).") from err
+        raise UserError(f"Nothing can be written in {Path(err.filename or path).parent} ({err.strerror}).") from err
     os.close(handle)
-    frame = Path(name)
-    assembled = frame.with_name(frame.name.replace(".frame-", ".export-"))
+    assembled = Path(name)
     workbook = xlsxwriter.Workbook(str(frame), {
         # Belt and braces: write_string is used throughout, but never guess types either.
         "strings_to_formulas": False,

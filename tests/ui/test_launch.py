@@ -115,3 +115,19 @@ def test_the_app_user_model_id_is_set_before_anything_on_windows_and_skipped_els
     monkeypatch.setattr(launch, "run_command_line", lambda argv, **kwargs: given.append("ran") or 0)
     assert launch.main([]) == 0
     assert given == [windows_shell.APP_USER_MODEL_ID, "ran"]
+
+
+def test_output_survives_a_windows_code_page_that_lacks_its_characters(tmp_path):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    folder = tmp_path / "Łódź → reviews"  # neither character is in code page 1252
+    folder.mkdir()
+    env = {**os.environ, "CRT_DATA_DIR": str(tmp_path / "data"), "PYTHONIOENCODING": "cp1252",
+           "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "main.py", "demo", "--db", str(folder / "office.sqlite")],
+                            cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode("cp1252")
+    said = result.stdout.decode("cp1252")
+    assert "Demo database written to" in said and "?\u00f3d? ? reviews" in said  # "?" for each it lacks
