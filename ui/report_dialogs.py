@@ -7,6 +7,9 @@ cancellable progress dialog and opens it in the system's PDF viewer (``open_in_v
 A problem the user can put right (``UserError``: a period with nothing in it, a file open
 in another program) comes back as a plain message and the dialog stays open to fix it.
 
+The briefing paper, the response and the panel report (``app.reports.WORD_KINDS``) offer a
+choice of PDF or Word document: the same paper, written to a .docx file for the last edits.
+
 The paper is written under a partial name beside the one chosen and the text its pages
 print is scanned for what must not leave the program (``app.reports.build_checked_report``).
 It takes its name, and is opened, only once nothing was found or the user chose to go ahead
@@ -49,7 +52,7 @@ from sqlalchemy.orm import Session
 from app import lookups, paths, privacy_scan, registers
 from app.database import Database
 from app.errors import UserError
-from app.reports import build_checked_report
+from app.reports import WORD_KINDS, WORD_SUFFIX, build_checked_report
 from app.services.reviews import get_review, latest_panel_report
 from db.models import ListKind
 from ui import dialogs, privacy_prompt
@@ -73,6 +76,9 @@ PANEL_TEXT_FIELDS: list[tuple[str, str]] = [
 ERROR_STYLE = "color: #b00020;"
 STATUS_MESSAGE_MS = 15_000
 FINANCIAL_YEAR_START_MONTH = 4  # the partnership's year runs 1 April to 31 March
+PDF_SUFFIX = ".pdf"
+# Each format the dialog writes: what the file is called, and the Save As filter.
+FORMAT_NAMES = {PDF_SUFFIX: ("PDF", "PDF files (*.pdf)"), WORD_SUFFIX: ("Word document", "Word documents (*.docx)")}
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 
@@ -175,14 +181,14 @@ def default_report_folder() -> Path:
     return paths.data_dir()
 
 
-def suggested_file(folder: Path, name: str, day: dt.date) -> Path:
-    """``<folder>/<name> <yyyy-mm-dd>.pdf``, numbered " (2)", " (3)"... rather than
-    replace a paper already there."""
+def suggested_file(folder: Path, name: str, day: dt.date, suffix: str = PDF_SUFFIX) -> Path:
+    """``<folder>/<name> <yyyy-mm-dd>.pdf`` (or ``suffix``), numbered " (2)", " (3)"...
+    rather than replace a paper already there."""
     stem = _UNSAFE_IN_FILE_NAMES.sub("-", f"{name} {day.isoformat()}").strip(" .")
-    path = folder / f"{stem}.pdf"
+    path = folder / f"{stem}{suffix}"
     number = 2
     while path.exists():
-        path = folder / f"{stem} ({number}).pdf"
+        path = folder / f"{stem} ({number}){suffix}"
         number += 1
     return path
 
@@ -207,7 +213,8 @@ def build_report(kind: str, options: dict[str, Any],
 # --- the dialog ----------------------------------------------------------------------------
 
 class ReportDialog(QDialog):
-    """The options of one paper, an output file, and "Create PDF".
+    """The options of one paper, its format where it has a choice (PDF or Word), an output
+    file, and "Create PDF" (or "Create Word document").
 
     ``choices`` are the lists it offers (``load_choices``, read before it opens). ``preset``
     gives starting values by the build functions' option names (``meeting_on``,
@@ -243,6 +250,9 @@ class ReportDialog(QDialog):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         getattr(self, f"_build_{kind.replace('-', '_')}")(preset)
+        self.word_button: QRadioButton | None = None
+        if kind in WORD_KINDS:
+            self._build_format(preset)
         self._build_output(preset)
 
         intro = QLabel(REPORT_INTROS[kind])
@@ -254,8 +264,8 @@ class ReportDialog(QDialog):
         self.general_problem.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Create PDF")
         self.ok_button.setObjectName("create_pdf")
+        self._show_format()
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._on_create_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -292,6 +302,19 @@ class ReportDialog(QDialog):
         self.form.addRow(caption, cell)
         self._fields[key] = field
 
+    def _choice_row(self, key: str, label: str, buttons: tuple[QRadioButton, ...]) -> QButtonGroup:
+        """Radio buttons side by side on one labelled row, one of them to be chosen."""
+        group = QButtonGroup(self)
+        choice = QWidget()
+        row = QHBoxLayout(choice)
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in buttons:
+            group.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        self._add_row(key, label, choice, problem=False)
+        return group
+
     def _date_field(self, key: str, label: str, value: dt.date | None) -> UkDateEdit:
         field = UkDateEdit()
         field.set_date(value)
@@ -326,15 +349,8 @@ class ReportDialog(QDialog):
         self.by_review_button = QRadioButton("By &review")
         self.by_theme_button = QRadioButton("By &theme")
         (self.by_theme_button if preset.get("group_by") == "theme" else self.by_review_button).setChecked(True)
-        self.group_buttons = QButtonGroup(self)
-        grouping = QWidget()
-        row = QHBoxLayout(grouping)
-        row.setContentsMargins(0, 0, 0, 0)
-        for button in (self.by_review_button, self.by_theme_button):
-            self.group_buttons.addButton(button)
-            row.addWidget(button)
-        row.addStretch(1)
-        self._add_row("by_theme", "Group actions", grouping, problem=False)
+        self.group_buttons = self._choice_row("by_theme", "Group actions",
+                                              (self.by_review_button, self.by_theme_button))
 
     def _build_response(self, preset: dict) -> None:
         self.review_list = RecordPicker(name="Reviews", noun="reviews", rows=8)
@@ -367,13 +383,20 @@ class ReportDialog(QDialog):
         self._add_row("agency", "&Agency", self.agency_combo)
         self.agency_combo.currentIndexChanged.connect(self._on_options_changed)
 
+    def _build_format(self, preset: dict) -> None:
+        self.pdf_button = QRadioButton("&PDF")
+        self.word_button = QRadioButton("&Word document, for last edits before sending")
+        word = Path(str(preset.get("out_path") or "")).suffix.lower() == WORD_SUFFIX
+        (self.word_button if word else self.pdf_button).setChecked(True)
+        self.format_buttons = self._choice_row("format", "Format", (self.pdf_button, self.word_button))
+        self.word_button.toggled.connect(self._on_format_changed)
+
     def _build_output(self, preset: dict) -> None:
         self.out_edit = QLineEdit()
         self._out_typed = bool(preset.get("out_path"))
         self.out_edit.setText(str(preset.get("out_path") or self._suggested_path()))
         self.out_edit.textEdited.connect(self._on_out_edited)
         self.browse_button = QPushButton("&Browse…")
-        self.browse_button.setAccessibleName("Browse for the PDF file")
         self.browse_button.clicked.connect(self._on_browse_clicked)
         cell = QWidget()
         row = QHBoxLayout(cell)
@@ -386,6 +409,10 @@ class ReportDialog(QDialog):
         cell.setFocusProxy(self.out_edit)
 
     # --- values --------------------------------------------------------------------------
+
+    def suffix(self) -> str:
+        """The format chosen, as the file name's ending: .pdf, or .docx for a Word document."""
+        return WORD_SUFFIX if self.word_button is not None and self.word_button.isChecked() else PDF_SUFFIX
 
     def _file_name(self) -> tuple[str, dt.date]:
         """The name and date a new file is given; follows the chosen meeting, agency or review."""
@@ -402,7 +429,7 @@ class ReportDialog(QDialog):
         """A new file in the folder already chosen, or else the default folder."""
         current = self.out_path() if hasattr(self, "out_edit") else None
         folder = current.parent if current is not None and current.parent.is_dir() else default_report_folder()
-        return suggested_file(folder, *self._file_name())
+        return suggested_file(folder, *self._file_name(), self.suffix())
 
     def out_path(self) -> Path | None:
         text = self.out_edit.text().strip()
@@ -448,15 +475,15 @@ class ReportDialog(QDialog):
             found["review_ref"] = self._panel_review_problem()
         elif self.kind == "agency" and not self.agency_combo.value():
             found["agency"] = "Choose the agency."
-        out = self.out_path()
+        out, suffix = self.out_path(), self.suffix()
         if out is None:
-            found["out_path"] = "Choose where to save the PDF."
-        elif out.suffix.lower() != ".pdf":
-            found["out_path"] = "The file name should end in .pdf."
+            found["out_path"] = f"Choose where to save the {FORMAT_NAMES[suffix][0]}."
+        elif out.suffix.lower() != suffix:
+            found["out_path"] = f"The file name should end in {suffix}."
         elif not out.parent.is_dir():
             found["out_path"] = f"The folder {out.parent} does not exist."
         elif out.is_dir():
-            found["out_path"] = f"{out} is a folder: give a file name ending in .pdf."
+            found["out_path"] = f"{out} is a folder: give a file name ending in {suffix}."
         return {key: message for key, message in found.items() if message}
 
     def _panel_review_problem(self) -> str:
@@ -492,6 +519,19 @@ class ReportDialog(QDialog):
         if not self._out_typed:
             self.out_edit.setText(str(self._suggested_path()))
 
+    def _show_format(self) -> None:
+        name = FORMAT_NAMES[self.suffix()][0]
+        self.ok_button.setText(f"&Create {name}")
+        self.browse_button.setAccessibleName(f"Browse for the {name} file")
+
+    def _on_format_changed(self, *_args) -> None:
+        """The file keeps its name and takes the chosen format's ending."""
+        self._show_format()
+        out = self.out_path()
+        if out is not None and out.suffix.lower() in FORMAT_NAMES:
+            self.out_edit.setText(str(out.with_suffix(self.suffix())))
+        self._on_options_changed()
+
     def _on_out_edited(self, _text: str) -> None:
         self._out_typed = True
 
@@ -508,12 +548,13 @@ class ReportDialog(QDialog):
             self._on_options_changed()
 
     def _on_browse_clicked(self) -> None:
-        chosen = dialogs.save_file(self, f"Save the {self.title.lower()} as", "PDF files (*.pdf)",
+        suffix = self.suffix()
+        chosen = dialogs.save_file(self, f"Save the {self.title.lower()} as", FORMAT_NAMES[suffix][1],
                                    self.out_path() or self._suggested_path())
         if chosen is None:
             return
-        if chosen.suffix.lower() != ".pdf":
-            chosen = chosen.with_name(chosen.name + ".pdf")
+        if chosen.suffix.lower() != suffix:
+            chosen = chosen.with_name(chosen.name + suffix)
         self.out_edit.setText(str(chosen))
         self._out_typed = True
 
@@ -576,8 +617,7 @@ class ReportDialog(QDialog):
     def _show_written(self, result: ReportResult) -> None:
         self.written = result
         open_in_viewer(result.path)
-        show_status(self.parentWidget(), f"{result.title}: {result.pages} page{'s' if result.pages != 1 else ''} "
-                                         f"written to {result.path}")
+        show_status(self.parentWidget(), result.written())
         self.report_written.emit(result)
         self.accept()
 
@@ -613,7 +653,7 @@ class ReportDialog(QDialog):
 # --- opening -------------------------------------------------------------------------------
 
 def open_in_viewer(path: Path) -> None:
-    """Open the PDF in the system's viewer (tests replace this)."""
+    """Open the paper in the system's viewer: a PDF reader, or Word for a .docx (tests replace this)."""
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 

@@ -1,6 +1,8 @@
 """``python main.py report KIND --out FILE.pdf [options]``: print a paper from the command line.
 
-Each paper is a subcommand of its own, with its own options and ``--help``. Dates are read
+Each paper is a subcommand of its own, with its own options and ``--help``. The briefing
+paper, the response and the panel report take ``--format docx`` for a Word copy (``--out``
+then ends in .docx). Dates are read
 by ``app.dates``: typed the UK way (31/03/2017, 31/3/17, 31 Mar 2017) or as ISO dates
 (2017-03-31), two-digit years as everywhere else. A review is found by its reference or its
 title, case and spacing ignored. A date that cannot be read, an unknown review or agency, or
@@ -24,7 +26,9 @@ from app.database import Database
 from app.dates import DateNotUnderstood, parse_date
 from app.errors import UserError
 from app.privacy_scan import add_despite_findings_option, settle_on_command_line
-from app.reports import PLAN_GROUPINGS, build_checked_report
+from app.reports import PLAN_GROUPINGS, WORD_KINDS, WORD_SUFFIX, build_checked_report
+
+FORMATS = ("pdf", WORD_SUFFIX.lstrip("."))
 
 # Each paper: what it is (its --help), and the options it takes (each: flags and argparse keywords).
 _OUT = (("--out",), {"metavar": "FILE.pdf", "required": True, "help": "the PDF file to write"})
@@ -33,13 +37,16 @@ _AS_AT = (("--as-at",), {"metavar": "DATE", "dest": "as_at",
 _AGENCY = (("--agency",), {"metavar": "NAME", "help": "the lead agency (its name or any known spelling)"})
 _REVIEW = (("--review",), {"metavar": "REF", "action": "append",
                             "help": "a review, by its reference or its title (case and spacing ignored)"})
+_FORMAT = (("--format",), {"type": str.lower, "choices": FORMATS, "default": "pdf",
+                           "help": "pdf (the default), or docx for a Word copy with the same content and "
+                                   "headings, for the last edits before sending (--out then ends in .docx)"})
 KINDS: dict[str, tuple[str, str, tuple]] = {
     "briefing": (
         "the sub group briefing paper for a meeting",
         "Every current review by type (new ones first), the decisions taken since the last meeting, "
         "the overdue actions by agency and the clocks falling due before the next meeting, as they "
         "stood on the meeting's date.",
-        ((("--meeting",), {"metavar": "DATE", "help": "the meeting's date (default today)"}),)),
+        ((("--meeting",), {"metavar": "DATE", "help": "the meeting's date (default today)"}), _FORMAT)),
     "action-plan": (
         "the composite action plan",
         "Every action once, with every recommendation it answers, its lead, target, status (a closed "
@@ -59,7 +66,7 @@ KINDS: dict[str, tuple[str, str, tuple]] = {
         "the partnership's response to one or more reviews",
         "Review by review, each recommendation in the review's own order with the board's response, each "
         "agency's response and the actions taken and to be taken, flagged where overdue.",
-        (_REVIEW, _AS_AT)),
+        (_REVIEW, _AS_AT, _FORMAT)),
     "annual": (
         "the annual report tables for a period",
         "Referrals considered by outcome, the reviews agreed, underway, completed and published, "
@@ -71,7 +78,7 @@ KINDS: dict[str, tuple[str, str, tuple]] = {
         "the scrutiny panel cover report for a review",
         "The council's cover report for a published review, its parts filled from the review and "
         "the office's panel report record, with the progress on its recommendations.",
-        (_REVIEW, _AS_AT)),
+        (_REVIEW, _AS_AT, _FORMAT)),
     "agency": (
         "one agency's action list",
         "The actions an agency leads that are still open, overdue ones first, with the recommendation "
@@ -95,13 +102,16 @@ def add_report_parser(subparsers, parents) -> None:
     """Add the ``report`` subcommand, one subcommand per paper with its own options and help;
     ``parents`` carries the shared ``--db`` option."""
     parser = subparsers.add_parser(
-        "report", help="print a paper to PDF",
-        description="Print one of the office's papers to a PDF file. "
+        "report", help="print a paper to PDF (or Word)",
+        description="Print one of the office's papers to a PDF file (the briefing paper, the response and "
+                    "the panel report to a Word document too, with --format docx). "
                     "'python main.py report KIND --help' says what a paper holds and what it takes.")
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, (short, long, options) in KINDS.items():
         paper = kinds.add_parser(kind, parents=parents, help=short, description=f"{short[0].upper()}{short[1:]}. {long}")
         flags, keywords = _OUT
+        if kind in WORD_KINDS:
+            keywords = {**keywords, "metavar": "FILE", "help": "the file to write: .pdf, or .docx with --format docx"}
         paper.add_argument(*flags, **keywords)
         for flags, keywords in options:
             paper.add_argument(*flags, **keywords)
@@ -135,11 +145,12 @@ def _options(args, session) -> dict:
 
 def run_report_command(args: argparse.Namespace, database: Database) -> int:
     """Build the paper the arguments ask for, check it, and say where it went."""
-    if Path(args.out).suffix.lower() != ".pdf":
-        raise UserError(f"--out: '{args.out}' should be a file name ending in .pdf.")
+    suffix = "." + getattr(args, "format", "pdf")
+    if Path(args.out).suffix.lower() != suffix:
+        raise UserError(f"--out: '{args.out}' should be a file name ending in {suffix}.")
     with database.sessions() as session:
         options = _options(args, session)
         result, checked = build_checked_report(args.kind, session, Path(args.out), **options)
     settle_on_command_line(database, [checked], despite=args.despite_findings)
-    print(f"{result.title}: {result.pages} page{'s' if result.pages != 1 else ''} written to {result.path}")
+    print(result.written())
     return 0

@@ -7,6 +7,9 @@ form that is filled in once when the document is saved: one build, not two.
 
 The build keeps the text each page prints (``page_text``), so the privacy check reads
 the paper as it was printed.
+
+A paper asked for as a ``.docx`` file is the same story written as a Word document instead
+(``docx_render``): the papers build their story once, whatever the format.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
 from app.errors import UserError
+from app.reports import WORD_SUFFIX
 from app.reports.fasttext import TextBlock, measure
 from app.reports.fonts import BOLD, REGULAR, register_fonts
 from app.reports.page_text import PageTextCanvas
@@ -78,6 +82,17 @@ class ReportResult:
     # Details the paper prints on purpose, which the privacy check lets through (the panel
     # report's officers' work telephone numbers and e-mail addresses).
     allowed_details: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def is_word(self) -> bool:
+        return self.path.suffix.lower() == WORD_SUFFIX
+
+    def written(self) -> str:
+        """What was written, as the user is told: "Title: 3 pages written to FILE". A Word
+        document has no pages until a word processor lays it out, so it is named as one."""
+        if self.is_word:
+            return f"{self.title}: Word document written to {self.path}"
+        return f"{self.title}: {self.pages} page{'s' if self.pages != 1 else ''} written to {self.path}"
 
 
 def para(text: str | None, style: str = "body", *, bold_prefix: str | None = None) -> Paragraph:
@@ -217,10 +232,14 @@ class _PaperDoc(BaseDocTemplate):
         canvas.line(MARGIN, rule_y, width - MARGIN, rule_y)
         canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 2 * mm, width - MARGIN, MARGIN + FOOTER_HEIGHT - 2 * mm)
         canvas.setFont(REGULAR, 8)
-        generated = f"Generated {self.settings.format_date(self.generated)} at {self.generated:%H:%M}"
-        canvas.drawString(MARGIN, MARGIN + 5 * mm, generated)
+        canvas.drawString(MARGIN, MARGIN + 5 * mm, generated_text(self.settings, self.generated))
         canvas.setFont(BOLD, 10)
         canvas.drawCentredString(width / 2, MARGIN + 0.5 * mm, marking)
+
+
+def generated_text(settings: OfficeSettings, generated: dt.datetime) -> str:
+    """The foot of every page: "Generated 23/11/2026 at 09:30"."""
+    return f"Generated {settings.format_date(generated)} at {generated:%H:%M}"
 
 
 def _fit(text: str, room: float) -> tuple[float, str]:
@@ -255,12 +274,16 @@ rl_config.useA85 = 0
 def build_paper(out_path: Path, settings: OfficeSettings, title: str, story: list, *,
                 wide: bool = False, generated: dt.datetime | None = None, paper: str = "A4") -> ReportResult:
     """Lay out ``story`` on ``paper`` (A4 or A3; landscape when ``wide``) with the page furniture,
-    write the PDF."""
+    write the PDF; or, when ``out_path`` ends in .docx, write the same story as a Word document."""
     out_path = Path(out_path)
     if not out_path.parent.is_dir():
         raise UserError(f"The folder {out_path.parent} does not exist. Choose another place to save the paper.")
-    doc = _PaperDoc(out_path, title=title, settings=settings, wide=wide,
-                    generated=generated or dt.datetime.now(), paper=paper)
+    generated = generated or dt.datetime.now()
+    if out_path.suffix.lower() == WORD_SUFFIX:
+        from app.reports.docx_render import write_docx  # python-docx loads only when asked for
+
+        return write_docx(out_path, settings, title, story, wide=wide, generated=generated, paper=paper)
+    doc = _PaperDoc(out_path, title=title, settings=settings, wide=wide, generated=generated, paper=paper)
     # A long paper allocates millions of small objects, none in cycles that need collecting
     # now; the cycle collector's repeated scans of them cost a fifth of the time.
     collecting = gc.isenabled()

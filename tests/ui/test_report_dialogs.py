@@ -557,3 +557,51 @@ def test_ctrl_p_preset_opens_a_dialog_showing_the_views_filters(make_dialog):
     dialog = make_dialog(kind, **preset)
     assert dialog.agency_combo.currentText() == "Police"
     assert dialog.overdue_only_box.isChecked() and not dialog.open_only_box.isChecked()
+
+
+# --- Word copies ------------------------------------------------------------------------------
+
+def word_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return re.sub(r"\s+", " ", " ".join([p.text for p in document.paragraphs] + cells))
+
+
+@pytest.mark.parametrize("kind", ["briefing", "response", "panel"])
+def test_the_papers_with_word_copies_offer_the_choice_and_the_rest_do_not(make_dialog, kind):
+    dialog = make_dialog(kind)
+    assert dialog.pdf_button.isChecked() and dialog.ok_button.text() == "&Create PDF"
+    for other in ("action-plan", "annual", "agency"):
+        assert make_dialog(other).word_button is None
+
+
+def test_the_briefing_as_a_word_document_is_written_opened_and_announced(qtbot, make_dialog, opened, window,
+                                                                         data_dir):
+    dialog = make_dialog("briefing")
+    type_date(qtbot, dialog.meeting_date, "17/04/2024")
+    qtbot.mouseClick(dialog.word_button, Qt.MouseButton.LeftButton)
+    assert dialog.out_path().name == "Sub group briefing paper 2024-04-17.docx"
+    assert dialog.ok_button.text() == "&Create Word document"
+    create_pdf(qtbot, dialog)
+
+    assert opened == [data_dir / "Sub group briefing paper 2024-04-17.docx"]
+    text = word_text(opened[0])
+    assert "For the meeting on 17/04/2024" in text and "SCR-01" in text
+    assert window.statusBar().currentMessage() == \
+        f"Case review sub group briefing paper: Word document written to {opened[0]}"
+    assert partial_files(data_dir) == []
+
+
+def test_a_name_typed_keeps_its_name_and_takes_the_formats_ending(qtbot, make_dialog, opened, tmp_path):
+    dialog = make_dialog("response")
+    dialog.out_edit.selectAll()
+    qtbot.keyClicks(dialog.out_edit, str(tmp_path / "For the chair.pdf"))
+    qtbot.mouseClick(dialog.word_button, Qt.MouseButton.LeftButton)
+    assert dialog.out_path() == tmp_path / "For the chair.docx"
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert dialog.out_path() == tmp_path / "For the chair.pdf"
+    qtbot.mouseClick(dialog.word_button, Qt.MouseButton.LeftButton)
+    dialog.out_edit.setText(str(tmp_path / "For the chair.pdf"))
+    assert dialog.problems()["out_path"] == "The file name should end in .docx."
