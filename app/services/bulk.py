@@ -155,5 +155,6 @@ def check_short_texts(problems: RowProblems, index: int, values: dict, limits: d
 
 
 def unknown_fields(problems: RowProblems, index: int, row: dict, allowed, noun: str) -> None:
+    """Note each field of row ``index`` that is not one of ``allowed``."""
     for name in sorted(set(row) - set(allowed)):
         problems.add(index, name, f"is not a field of {noun}")

@@ -19,6 +19,7 @@ DISSEMINATION_FIELDS = ("agency", "disseminated_on", "evidence")
 
 
 def get_learning_event(session: Session, event_id: int) -> LearningEvent:
+    """The learning event with this id; a ``UserError`` if there is none."""
     found = session.get(LearningEvent, event_id)
     if found is None:
         raise UserError(f"Learning event: there is no learning event {event_id}.")
@@ -73,6 +74,7 @@ def create_learning_event(session: Session, *, title: str, event_type: str, held
 
 
 def update_learning_event(session: Session, event_id: int, **fields) -> LearningEvent:
+    """Change some fields of a learning event, checked as when it was added."""
     event = get_learning_event(session, event_id)
     _apply_event(session, event, fields)
     session.flush()
@@ -97,6 +99,7 @@ def add_dissemination(session: Session, event_id: int, *, agency: str, dissemina
 
 
 def update_dissemination(session: Session, dissemination_id: int, **fields) -> Dissemination:
+    """Correct an agency's dissemination record: the agency, the date or the evidence."""
     found = session.get(Dissemination, dissemination_id)
     if found is None:
         raise UserError(f"There is no dissemination record {dissemination_id}.")

@@ -18,6 +18,7 @@ DEFAULT_TITLE = "Case review sub group"
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting with this id; a ``UserError`` naming the meeting field if there is none."""
     found = session.get(Meeting, meeting_id)
     if found is None:
         raise UserError(f"Meeting: there is no meeting {meeting_id}.", field="meeting")

@@ -22,6 +22,7 @@ RECOMMENDATION_FIELDS = ("number", "document_number", "text", "addressed_to", "t
 
 
 def get_recommendation(session: Session, recommendation_id: int) -> Recommendation:
+    """The recommendation with this id; a ``UserError`` if there is none."""
     return get_record(session, Recommendation, recommendation_id, "recommendation")
 
 

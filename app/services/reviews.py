@@ -72,6 +72,7 @@ def create_review(session: Session, *, reference: str, title: str, review_type: 
 
 
 def update_review(session: Session, review_id: int, **fields) -> Review:
+    """Change some fields of a review (dates, status, lists by name); the audit trail records each."""
     review = get_review(session, review_id)
     _apply_review_fields(session, review, fields)
     session.flush()
