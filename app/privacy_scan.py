@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.excel.visible_text import WorkbookText, column_letter, read_workbook_text
+from app.file_permissions import make_private
 from db.audit import current_user
 from db.models import AuditEntry, Setting
 
@@ -424,6 +425,7 @@ class CheckedFile:
         """Give the document its final name (replacing an earlier copy); return it."""
         try:
             self.final.parent.mkdir(parents=True, exist_ok=True)
+            make_private(self.partial)  # readable by the user only, like the database
             os.replace(self.partial, self.final)
         except PermissionError as err:
             raise UserError(f"{self.final} could not be written: it may be open in another program. "

@@ -52,6 +52,7 @@ HEADER_COLOUR = "#1F3864"  # dark blue: columns agencies read
 EDITABLE_HEADER_COLOUR = "#385723"  # dark green: columns agencies fill in
 EDITABLE_FILL = "#E2EFDA"  # pale green behind every cell an agency may change
 TITLE_ROWS = 2  # a title line and an instruction line above the header
+CHOICES_SHEET = "Choices"  # a hidden sheet holding the drop-down lists' values
 A4, A3 = 9, 8  # Excel's paper size codes
 # Row heights: neither LibreOffice nor a printer grows a row to fit wrapped text written by
 # a program, so each row's height is estimated from its longest wrapped cell.
@@ -137,14 +138,30 @@ class ExcelFile:
         self.workbook = workbook
         self.check = check  # the privacy check, handed each row's texts as they are written
         self.tables: list[SheetWriter] = []
+        self._choices: Worksheet | None = None
+        self._choice_columns = 0
 
     def add_table(self, name: str, columns: Sequence[SheetColumn], page: PageSetup, *,
                   instructions: str, protect: bool = False) -> SheetWriter:
         """A new sheet holding one styled table; write its rows, then ``finish`` it."""
         table = SheetWriter(self.workbook, name, columns, page, instructions=instructions, protect=protect,
-                            check=self.check)
+                            check=self.check, choices=self.choice_range)
         self.tables.append(table)
         return table
+
+    def choice_range(self, choices: Sequence[str]) -> str:
+        """A drop-down list's values written down a column of a hidden sheet, and the range
+        that holds them: a list written into the validation itself breaks on a value holding
+        a comma or a quote, and Excel refuses one longer than 255 characters."""
+        if self._choices is None:
+            self._choices = self.workbook.add_worksheet(CHOICES_SHEET)
+            self._choices.hide()
+        column = self._choice_columns
+        self._choice_columns += 1
+        for row, choice in enumerate(choices):
+            self._choices.write_string(row, column, choice)
+        letter = xl_col_to_name(column)
+        return f"='{CHOICES_SHEET}'!${letter}$1:${letter}${len(choices)}"
 
     def add_record_sheet(self, name: str, items: Sequence[tuple[str, str]]) -> None:
         """A very hidden sheet of (key, value) lines: the export stamp a returned file is known by."""
@@ -227,9 +244,10 @@ class SheetWriter:
 
     def __init__(self, workbook: Workbook, name: str, columns: Sequence[SheetColumn],
                  page: PageSetup, *, instructions: str, protect: bool = False,
-                 check: TextCheck | None = None) -> None:
+                 check: TextCheck | None = None, choices=None) -> None:
         self.workbook = workbook
         self.check = check
+        self._choice_range = choices  # where a drop-down list's values are written (ExcelFile.choice_range)
         # The data rows' XML, spliced into the sheet by ``ExcelFile.assemble``.
         self.rows: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
         self.columns = list(columns)
@@ -373,7 +391,7 @@ class SheetWriter:
         for index, column in enumerate(self.columns):
             if column.choices:
                 sheet.data_validation(first, index, last_row, index, {
-                    "validate": "list", "source": list(column.choices),
+                    "validate": "list", "source": self._choice_range(column.choices),
                     "error_title": column.header,
                     "error_message": f"Choose one of: {', '.join(column.choices)}.",
                 })

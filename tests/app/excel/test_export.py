@@ -175,16 +175,27 @@ def test_editable_columns_are_unlocked_and_green_the_rest_protected(database, pl
 
 
 def test_layout_freeze_filter_dropdowns_colours_and_printing(database, plan, tmp_path):
-    ws = openpyxl.load_workbook(export_plan(database, tmp_path / "plan.xlsx"))[ACTION_SHEET]
+    book = openpyxl.load_workbook(export_plan(database, tmp_path / "plan.xlsx"))
+    ws = book[ACTION_SHEET]
     cols = columns(ws)
     letter = openpyxl.utils.get_column_letter
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
     assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:")
-    lists = {dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
-    assert '"Red,Amber,Green,Blue"' in lists
+    # Each drop-down's values are read from a hidden sheet, whatever commas or quotes they hold.
+    choices = book["Choices"]
+    assert choices.sheet_state == "hidden"
+    lists = {}
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == "list":
+            sheet, cells = dv.formula1.split("!")
+            assert sheet == "'Choices'"
+            lists[str(dv.sqref).split(":")[0].rstrip("0123456789")] = [c.value for row in choices[cells.replace("$", "")]
+                                                                       for c in row]
+    assert lists[letter(cols["RAG"])] == ["Red", "Amber", "Green", "Blue"]
     # Statuses as every view shows them: a closed action's reason is part of its status.
-    assert ('"Not started,In progress,Completed,Closed – risk accepted,Closed – superseded,'
-            'Closed – not implemented,Closed – no longer applicable,Closed – merged with another action"') in lists
+    assert lists[letter(cols["Status"])] == [
+        "Not started", "In progress", "Completed", "Closed – risk accepted", "Closed – superseded",
+        "Closed – not implemented", "Closed – no longer applicable", "Closed – merged with another action"]
     rag_rules = [rule for rng in ws.conditional_formatting for rule in rng.rules]
     assert {r.formula[0] for r in rag_rules} == {
         f'${letter(cols["RAG"])}{HEADER_ROW + 1}="{rag}"' for rag in ("Red", "Amber", "Green", "Blue")}

@@ -139,3 +139,25 @@ def test_the_demo_office_raises_no_alarm(tmp_path, capsys):
         assert (tmp_path / out).exists()
     shutil.rmtree(tmp_path / "backups", ignore_errors=True)
     assert Path(tmp_path / "plan.pdf").stat().st_size > 0
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="file modes are POSIX's")
+def test_exported_files_and_papers_are_readable_by_the_user_only(office, tmp_path):
+    for command in (["export", "action-plan", "--out", str(tmp_path / "plan.xlsx")],
+                    ["export", "action-plan", "--out", str(tmp_path / "plan.csv")],
+                    ["report", "action-plan", "--out", str(tmp_path / "plan.pdf")]):
+        assert main([*command, "--db", str(office.path), "--despite-findings"]) == 0
+        assert (Path(command[-1]).stat().st_mode & 0o777) == 0o600, command[-1]
+
+
+def test_a_status_holding_commas_and_quotes_keeps_the_drop_down_whole(office, tmp_path):
+    import openpyxl
+
+    from db.models import ListItem
+
+    with office.sessions.begin() as s:
+        s.add(ListItem(kind=ListKind.ACTION_STATUS, name='Waiting, "on hold"', is_open=True, sort_order=9))
+    out = tmp_path / "plan.xlsx"
+    assert main(["export", "action-plan", "--out", str(out), "--db", str(office.path), "--despite-findings"]) == 0
+    values = [row[0] for row in openpyxl.load_workbook(out)["Choices"].iter_rows(values_only=True) if row[0]]
+    assert 'Waiting, "on hold"' in values
