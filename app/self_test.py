@@ -24,6 +24,7 @@ from typing import Callable, Iterator, Sequence
 from app import logs, paths
 from app.check import check_database
 from app.database import open_database
+from app.licences import bundled_components
 from app.resources import resource
 from app.version import __version__
 from db.migrate import MIGRATIONS_DIR, head_revision
@@ -58,7 +59,11 @@ def _bundled_files() -> str:
     versions = sorted((MIGRATIONS_DIR / "versions").glob("*.py"))
     _require((MIGRATIONS_DIR / "env.py").is_file() and bool(versions),
              f"the database migrations are missing from {MIGRATIONS_DIR}")
-    return f"{len(FONT_FILES)} fonts, {len(demo)} demo files, {len(versions)} migrations"
+    components = bundled_components()
+    _require(any(c.name.casefold().startswith("pyside6") for c in components),
+             "the packages' metadata is missing, so Help > About cannot list their licences")
+    return (f"{len(FONT_FILES)} fonts, {len(demo)} demo files, {len(versions)} migrations, "
+            f"{len(components)} components' licences")
 
 
 def _new_database(path: Path) -> str:

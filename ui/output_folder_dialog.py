@@ -62,7 +62,7 @@ class OutputFolderDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.warning)
         layout.addWidget(buttons)
-        self.resize(560, 0)
+        self.setMinimumWidth(560)
         self._on_folder_changed(self.folder_edit.text())
 
     def _on_folder_changed(self, text: str) -> None:
