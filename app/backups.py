@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,15 @@ from sqlalchemy import exc
 from app import paths
 from app.check import CheckReport, check_database
 from db.engine import SQLITE_MAGIC, absolute_path, read_only_uri
-from app.db_errors import DamagedDatabaseError, plain_database_errors
+from app.db_errors import (
+    DamagedDatabaseError,
+    DatabaseUnavailableError,
+    LOCKED,
+    NO_SPACE,
+    plain_database_errors,
+    raise_if_unavailable,
+    unavailable_reason,
+)
 from app.errors import UserError
 from app.file_permissions import create_private_file, make_private
 from app.text import plural
@@ -239,12 +248,17 @@ def take_backup(db_path: Path, folder: Path, label: str) -> BackupInfo:
             problem = _finish_copy(out)
         finally:
             out.close()
-    except sqlite3.DatabaseError as err:
-        problem = f"SQLite could not read it ({err})"
-    except OSError as err:
+    except (sqlite3.DatabaseError, OSError) as err:
         _remove_copy(partial)
-        raise UserError(f"The backup could not be written to {folder} ({err.strerror or err}). "
-                        "Check the drive has space and you may write there.") from err
+        reason = unavailable_reason(err, db_path)
+        if reason == LOCKED:
+            raise DatabaseUnavailableError(db_path, LOCKED) from err
+        if reason is not None or isinstance(err, OSError):
+            what = "its disk is full" if reason == NO_SPACE else (
+                f"{err.strerror or err}" if isinstance(err, OSError) else f"{err}")
+            raise UserError(f"The backup could not be written to {folder} ({what}). Check the drive "
+                            "has space and you may write there; the database itself is unchanged.") from err
+        problem = f"SQLite could not read it ({err})"
     if problem:
         _remove_copy(partial)
         raise UserError(f"{db_path} could not be backed up: {problem}. The database may be damaged; "
@@ -424,39 +438,87 @@ class RestoreResult:
 
 def _health(db_path: Path) -> tuple[str | None, CheckReport | None]:
     """Why the file at ``db_path`` cannot be used as a database (``None`` if it can), and the
-    check's report when SQLite could read the file at all."""
+    check's report when SQLite could read the file at all. A file that is only locked,
+    read-only or on a full disk raises ``DatabaseUnavailableError``: it is not damaged."""
     try:
         report = check_database(db_path, summarise=False)
+    except DatabaseUnavailableError:
+        raise
     except UserError as err:
         return str(err), None
-    except (exc.DBAPIError, sqlite3.DatabaseError):
+    except (exc.DBAPIError, sqlite3.DatabaseError) as err:
         # app.check goes on to count records after a failed integrity check, and reading a
         # damaged table can fail there.
+        raise_if_unavailable(err, db_path)
         return f"{db_path} is damaged and cannot be read.", None
     if report.integrity != "ok":
         return f"SQLite found damage in {db_path} ({report.integrity}).", report
     return None, report
 
 
+DAMAGED_MARK = "-unreadable-"
+
+
+def _companions(db_path: Path) -> list[Path]:
+    """The file at ``db_path`` and its SQLite companions that exist."""
+    return [p for p in (db_path.with_name(db_path.name + c) for c in ("", *SQLITE_COMPANIONS)) if p.exists()]
+
+
+def keep_damaged_copy(db_path: Path) -> list[Path]:
+    """Copy the damaged file at ``db_path`` and its ``-wal``/``-shm``/``-journal`` beside it,
+    as ``<name>-unreadable-<time><suffix>``; return the copies (the main file's first).
+
+    A byte-for-byte copy (SQLite cannot read the file whole). A copy kept earlier of the file
+    as it is now (same size and time) is used again rather than made twice. Raises
+    ``OSError`` if a copy cannot be written (a full disk, a read-only folder).
+    """
+    originals = _companions(db_path)
+    main = db_path if db_path.exists() else None
+    if main is not None:
+        held = main.stat()
+        for earlier in db_path.parent.glob(f"{db_path.stem}{DAMAGED_MARK}*{db_path.suffix}"):
+            kept = earlier.stat()
+            if (kept.st_size, kept.st_mtime_ns) == (held.st_size, held.st_mtime_ns):
+                return [earlier] + [earlier.with_name(earlier.name + p.name.removeprefix(db_path.name))
+                                    for p in originals[1:]
+                                    if earlier.with_name(earlier.name + p.name.removeprefix(db_path.name)).exists()]
+    stamp = _now().strftime(_STAMP_FORMAT)
+    base = _free_name(db_path.parent, f"{db_path.stem}{DAMAGED_MARK}{stamp}{db_path.suffix}")
+    copies = []
+    try:
+        for original in originals:
+            copy = base.with_name(base.name + original.name.removeprefix(db_path.name))
+            shutil.copy2(original, copy)  # keeps the time, by which it is known again
+            make_private(copy)
+            copies.append(copy)
+    except OSError:
+        for copy in copies:
+            copy.unlink(missing_ok=True)
+        raise
+    log.info("Copy of a damaged database kept beside it: %s", base)
+    return copies
+
+
 def _set_aside(db_path: Path) -> list[Path]:
-    """Rename the file at ``db_path`` and its journal companions out of the way; return new names.
+    """Keep a copy of the unusable file at ``db_path`` and its companions beside it, then take
+    them out of the way; return the copies.
 
     A ``-wal`` left behind belongs to the old file: SQLite would replay it over the restored
-    one, so it must not stay under the database's name. Nothing is deleted.
+    one, so it must not stay under the database's name. Nothing is lost: every byte is in
+    the copies.
     """
-    stamp = _now().strftime(_STAMP_FORMAT)
-    moved = []
-    for companion in ("", "-wal", "-shm", "-journal"):
-        old = db_path.with_name(db_path.name + companion)
-        if old.exists():
-            new = db_path.with_name(f"{db_path.stem}-unreadable-{stamp}{db_path.suffix}{companion}")
-            try:
-                old.rename(new)
-            except OSError as err:
-                raise UserError(f"{old} could not be moved aside ({err.strerror or err}). Close any other "
-                                "copy of the program using it, then try again.") from err
-            moved.append(new)
-    return moved
+    try:
+        kept = keep_damaged_copy(db_path)
+    except OSError as err:
+        raise UserError(f"A copy of {db_path} could not be kept beside it ({err.strerror or err}), so "
+                        "it has not been replaced. Free some space there, then try again.") from err
+    for original in _companions(db_path):
+        try:
+            original.unlink()
+        except OSError as err:
+            raise UserError(f"{original} could not be moved aside ({err.strerror or err}). Close any other "
+                            "copy of the program using it, then try again.") from err
+    return kept
 
 
 def _replace_file(backup_path: Path, db_path: Path) -> None:
@@ -517,16 +579,28 @@ def restore_backup(backup_path: Path, db_path: Path, folder: Path) -> RestoreRes
 def verify_before_open(db_path: Path, folder: Path) -> None:
     """Refuse to open a damaged or non-database file, offering the newest good backup.
 
-    Raises ``DamagedDatabaseError`` (a ``UserError``) naming the backup and how to restore it.
-    A missing or empty file (a new database) and a folder pass through to ``open_database``.
+    Raises ``DamagedDatabaseError`` (a ``UserError``) naming the backup and how to restore it,
+    once a copy of the damaged file is kept beside it (no backup is offered if that copy
+    could not be made). A file that is sound but locked by another program, read-only or on
+    a full disk raises ``DatabaseUnavailableError`` instead, and no restore is offered. A
+    missing or empty file and a folder pass through to ``open_database``.
     """
     if not db_path.is_file() or db_path.stat().st_size == 0:
         return
     damage, _report = _health(db_path)
     if damage is None:
         return
-    offer = newest_good_backup(folder, db_path)
     message = f"The database cannot be used: {damage} It has not been opened or changed."
+    try:
+        kept = keep_damaged_copy(db_path)[0]
+    except OSError as err:
+        log.error("Database failed its check at open and no copy could be kept: %s", db_path)
+        raise DamagedDatabaseError(
+            f"{message} A copy of it could not be kept beside it ({err.strerror or err}), so no "
+            "backup is offered yet: restoring would replace the only copy. Free some space on "
+            "that drive, then open it again.", path=db_path) from err
+    message += f" A copy of it as it is now is kept as {kept}."
+    offer = newest_good_backup(folder, db_path)
     if offer is None:
         message += f" No good backup of it was found in {folder}."
     else:
@@ -535,7 +609,7 @@ def verify_before_open(db_path: Path, folder: Path) -> None:
                     f"Restore it with File > Restore…, or run: "
                     f"python main.py restore --db \"{db_path}\" \"{offer.path}\"")
     log.error("Database failed its check at open: %s", db_path)
-    raise DamagedDatabaseError(message, path=db_path, offer=offer)
+    raise DamagedDatabaseError(message, path=db_path, offer=offer, kept=kept)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.engine import SQLITE_MAGIC, read_only_uri
+from app.db_errors import raise_if_unavailable
 from app.errors import UserError
+from db import engine as db_engine
+from db.engine import SQLITE_MAGIC, read_only_uri
 from db.migrate import head_revision, quick_head_revision
 from db import models as m
 
@@ -55,7 +57,8 @@ class CheckReport:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(read_only_uri(path), uri=True)
+    # As long a wait for a lock as a save makes, before the file is said to be in use.
+    return sqlite3.connect(read_only_uri(path), uri=True, timeout=db_engine.BUSY_TIMEOUT_MS / 1000)
 
 
 def check_database(path: Path, as_at: dt.date | None = None, *, summarise: bool = True) -> CheckReport:
@@ -67,10 +70,16 @@ def check_database(path: Path, as_at: dt.date | None = None, *, summarise: bool 
     as_at = as_at or dt.date.today()
     if not path.is_file():
         raise UserError(f"There is no database at {path}.")
-    with path.open("rb") as fh:
-        if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise UserError(f"{path} is not a Case Review Tracker database (it is not an SQLite file).")
-    conn = _read_only(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+        conn = _read_only(path)
+    except (OSError, sqlite3.Error) as err:
+        raise_if_unavailable(err, path)
+        raise UserError(f"{path} cannot be read ({err}).") from err
+    if head != SQLITE_MAGIC:
+        conn.close()
+        raise UserError(f"{path} is not a Case Review Tracker database (it is not an SQLite file).")
     try:
         try:
             # quick_check verifies every page and row format; it skips only the index-vs-table
@@ -81,6 +90,7 @@ def check_database(path: Path, as_at: dt.date | None = None, *, summarise: bool 
                 if "alembic_version" in tables else None
             fk_problems = len(conn.execute("PRAGMA foreign_key_check").fetchall()) if summarise else 0
         except sqlite3.DatabaseError as err:
+            raise_if_unavailable(err, path)
             raise UserError(f"{path} is damaged and cannot be read ({err}).") from err
         report = CheckReport(path, path.stat().st_size, "ok" if results == ["ok"] else "; ".join(results[:5]),
                              # Alembic only when the scripts' own lines do not settle it: loading it

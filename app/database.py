@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import backups, paths
 from app.seed import seed_defaults
+from app.db_errors import raise_if_unavailable
 from app.errors import UserError
 from app.file_permissions import create_private_file
 from db.audit import install_audit
@@ -208,7 +209,11 @@ def open_database(location: str | Path, *, create: bool | None = None,
             raise UserError(f"There is no database at {path}.")
         if create is not True and path.is_file() and path.stat().st_size == 0:
             _refuse_empty(path)
-        _refuse_non_database(path)
+        try:
+            _refuse_non_database(path)
+        except OSError as err:
+            raise_if_unavailable(err, path)
+            raise
         revision = _refuse_foreign(path)
         if check_later and revision is not None and revision == quick_head_revision():
             # No upgrade is due (an upgrade must start from a file known to be sound).
@@ -226,22 +231,26 @@ def open_database(location: str | Path, *, create: bool | None = None,
     try:
         folder = backup_folder or (backups.backup_folder() if path else None)
         migration = upgrade(engine, partial(backups.backup_before_upgrade, folder) if folder else None)
-    except (exc.DatabaseError, sqlite3.DatabaseError) as err:
+        sessions = make_session_factory(engine)
+        readers = make_session_factory(engine, read_only=True)
+        install_audit(sessions)
+        # Core, not the ORM: the ORM's first query configures every mapper (a fifth of a
+        # second), which the window's first read then does on its worker instead.
+        with engine.connect() as conn:
+            empty = conn.scalar(select(ListItem.__table__.c.id).limit(1)) is None
+        if empty:  # a new database: its editable lists (an existing one takes no write lock)
+            with sessions.begin() as s:
+                seed_defaults(s)
+    except (exc.DBAPIError, sqlite3.Error, OSError) as err:
         engine.dispose()
+        if path is not None:  # locked, read-only or a full disk: said as such, not as damage
+            raise_if_unavailable(err, path)
+        if isinstance(err, OSError):
+            raise
         raise UserError(f"{path or text} could not be read as a database: {err.orig if hasattr(err, 'orig') else err}.") from err
     except BaseException:
         engine.dispose()
         raise
-    sessions = make_session_factory(engine)
-    readers = make_session_factory(engine, read_only=True)
-    install_audit(sessions)
-    # Core, not the ORM: the ORM's first query configures every mapper (a fifth of a
-    # second), which the window's first read then does on its worker instead.
-    with engine.connect() as conn:
-        empty = conn.scalar(select(ListItem.__table__.c.id).limit(1)) is None
-    if empty:  # a new database: its editable lists (an existing one takes no write lock)
-        with sessions.begin() as s:
-            seed_defaults(s)
     _install_gate(engine, gate)
     return Database(path, engine, sessions, readers, migration, open_check, gate, backup_folder, warning)
 

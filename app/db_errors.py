@@ -9,6 +9,8 @@ with a sentence for the officer. Anything it does not recognise is left alone (r
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,11 +100,87 @@ def ensure_unchanged(record, loaded_version: int) -> None:
 class DamagedDatabaseError(UserError):
     """The database file failed its check at open; ``offer`` is the newest good backup, if any.
 
-    The window catches this to offer File > Restore… with ``offer`` chosen; the command line
-    prints the message, which names the backup and the command that restores it.
+    Raised only for real damage, once a copy of the damaged file has been kept beside it
+    (``kept``); when no copy could be kept, ``offer`` is ``None``, so that nothing is restored
+    over the only copy. The window catches this to offer File > Restore… with ``offer``
+    chosen; the command line prints the message, which names the backup and the command
+    that restores it.
     """
 
-    def __init__(self, message: str, *, path: Path, offer=None):
+    def __init__(self, message: str, *, path: Path, offer=None, kept: Path | None = None):
         super().__init__(message)
         self.path = path
         self.offer = offer
+        self.kept = kept
+
+
+# Why a sound file cannot be used just now (``DatabaseUnavailableError.reason``).
+LOCKED, READ_ONLY, NO_SPACE = "locked", "read-only", "no space"
+_UNAVAILABLE = {
+    LOCKED: ("{path} is in use by another program, which has locked it (a sync or backup tool, "
+             "a program copying it, or another program reading it). Nothing has been changed; "
+             "the file is not damaged. Close that program or wait for it to finish, then try again."),
+    READ_ONLY: ("{path} is read-only (the file, or the folder it is in), so the program cannot work "
+                "in it. Nothing has been changed; the file is not damaged. Copy it to a folder you "
+                "may change, or ask whoever manages the drive to let you change it."),
+    NO_SPACE: ("There is not enough space on the disk holding {path}. Nothing has been changed; the "
+               "file is not damaged. Free some space on that disk, then try again."),
+}
+# Windows: "used by another process" and "another process has locked a portion of the file".
+_WINDOWS_SHARING_ERRORS = (32, 33)
+
+
+class DatabaseUnavailableError(UserError):
+    """A database file that cannot be used just now for a reason that is not damage.
+
+    ``reason`` is ``LOCKED`` (in use by another program), ``READ_ONLY`` (the file or its
+    folder) or ``NO_SPACE`` (the disk is full). Restoring a backup over such a file would
+    throw away work that is still in it, so none is ever offered for this error.
+    """
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(_UNAVAILABLE[reason].format(path=path))
+        self.path = path
+        self.reason = reason
+
+
+def _writable(path: Path) -> bool:
+    """Whether ``path`` (a file, or a folder) may be written, as far as the system says."""
+    return os.access(path, os.W_OK)
+
+
+def unavailable_reason(err: BaseException, path: Path) -> str | None:
+    """``LOCKED``, ``READ_ONLY`` or ``NO_SPACE`` when ``err`` (raised using the database at
+    ``path``) means the file is sound but cannot be used now; ``None`` otherwise."""
+    if isinstance(err, OSError):
+        if getattr(err, "winerror", None) in _WINDOWS_SHARING_ERRORS:
+            return LOCKED
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            return NO_SPACE
+        if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return READ_ONLY
+        return None
+    original = _sqlite_error(err)
+    if original is None:
+        return None
+    text = str(original).lower()
+    if "locked" in text:
+        return LOCKED
+    if "disk is full" in text:
+        return NO_SPACE
+    if "readonly" in text or "read-only" in text:
+        return READ_ONLY
+    if "unable to open" in text:
+        # Reading a WAL database needs its -shm beside it: a folder that cannot be written
+        # stops even a read-only connection.
+        if not _writable(path) or not _writable(path.parent):
+            return READ_ONLY
+    return None
+
+
+def raise_if_unavailable(err: BaseException, path: Path) -> None:
+    """Raise ``DatabaseUnavailableError`` (chained to ``err``) when ``err`` means the file at
+    ``path`` is locked, read-only or on a full disk; otherwise return."""
+    reason = unavailable_reason(err, path)
+    if reason is not None:
+        raise DatabaseUnavailableError(path, reason) from err
