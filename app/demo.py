@@ -241,7 +241,9 @@ class _DemoFile:
         response = {"status": values.pop("response_status", None), "response": values.pop("board_response", None),
                     "response_on": values.pop("response_on", None)}
         responses = values.pop("agency_responses", [])
-        rec = recommendations.add_recommendation(self.s, review.id, **values)
+        # The demo is an office's history brought in at once: the day each record was added
+        # is not known, and papers for an earlier date judge it from the records' own dates.
+        rec = recommendations.add_recommendation(self.s, review.id, **values, added_on=None)
         if response["status"]:
             recommendations.set_board_response(self.s, rec.id, **response)
         for answer in responses:
@@ -252,7 +254,7 @@ class _DemoFile:
         progress = {name: values.pop(name, []) for name in ("updates", "revisions")}
         closed, signed_off_at = values.pop("closed", None), values.pop("signed_off_at", None)
         values["recommendation_ids"] = [self._recommendation(r) for r in values.pop("recommendations")]
-        action = actions.create_action(self.s, **values)
+        action = actions.create_action(self.s, **values, added_on=None)  # not known: see _recommendations
         self._progress(action.id, **progress)
         if closed:
             actions.close_action(self.s, action.id, reason=closed["reason"], completed_on=self.dates.date(closed["on"]),

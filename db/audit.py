@@ -23,13 +23,14 @@ def current_user() -> str:
         return "unknown"
 
 
-def _text(value: Any) -> str | None:
+def audit_text(value: Any) -> str | None:
+    """A value as the audit trail writes it: dates as ISO dates, a list joined, a record by its id."""
     if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
-        return ", ".join(sorted(_text(v) or "" for v in value))
+        return ", ".join(sorted(audit_text(v) or "" for v in value))
     if hasattr(value, "__table__"):
         return str(_record_id(value))
     return str(value)
@@ -61,13 +62,13 @@ def _entries_for(obj: Any, operation: str, user: str, now: dt.datetime) -> Itera
             if value is not None:
                 old, new = (None, value) if operation == "create" else (value, None)
                 yield {**base, "operation": operation, "field": attr.key,
-                       "old_value": _text(old), "new_value": _text(new)}
+                       "old_value": audit_text(old), "new_value": audit_text(new)}
         if operation == "create":
             for rel in links:
                 added = state.attrs[rel.key].history.added
                 if added:
                     yield {**base, "operation": operation, "field": rel.key,
-                           "old_value": None, "new_value": _text([_record_id(o) for o in added])}
+                           "old_value": None, "new_value": audit_text([_record_id(o) for o in added])}
         if operation == "purge":
             yield {**base, "operation": "purge", "field": None, "old_value": None, "new_value": None}
         return
@@ -84,15 +85,15 @@ def _entries_for(obj: Any, operation: str, user: str, now: dt.datetime) -> Itera
         if attr.key == "archived_at":
             op = "archive" if new is not None else "restore"
         yield {**base, "operation": op, "field": attr.key,
-               "old_value": _text(old), "new_value": _text(new)}
+               "old_value": audit_text(old), "new_value": audit_text(new)}
     for rel in links:
         hist = state.attrs[rel.key].history
         if hist.added or hist.deleted:
             before = [o for o in (hist.unchanged or []) + (hist.deleted or [])]
             after = [o for o in (hist.unchanged or []) + (hist.added or [])]
             yield {**base, "operation": "update", "field": rel.key,
-                   "old_value": _text([_record_id(o) for o in before]),
-                   "new_value": _text([_record_id(o) for o in after])}
+                   "old_value": audit_text([_record_id(o) for o in before]),
+                   "new_value": audit_text([_record_id(o) for o in after])}
 
 
 def _after_flush(session: Session, _ctx) -> None:

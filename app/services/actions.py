@@ -4,17 +4,17 @@ those back as they were, for undo). Progress updates are in ``updates``."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app import lookups
 from app.errors import UserError, ValidationError
 from app.services.bulk import (CHUNK, RowProblems, check_references, insert_links,
                                insert_records, known_ids)
-from app.services.records import get_record
+from app.services.records import TODAY, _Today, get_record
+from app.services.records import added_on as added_on_day
 from app.services.updates import check_update_row
 from app.services.validation import Problems, check_rag, multiline_text, optional_text
 from db.models import (
@@ -24,20 +24,6 @@ from db.models import (
 
 ACTION_TEXT_FIELDS = ("description", "lead_officer", "evidence_required", "evidence_of_completion",
                       "evidence_of_impact", "reference", "target_text")
-
-
-@dataclass(frozen=True)
-class OverdueAction:
-    """An open action past its target date."""
-
-    id: int
-    description: str
-    lead_agency: str | None
-    lead_officer: str | None
-    target_on: dt.date
-    days_overdue: int
-    status: str
-    rag: str | None
 
 
 def get_action(session: Session, action_id: int) -> Action:
@@ -50,9 +36,10 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
                   target_on: dt.date | None = None, status: str = "Not started",
                   rag: str | None = None, theme: str | None = None,
                   evidence_required: str | None = None, reference: str | None = None,
-                  target_text: str | None = None) -> Action:
+                  target_text: str | None = None, added_on: dt.date | None | _Today = TODAY) -> Action:
     """Add an action answering one or more recommendations; its first target is kept.
-    ``target_text`` is a target that is not a date ("Ongoing")."""
+    ``target_text`` is a target that is not a date ("Ongoing"); ``added_on`` the day it was
+    put on the plan (today unless the caller knows: ``app.services.records.added_on``)."""
     problems = Problems()
     problems.required("description", description)
     problems.max_length("target_text", optional_text(target_text), 100)
@@ -70,7 +57,7 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
         status=lookups.list_item(session, ListKind.ACTION_STATUS, status, field="status"),
         rag=rag_value, theme=lookups.theme(session, theme) if theme else None,
         evidence_required=multiline_text(evidence_required), reference=optional_text(reference),
-        target_text=optional_text(target_text), recommendations=recs,
+        target_text=optional_text(target_text), recommendations=recs, added_on=added_on_day(added_on),
     )
     session.add(action)
     session.flush()
@@ -252,23 +239,6 @@ def restore_action_state(session: Session, action_id: int, state: dict) -> None:
                  "signed_off_on", "target_on", "original_target_on"):
         setattr(action, name, state[name])
     session.flush()
-
-
-def overdue_actions(session: Session, as_at: dt.date, *, agency: str | None = None) -> list[OverdueAction]:
-    """Open actions whose target date is before ``as_at``, oldest first."""
-    status = aliased(ListItem)
-    query = (
-        select(Action.id, Action.description, Agency.name, Action.lead_officer, Action.target_on,
-               status.name, Action.rag)
-        .join(status, Action.status_id == status.id)
-        .outerjoin(Agency, Action.lead_agency_id == Agency.id)
-        .where(status.is_open.is_(True), Action.target_on < as_at, Action.archived_at.is_(None))
-        .order_by(Action.target_on, Action.id)
-    )
-    if agency:
-        query = query.where(Action.lead_agency_id == lookups.agency(session, agency).id)
-    return [OverdueAction(i, d, a, o, t, (as_at - t).days, s, r)
-            for i, d, a, o, t, s, r in session.execute(query)]
 
 
 ACTION_COLUMNS = ("reference", "description", "theme_id", "lead_agency_id", "lead_officer",

@@ -18,7 +18,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
-from db.audit import _text as audit_text
+from db.audit import audit_text
 from db.audit import current_user
 from db.models import AuditEntry, ListItem
 

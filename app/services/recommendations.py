@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from app import lookups
 from app.errors import UserError
 from app.services.bulk import CHUNK, RowProblems, check_list_values, check_references, insert_records
-from app.services.records import get_record
+from app.services.records import TODAY, _Today, get_record
+from app.services.records import added_on as added_on_day
 from app.services.reviews import get_review
 from app.services.validation import Problems, multiline_text, optional_text
 from db.models import AgencyResponse, ListKind, Recommendation, Review, Theme
@@ -36,8 +37,10 @@ def _number_taken(session: Session, review_id: int, number: int, but: int | None
 
 def add_recommendation(session: Session, review_id: int, *, text: str, theme: str | None = None,
                        number: int | None = None, addressed_to: str | None = None,
-                       document_number: str | None = None) -> Recommendation:
-    """Add a recommendation to a review, numbered next unless a number is given."""
+                       document_number: str | None = None,
+                       added_on: dt.date | None | _Today = TODAY) -> Recommendation:
+    """Add a recommendation to a review, numbered next unless a number is given; ``added_on``
+    the day it was put on the record (today unless the caller knows)."""
     review = get_review(session, review_id)
     problems = Problems()
     problems.required("text", text)
@@ -53,7 +56,7 @@ def add_recommendation(session: Session, review_id: int, *, text: str, theme: st
     rec = Recommendation(review=review, number=number, text=multiline_text(text),
                          addressed_to=optional_text(addressed_to),
                          document_number=optional_text(document_number),
-                         theme=lookups.theme(session, theme) if theme else None)
+                         theme=lookups.theme(session, theme) if theme else None, added_on=added_on_day(added_on))
     session.add(rec)
     session.flush()
     return rec

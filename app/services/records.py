@@ -1,4 +1,5 @@
-"""Finding the record a service works on (by id or reference), its version, and archiving it."""
+"""Finding the record a service works on (by id or reference), its version, and archiving it;
+and the day a record is put on the record."""
 
 from __future__ import annotations
 
@@ -9,6 +10,23 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.text import clean
+
+
+class _Today:
+    """The day a record is added, unless the caller knows better (see ``added_on``)."""
+
+    def __repr__(self) -> str:
+        return "TODAY"
+
+
+TODAY = _Today()
+
+
+def added_on(value: dt.date | None | _Today) -> dt.date | None:
+    """The day to record a record as added: today by default; a day the caller knows (what
+    it brings from elsewhere says when); or None, not known (papers for an earlier date then
+    judge from the record's own dates, and say so)."""
+    return dt.date.today() if value is TODAY else value
 
 
 def get_record(session: Session, model, record_id: int, noun: str):

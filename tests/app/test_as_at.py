@@ -136,3 +136,16 @@ def test_a_period_that_ends_after_today_is_counted_to_today_and_says_so(office, 
                  "--to", end.isoformat(), "--out", str(out)]) == 0
     text = pdf_text(out)
     assert f"everything is counted up to today, {format_date(today)}" in text
+
+
+def test_an_action_added_today_was_not_on_yesterdays_plan(office):
+    from app.services import actions
+
+    with office.sessions.begin() as s:
+        rec_id = s.query(Recommendation).one().id
+        added = actions.create_action(s, description="Brief the new call handlers", recommendation_ids=[rec_id])
+        assert added.added_on == dt.date.today()
+    with office.readers() as s:
+        yesterday = {row.reference for row in read_action_plan(s, dt.date.today() - dt.timedelta(days=1)).rows}
+        today = {row.reference for row in read_action_plan(s).rows}
+    assert f"A{added.id}" in today and f"A{added.id}" not in yesterday
