@@ -244,7 +244,7 @@ def restore_action_state(session: Session, action_id: int, state: dict) -> None:
 ACTION_COLUMNS = ("reference", "description", "theme_id", "lead_agency_id", "lead_officer",
                   "evidence_required", "original_target_on", "target_on", "target_text", "status_id",
                   "rag", "evidence_of_completion", "evidence_of_impact", "completed_on",
-                  "closure_reason_id", "closure_note", "signed_off_on", "signed_off_meeting_id")
+                  "closure_reason_id", "closure_note", "signed_off_on", "signed_off_meeting_id", "added_on")
 _NOT_COLUMNS = ("recommendation_ids", "target_revisions", "updates")
 _ACTION_ROW_KEYS = frozenset({*ACTION_COLUMNS, *_NOT_COLUMNS})
 _NO_VALUES = {**dict.fromkeys(c.key for c in Action.__table__.columns if c.key != "id"), "version": 1}

@@ -38,11 +38,11 @@ def _audit(session, table: str, record_id: int) -> dict[str, str | None]:
 def test_bulk_actions_are_audited_field_by_field_as_one_action_is(session, review):
     rec_id = review.recommendations[0].id
     one = actions.create_action(session, description="Relaunch the protocol", recommendation_ids=[rec_id],
-                                lead_agency="Police", target_on=D(2017, 3, 31), rag="Amber")
+                                lead_agency="Police", target_on=D(2017, 3, 31), rag="Amber", added_on=D(2017, 1, 9))
     [many] = actions.create_actions(session, [{
         "description": "Relaunch the protocol", "recommendation_ids": [rec_id],
         "lead_agency_id": one.lead_agency_id, "original_target_on": D(2017, 3, 31),
-        "target_on": D(2017, 3, 31), "rag": "a", "status_id": one.status_id}])
+        "target_on": D(2017, 3, 31), "rag": "a", "status_id": one.status_id, "added_on": D(2017, 1, 9)}])
     by_orm, by_bulk = _audit(session, "action", one.id), _audit(session, "action", many)
     assert by_bulk.pop("id") == str(many) and by_orm.pop("id") == str(one.id)
     assert by_bulk == by_orm
