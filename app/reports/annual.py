@@ -100,10 +100,10 @@ def outcome_chart(counts: list[OutcomeCount], width: float) -> Drawing:
     chart.data = [[c.referrals for c in reversed(counts)]]
     chart.categoryAxis.categoryNames = [c.outcome for c in reversed(counts)]
     chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.fontSize = 9
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontSize = 9
     chart.valueAxis.valueMin = 0
     top = max((c.referrals for c in counts), default=0)
     chart.valueAxis.valueMax = max(top, 1)
@@ -111,11 +111,11 @@ def outcome_chart(counts: list[OutcomeCount], width: float) -> Drawing:
     chart.bars[0].fillColor = colors.HexColor("#1F3A5F")
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = BOLD
-    chart.barLabels.fontSize = 8
+    chart.barLabels.fontSize = 9
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
-    drawing.add(String(label_room, 4, "Number of referrals", fontName=REGULAR, fontSize=8))
+    drawing.add(String(label_room, 4, "Number of referrals", fontName=REGULAR, fontSize=9))
     return drawing
 
 
