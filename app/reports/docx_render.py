@@ -24,14 +24,15 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -67,22 +68,15 @@ CHART_LEFT_OUT = "The chart printed here in the PDF copy is left out of the Word
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_JUSTIFY = {"right": "right", "centre": "center"}
+
+
 def _text(text: str) -> str:
     return _NOT_IN_XML.sub("", text)
 
 
 def _hex(colour: colors.Color) -> str:
     return colour.hexval()[2:].upper()
-
-
-def _shade(cell, colour: colors.Color) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), _hex(colour))
-    # Word reads a cell's properties in the schema's order.
-    cell._tc.get_or_add_tcPr().insert_element_before(
-        shading, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
 
 
 def _field(paragraph: WordParagraph, code: str, shown: str) -> None:
@@ -258,6 +252,8 @@ class _Writer:
         return out
 
     def fast_table(self, item: fast.FastTable, container) -> None:
+        """The table's rows written as XML: python-docx's cell by cell calls take seconds for
+        the few thousand rows a long plan or briefing holds."""
         columns, rows = item.columns, item.source_rows
         width = self._room(container)
         if item.fixed_width is not None:
@@ -266,35 +262,30 @@ class _Writer:
         table = self._table(container, len(columns), "Table Grid")
         for column, w in zip(table.columns, widths):
             column.width = w
-        header = table.add_row()
-        # Repeated at the top of every page the table runs onto.
-        header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        for cell, column, w in zip(header.cells, columns, widths):
-            cell.width = w
-            self._cell_text(cell, column.header, bold=True, align=column.align)
-            _shade(cell, column.fill or fast.HEADER_FILL)
+        twips = [round(w.pt * 20) for w in widths]
+        # The header row is repeated at the top of every page the table runs onto.
+        xml = [_row_xml("<w:tblHeader/>", "".join(
+            self._cell_xml(column.header, w, fill=column.fill or fast.HEADER_FILL, bold=True, align=column.align)
+            for column, w in zip(columns, twips)))]
         rag_columns = {i for i, column in enumerate(columns) if column.rag}
         for row in rows:
-            word_row = table.add_row()
-            if self._lines(row, widths) <= BREAKABLE_LINES:
-                word_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-            cells = word_row.cells
-            for cell, w in zip(cells, widths):
-                cell.width = w
+            whole = "<w:cantSplit/>" if self._lines(row, widths) <= BREAKABLE_LINES else ""
             if row.kind in fast.SPANNING:
-                whole = cells[0].merge(cells[-1])
-                self._cell_text(whole, row.cells[0], bold=row.kind == "group")
-                if row.kind == "group":
-                    _shade(whole, fast.GROUP_FILL)
+                group = row.kind == "group"
+                xml.append(_row_xml(whole, self._cell_xml(row.cells[0], sum(twips), span=len(columns), bold=group,
+                                                          fill=fast.GROUP_FILL if group else None)))
                 continue
-            for i, (cell, text, column) in enumerate(zip(cells, row.cells, columns)):
+            cells = []
+            for i, (text, column, w) in enumerate(zip(row.cells, columns, twips)):
                 rag = fast.RAG_COLOURS.get(text) if i in rag_columns and row.kind == "data" else None
-                self._cell_text(cell, text, bold=row.kind == "total" or (rag is not None and rag[1] is colors.white),
-                                align=column.align, colour=rag[1] if rag else None)
                 if rag is not None:
-                    _shade(cell, rag[0])
-                elif row.kind == "total":
-                    _shade(cell, fast.TOTAL_FILL)
+                    cells.append(self._cell_xml(text, w, fill=rag[0], bold=rag[1] is colors.white, colour=rag[1],
+                                                align=column.align))
+                else:
+                    cells.append(self._cell_xml(text, w, fill=fast.TOTAL_FILL if row.kind == "total" else None,
+                                                bold=row.kind == "total", align=column.align))
+            xml.append(_row_xml(whole, "".join(cells)))
+        table._tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(xml)}</w:tbl>")))
         self._after_table(container)
 
     def side_by_side(self, item: Table, container) -> None:
@@ -358,21 +349,26 @@ class _Writer:
         # Two tables one after the other would run together into one.
         container.add_paragraph()
 
-    def _cell_text(self, cell, text: str, *, bold: bool = False, align: str = "left",
-                   colour: colors.Color | None = None) -> None:
-        paragraph = cell.paragraphs[0]
-        paragraph._p.style = self.style_ids["Table Text"]
-        paragraph.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "centre": WD_ALIGN_PARAGRAPH.CENTER}.get(
-            align, WD_ALIGN_PARAGRAPH.LEFT)
-        for n, line in enumerate(text.split("\n")):
-            run = paragraph.add_run()
-            if n:
-                run.add_break()
-            run.add_text(_text(line))
-            if bold:
-                run.bold = True
-            if colour is not None:
-                run.font.color.rgb = RGBColor.from_string(_hex(colour))
+    def _cell_xml(self, text: str, width: int, *, span: int = 1, fill: colors.Color | None = None,
+                  bold: bool = False, colour: colors.Color | None = None, align: str = "left") -> str:
+        """One table cell ``width`` twips wide, its lines kept apart by line breaks."""
+        properties = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+        if span > 1:
+            properties += f'<w:gridSpan w:val="{span}"/>'
+        if fill is not None:
+            properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{_hex(fill)}"/>'
+        run = ""
+        if text:
+            look = ("<w:b/>" if bold else "") + (f'<w:color w:val="{_hex(colour)}"/>' if colour is not None else "")
+            lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(_text(line))}</w:t>' for line in text.split("\n"))
+            run = f"<w:r>{f'<w:rPr>{look}</w:rPr>' if look else ''}{lines}</w:r>"
+        justify = f'<w:jc w:val="{_JUSTIFY[align]}"/>' if align in _JUSTIFY else ""
+        return (f'<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{self.style_ids["Table Text"]}"/>'
+                f"{justify}</w:pPr>{run}</w:p></w:tc>")
+
+
+def _row_xml(properties: str, cells: str) -> str:
+    return f"<w:tr>{f'<w:trPr>{properties}</w:trPr>' if properties else ''}{cells}</w:tr>"
 
 
 def write_docx(out_path: Path, settings: OfficeSettings, title: str, story: list, *, wide: bool,
