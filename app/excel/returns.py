@@ -19,19 +19,16 @@ caller's transaction, so every change is checked there and the audit trail recor
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
-from xml.etree import ElementTree
 
 import python_calamine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name
 
 from app import lookups
 from app.errors import UserError
@@ -53,6 +50,7 @@ from app.excel.export import (
     locked_keys,
 )
 from app.excel.parsing import parse_uk_date
+from app.excel.sheet_xml import formula_cells
 from app.services.actions import record_return
 from app.services.updates import add_progress_update
 from app.services.validation import multiline_text
@@ -68,10 +66,6 @@ from db.models import (
     Setting,
 )
 
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-# A cell formula element, <f> or <f t="shared" ...> (not <formula1> of a drop-down list).
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted (password-protected) .xlsx is an OLE2 file holding this stream.
@@ -308,41 +302,6 @@ def _sheet_rows(workbook, path: Path, name: str) -> list[list[Any]]:
         return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as err:
         raise UserError(f"{Path(path).name}: sheet '{name}' is damaged and cannot be read ({err}).") from None
-
-
-def formula_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
-    """(row, column), zero-based, of every cell of ``sheet`` that holds a formula.
-
-    calamine gives a formula's last calculated value, which is not what the agency typed;
-    such cells are refused rather than guessed. Most returns have none, and the sheet's XML
-    is only parsed when it contains a formula tag at all.
-    """
-    with zipfile.ZipFile(path) as archive:
-        sheet_xml = _sheet_part(archive, sheet)
-        if sheet_xml is None:
-            return set()
-        data = archive.read(sheet_xml)
-    if not _FORMULA_TAG.search(data):
-        return set()
-    found = set()
-    for _event, element in ElementTree.iterparse(io.BytesIO(data)):
-        if element.tag == f"{{{_MAIN_NS}}}c":
-            if element.find(f"{{{_MAIN_NS}}}f") is not None:
-                found.add(xl_cell_to_rowcol(element.get("r")))
-            element.clear()
-    return found
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding ``sheet``'s XML, found through the workbook's relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    rel_id = next((e.get(f"{{{_REL_NS}}}id") for e in workbook.iter(f"{{{_MAIN_NS}}}sheet")
-                   if e.get("name") == sheet), None)
-    target = next((e.get("Target") for e in rels if e.get("Id") == rel_id), None)
-    if target is None:
-        return None
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
 def read_export_stamp(path: Path) -> ExportStamp | None:

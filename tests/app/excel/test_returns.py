@@ -7,6 +7,7 @@ preview the office sees and the rows in the database afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pytest
@@ -285,6 +286,43 @@ def test_a_formula_in_a_returned_cell_is_refused_not_calculated(database, plan, 
     [item] = preview_of(database, path).actions
     assert [p.where.header for p in item.refused] == ["New progress update"]
     assert "this cell holds a formula; type the text or date itself" in str(item.refused[0])
+
+
+def rewrite_sheet_xml(path, change) -> None:
+    """Replace the action sheet's XML with ``change(xml)``, as another program might write it."""
+    member = "xl/worksheets/sheet1.xml"  # the action plan is the first sheet
+    with zipfile.ZipFile(path) as source:
+        parts = [(item, source.read(item)) for item in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item, data in parts:
+            target.writestr(item, change(data) if item.filename == member else data)
+
+
+@pytest.mark.parametrize("formula_tag", [
+    b"<f\n>", b"<f\r\n>", b"<f\t>", b"<f >",
+    b'<odd-prefix.x:f xmlns:odd-prefix.x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+])
+def test_a_formula_written_with_any_valid_tag_is_refused(database, plan, tmp_path, formula_tag):
+    """A formula's last calculated value ("Done") is not what the agency typed: however its
+    tag is written (white space before ">", any namespace prefix), it is refused, not taken."""
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "New progress update"): '=HYPERLINK("http://x.invalid","Done")'})
+    end_tag = b"</" + formula_tag[1:].split(b" xmlns")[0].strip().rstrip(b">") + b">"
+
+    def change(xml: bytes) -> bytes:
+        start = xml.index(b"<f>")
+        cell_start = xml.rindex(b"<c ", 0, start)
+        xml = xml[:cell_start] + xml[cell_start:start].replace(b"<c ", b'<c t="str" ', 1) + xml[start:]
+        start = xml.index(b"<f>")
+        end = xml.index(b"</f><v></v>", start)
+        return (xml[:start] + formula_tag + xml[start + 3:end] + end_tag + b"<v>Done</v>"
+                + xml[end + len(b"</f><v></v>"):])
+
+    rewrite_sheet_xml(path, change)
+    [item] = preview_of(database, path).actions
+    assert [p.where.header for p in item.refused] == ["New progress update"]
+    assert "this cell holds a formula" in str(item.refused[0])
+    assert item.new_update is None
 
 
 def test_warnings_for_a_completion_without_a_date_and_for_deleted_rows(database, plan, tmp_path):
