@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from sqlalchemy import func, select
+
 from app import logs, paths
 from app.check import check_database
 from app.database import Database, open_database, open_demo_database
@@ -22,6 +24,7 @@ from app.plan_command import add_plan_parser
 from app.safety_command import add_safety_parsers
 from app.self_test import CheckWindow, run_self_test
 from app.version import __version__
+from db.models import Agency
 
 # Starts the window: given the database file and a function that opens it (the window calls
 # it itself, so that a refusal is shown in a dialog rather than on a console nobody sees).
@@ -66,6 +69,18 @@ def _cmd_demo(args) -> int:
 
     summary = _fill_new_database(Path(args.db), fill)
     print(f"Demo database written to {args.db}: {summary}")
+    return 0
+
+
+def _cmd_new(args) -> int:
+    def fill(db: Database):
+        with db.sessions() as s:
+            return s.scalar(select(func.count()).select_from(Agency))
+
+    agencies = _fill_new_database(Path(args.db), fill)
+    print(f"New database created at {args.db}: empty, with the usual lists, clocks and "
+          f"{agencies} agencies, ready to edit. Import a tracker into it with "
+          f"'import FILE --db {args.db}'.")
     return 0
 
 
@@ -138,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Create a new database holding a realistic demo office.")
     demo.add_argument("--db", metavar="FILE", required=True, help="the new database file to create")
     demo.set_defaults(func=_cmd_demo)
+
+    new = sub.add_parser("new", help="create a new, empty database file",
+                         description="Create a new database holding no records, only the usual "
+                                     "lists, clocks and agencies (all editable). An existing file "
+                                     "is refused and left as it is.")
+    new.add_argument("--db", metavar="FILE", required=True, help="the new database file to create")
+    new.set_defaults(func=_cmd_new)
 
     check = sub.add_parser("check", parents=[db_option], help="verify a database and summarise it",
                            description="Check a database's integrity and schema without changing it, "
