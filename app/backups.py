@@ -7,9 +7,15 @@ with ``PRAGMA quick_check`` before it counts as a backup, converted to a single
 self-contained file (no ``-wal``), and made readable by the user only.
 
 Backups live in one folder the user can change (a network drive, say), named
-``<database>-<YYYYmmdd-HHMMSS>-<label>.sqlite`` so that the name alone says which database
-it copies, when and why. ``rotate`` keeps them grandfather-father-son fashion, separately
-for each database whose copies share the folder.
+``<database>-<YYYYmmdd-HHMMSS>-<label>.sqlite`` for people to read. The program goes by
+what is recorded INSIDE each copy (``setting`` rows written into the copy, never into the
+database): the identity of the database it copies (``app.identity``), when and why it was
+taken, and its place in the order of that database's backups in the folder (a sequence
+number, which a wrong clock cannot reorder). Two databases with one file name keep
+separate histories; ``rotate`` keeps each database's backups grandfather-father-son
+fashion, and never deletes its seven newest or its last copy taken before an import or a
+restore, whatever the clock said. Copies taken before this record existed (named only)
+are listed by name and never rotated away.
 
 The folder setting is kept in a small JSON file in the data folder, not in the database, so
 it is known before any database is open (and when the database is the thing that is broken).
@@ -24,7 +30,7 @@ import os
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import exc
@@ -43,6 +49,7 @@ from app.db_errors import (
 )
 from app.errors import UserError
 from app.file_permissions import create_private_file, make_private
+from app.identity import identity_of, read_identity
 from app.text import plural
 from db import migrate
 from db.backup import backup_sqlite, copy_into, in_use, open_copy
@@ -53,9 +60,14 @@ DAILY = "daily"
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
 # Copies taken before something risky ("before-0002", "before-import") are kept this long
-# whatever the rotation says, so the state before a bad change can always be recovered.
+# whatever the rotation says, and the newest of each kind for ever, so the state before a
+# bad change can always be recovered.
 PROTECTED_PREFIX = "before-"
 PROTECTED_FOR = dt.timedelta(days=30)
+# What each backup records about itself, in its own setting table.
+STAMP_PREFIX = "backup."
+STAMP_TAKEN_AT, STAMP_LABEL, STAMP_SEQUENCE, STAMP_SOURCE = (
+    f"{STAMP_PREFIX}{key}" for key in ("taken_at", "label", "sequence", "source"))
 # Copies being written: a backup (in the backup folder) and a restore's incoming file (beside
 # the database). One left by a crash is cleared away at the next start.
 PARTIAL_SUFFIX = ".partial"
@@ -66,8 +78,8 @@ SETTINGS_FILE = "settings.json"
 BACKUP_FOLDER_KEY = "backup_folder"
 
 _LABEL = re.compile(r"^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$")
-# <database>-<stamp>-<label>[ (n)].sqlite, as made by db.backup.backup_name (plus " (n)" when
-# two copies with one label are taken within a second).
+# <database>-<stamp>-<label>[ (n)].sqlite, as made by _backup_name (plus " (n)" when two
+# copies with one label are taken within a second).
 _BACKUP_NAME = re.compile(
     r"^(?P<database>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*)"
     r"(?: \((?P<sequence>\d+)\))?\.sqlite$")
@@ -82,7 +94,7 @@ class BackupInfo:
 
     path: Path
     database: str  # the file name (without extension) of the database it copies
-    taken_at: dt.datetime  # local time
+    taken_at: dt.datetime  # local time, as recorded in the copy (or its name, for old copies)
     label: str  # daily, manual, before-import, before-restore, before-<schema revision>...
     size: int
     referrals: int | None
@@ -91,6 +103,8 @@ class BackupInfo:
     schema_revision: str | None
     ok: bool
     problem: str | None = None
+    database_id: str | None = None  # the identity of the database it copies
+    sequence: int | None = None  # its place among that database's backups in the folder
 
     @property
     def holds(self) -> str:
@@ -109,13 +123,23 @@ class BackupInfo:
 
 @dataclass(frozen=True)
 class _Named:
-    """A backup as its file name describes it (no need to open it)."""
+    """A backup as it describes itself: its record inside, else its file name (old copies)."""
 
     path: Path
     database: str
     taken_at: dt.datetime
     label: str
-    sequence: int
+    sequence: int | None = None  # None: an old copy, dated by its name only
+    database_id: str | None = None
+    source: str | None = None  # where the database was when the copy was taken
+
+    @property
+    def stamped(self) -> bool:
+        return self.sequence is not None
+
+    def order(self) -> tuple:
+        """Newest last: stamped copies by their sequence, after every old copy (they are older)."""
+        return (self.stamped, self.sequence or 0, self.taken_at, self.path.stat().st_mtime_ns)
 
 
 def _parse_name(path: Path) -> _Named | None:
@@ -126,17 +150,66 @@ def _parse_name(path: Path) -> _Named | None:
         taken_at = dt.datetime.strptime(found["stamp"], _STAMP_FORMAT)
     except ValueError:  # twenty-fifth month and the like: not one of ours
         return None
-    return _Named(path, found["database"], taken_at, found["label"], int(found["sequence"] or 1))
+    return _Named(path, found["database"], taken_at, found["label"])
 
 
-def _named_backups(folder: Path, database: str | None = None) -> list[_Named]:
-    """Backups in ``folder`` (of one database, if named), newest first."""
+def _local(stamp: str) -> dt.datetime:
+    """A recorded UTC time as local time (naive, as shown)."""
+    return dt.datetime.fromisoformat(stamp).astimezone().replace(tzinfo=None)
+
+
+def _read_stamp(path: Path) -> _Named | None:
+    """What the file at ``path`` says about itself as a backup; ``None`` if it is none."""
+    named = _parse_name(path)
+    try:
+        conn = _read_only(path)
+        try:
+            stored = dict(conn.execute("SELECT key, value FROM setting WHERE key LIKE 'backup.%'"))
+            identity = read_identity(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return named  # not readable: an old name, or not a backup at all
+    try:
+        source = stored[STAMP_SOURCE]
+        return _Named(path, Path(source).stem if source else path.stem, _local(stored[STAMP_TAKEN_AT]),
+                      stored[STAMP_LABEL], int(stored[STAMP_SEQUENCE]), identity, source)
+    except (KeyError, ValueError):
+        return replace(named, database_id=identity) if named else None
+
+
+def _all_backups(folder: Path) -> list[_Named]:
+    """Every backup in ``folder``, as each describes itself."""
     if not folder.is_dir():
         return []
-    found = [n for n in map(_parse_name, folder.glob("*.sqlite"))
-             if n is not None and n.path.is_file() and (database is None or n.database == database)]
-    # Names give the time to the second; the file's own time orders copies within one second.
-    return sorted(found, key=lambda n: (n.taken_at, n.sequence, n.path.stat().st_mtime_ns), reverse=True)
+    return [n for n in map(_read_stamp, sorted(folder.glob("*.sqlite"))) if n is not None and n.path.is_file()]
+
+
+def _belongs(named: _Named, identity: str | None, db_path: Path) -> bool:
+    """Whether ``named`` is a backup of the database at ``db_path`` (identity ``identity``).
+
+    By identity; a file copied outside the program shares its original's, so a backup taken
+    from another file that still holds the same identity is that file's, not this one's.
+    """
+    here = Path(absolute_path(db_path))
+    if identity is not None and named.database_id is not None:
+        if named.database_id != identity:
+            return False
+        source = Path(named.source) if named.source else here
+        return source == here or identity_of(source) != identity
+    if named.source is not None:  # the database's identity is unknown (unreadable), or the copy's
+        return Path(named.source) == here
+    return named.database == db_path.stem  # an old copy: its name is all there is
+
+
+def _backups_of(folder: Path, database: Path | None = None) -> list[_Named]:
+    """Backups in ``folder`` (of ``database`` only, if given), newest first."""
+    found = _all_backups(folder)
+    if database is not None:
+        identity = identity_of(database)
+        found = [n for n in found if _belongs(n, identity, database)]
+        return sorted(found, key=_Named.order, reverse=True)
+    return sorted(found, key=lambda n: (n.taken_at, n.order()), reverse=True)
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -147,15 +220,33 @@ def _count(conn: sqlite3.Connection, table: str) -> int:
     return conn.execute(f"SELECT count(*) FROM {table} WHERE archived_at IS NULL").fetchone()[0]
 
 
+def _schema_problem(conn: sqlite3.Connection, revision: str) -> str | None:
+    """What in the copy is not as schema ``revision`` makes it (``None``: nothing)."""
+    expected = migrate.expected_schema(revision)
+    found = migrate.schema_objects(conn)
+    missing = sorted(name for kind, name in expected.keys() - found.keys())
+    extra = sorted(f"{kind} {name}" for kind, name in found.keys() - expected.keys())
+    changed = sorted(name for (kind, name), columns in expected.items()
+                     if (kind, name) in found and found[(kind, name)] != columns)
+    if missing:
+        return f"it lacks part of the program's tables ({', '.join(missing[:3])})"
+    if extra:
+        return f"it holds things the program never makes ({', '.join(extra[:3])})"
+    if changed:
+        return f"its tables are not as the program makes them ({', '.join(changed[:3])})"
+    return None
+
+
 def inspect_backup(path: Path, *, thorough: bool = False) -> BackupInfo:
     """Read what the backup at ``path`` holds, without changing it.
 
-    ``thorough`` adds ``PRAGMA quick_check`` (every page read), which is what deciding to
-    restore needs; a listing uses the quick read. A file whose name is not a backup name (one
-    the user picked) is dated by its modification time.
+    ``thorough`` adds ``PRAGMA quick_check`` (every page read) and a comparison of its
+    tables, columns, indexes and triggers with what the program's migrations make, which is
+    what deciding to restore needs; a listing uses the quick read. A file with no record of
+    its own and no backup name (one the user picked) is dated by its modification time.
     """
-    named = _parse_name(path) or _Named(
-        path, path.stem, dt.datetime.fromtimestamp(path.stat().st_mtime), "copy", 1)
+    named = _read_stamp(path) or _Named(
+        path, path.stem, dt.datetime.fromtimestamp(path.stat().st_mtime), "copy")
     counts: dict[str, int | None] = {"referral": None, "review": None, "action": None}
     revision, problem = None, None
     with path.open("rb") as fh:
@@ -170,18 +261,24 @@ def inspect_backup(path: Path, *, thorough: bool = False) -> BackupInfo:
                 if results != ["ok"]:
                     problem = "SQLite found damage in it"
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "alembic_version" not in tables or not set(counts) <= tables:
+            versions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")] \
+                if "alembic_version" in tables else []
+            if len(versions) != 1 or not set(counts) <= tables:
                 problem = problem or "it is not a Case Review Tracker database"
             else:
-                revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-                counts = {table: _count(conn, table) for table in counts}
+                revision = versions[0]
+                if thorough and problem is None and migrate.is_known_revision(revision):
+                    problem = _schema_problem(conn, revision)
+                if problem is None:
+                    counts = {table: _count(conn, table) for table in counts}
         except sqlite3.DatabaseError as err:
-            problem = f"it cannot be read ({err})"
+            problem = problem or f"it cannot be read ({err})"
         finally:
             conn.close()
     return BackupInfo(named.path, named.database, named.taken_at, named.label, path.stat().st_size,
                       counts["referral"], counts["review"], counts["action"], revision,
-                      ok=problem is None, problem=problem)
+                      ok=problem is None, problem=problem, database_id=named.database_id,
+                      sequence=named.sequence)
 
 
 # --- taking and keeping backups ----------------------------------------------------------
@@ -245,6 +342,7 @@ def take_backup(db_path: Path, folder: Path, label: str) -> BackupInfo:
         out = open_copy(partial)
         try:
             copy_into(db_path, out)
+            _stamp(out, folder, db_path, label)
             problem = _finish_copy(out)
         finally:
             out.close()
@@ -267,6 +365,23 @@ def take_backup(db_path: Path, folder: Path, label: str) -> BackupInfo:
     info = inspect_backup(dest)
     log.info("Backup taken (%s): %s, %d bytes", label, dest, info.size)
     return info
+
+
+def _stamp(out: sqlite3.Connection, folder: Path, db_path: Path, label: str) -> None:
+    """Record in the copy open on ``out`` when and why it was taken, from where, and its place
+    after the backups of the same database already in ``folder``."""
+    tables = {r[0] for r in out.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "setting" not in tables:
+        raise UserError(f"{db_path} is not a Case Review Tracker database, so it was not backed up.")
+    identity = read_identity(out)
+    earlier = [n.sequence for n in _all_backups(folder) if n.stamped and _belongs(n, identity, db_path)]
+    taken_at = _now().astimezone(dt.timezone.utc)
+    out.executemany("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", [
+        (STAMP_TAKEN_AT, taken_at.isoformat(timespec="seconds")),
+        (STAMP_LABEL, label),
+        (STAMP_SEQUENCE, str(max(earlier, default=0) + 1)),
+        (STAMP_SOURCE, str(absolute_path(db_path))),
+    ])
 
 
 def _remove_copy(path: Path) -> bool:
@@ -308,58 +423,77 @@ def clear_unfinished_copies(folder: Path | None, db_path: Path | None = None) ->
 
 
 def daily_backup_if_due(db_path: Path, folder: Path, *, today: dt.date | None = None) -> BackupInfo | None:
-    """Take today's backup of ``db_path`` unless there is one already; then rotate the folder.
+    """Take today's backup of ``db_path`` unless there is one already; then rotate its backups.
 
     Returns the new backup, or ``None`` when none was due (or there is no database yet).
     """
     if not db_path.is_file() or db_path.stat().st_size == 0:
         return None
-    today = today or dt.date.today()
-    if any(n.label == DAILY and n.taken_at.date() == today
-           for n in _named_backups(folder, db_path.stem)):
+    today = today or _now().date()
+    if any(n.label == DAILY and n.taken_at.date() == today for n in _backups_of(folder, db_path)):
         return None
     info = take_backup(db_path, folder, DAILY)
-    rotate(folder)
+    rotate_after(folder, info)
     return info
+
+
+def _kind(label: str) -> str:
+    """What a backup was taken before: "before-import", "before-restore"; every schema
+    upgrade ("before-0002", "before-0003") is one kind."""
+    what = label.removeprefix(PROTECTED_PREFIX)
+    return f"{PROTECTED_PREFIX}upgrade" if what[:1].isdigit() else label
 
 
 def _kept(backups: list[_Named], keep_daily: int, keep_weekly: int, keep_monthly: int,
           now: dt.datetime) -> set[Path]:
-    """Which of one database's backups (newest first) the rotation keeps."""
-    keep = {backups[0].path}  # never the newest, whatever else is decided
+    """Which of one database's stamped backups (newest first, in the order taken) to keep."""
+    # The newest, in the order they were taken: no clock, however wrong, can lose these.
+    keep = {n.path for n in backups[:max(keep_daily, 1)]}
+    by_time = sorted(backups, key=lambda n: (n.taken_at, n.sequence), reverse=True)
     periods = ((keep_daily, lambda t: t.date()),
                (keep_weekly, lambda t: t.isocalendar()[:2]),
                (keep_monthly, lambda t: (t.year, t.month)))
     for how_many, period in periods:
         # The newest backup in each of the last ``how_many`` periods that have a backup.
         chosen: dict[object, Path] = {}
-        for named in backups:
+        for named in by_time:
             key = period(named.taken_at)
             if key not in chosen:
                 if len(chosen) == how_many:
                     break
                 chosen[key] = named.path
         keep.update(chosen.values())
-    keep.update(n.path for n in backups
-                if n.label.startswith(PROTECTED_PREFIX) and now - n.taken_at < PROTECTED_FOR)
+    protected = [n for n in backups if n.label.startswith(PROTECTED_PREFIX)]
+    newest_of_kind: dict[str, Path] = {}
+    for named in protected:  # newest first
+        newest_of_kind.setdefault(_kind(named.label), named.path)
+    keep.update(newest_of_kind.values())
+    keep.update(n.path for n in protected if now - n.taken_at < PROTECTED_FOR)
     return keep
 
 
 def rotate(folder: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_monthly: int = 12, *,
-           now: dt.datetime | None = None) -> list[Path]:
+           now: dt.datetime | None = None, database_id: str | None = None) -> list[Path]:
     """Delete backups the rotation no longer needs; return the files deleted.
 
-    For each database separately: the newest backup of each of the last ``keep_daily`` days,
-    ``keep_weekly`` ISO weeks and ``keep_monthly`` months that have one; always the newest;
-    and every copy labelled ``before-...`` (migration, import, restore) younger than 30 days.
-    Files that are not named as backups are never touched.
+    For each database separately (by the identity recorded in its copies; only that of
+    ``database_id``, if given): its ``keep_daily`` newest backups in the order taken; the
+    newest backup of each of the last ``keep_daily`` days, ``keep_weekly`` ISO weeks and
+    ``keep_monthly`` months that have one, by the time recorded in each copy; the newest
+    copy taken before an import, a restore and an upgrade, whatever its age; and every
+    ``before-...`` copy younger than 30 days. Copies without a record of their own (taken
+    before there was one) and files that are not backups are never touched.
     """
     now = now or _now()
-    by_database: dict[str, list[_Named]] = {}
-    for named in _named_backups(folder):
-        by_database.setdefault(named.database, []).append(named)
+    by_database: dict[tuple[str, str | None], list[_Named]] = {}
+    for named in _all_backups(folder):
+        if named.stamped and named.database_id is not None \
+                and (database_id is None or named.database_id == database_id):
+            # A copy of the file made outside the program has the same identity: each file's own.
+            by_database.setdefault((named.database_id, named.source), []).append(named)
     deleted = []
     for backups in by_database.values():
+        backups.sort(key=_Named.order, reverse=True)
         keep = _kept(backups, keep_daily, keep_weekly, keep_monthly, now)
         for named in backups:
             if named.path not in keep and _delete(named.path):
@@ -367,6 +501,11 @@ def rotate(folder: Path, keep_daily: int = 7, keep_weekly: int = 4, keep_monthly
     if deleted:
         log.info("Rotation removed %d old backups from %s", len(deleted), folder)
     return deleted
+
+
+def rotate_after(folder: Path, backup: BackupInfo) -> list[Path]:
+    """Rotate the backups of the database ``backup`` was just taken of (and no other's)."""
+    return rotate(folder, database_id=backup.database_id) if backup.database_id else []
 
 
 def _delete(path: Path) -> bool:
@@ -379,13 +518,14 @@ def _delete(path: Path) -> bool:
 
 
 def list_backups(folder: Path, database: Path | None = None) -> list[BackupInfo]:
-    """The backups in ``folder`` (of ``database`` only, if given), newest first, with contents."""
-    return [inspect_backup(n.path) for n in _named_backups(folder, database.stem if database else None)]
+    """The backups in ``folder`` (of ``database`` only, if given: by its identity), newest
+    first in the order they were taken, with contents."""
+    return [inspect_backup(n.path) for n in _backups_of(folder, database)]
 
 
 def newest_good_backup(folder: Path, database: Path | None = None) -> BackupInfo | None:
     """The newest backup (of ``database``, if given) that passes SQLite's check and is ours."""
-    for named in _named_backups(folder, database.stem if database else None):
+    for named in _backups_of(folder, database):
         info = inspect_backup(named.path, thorough=True)
         if info.ok:
             return info
@@ -399,7 +539,7 @@ def backup_before_change(db_path: Path, what: str) -> BackupInfo:
     """
     folder = backup_folder()
     info = take_backup(db_path, folder, f"{PROTECTED_PREFIX}{what}")
-    rotate(folder)
+    rotate_after(folder, info)
     return info
 
 
@@ -521,54 +661,105 @@ def _set_aside(db_path: Path) -> list[Path]:
     return kept
 
 
-def _replace_file(backup_path: Path, db_path: Path) -> None:
-    """Put a copy of the backup at ``db_path`` (where there is no usable database)."""
+def _incoming_copy(backup_path: Path, db_path: Path) -> Path:
+    """A private copy of the backup beside ``db_path`` (``.restoring``): what is checked is
+    then exactly what is put in place, whatever happens to the backup file meanwhile."""
     incoming = db_path.with_name(db_path.name + RESTORING_SUFFIX)
     _remove_copy(incoming)  # left by a crash during an earlier restore
-    create_private_file(incoming)
-    backup_sqlite(backup_path, incoming)
-    os.replace(incoming, db_path)
+    try:
+        create_private_file(incoming)
+        out = open_copy(incoming)
+        try:
+            copy_into(backup_path, out)
+            out.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            out.close()
+    except (sqlite3.DatabaseError, OSError) as err:
+        _remove_copy(incoming)
+        raise_if_unavailable(err, db_path)
+        raise UserError(f"{backup_path} cannot be restored: it cannot be read ({err}). "
+                        "Nothing has been changed.") from err
+    return incoming
+
+
+def _checked_incoming(backup_path: Path, db_path: Path) -> tuple[Path, BackupInfo]:
+    """The backup copied beside the database and checked: SQLite's check, the program's
+    schema at a revision it knows, and the identity of the database it copies. The copy's
+    own record (when and why it was taken) is taken out of it. ``UserError`` if it may not
+    be restored, with nothing changed."""
+    source = inspect_backup(backup_path)  # dated and named as the user chose it
+    if not source.ok:
+        raise UserError(f"{backup_path} cannot be restored: {source.problem}. Nothing has been changed.")
+    incoming = _incoming_copy(backup_path, db_path)
+    try:
+        checked = inspect_backup(incoming, thorough=True)
+        if not checked.ok:
+            raise UserError(f"{backup_path} cannot be restored: {checked.problem}. Nothing has been changed.")
+        if checked.schema_revision not in migrate.known_revisions():
+            raise UserError(f"{backup_path} was written by a newer version of Case Review Tracker. "
+                            "Install the newer version to restore it; nothing has been changed.")
+        current = identity_of(db_path)
+        if current is not None and checked.database_id is not None and checked.database_id != current:
+            raise UserError(f"{backup_path} is a backup of another database (one that was at "
+                            f"{source.database}), not of {db_path}. Nothing has been changed.")
+        conn = sqlite3.connect(str(incoming))
+        try:
+            with conn:
+                conn.execute("DELETE FROM setting WHERE key LIKE ?", (f"{STAMP_PREFIX}%",))
+        finally:
+            conn.close()
+    except BaseException:
+        _remove_copy(incoming)
+        raise
+    return incoming, source
 
 
 def restore_backup(backup_path: Path, db_path: Path, folder: Path) -> RestoreResult:
     """Replace the database at ``db_path`` with the backup at ``backup_path``.
 
-    The backup is checked first (SQLite's check, and that it is a Case Review Tracker database
-    this program can open). A readable current database is backed up into ``folder`` as
-    ``before-restore`` and overwritten through SQLite's online backup, so other connections
-    see the change whole. An unreadable one is renamed aside (never deleted) with its ``-wal``
-    and ``-shm``. The result passes ``check_database``. Raises ``UserError`` for refusals,
-    having changed nothing.
+    The backup is copied beside the database and the copy checked first: SQLite's check,
+    the tables, columns, indexes and triggers of a schema revision this program knows, and
+    that it is a backup of this database (by identity). A readable current database is
+    backed up into ``folder`` as ``before-restore`` and overwritten through SQLite's online
+    backup, so other connections see the change whole. An unreadable one is kept beside
+    itself (copied, never deleted) with its ``-wal`` and ``-shm``. One locked by another
+    program is refused. The result passes ``check_database``. Raises ``UserError`` for
+    refusals, having changed nothing.
     """
     if not backup_path.is_file():
         raise UserError(f"There is no backup at {backup_path}. Nothing has been changed.")
     if db_path.exists() and os.path.samefile(backup_path, db_path):
         raise UserError("That file is the database itself, not a backup of it. Nothing has been changed.")
-    source = inspect_backup(backup_path, thorough=True)
-    if not source.ok:
-        raise UserError(f"{backup_path} cannot be restored: {source.problem}. Nothing has been changed.")
-    if source.schema_revision not in migrate.known_revisions():
-        raise UserError(f"{backup_path} was written by a newer version of Case Review Tracker. "
-                        "Install the newer version to restore it; nothing has been changed.")
+    if db_path.is_dir():
+        raise UserError(f"{db_path} is a folder, not a database file. Nothing has been changed.")
+    damage, current = _health(db_path) if db_path.is_file() else ("There is no database file.", None)
+    if damage is None and current.schema_revision is None:
+        raise UserError(f"{db_path} is an SQLite database but not a Case Review Tracker one; "
+                        "it will not be overwritten. Nothing has been changed.")
+    incoming, source = _checked_incoming(backup_path, db_path)
 
     safety_copy, set_aside = None, []
-    damage, current = _health(db_path) if db_path.is_file() else ("There is no database file.", None)
-    if damage is None:
-        if current.schema_revision is None:
-            raise UserError(f"{db_path} is an SQLite database but not a Case Review Tracker one; "
-                            "it will not be overwritten. Nothing has been changed.")
-        safety_copy = take_backup(db_path, folder, BEFORE_RESTORE)
-        with plain_database_errors():
-            backup_sqlite(backup_path, db_path)
-    else:
-        if db_path.is_dir():
-            raise UserError(f"{db_path} is a folder, not a database file. Nothing has been changed.")
-        set_aside = _set_aside(db_path)
-        _replace_file(backup_path, db_path)
+    try:
+        if damage is None:
+            safety_copy = take_backup(db_path, folder, BEFORE_RESTORE)
+            with plain_database_errors():
+                backup_sqlite(incoming, db_path)
+            _remove_copy(incoming)
+        else:
+            set_aside = _set_aside(db_path)
+            os.replace(incoming, db_path)
+    finally:
+        _remove_copy(incoming)
 
-    report = check_database(db_path)
-    if report.integrity != "ok":
-        raise UserError(f"The restored database failed its check ({report.integrity}). "
+    try:
+        report = check_database(db_path)
+    except UserError as err:
+        report = None
+        problem = str(err)
+    else:
+        problem = None if report.integrity == "ok" else report.integrity
+    if problem is not None:
+        raise UserError(f"The restored database failed its check ({problem}). "
                         + (f"The previous database is kept as {safety_copy.path}." if safety_copy else ""))
     log.info("Restored %s from %s", db_path, backup_path)
     return RestoreResult(source, db_path, safety_copy, set_aside, report)
@@ -620,24 +811,35 @@ class OpenCheck:
     warning: str | None = None
 
 
-def prepare_to_open(db_path: Path, folder: Path | None = None) -> OpenCheck:
-    """Check the database before opening it, then take the day's first backup if due.
-
-    Copies a crash left half-written (a backup, a restore) are cleared away first.
-
-    Backups go to ``folder``, by default the one the user chose (``backup_folder()``). A
-    damaged file raises ``DamagedDatabaseError``. A backup that cannot be taken (the chosen
-    folder is on a network drive that is not connected) does not stop the day's work: it comes
-    back as a warning for the window to show.
-    """
+def check_at_open(db_path: Path, folder: Path | None = None) -> None:
+    """Clear away copies a crash left half-written (a backup, a restore), then check the
+    database (``verify_before_open``) before it is opened."""
     folder = folder or backup_folder()
     clear_unfinished_copies(folder, db_path)
     verify_before_open(db_path, folder)
+
+
+def daily_backup_at_open(db_path: Path, folder: Path | None = None) -> OpenCheck:
+    """The day's first backup of a database just opened, if due. A backup that cannot be
+    taken (the chosen folder is on a network drive that is not connected) does not stop the
+    day's work: it comes back as a warning for the window to show."""
     try:
-        return OpenCheck(daily_backup_if_due(db_path, folder))
+        return OpenCheck(daily_backup_if_due(db_path, folder or backup_folder()))
     except UserError as err:
         log.warning("Daily backup not taken: %s", err)
         return OpenCheck(None, f"Today's backup could not be taken: {err}")
+
+
+def prepare_to_open(db_path: Path, folder: Path | None = None) -> OpenCheck:
+    """Check the database before opening it (``check_at_open``), then take the day's first
+    backup if due (``daily_backup_at_open``).
+
+    Backups go to ``folder``, by default the one the user chose (``backup_folder()``). A
+    damaged file raises ``DamagedDatabaseError``; a locked, read-only or full one
+    ``DatabaseUnavailableError``.
+    """
+    check_at_open(db_path, folder)
+    return daily_backup_at_open(db_path, folder)
 
 
 # --- the backup folder setting -------------------------------------------------------------

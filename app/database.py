@@ -17,6 +17,7 @@ from app.seed import seed_defaults
 from app.db_errors import raise_if_unavailable
 from app.errors import UserError
 from app.file_permissions import create_private_file
+from app.identity import database_id, stored_identity
 from db.audit import install_audit
 from db.engine import (
     READ_ONLY_OPTION,
@@ -108,11 +109,13 @@ class Database:
         ``DamagedDatabaseError`` for a damaged file, after which every save is refused.
         """
         try:
-            self.open_check = backups.prepare_to_open(self.path, self.backup_folder)
+            backups.check_at_open(self.path, self.backup_folder)
         except BaseException as err:
             self.gate.settle(err)
             raise
         self.gate.settle()
+        _ensure_identity(self.engine, self.sessions)  # before the backup, which carries it
+        self.open_check = backups.daily_backup_at_open(self.path, self.backup_folder)
         return self.open_check
 
     def close(self) -> None:
@@ -164,6 +167,17 @@ def _refuse_foreign(path: Path) -> str | None:
                         f"{revision}), or by another program. Install the newer version to open it; "
                         "nothing has been changed.")
     return revision
+
+
+def _ensure_identity(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    """Give the database its identity (``app.identity``) if it has none yet: written once,
+    through the write path, so that its backups and exports carry it. Reads first, so an
+    open database with one takes no write lock."""
+    with engine.execution_options(**{READ_ONLY_OPTION: True}).connect() as conn:
+        if stored_identity(conn) is not None:
+            return
+    with sessions.begin() as session:
+        database_id(session)
 
 
 def _install_gate(engine: Engine, gate: WriteGate) -> None:
@@ -220,7 +234,7 @@ def open_database(location: str | Path, *, create: bool | None = None,
             gate = WriteGate(passed=False)
         else:
             # A damaged file raises DamagedDatabaseError, offering the newest good backup;
-            # a good one gets the day's first backup.
+            # a good one gets the day's first backup (before any upgrade changes it).
             open_check = backups.prepare_to_open(path, backup_folder)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
@@ -241,6 +255,8 @@ def open_database(location: str | Path, *, create: bool | None = None,
         if empty:  # a new database: its editable lists (an existing one takes no write lock)
             with sessions.begin() as s:
                 seed_defaults(s)
+        if not gate.pending:
+            _ensure_identity(engine, sessions)
     except (exc.DBAPIError, sqlite3.Error, OSError) as err:
         engine.dispose()
         if path is not None:  # locked, read-only or a full disk: said as such, not as damage

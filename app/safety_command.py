@@ -16,7 +16,7 @@ from app.backups import (
     backup_folder,
     list_backups,
     restore_backup,
-    rotate,
+    rotate_after,
     set_backup_folder,
     take_backup,
 )
@@ -32,7 +32,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     info = take_backup(db_path, folder, MANUAL)
     if args.to is None:
         # A folder given with --to is the user's own (a memory stick, say): not rotated.
-        rotate(folder)
+        rotate_after(folder, info)
     print(f"Backed up {db_path} to {info.path}: {info.holds} ({info.size / 1_048_576:.1f} MB), "
           "checked by SQLite.")
     return 0

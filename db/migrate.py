@@ -84,6 +84,42 @@ def quick_head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+_SCHEMAS: dict[str, dict[tuple[str, str], frozenset[str]]] = {}
+
+
+def schema_objects(conn) -> dict[tuple[str, str], frozenset[str]]:
+    """What an SQLite database defines: {(type, name): its columns (tables) or nothing}.
+    ``conn`` is an ``sqlite3`` connection. SQLite's own objects are left out."""
+    found = {}
+    for kind, name in conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"):
+        columns = frozenset(r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')) \
+            if kind == "table" else frozenset()
+        found[(kind, name)] = columns
+    return found
+
+
+def expected_schema(revision: str) -> dict[tuple[str, str], frozenset[str]]:
+    """The tables (with their columns), indexes, triggers and views a database at
+    ``revision`` holds, as the migration scripts make them (built once per revision in a
+    database in memory)."""
+    if revision not in _SCHEMAS:
+        from alembic import command
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import StaticPool
+
+        engine = create_engine("sqlite://", poolclass=StaticPool)
+        try:
+            cfg = alembic_config()
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            with engine.connect() as conn:
+                _SCHEMAS[revision] = schema_objects(conn.connection.driver_connection)
+        finally:
+            engine.dispose()
+    return _SCHEMAS[revision]
+
+
 @dataclass
 class MigrationResult:
     from_revision: str | None

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import lookups
+from app import identity, lookups
 from app.dates import format_date
 from app.queries.action_plan import PlanFilter, RecommendationRef, read_action_plan, status_choices
 from app.queries.referrals import read_referrals
@@ -42,14 +42,13 @@ from app.settings import get_settings
 from db.models import (
     RAG_VALUES,
     Agency,
-    Setting,
 )
 
 EXPORT_FORMAT = "Case Review Tracker export"
 EXPORT_FORMAT_VERSION = "1"
 RECORD_SHEET = "Export record"
 ACTION_SHEET = "Action plan"
-DATABASE_ID_SETTING = "database_id"
+DATABASE_ID_SETTING = identity.IDENTITY_SETTING
 
 KIND_ACTION_PLAN = "action-plan"
 KIND_REFERRALS = "referrals"
@@ -165,13 +164,9 @@ class ExportResult:
 # --- shared helpers -------------------------------------------------------------------------
 
 def database_id(session: Session) -> str:
-    """This database's identity, stamped on exports (created on the first export)."""
-    row = session.get(Setting, DATABASE_ID_SETTING)
-    if row is None:
-        row = Setting(key=DATABASE_ID_SETTING, value=uuid.uuid4().hex)
-        session.add(row)
-        session.flush()
-    return row.value
+    """This database's identity (``app.identity``, written when it was created or first
+    opened), stamped on exports."""
+    return identity.database_id(session)
 
 
 def _page(session: Session, title: str, today: dt.date, paper: int = A4) -> PageSetup:

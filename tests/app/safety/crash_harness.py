@@ -177,7 +177,10 @@ def state_checksum(db_path: Path, name: str) -> str:
                 parts.append(_rows(conn, f"SELECT * FROM {table} ORDER BY id"))
             tables = [r[0] for r in _rows(conn, "SELECT name FROM sqlite_master WHERE type = 'table' "
                                                 "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-            parts.append([(t, _rows(conn, f"SELECT count(*) FROM \"{t}\"")) for t in tables])
+            # A backup records when and why it was taken in its own setting rows: not the state.
+            parts.append([(t, _rows(conn, f"SELECT count(*) FROM \"{t}\""
+                                          + (" WHERE key NOT LIKE 'backup.%'" if t == "setting" else "")))
+                          for t in tables])
         else:
             parts.append(_rows(conn, "SELECT id, reference, description, lead_officer, rag, version "
                                      "FROM action ORDER BY id"))

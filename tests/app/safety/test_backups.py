@@ -47,12 +47,28 @@ def _add_referral(path: Path, reference: str) -> None:
         db.close()
 
 
-def _fake_backup(folder: Path, database: str, when: dt.datetime, label: str) -> Path:
-    """An empty file named as a backup taken at ``when`` (rotation goes by the name only)."""
+def _fake_backup(folder: Path, database: str, when: dt.datetime, label: str, sequence: int, *,
+                 identity: str | None = None) -> Path:
+    """A small file recording itself as the ``sequence``-th backup of ``database``, taken at
+    ``when`` (rotation reads only the record inside a backup)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{database}-{when:%Y%m%d-%H%M%S}-{label}.sqlite"
-    path.write_bytes(b"")
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT)")
+    conn.executemany("INSERT INTO setting VALUES (?, ?)", [
+        ("database_id", identity or database),
+        ("backup.taken_at", when.astimezone(dt.timezone.utc).isoformat()),
+        ("backup.label", label), ("backup.sequence", str(sequence)),
+        ("backup.source", str(folder.parent / f"{database}.sqlite"))])
+    conn.commit()
+    conn.close()
     return path
+
+
+def _fake_history(folder: Path, database: str, taken: list[tuple[dt.datetime, str]]) -> dict:
+    """Backups of ``database`` taken at these times, numbered in the order of their times."""
+    return {(when, label): _fake_backup(folder, database, when, label, number)
+            for number, (when, label) in enumerate(sorted(taken), start=1)}
 
 
 # --- taking a backup --------------------------------------------------------------------------
@@ -135,15 +151,16 @@ def test_a_new_empty_database_has_nothing_to_back_up(tmp_path):
 
 def test_rotation_keeps_seven_daily_four_weekly_and_twelve_monthly_backups(tmp_path):
     folder = tmp_path / "backups"
-    day = dt.date(2024, 11, 1)
+    day, taken = dt.date(2024, 11, 1), []
     while day <= dt.date(2026, 3, 18):
-        _fake_backup(folder, "office", dt.datetime.combine(day, dt.time(9)), "daily")
+        taken.append((dt.datetime.combine(day, dt.time(9)), "daily"))
         day += dt.timedelta(days=1)
-    newest = _fake_backup(folder, "office", dt.datetime(2026, 3, 18, 12), "manual")
-    recent_import = _fake_backup(folder, "office", dt.datetime(2026, 3, 5, 8), "before-import")
-    recent_restore = _fake_backup(folder, "office", dt.datetime(2026, 3, 10, 7), "before-restore")
-    old_migration = _fake_backup(folder, "office", dt.datetime(2026, 2, 1, 8), "before-0002")
-    demo = _fake_backup(folder, "demo", dt.datetime(2020, 1, 1, 9), "daily")
+    extra = [(dt.datetime(2026, 3, 18, 12), "manual"), (dt.datetime(2026, 3, 5, 8), "before-import"),
+             (dt.datetime(2026, 3, 10, 7), "before-restore"), (dt.datetime(2026, 2, 1, 8), "before-0002"),
+             (dt.datetime(2025, 6, 1, 8), "before-0001")]
+    made = _fake_history(folder, "office", taken + extra)
+    newest, recent_import, recent_restore, last_upgrade, older_upgrade = (made[e] for e in extra)
+    demo = _fake_backup(folder, "demo", dt.datetime(2020, 1, 1, 9), "daily", 1)
     strangers = [folder / "notes.sqlite", folder / "office copy.sqlite"]
     for path in strangers:
         path.write_bytes(b"keep me")
@@ -157,16 +174,18 @@ def test_rotation_keeps_seven_daily_four_weekly_and_twelve_monthly_backups(tmp_p
     expected_daily = {folder / f"office-{d.replace('-', '')}-090000-daily.sqlite"
                       for d in daily_dates | weekly_dates | monthly_dates}
     remaining = set(folder.iterdir())
-    assert remaining == expected_daily | {newest, recent_import, recent_restore, demo, *strangers}
-    assert old_migration in deleted and old_migration not in remaining
-    # The 09:00 copy of the newest day gives way to the 12:00 one.
-    assert folder / "office-20260318-090000-daily.sqlite" in deleted
+    # Also the seven newest in the order taken (the 09:00 copy of the newest day among them),
+    # and the last copy before an upgrade whatever its age; not an older upgrade's.
+    assert remaining == expected_daily | {
+        newest, recent_import, recent_restore, last_upgrade, demo, *strangers,
+        folder / "office-20260318-090000-daily.sqlite"}
+    assert older_upgrade in deleted
     assert len(deleted) == len(set(deleted))
 
 
 def test_rotation_never_deletes_the_only_backup(tmp_path):
     folder = tmp_path / "backups"
-    only = _fake_backup(folder, "office", dt.datetime(2019, 5, 1, 9), "manual")
+    only = _fake_backup(folder, "office", dt.datetime(2019, 5, 1, 9), "manual", 1)
     assert rotate(folder, keep_daily=0, keep_weekly=0, keep_monthly=0) == []
     assert only.exists()
 
@@ -193,10 +212,12 @@ def test_the_list_shows_each_backup_newest_first_with_what_it_holds(office_db, t
     other = take_backup(demo, folder, "manual")
 
     listed = list_backups(folder, office_db)
-    assert [b.path for b in listed] == [broken, newer.path, older.path]
-    assert not listed[0].ok and "not an SQLite database" in listed[0].problem
-    assert listed[1].referrals == listed[2].referrals + 1
-    assert "NOT USABLE" in listed[0].describe() and "referrals" in listed[1].describe()
+    # In the order taken (a name dated 2099 does not make a copy the newest): the file with
+    # no record of its own, listed by its name, comes after every recorded backup.
+    assert [b.path for b in listed] == [newer.path, older.path, broken]
+    assert not listed[2].ok and "not an SQLite database" in listed[2].problem
+    assert listed[0].referrals == listed[1].referrals + 1
+    assert "NOT USABLE" in listed[2].describe() and "referrals" in listed[0].describe()
     assert other.path not in [b.path for b in listed]
     assert other.path in [b.path for b in list_backups(folder)]
 
