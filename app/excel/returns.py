@@ -11,6 +11,15 @@ value returned, and the value in the database now. The result is a ``ReturnPrevi
   status not on the list) — named by sheet, row and column; the row is not applied;
 - fatal: the whole file must not be applied (another database's export, duplicated rows).
 
+The Status column holds the status as the plan shows it (``app.rules``) and is read back by
+``actions.StatusChoices``: an open status's name sets it; "Completed" closes the action as
+implemented and "Closed – <reason>" with that closure reason, each by ``close_action``'s rules
+(a completion date; evidence of completion for "Completed"; for "Closed – not implemented" the
+reason why, written as the new progress update), or the row is refused naming the column that
+lacks it. A return never reopens a closed action: that row is refused, and the office reopens
+the action in the tracker if the agency is right. Values are compared with the plan as it
+shows them now, so a closed action's rating on record is never a conflict.
+
 Nothing is written until ``apply_return`` is called with the rows the user accepted; it
 writes through the services (``actions.record_return``, ``updates.add_progress_update``) in the
 caller's transaction, so every change is checked there and the audit trail records every field.
@@ -27,10 +36,10 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import python_calamine
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from xlsxwriter.utility import xl_col_to_name
 
-from app import lookups
+from app import rules
 from app.errors import UserError
 from app.excel.export import (
     ACTION_ID,
@@ -51,17 +60,16 @@ from app.excel.export import (
 )
 from app.excel.parsing import parse_uk_date
 from app.excel.sheet_xml import formula_cells
-from app.services.actions import record_return
+from app.queries.action_plan import PlanFilter, read_action_plan
+from app.services.actions import StatusChoices, check_closure, record_return
 from app.services.updates import add_progress_update
-from app.services.validation import multiline_text
+from app.services.validation import Problems, multiline_text
 from app.text import match_key
 from db.audit import current_user
 from db.models import (
     RAG_VALUES,
     Action,
     AuditEntry,
-    ListItem,
-    ListKind,
     ProgressUpdate,
     Setting,
 )
@@ -76,6 +84,16 @@ ID_CHUNK = 5000
 EARLIEST_DATE, LATEST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 DATE_FIELDS = ("target_on", "completed_on")
+# What closing an action needs (``actions.check_closure``'s fields), by the column that gives
+# it, and how the need is put for that column (by the service's words).
+_CLOSING_NEEDS = {
+    "completed_on": ("completed_on", {"is required": "the date it was completed",
+                                      "cannot be in the future": "the date it was completed cannot be in the future"}),
+    "evidence_of_completion": ("evidence_of_completion", {
+        "is needed to close an action as implemented":
+            "evidence of completion is needed to close an action as implemented"}),
+    "closure_note": (NEW_UPDATE, {}),
+}
 
 
 # --- what the preview holds -----------------------------------------------------------------
@@ -402,18 +420,21 @@ def _display(value: Any) -> str:
 
 @dataclass(frozen=True)
 class _DbAction:
+    """A returned action as the plan shows it now (``app.queries.action_plan``): in the words
+    the export wrote, so a cell the agency left alone never reads as a change."""
+
     id: int
     version: int
-    reference: str | None
+    reference: str
     description: str
-    values: dict[str, Any]  # editable field -> value now
+    values: dict[str, Any]  # editable field -> value as shown now
+    closed: bool  # completed, or closed with a reason
     updates: frozenset[str]  # texts of its progress updates
 
 
 def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[int]) -> dict[int, _DbAction]:
-    """The returned actions as the database holds them now; the texts of their progress
-    updates only for ``with_updates`` (the actions whose row brings a new one)."""
-    status = aliased(ListItem)
+    """The returned actions as the plan shows them now; the texts of their progress updates
+    only for ``with_updates`` (the actions whose row brings a new one)."""
     updates: dict[int, set[str]] = {}
     for chunk in _chunks(with_updates):
         for action_id, text in session.execute(
@@ -422,16 +443,14 @@ def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[i
         ):
             updates.setdefault(action_id, set()).add(text)
     found: dict[int, _DbAction] = {}
+    closed = (rules.COMPLETED, rules.CLOSED)
     for chunk in _chunks(ids):
-        for row in session.execute(
-            select(Action.id, Action.version, Action.reference, Action.description, status.name,
-                   Action.rag, Action.target_on, Action.evidence_of_completion,
-                   Action.evidence_of_impact, Action.completed_on)
-            .join(status, Action.status_id == status.id)
-            .where(Action.id.in_(chunk), Action.archived_at.is_(None))
-        ):
-            found[row[0]] = _DbAction(row[0], row[1], row[2], row[3], dict(zip(EDITABLE_FIELDS, row[4:])),
-                                      frozenset(updates.get(row[0], ())))
+        for row in read_action_plan(session, None, PlanFilter(action_ids=tuple(chunk)), with_updates=False).rows:
+            values = {"status": row.status, "rag": row.rag, "target_on": row.target,
+                      "evidence_of_completion": row.evidence_of_completion,
+                      "evidence_of_impact": row.evidence_of_impact, "completed_on": row.completed_on}
+            found[row.id] = _DbAction(row.id, row.version, row.reference, row.description, values,
+                                      row.state in closed, frozenset(updates.get(row.id, ())))
     return found
 
 
@@ -444,16 +463,15 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 class _RowReader:
     """Turns one returned row into an ``ActionReturn`` (or nothing, when unchanged)."""
 
-    def __init__(self, layout: _Layout, locked: Sequence[str], statuses: Sequence[ListItem], today: dt.date,
+    def __init__(self, layout: _Layout, locked: Sequence[str], statuses: StatusChoices, today: dt.date,
                  formulas: set[tuple[int, int]]):
         self.layout = layout
         self.formulas = formulas
-        self.closed = {status.name for status in statuses if status.is_open is False}
         self.locked = locked
         # (position in the fingerprints, key) of the locked columns still in the sheet
         self.locked_present = [(i, key) for i, key in enumerate(locked) if key in layout.columns]
         self.editable_present = [(i, key) for i, key in enumerate(EDITABLE_FIELDS) if key in layout.columns]
-        self.statuses = {match_key(status.name): status.name for status in statuses}
+        self.statuses = statuses
         self.today = today
 
     def cell(self, row: list[Any], key: str) -> Any:
@@ -494,7 +512,8 @@ class _RowReader:
             if cell_text(raw) != originals[position]:  # most cells are as exported
                 self._compare(item, row_index, name, raw, originals[position], db)
         self._new_update(item, row_index, row, db)
-        self._check_closure(item, row_index, db)
+        if item.changes:
+            self._check_status(item, row_index, db)
         if item.refused or item.changes or item.new_update or item.warnings:
             return item
         return None
@@ -533,29 +552,46 @@ class _RowReader:
         item.changes.append(FieldChange(name, self.layout.headers[name], _display(db.values[name]),
                                         _display(value), value, conflict=now != original))
 
-    def _check_closure(self, item: ActionReturn, row_index: int, db: _DbAction) -> None:
-        """Warn when an action is marked done with no completion date anywhere."""
-        if not item.changes:
+    def _check_status(self, item: ActionReturn, row_index: int, db: _DbAction) -> None:
+        """The returned status by the rules ``actions.record_return`` applies: a closed action
+        is not reopened; one closed here needs what ``actions.check_closure`` asks for; and a
+        closed action has no RAG rating of its own (a completed one is shown Blue)."""
+        changed = {change.field: change for change in item.changes}
+        status = changed.get("status")
+        choice = self.statuses.read(status.value) if status else None
+        closes = choice is not None and choice.closure_reason is not None
+        if choice is not None and not closes and db.closed:
+            item.refused.append(Problem(
+                f"this action is closed in the tracker ('{db.values['status']}'); a return does not reopen it. "
+                "If the agency is right, reopen it in the tracker", self.layout.ref(row_index, "status")))
             return
-        new = {change.field: change.value for change in item.changes}
-        status = new.get("status", db.values["status"])
-        completed_on = new.get("completed_on", db.values["completed_on"])
-        if "status" in new and status in self.closed and completed_on is None:
-            item.warnings.append(Problem(f"the status is now '{status}' but no completion date was given "
-                                         "(column Completed on)", self.layout.ref(row_index, "status")))
+        if closes:
+            problems = Problems()
+            now = {name: changed[name].value if name in changed else db.values[name]
+                   for name in ("completed_on", "evidence_of_completion")}
+            check_closure(problems, choice.closure_reason, completed_on=now["completed_on"],
+                          evidence_of_completion=now["evidence_of_completion"],
+                          note=item.new_update.text if item.new_update else None)
+            for name, message in problems.found.items():
+                column, needed = _CLOSING_NEEDS[name]
+                column = column if column in self.layout.columns else "status"
+                item.refused.append(Problem(f"the status '{choice.text}' needs this column: "
+                                            f"{needed.get(message, message)}", self.layout.ref(row_index, column)))
+        rag = changed.get("rag")
+        if rag is not None and (db.closed or closes):
+            item.changes.remove(rag)
+            completed = (choice.text if choice else db.values["status"]) == rules.COMPLETED_LABEL
+            if rag.value != (rules.BLUE if completed else None):
+                item.warnings.append(Problem("a closed action has no RAG rating of its own (a completed one is "
+                                             "shown Blue), so the RAG given is not taken",
+                                             self.layout.ref(row_index, "rag")))
 
     def _value(self, name: str, raw: Any) -> Any:
         if name in DATE_FIELDS:
             return parse_date(raw)
         text = cell_text(raw)
         if name == "status":
-            if not text.strip():
-                raise ValueError("the status cannot be left blank")
-            try:
-                return self.statuses[match_key(text)]
-            except KeyError:
-                raise ValueError(f"'{_short(text, 40)}' is not a status on the list "
-                                 f"({', '.join(self.statuses.values())})") from None
+            return self.statuses.read(text).text
         if name == "rag":
             if not text.strip():
                 return None
@@ -617,8 +653,8 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
     path = Path(path)
     today = today or dt.date.today()
     stamp, rows = _read_return_sheet(path)
-    status_items = lookups.list_items(session, ListKind.ACTION_STATUS)
-    layout = _find_layout(path, stamp.sheet, rows, [s.name for s in status_items])
+    statuses = StatusChoices(session)
+    layout = _find_layout(path, stamp.sheet, rows, statuses.listed)
     preview = ReturnPreview(path=path, stamp=stamp)
     ours = session.get(Setting, DATABASE_ID_SETTING)
     if ours is None or ours.value != stamp.database_id:
@@ -661,8 +697,7 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
     with_updates = [action_id for _index, row, action_id in ids_by_row
                     if update_col is not None and update_col < len(row) and row[update_col] not in (None, "")]
     db_actions = _load_actions(session, first_row_of, with_updates)
-    reader = _RowReader(layout, locked_keys(action_plan_columns([s.name for s in status_items])),
-                        status_items, today,
+    reader = _RowReader(layout, locked_keys(action_plan_columns(statuses.listed)), statuses, today,
                         formula_cells(path, stamp.sheet))
     for index, row, action_id in ids_by_row:
         item = reader.read(index, row, action_id, db_actions.get(action_id))
@@ -695,8 +730,9 @@ def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: 
                             f"made; read {preview.path.name} again. Nothing was written.")
     summary = ApplySummary(not_applied=sum(1 for a in preview.actions if a.action_id not in accepted))
     source = f"Agency return {preview.path.name}"[:200]
+    statuses = StatusChoices(session)
     for item in chosen:
-        _apply_row(session, item, source, summary)
+        _apply_row(session, item, source, summary, statuses)
     session.add(AuditEntry(
         user=session.info.get("audit_user") or current_user(), operation="import",
         table_name="action", record_id=None, field=None,
@@ -706,8 +742,12 @@ def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: 
     return summary
 
 
-def _apply_row(session: Session, item: ActionReturn, source: str, summary: ApplySummary) -> None:
-    action = record_return(session, item.action_id, {c.field: c.value for c in item.changes}, source=source)
+def _apply_row(session: Session, item: ActionReturn, source: str, summary: ApplySummary,
+               statuses: StatusChoices) -> None:
+    # The agency's new progress update is also what it said about a closure (its note).
+    note = item.new_update.text if item.new_update else None
+    action = record_return(session, item.action_id, {c.field: c.value for c in item.changes}, source=source,
+                           note=note, statuses=statuses)
     summary.fields_changed += len(item.changes)
     summary.target_revisions += sum(1 for c in item.changes if c.field == "target_on")
     if item.new_update:

@@ -4,12 +4,14 @@ those back as they were, for undo). Progress updates are in ``updates``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import lookups
+from app import lookups, rules
 from app.errors import UserError, ValidationError
 from app.services.bulk import (CHUNK, RowProblems, check_references, insert_links,
                                insert_records, known_ids)
@@ -17,6 +19,7 @@ from app.services.records import TODAY, _Today, get_record
 from app.services.records import added_on as added_on_day
 from app.services.updates import check_update_row
 from app.services.validation import Problems, check_rag, multiline_text, optional_text
+from app.text import clean, match_key
 from db.models import (
     RAG_VALUES, Action, Agency, ListItem, ListKind, Meeting, ProgressUpdate, Recommendation, TargetRevision, Theme,
     action_recommendation,
@@ -115,22 +118,30 @@ def revise_target(session: Session, action_id: int, new_target_on: dt.date, *,
     return action
 
 
-def close_action(session: Session, action_id: int, *, reason: str, completed_on: dt.date,
-                 evidence_of_completion: str | None = None, evidence_of_impact: str | None = None,
-                 note: str | None = None) -> Action:
-    """Close an action with a reason. "Implemented and verified" needs evidence of completion;
-    "Not implemented" needs a note saying why (the annual report must give it)."""
-    action = get_action(session, action_id)
-    closure = lookups.list_item(session, ListKind.CLOSURE_REASON, reason, field="closure_reason")
-    problems = Problems()
+def check_closure(problems: Problems, reason: str, *, completed_on: dt.date | None,
+                  evidence_of_completion: str | None, note: str | None) -> None:
+    """Note in ``problems`` what stops an action being closed with the closure reason called
+    ``reason``: it needs the date it was completed (not in the future); "Implemented and
+    verified" needs evidence of completion; "Not implemented" a note saying why (the annual
+    report must give it)."""
     problems.required("completed_on", completed_on)
-    evidence = multiline_text(evidence_of_completion) or action.evidence_of_completion
-    if closure.name.lower().startswith("implemented") and not evidence:
+    if reason.lower().startswith("implemented") and not multiline_text(evidence_of_completion):
         problems.add("evidence_of_completion", "is needed to close an action as implemented")
-    if closure.name.lower().startswith("not implemented") and not multiline_text(note):
+    if reason.lower().startswith("not implemented") and not multiline_text(note):
         problems.add("closure_note", "say why the action was not implemented")
     if completed_on and completed_on > dt.date.today():
         problems.add("completed_on", "cannot be in the future")
+
+
+def close_action(session: Session, action_id: int, *, reason: str, completed_on: dt.date,
+                 evidence_of_completion: str | None = None, evidence_of_impact: str | None = None,
+                 note: str | None = None) -> Action:
+    """Close an action with a reason, by the rules of ``check_closure``."""
+    action = get_action(session, action_id)
+    closure = lookups.list_item(session, ListKind.CLOSURE_REASON, reason, field="closure_reason")
+    problems = Problems()
+    evidence = multiline_text(evidence_of_completion) or action.evidence_of_completion
+    check_closure(problems, closure.name, completed_on=completed_on, evidence_of_completion=evidence, note=note)
     problems.raise_if_any()
     done_status = session.scalar(select(ListItem).where(
         ListItem.kind == ListKind.ACTION_STATUS, ListItem.is_open.is_(False),
@@ -169,33 +180,115 @@ def sign_off(session: Session, action_id: int, meeting_id: int) -> Action:
 RETURNED_FIELDS = ("status", "rag", "target_on", "evidence_of_completion", "evidence_of_impact",
                    "completed_on")
 
+# "Closed – superseded" as it may be typed: any dash, a colon or a comma after "Closed".
+_CLOSED_WITH_WORDS = re.compile(r"closed\s*[-\u2010-\u2015\u2212:,]\s*(\S.*)", re.IGNORECASE | re.DOTALL)
 
-def record_return(session: Session, action_id: int, changes: dict, *, source: str) -> Action:
-    """Take an agency's changes to one action from its returned copy of the plan: the
-    status (by name), RAG, evidence, completion date, and the target, which is moved with
-    ``revise_target`` giving ``source`` (the returned file) as the reason."""
+
+@dataclass(frozen=True)
+class StatusChoice:
+    """A status as the plan shows it (``app.rules``), and what giving it to an action does:
+    set an open status, or close the action with a closure reason."""
+
+    text: str  # "In progress", "Completed", "Closed – superseded"
+    status: str | None = None  # the open status's name
+    closure_reason: str | None = None  # the closure reason's name
+
+
+class StatusChoices:
+    """Every status an action can be given, as the plan shows it, and each read back from what
+    was typed: an open status's name, "Completed" (closed as implemented and verified) or
+    "Closed – <reason>", matched by the words after the dash (case, spacing and the kind of
+    dash ignored)."""
+
+    def __init__(self, session: Session):
+        statuses = lookups.list_items(session, ListKind.ACTION_STATUS)
+        reasons = lookups.list_items(session, ListKind.CLOSURE_REASON)
+        implemented = next((r.name for r in reasons if r.code == rules.IMPLEMENTED), None)
+        completed = StatusChoice(rules.COMPLETED_LABEL, closure_reason=implemented) if implemented else None
+        choices = [StatusChoice(s.name, status=s.name) for s in statuses if s.is_open]
+        choices += [completed] if completed else []
+        choices += [StatusChoice(rules.closed_text(r.name), closure_reason=r.name)
+                    for r in reasons if r.code != rules.IMPLEMENTED]
+        self.listed = [choice.text for choice in choices]  # as the drop-down offers them
+        self._by_key = {match_key(choice.text): choice for choice in choices}
+        self._by_reason = {match_key(c.closure_reason): c for c in choices if c.closure_reason}
+        if completed:  # "Closed – implemented and verified" is "Completed"
+            self._by_key[match_key(rules.closed_text(implemented))] = completed
+        # The closed statuses' own names: "Complete" is "Completed"; "Closed" says no reason.
+        self._complete_names = {match_key(s.name) for s in statuses
+                                if not s.is_open and s.code == rules.COMPLETE_STATUS}
+        self._closed_names = {match_key(s.name) for s in statuses if not s.is_open} - self._complete_names
+
+    def read(self, text: str) -> StatusChoice:
+        """The status ``text`` means; a ``ValueError`` saying why when it is none."""
+        key = match_key(text)
+        if not key:
+            raise ValueError("the status cannot be left blank")
+        found = self._by_key.get(key)
+        if found is None:
+            words = _CLOSED_WITH_WORDS.fullmatch(clean(text))
+            if words:
+                found = (self._by_key.get(match_key(rules.closed_text(words.group(1))))
+                         or self._by_reason.get(match_key(words.group(1))))
+            elif key in self._complete_names:
+                found = self._by_key.get(match_key(rules.COMPLETED_LABEL))
+            elif key in self._closed_names:
+                raise ValueError(f"say why it was closed: choose '{rules.COMPLETED_LABEL}' or one of the "
+                                 f"'{rules.CLOSED_PREFIX}\u2026' statuses")
+        if found is None:
+            shown = clean(text)
+            shown = shown if len(shown) <= 40 else shown[:39] + "\u2026"
+            raise ValueError(f"'{shown}' is not a status on the list ({', '.join(self.listed)})")
+        return found
+
+
+def record_return(session: Session, action_id: int, changes: dict, *, source: str, note: str | None = None,
+                  statuses: StatusChoices | None = None) -> Action:
+    """Take an agency's changes to one action from its returned copy of the plan: RAG,
+    evidence, completion date, the target (moved with ``revise_target``, giving ``source``,
+    the returned file, as the reason) and the status as the plan shows it (``StatusChoices``).
+
+    An open status is set as it is. "Completed" or "Closed – <reason>" closes the action by
+    ``close_action``'s rules, with the returned completion date and evidence; ``note`` (the
+    agency's new progress update) is kept as the closure note, and is the reason a "Closed –
+    not implemented" needs. A closed action is not reopened from a return: that is the
+    office's decision, made in the tracker.
+    """
     action = get_action(session, action_id)
     problems = Problems()
     for name in sorted(set(changes) - set(RETURNED_FIELDS)):
         problems.add(name, "cannot be changed by an agency's return")
+    choice = None
+    if "status" in changes:
+        try:
+            choice = (statuses or StatusChoices(session)).read(changes["status"])
+        except ValueError as err:
+            problems.add("status", str(err))
+    if choice is not None and choice.closure_reason is None and not action.status.is_open:
+        problems.add("status", "a closed action is not reopened from an agency's return; reopen it in the tracker")
     if "target_on" in changes and changes["target_on"] is None:
         problems.add("target_on", "a target date can be moved but not removed")
     rag = check_rag(problems, changes["rag"]) if "rag" in changes else action.rag
-    completed_on = changes.get("completed_on")
-    if completed_on and completed_on > dt.date.today():
+    completed_on = changes.get("completed_on", action.completed_on)
+    if changes.get("completed_on") and completed_on > dt.date.today():
         problems.add("completed_on", "cannot be in the future")
+    if choice is not None and choice.closure_reason is not None:
+        check_closure(problems, choice.closure_reason, completed_on=completed_on, note=note,
+                      evidence_of_completion=changes.get("evidence_of_completion", action.evidence_of_completion))
     problems.raise_if_any()
     for name, value in changes.items():
         if name == "target_on":
             revise_target(session, action.id, value, reason=source)
-        elif name == "status":
-            action.status = lookups.list_item(session, ListKind.ACTION_STATUS, value, field="status")
         elif name == "rag":
             action.rag = rag
         elif name == "completed_on":
             action.completed_on = value
-        else:
+        elif name != "status":
             setattr(action, name, multiline_text(value))
+    if choice is not None and choice.closure_reason is not None:
+        close_action(session, action.id, reason=choice.closure_reason, completed_on=completed_on, note=note)
+    elif choice is not None:
+        action.status = lookups.list_item(session, ListKind.ACTION_STATUS, choice.status, field="status")
     session.flush()
     return action
 

@@ -182,9 +182,11 @@ def test_search_finds_records_by_any_words(session, plan):
 
 def test_an_agency_return_changes_only_what_an_agency_may(session, plan):
     *_, action = plan
-    actions.record_return(session, action.id, {"status": "complete", "rag": "b", "completed_on": D(2017, 3, 1),
+    actions.record_return(session, action.id, {"status": "completed", "rag": "b", "completed_on": D(2017, 3, 1),
+                                               "evidence_of_completion": "Audit report",
                                                "target_on": D(2017, 6, 30)}, source="Return from CCG.xlsx")
     assert (action.status.name, action.rag, action.completed_on) == ("Complete", "Blue", D(2017, 3, 1))
+    assert action.closure_reason.name == "Implemented and verified"
     assert [(r.new_target_on, r.reason) for r in action.target_revisions] == [(D(2017, 6, 30), "Return from CCG.xlsx")]
     with pytest.raises(ValidationError) as err:
         actions.record_return(session, action.id, {"description": "New words", "target_on": None,

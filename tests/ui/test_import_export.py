@@ -635,6 +635,43 @@ def test_a_refused_row_cannot_be_ticked_and_accept_all_leaves_it(qtbot, office_d
         assert s.get(Action, a1).lead_agency.name == "Children's Services"
 
 
+def test_statuses_as_the_plan_shows_them_through_the_preview(qtbot, office_database, parent, user, tmp_path):
+    """The Status column holds the status as the plan shows it: "Completed" closes an action as
+    implemented, "Closed \u2013 <reason>" with that reason; a return does not reopen a closed action."""
+    db = office_database
+    a1, a2, a3 = action_id(db, "A1"), action_id(db, "A2"), action_id(db, "A3")
+    path = agency_edits(export_plan(db, tmp_path / "return.xlsx"), {
+        (a1, "Status"): "Completed", (a1, "Evidence of completion"): "Toolkit relaunched; 60 staff trained.",
+        (a1, "Completed on"): dt.datetime(2024, 9, 30),
+        (a2, "Status"): "Closed \u2013 superseded", (a2, "Completed on"): "01/10/2024",
+        (a3, "Status"): "In progress",
+    })
+    assert [row["Status"] for row in sheet_rows(path)] == ["Completed", "Closed \u2013 superseded", "In progress"]
+    seen = {}
+
+    def drive(dialog: ReturnPreviewDialog):
+        model = dialog.model
+        for reference in ("A1", "A2", "A3"):
+            row = row_of(model, reference)
+            seen[reference] = (cell_text(model, row, FIELD).splitlines()[0],
+                               cell_text(model, row, CHANGE).splitlines()[0], cell_text(model, row, CONFLICT))
+        seen["problems"] = dialog.problems.toPlainText()
+        click(qtbot, dialog.accept_all_button)
+
+    user.drive = drive
+    assert finish(qtbot, import_workbook, parent, db, path) is True
+    assert seen["A1"] == ("Status", "In progress \u2192 Completed", "")
+    assert seen["A2"] == ("Status", "Not started \u2192 Closed \u2013 superseded", "")
+    assert seen["A3"] == ("Status", "Not applied: see the refused cells below", "Refused")
+    assert "a return does not reopen it" in seen["problems"]
+    with db.readers() as s:
+        first, second, third = (s.get(Action, i) for i in (a1, a2, a3))
+        assert (first.status.name, first.closure_reason.name, first.rag) == ("Complete", "Implemented and verified", "Blue")
+        assert (second.status.name, second.closure_reason.name, second.completed_on) == (
+            "Closed", "Superseded", dt.date(2024, 10, 1))
+        assert third.status.name == "Complete"
+
+
 def test_cancel_before_the_commit_rolls_the_whole_import_back(qtbot, office_database):
     db = office_database
     a1 = action_id(db, "A1")

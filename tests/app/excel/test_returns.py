@@ -65,7 +65,7 @@ def apply_all(database, path, *, include_conflicts=False):
 def action(database, action_id) -> Action:
     with database.sessions() as s:
         found = s.get(Action, action_id)
-        found.status.name, list(found.updates), list(found.target_revisions)  # load before closing
+        found.status.name, found.closure_reason, list(found.updates), list(found.target_revisions)  # load them now
         return found
 
 
@@ -97,8 +97,9 @@ def test_round_trip_applies_exactly_the_agency_edits(database, plan, tmp_path):
     assert guidance.updates[-1].update_on == TODAY  # no date given: the import day
     assert (guidance.status.name, guidance.rag) == ("Not started", "Red")
     assert action(database, plan["escalation"]).version == 1  # not in the Police pack
+    # Blue is what a completed action shows anyway: closing it is the change, not its RAG.
     assert (summary.actions_changed, summary.fields_changed, summary.updates_added,
-            summary.target_revisions) == (2, 5, 2, 1)
+            summary.target_revisions) == (2, 4, 2, 1)
     with database.sessions() as s:
         audited = set(s.execute(select(AuditEntry.record_id, AuditEntry.field)
                                 .where(AuditEntry.table_name == "action", AuditEntry.operation == "update")))
@@ -110,14 +111,14 @@ def test_round_trip_applies_exactly_the_agency_edits(database, plan, tmp_path):
 
 def test_preview_shows_each_field_old_to_new_before_anything_is_written(database, plan, tmp_path):
     path = export_plan(database, tmp_path / "plan.xlsx")
-    edit(path, {(plan["training"], "Status"): "complete", (plan["training"], "RAG"): "g"})
+    edit(path, {(plan["training"], "Status"): "not STARTED", (plan["training"], "RAG"): "g"})
     preview = preview_of(database, path)
     [item] = preview.actions
     assert [(c.label, c.old, c.new, c.conflict) for c in item.changes] == [
-        ("Status", "In progress", "Complete", False), ("RAG", "Amber", "Green", False)]
+        ("Status", "In progress", "Not started", False), ("RAG", "Amber", "Green", False)]
     row = row_of(openpyxl.load_workbook(path)[ACTION_SHEET], plan["training"])
     assert f"Row {row}, action A1" in preview.describe()
-    assert "Status: In progress → Complete" in preview.describe()
+    assert "Status: In progress → Not started" in preview.describe()
     assert action(database, plan["training"]).version == 1
 
 
@@ -128,7 +129,7 @@ def test_a_field_changed_in_both_places_is_a_conflict_for_the_user_to_decide(dat
         s.get(Action, plan["escalation"]).lead_officer = "Head of Service"
     edit(path, {(plan["training"], "RAG"): "Green",
                 (plan["training"], "Evidence of impact"): "Audit shows earlier referrals.",
-                (plan["escalation"], "Status"): "Complete"})
+                (plan["escalation"], "Status"): "Not started"})
 
     preview = preview_of(database, path)
     by_id = {a.action_id: a for a in preview.actions}
@@ -141,7 +142,7 @@ def test_a_field_changed_in_both_places_is_a_conflict_for_the_user_to_decide(dat
 
     apply_all(database, path, include_conflicts=True)  # the user takes the agency's side
     assert action(database, plan["training"]).rag == "Green"
-    assert action(database, plan["escalation"]).status.name == "Complete"
+    assert action(database, plan["escalation"]).status.name == "Not started"
     assert action(database, plan["escalation"]).lead_officer == "Head of Service"
 
 
@@ -325,17 +326,128 @@ def test_a_formula_written_with_any_valid_tag_is_refused(database, plan, tmp_pat
     assert item.new_update is None
 
 
-def test_warnings_for_a_completion_without_a_date_and_for_deleted_rows(database, plan, tmp_path):
+def test_a_warning_for_deleted_rows(database, plan, tmp_path):
     path = export_plan(database, tmp_path / "plan.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb[ACTION_SHEET]
-    cell(ws, plan["training"], "Status").value = "Complete"
+    cell(ws, plan["training"], "RAG").value = "Green"
     ws.delete_rows(row_of(ws, plan["escalation"]))
     wb.save(path)
     preview = preview_of(database, path)
     [item] = preview.actions
-    assert item.can_apply and "the status is now 'Complete' but no completion date was given" in str(item.warnings[0])
+    assert item.can_apply
     assert "1 of the 4 exported actions are not in the file" in str(preview.warnings[0])
+
+
+# --- the status as the plan shows it -----------------------------------------------------------
+
+def test_the_status_column_offers_the_statuses_as_the_plan_shows_them(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["Choices"]["A"]] == [
+        "Not started", "In progress", "Completed", "Closed \u2013 risk accepted", "Closed \u2013 superseded",
+        "Closed \u2013 not implemented", "Closed \u2013 no longer applicable",
+        "Closed \u2013 merged with another action"]
+    assert cell(wb[ACTION_SHEET], plan["audit"], "Status").value == "Completed"
+
+
+def test_completed_closes_the_action_as_implemented(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "Status"): "Completed",
+                (plan["training"], "Evidence of completion"): "Register of 48 officers trained.",
+                (plan["training"], "Completed on"): dt.datetime(2025, 6, 1)})
+    preview, summary = apply_all(database, path)
+    assert [(c.label, c.old, c.new) for c in preview.actions[0].changes] == [
+        ("Status", "In progress", "Completed"),
+        ("Evidence of completion", "(blank)", "Register of 48 officers trained."),
+        ("Completed on", "(blank)", "01/06/2025")]
+    training = action(database, plan["training"])
+    assert (training.status.name, training.closure_reason.name, training.completed_on, training.rag) == (
+        "Complete", "Implemented and verified", dt.date(2025, 6, 1), "Blue")
+    assert summary.actions_changed == 1
+    again = export_plan(database, tmp_path / "again.xlsx")
+    assert cell(openpyxl.load_workbook(again)[ACTION_SHEET], plan["training"], "Status").value == "Completed"
+
+
+@pytest.mark.parametrize("typed", ["Closed \u2013 superseded", "closed - SUPERSEDED", "Closed \u2014 Superseded",
+                                   "Closed: superseded"])
+def test_closed_with_a_reason_closes_the_action_with_that_reason(database, plan, tmp_path, typed):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["guidance"], "Status"): typed, (plan["guidance"], "Completed on"): "20/06/2025"})
+    preview, _summary = apply_all(database, path)
+    assert preview.actions[0].changes[0].new == "Closed \u2013 superseded"
+    guidance = action(database, plan["guidance"])
+    assert (guidance.status.name, guidance.closure_reason.name, guidance.completed_on) == (
+        "Closed", "Superseded", dt.date(2025, 6, 20))
+
+
+def test_closed_not_implemented_takes_its_reason_from_the_new_progress_update(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["guidance"], "Status"): "Closed \u2013 not implemented",
+                (plan["guidance"], "Completed on"): "20/06/2025",
+                (plan["guidance"], "New progress update"): "The national guidance replaced ours."})
+    apply_all(database, path)
+    guidance = action(database, plan["guidance"])
+    assert (guidance.closure_reason.name, guidance.closure_note) == (
+        "Not implemented", "The national guidance replaced ours.")
+    assert guidance.updates[-1].text == "The national guidance replaced ours."
+
+
+@pytest.mark.parametrize("edits, header, message", [
+    ({"Status": "Completed", "Completed on": "01/06/2025"}, "Evidence of completion",
+     "the status 'Completed' needs this column: evidence of completion is needed to close an action as implemented"),
+    ({"Status": "Completed", "Evidence of completion": "Register."}, "Completed on",
+     "the status 'Completed' needs this column: the date it was completed"),
+    ({"Status": "Closed \u2013 not implemented", "Completed on": "01/06/2025"}, "New progress update",
+     "the status 'Closed \u2013 not implemented' needs this column: say why the action was not implemented"),
+    ({"Status": "Closed"}, "Status", "say why it was closed: choose 'Completed' or one of the 'Closed \u2013 \u2026' "
+                                     "statuses"),
+    ({"Status": "Closed \u2013 because we said so"}, "Status",
+     "'Closed \u2013 because we said so' is not a status on the list"),
+])
+def test_a_closure_the_rules_do_not_allow_is_refused_with_the_cell(database, plan, tmp_path, edits, header,
+                                                                    message):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], name): value for name, value in edits.items()})
+    [item] = preview_of(database, path).actions
+    assert [p.where.header for p in item.refused] == [header] and item.refused[0].message.startswith(message)
+    with database.sessions.begin() as s:
+        preview = read_return(s, path, today=TODAY)
+        assert preview.applicable() == []
+    assert action(database, plan["training"]).status.name == "In progress"
+
+
+def test_a_return_does_not_reopen_a_closed_action(database, plan, tmp_path):
+    """Decided: reopening is the office's call, made in the tracker. A return saying a
+    completed action is in progress again is refused, named, and the action left closed."""
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["audit"], "Status"): "In progress", (plan["audit"], "RAG"): "Amber"})
+    [item] = preview_of(database, path).actions
+    assert [p.where.header for p in item.refused] == ["Status"]
+    assert "is closed in the tracker ('Completed'); a return does not reopen it" in item.refused[0].message
+    apply_all(database, path)
+    assert action(database, plan["audit"]).status.name == "Complete"
+
+
+def test_a_closed_action_is_read_back_as_the_plan_shows_it_never_as_a_conflict(database, plan, tmp_path):
+    """A closed action is exported with its status and RAG as the plan shows them ("Completed",
+    Blue; no RAG for one closed otherwise) and compared with the plan as it shows it now: a RAG
+    the agency gives it is not a conflict with the rating kept on record, and is not taken."""
+    with database.sessions.begin() as s:
+        s.get(Action, plan["escalation"]).rag = "Red"  # kept on record, not shown once closed
+    with database.sessions.begin() as s:
+        from app.services.actions import close_action
+        close_action(s, plan["escalation"], reason="Superseded", completed_on=dt.date(2025, 5, 1))
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    assert cell(openpyxl.load_workbook(path)[ACTION_SHEET], plan["escalation"], "RAG").value is None
+    edit(path, {(plan["training"], "RAG"): "Green", (plan["escalation"], "RAG"): "Green"})
+    preview = preview_of(database, path)
+    assert preview.applicable() == [plan["training"]]
+    escalation = next(a for a in preview.actions if a.action_id == plan["escalation"])
+    assert not escalation.has_conflict and not escalation.changes and not escalation.can_apply
+    assert "a closed action has no RAG rating of its own" in str(escalation.warnings[0])
+    apply_all(database, path)
+    assert action(database, plan["escalation"]).rag == "Red"
 
 
 def test_control_characters_and_markup_round_trip_without_a_change(database, plan, tmp_path):
