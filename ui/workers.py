@@ -10,8 +10,9 @@ A progress dialog appears only if the job is still running after ``PROGRESS_AFTE
 quick work (most loads) shows no flicker.
 
 A finished job leaves nothing behind: it is kept alive only while it runs (no Qt parent
-holds it), and its runnable lets go of the function, and so of everything the function's
-closure held, as soon as the function returns.
+holds it), its runnable lets go of the function, and so of everything the function's
+closure held, as soon as the function returns, and Qt deletes it on the GUI thread once
+it has reported.
 """
 
 from __future__ import annotations
@@ -186,6 +187,11 @@ class Job(QObject):
             self._dialog.deleteLater()
         self._dialog = None
         _running.discard(self)
+        # Qt deletes the job here, on the GUI thread, once its last signal has been handled:
+        # a wrapper left in a reference cycle would otherwise be deleted by whichever thread
+        # next collects garbage, and a QObject deleted off its thread can crash the program.
+        self.deleteLater()
+        self._signals.deleteLater()
 
     def _on_succeeded(self, result: Any) -> None:
         cancelled = self.progress.cancelled and not self._result_stands

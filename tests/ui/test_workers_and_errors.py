@@ -194,3 +194,15 @@ def test_the_reading_queue_runs_one_read_at_a_time_most_wanted_first(qtbot):
     assert order == ["first", "asked", "ahead", "prepare"]
     assert most_at_once[0] == 1
 
+
+
+def test_a_finished_job_is_deleted_on_the_gui_thread_whatever_holds_it(qtbot):
+    """A wrapper kept (in a reference cycle, say) is not what deletes the job: a garbage
+    collection on a worker thread would delete it there, and crash."""
+    from shiboken6 import isValid
+
+    results = []
+    job = run_job(lambda _progress: 1, title="Sum", on_done=results.append, show_progress=False)
+    qtbot.waitUntil(lambda: results == [1], timeout=SLOW)
+    qtbot.waitUntil(lambda: not isValid(job), timeout=SLOW)  # deleted by Qt, on this thread
+    assert not job.is_running
