@@ -41,6 +41,7 @@ pdf response --review SCR-2015-01
 pdf annual --from 01/04/2016 --to 31/03/2017
 pdf panel --review SCR-2018-01
 pdf agency --agency Police
+run "$cli" report briefing --format docx --db demo.sqlite --out briefing.docx
 if ls -A . packs | grep -q '^\.frame-'; then fail "temporary files were left beside the exports"; fi
 [ -s "$CRT_DATA_DIR/logs/case-review-tracker.log" ] || fail "no routine log in the data folder"
 
