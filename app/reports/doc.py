@@ -280,9 +280,14 @@ def build_paper(out_path: Path, settings: OfficeSettings, title: str, story: lis
         raise UserError(f"The folder {out_path.parent} does not exist. Choose another place to save the paper.")
     generated = generated or dt.datetime.now()
     if out_path.suffix.lower() == WORD_SUFFIX:
-        from app.reports.docx_render import write_docx  # python-docx loads only when asked for
+        from app.reports.docx_render import Furniture, write_docx  # python-docx loads only when asked for
 
-        return write_docx(out_path, settings, title, story, wide=wide, generated=generated, paper=paper)
+        _load_logo(settings.logo_path)  # refused as the PDF refuses it
+        size = PAPER_SIZES[paper]
+        write_docx(out_path, story, Furniture(title, settings.partnership_name, settings.protective_marking,
+                                              generated, generated_text(settings, generated), settings.logo_path,
+                                              PROGRAM), landscape(size) if wide else size)
+        return ReportResult(out_path, 0, title)
     doc = _PaperDoc(out_path, title=title, settings=settings, wide=wide, generated=generated, paper=paper)
     # A long paper allocates millions of small objects, none in cycles that need collecting
     # now; the cycle collector's repeated scans of them cost a fifth of the time.

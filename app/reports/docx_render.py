@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -42,8 +43,6 @@ from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Tabl
 
 from app.errors import UserError
 from app.reports import table as fast
-from app.reports.doc import PAPER_SIZES, PROGRAM, ReportResult, generated_text, _load_logo
-from app.settings import OfficeSettings
 
 MARGIN = Mm(15)
 TOP_AND_BOTTOM = Mm(20)  # room for the two lines of header and of footer
@@ -97,6 +96,20 @@ def _field(paragraph: WordParagraph, code: str, shown: str) -> None:
     paragraph.add_run()._r.append(char("end"))
 
 
+@dataclass(frozen=True)
+class Furniture:
+    """What the page furniture says, as on the PDF: the header and footer of every page, and
+    the document's properties."""
+
+    title: str
+    partnership: str
+    marking: str
+    generated: dt.datetime
+    generated_text: str  # "Generated 23/11/2026 at 09:30"
+    logo_path: str  # "" for none; already checked to be a picture ReportLab reads
+    program: str
+
+
 def _rule(paragraph: WordParagraph, side: str) -> None:
     """A line above or below a paragraph, as the PDF rules off its header and footer."""
     borders = OxmlElement("w:pBdr")
@@ -111,14 +124,13 @@ def _rule(paragraph: WordParagraph, side: str) -> None:
 class _Writer:
     """One Word document being written from one story."""
 
-    def __init__(self, settings: OfficeSettings, title: str, *, wide: bool, paper: str):
+    def __init__(self, furniture: Furniture, page_size: tuple[float, float]):
         self.document = Document()
-        self.settings = settings
-        self.title = title
+        self.furniture = furniture
         section = self.document.sections[0]
-        short, long = (Pt(size) for size in PAPER_SIZES[paper])
-        section.orientation = WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = (long, short) if wide else (short, long)
+        width, height = page_size
+        section.orientation = WD_ORIENT.LANDSCAPE if width > height else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Pt(width), Pt(height)
         section.left_margin = section.right_margin = MARGIN
         section.top_margin = section.bottom_margin = TOP_AND_BOTTOM
         section.header_distance = section.footer_distance = Mm(7)
@@ -168,9 +180,10 @@ class _Writer:
 
     # --- page furniture ------------------------------------------------------------------
 
-    def furniture(self, generated: dt.datetime) -> None:
+    def header_and_footer(self) -> None:
+        furniture = self.furniture
         section = self.document.sections[0]
-        marking = self.settings.protective_marking
+        marking = furniture.marking
         header = section.header
         top = header.paragraphs[0]
         top.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -178,23 +191,22 @@ class _Writer:
         band = self.add_paragraph(header, "Header")
         _rule(band, "bottom")
         band.paragraph_format.tab_stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
-        logo = _load_logo(self.settings.logo_path)  # the PDF's own check of the file
-        if logo is not None:
+        if furniture.logo_path:
             try:
-                band.add_run().add_picture(self.settings.logo_path, height=Mm(11))
+                band.add_run().add_picture(furniture.logo_path, height=Mm(11))
             except Exception as err:  # python-docx reads fewer kinds of picture than ReportLab
-                raise UserError(f"The logo file {self.settings.logo_path} cannot be put in a Word document "
+                raise UserError(f"The logo file {furniture.logo_path} cannot be put in a Word document "
                                 f"({err}). Choose a PNG or JPEG logo in the settings.") from err
             band.add_run(" ")
-        name = band.add_run(self.settings.partnership_name)
+        name = band.add_run(furniture.partnership)
         name.bold = True
         name.font.size = Pt(11)
-        band.add_run("\t" + self.title).font.size = Pt(10)
+        band.add_run("\t" + furniture.title).font.size = Pt(10)
         footer = section.footer
         foot = footer.paragraphs[0]
         _rule(foot, "top")
         foot.paragraph_format.tab_stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
-        foot.add_run(generated_text(self.settings, generated) + "\tPage ")
+        foot.add_run(furniture.generated_text + "\tPage ")
         _field(foot, "PAGE", "1")
         foot.add_run(" of ")
         _field(foot, "NUMPAGES", "1")
@@ -204,16 +216,17 @@ class _Writer:
         bottom.alignment = WD_ALIGN_PARAGRAPH.CENTER
         bottom.add_run(marking).bold = True
 
-    def properties(self, generated: dt.datetime) -> None:
+    def properties(self) -> None:
         """The title, author and subject as the PDF's; nothing of python-docx's own."""
+        furniture = self.furniture
         core = self.document.core_properties
-        core.title = self.title
-        core.author = self.settings.partnership_name
-        core.subject = self.settings.protective_marking
-        core.last_modified_by = self.settings.partnership_name
-        core.comments = f"Written by {PROGRAM}"
+        core.title = furniture.title
+        core.author = furniture.partnership
+        core.subject = furniture.marking
+        core.last_modified_by = furniture.partnership
+        core.comments = f"Written by {furniture.program}"
         core.language = "en-GB"
-        core.created = core.modified = generated
+        core.created = core.modified = furniture.generated
         core.revision = 1
 
     # --- the story -----------------------------------------------------------------------
@@ -371,13 +384,13 @@ def _row_xml(properties: str, cells: str) -> str:
     return f"<w:tr>{f'<w:trPr>{properties}</w:trPr>' if properties else ''}{cells}</w:tr>"
 
 
-def write_docx(out_path: Path, settings: OfficeSettings, title: str, story: list, *, wide: bool,
-               generated: dt.datetime, paper: str = "A4") -> ReportResult:
-    """Write ``story`` as a Word document at ``out_path``, with the page furniture as its
-    header and footer (``build_paper`` calls this for a .docx file)."""
-    writer = _Writer(settings, title, wide=wide, paper=paper)
-    writer.furniture(generated)
-    writer.properties(generated)
+def write_docx(out_path: Path, story: list, furniture: Furniture, page_size: tuple[float, float]) -> None:
+    """Write ``story`` as a Word document at ``out_path`` on pages of ``page_size`` (points,
+    width and height), ``furniture`` its header, footer and properties (``doc.build_paper``
+    calls this for a .docx file)."""
+    writer = _Writer(furniture, page_size)
+    writer.header_and_footer()
+    writer.properties()
     for item in story:
         writer.flowable(item, writer.document)
     try:
@@ -385,7 +398,6 @@ def write_docx(out_path: Path, settings: OfficeSettings, title: str, story: list
     except PermissionError as err:
         raise UserError(f"{out_path} could not be written: it may be open in another program. "
                         "Close it and try again.") from err
-    return ReportResult(Path(out_path), 0, title)
 
 
 # --- reading it back -----------------------------------------------------------------------
