@@ -2,15 +2,21 @@
 
 The action plan is the one that travels: each agency gets its part, fills in the green
 columns and sends it back (see ``app.excel.returns``). For that round trip every action
-row carries, in hidden columns, the action's id, its version at export and the values it
-was exported with (a fingerprint of each locked cell, and the editable values as they
-were), and a very hidden "Export record" sheet stamps the file with the export's id, time,
-filters and the identity of the database it came from.
+row carries, in hidden columns, the action's id, its version at export and its "Export
+check": a fingerprint of each locked cell and of each editable value as exported, the
+agency that led the action, and a signature over all of that with the export's id, keyed
+by a secret of this database (``app.services.signing_key``), so a changed hidden cell or a
+row moved from another export cannot pass for the action's own. The export's stamp (its id,
+time, filters, the agency whose part it is, the date it shows the plan as at, and the
+identity of the database it came from) is signed too, and written twice: on a very hidden
+"Export record" sheet, and in the hidden check column above the header, which travels with
+the sheet when Excel users copy it into another workbook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import re
 import uuid
@@ -38,6 +44,7 @@ from app.excel.workbook_style import (
     excel_text,
     new_workbook,
 )
+from app.services.signing_key import signing_key
 from app.settings import get_settings
 from db.models import (
     RAG_VALUES,
@@ -45,7 +52,7 @@ from db.models import (
 )
 
 EXPORT_FORMAT = "Case Review Tracker export"
-EXPORT_FORMAT_VERSION = "1"
+EXPORT_FORMAT_VERSION = "2"  # 2: the stamp and every action row signed
 RECORD_SHEET = "Export record"
 ACTION_SHEET = "Action plan"
 DATABASE_ID_SETTING = identity.IDENTITY_SETTING
@@ -138,13 +145,61 @@ class Fingerprints(dict):
 
 
 _ENCODE_CHECK = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+SIGNATURE_ITEM = "signature"
+SIGNATURE_DIGITS = 32  # of an HMAC-SHA256, in hex: 128 bits
 
 
-def export_check(locked: Sequence[Any], editable: Sequence[Any], fingerprints: Fingerprints | None = None) -> str:
-    """The hidden "Export check" cell: fingerprints of the locked cells and the editable
-    values as exported, so an import can tell what the agency changed."""
-    marks = map(fingerprint, locked) if fingerprints is None else map(fingerprints.__getitem__, locked)
-    return _ENCODE_CHECK([" ".join(marks), list(map(cell_text, editable))])
+def signature(key: bytes, parts: Sequence[Any]) -> str:
+    """An HMAC-SHA256 of ``parts`` (as JSON) under the database's signing key, in hex."""
+    return hmac.digest(key, _ENCODE_CHECK(parts).encode("utf-8"), "sha256").hex()[:SIGNATURE_DIGITS]
+
+
+def stamp_signature(key: bytes, items: dict[str, str]) -> str:
+    """The signature of an export's stamp: all its items but the signature, in key order (so
+    the items may be read back in any order)."""
+    return signature(key, sorted((name, value) for name, value in items.items() if name != SIGNATURE_ITEM))
+
+
+@dataclass(frozen=True)
+class ExportCheck:
+    """What a row's hidden "Export check" cell holds: fingerprints of the locked cells and of
+    the editable values as exported (each in column order, separated by spaces), the id of
+    the agency that led the action then, and the signature over them, the export's id and
+    the action's id and version."""
+
+    locked: str
+    editable: str
+    agency_id: int | None
+    signature: str
+
+    @classmethod
+    def read(cls, text: Any) -> ExportCheck | None:
+        """The check a cell holds, or None when it does not hold one."""
+        if not isinstance(text, str) or not text.startswith("["):
+            return None
+        try:
+            locked, editable, agency_id, signed = json.loads(text)
+        except (ValueError, TypeError, RecursionError):
+            return None
+        if not (isinstance(locked, str) and isinstance(editable, str) and isinstance(signed, str)
+                and (agency_id is None or type(agency_id) is int)):
+            return None
+        return cls(locked, editable, agency_id, signed)
+
+    def signed_by(self, key: bytes, export_id: str, action_id: int, version: int) -> bool:
+        """Whether this check was written for that action and version in that export of this
+        database (``key``: its signing key)."""
+        expected = signature(key, [export_id, action_id, version, self.agency_id, self.locked, self.editable])
+        return hmac.compare_digest(expected, self.signature)
+
+
+def export_check(key: bytes, export_id: str, action_id: int, version: int, agency_id: int | None,
+                 locked: Sequence[Any], editable: Sequence[Any], fingerprints: Fingerprints) -> str:
+    """The hidden "Export check" cell of one action row (``ExportCheck``), signed."""
+    locked_marks = " ".join(map(fingerprints.__getitem__, locked))
+    editable_marks = " ".join(map(fingerprints.__getitem__, editable))
+    signed = signature(key, [export_id, action_id, version, agency_id, locked_marks, editable_marks])
+    return _ENCODE_CHECK([locked_marks, editable_marks, agency_id, signed])
 
 
 # --- results --------------------------------------------------------------------------------
@@ -176,20 +231,27 @@ def _page(session: Session, title: str, today: dt.date, paper: int = A4) -> Page
                      date_format=settings.date_style)
 
 
-def _stamp(session: Session, kind: str, sheet: str, filters: str, rows: int,
-           now: dt.datetime) -> tuple[str, list[tuple[str, str]]]:
-    export_id = uuid.uuid4().hex
-    return export_id, [
-        ("format", EXPORT_FORMAT),
-        ("format version", EXPORT_FORMAT_VERSION),
-        ("kind", kind),
-        ("export id", export_id),
-        ("exported at", now.isoformat(timespec="seconds")),
-        ("database id", database_id(session)),
-        ("sheet", sheet),
-        ("filters", filters),
-        ("rows", str(rows)),
-    ]
+def _stamp(session: Session, kind: str, sheet: str, filters: str, rows: int, now: dt.datetime, *,
+           export_id: str | None = None, agency: Agency | None = None,
+           as_at: dt.date | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """An export's id and its signed stamp: what the file is, where it came from, and for the
+    action plan whose part it is and the past date it shows the plan as at (if it does)."""
+    export_id = export_id or uuid.uuid4().hex
+    items = {
+        "format": EXPORT_FORMAT,
+        "format version": EXPORT_FORMAT_VERSION,
+        "kind": kind,
+        "export id": export_id,
+        "exported at": now.isoformat(timespec="seconds"),
+        "database id": database_id(session),
+        "sheet": sheet,
+        "filters": filters,
+        "rows": str(rows),
+        "agency id": str(agency.id) if agency else "",
+        "as at": as_at.isoformat() if as_at else "",
+    }
+    items[SIGNATURE_ITEM] = stamp_signature(signing_key(session, create=True), items)
+    return export_id, list(items.items())
 
 
 def _now() -> dt.datetime:
@@ -251,6 +313,7 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
         title += f", as at {format_date(as_at, pattern)}"
     links: dict[tuple[int, ...], _Links] = {}  # many actions share their recommendations
     fingerprints = Fingerprints()
+    key, export_id = signing_key(session, create=True), uuid.uuid4().hex
     rows = 0
     with new_workbook(path) as excel:
         sheet = excel.add_table(
@@ -275,12 +338,16 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
                 "completed_on": row.completed_on, ACTION_ID: row.id, VERSION: row.version,
                 NEW_UPDATE: None, NEW_UPDATE_ON: None,  # for the agency to fill in
             }
-            values[EXPORT_CHECK] = export_check(pick_locked(values), pick_editable(values), fingerprints)
+            values[EXPORT_CHECK] = export_check(key, export_id, row.id, row.version, row.lead_agency_id,
+                                                pick_locked(values), pick_editable(values), fingerprints)
             sheet.write_row(pick_row(values))
             rows += 1
         sheet.finish()
-        export_id, stamp = _stamp(session, KIND_ACTION_PLAN, ACTION_SHEET,
-                                  _describe_filters(lead, open_only, action_ids, as_at, today), rows, now)
+        _id, stamp = _stamp(session, KIND_ACTION_PLAN, ACTION_SHEET,
+                            _describe_filters(lead, open_only, action_ids, as_at, today), rows, now,
+                            export_id=export_id, agency=lead, as_at=as_at if as_at != today else None)
+        # The stamp again above the hidden check column's header: it goes where the sheet goes.
+        sheet.sheet.write_string(0, [c.key for c in columns].index(EXPORT_CHECK), _ENCODE_CHECK(dict(stamp)))
         excel.add_record_sheet(RECORD_SHEET, stamp)
     return ExportResult(Path(path), rows, export_id)
 

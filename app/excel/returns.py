@@ -28,7 +28,7 @@ caller's transaction, so every change is checked there and the audit trail recor
 from __future__ import annotations
 
 import datetime as dt
-import json
+import hmac
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,16 +52,20 @@ from app.excel.export import (
     NEW_UPDATE,
     NEW_UPDATE_ON,
     RECORD_SHEET,
+    SIGNATURE_ITEM,
     VERSION,
+    ExportCheck,
+    Fingerprints,
     action_plan_columns,
     cell_text,
-    fingerprint,
     locked_keys,
+    stamp_signature,
 )
 from app.excel.parsing import parse_uk_date
 from app.excel.sheet_xml import formula_cells
 from app.queries.action_plan import PlanFilter, read_action_plan
 from app.services.actions import StatusChoices, check_closure, record_return
+from app.services.signing_key import signing_key
 from app.services.updates import add_progress_update
 from app.services.validation import Problems, multiline_text
 from app.text import match_key
@@ -179,7 +183,7 @@ class ActionReturn:
 
 @dataclass(frozen=True)
 class ExportStamp:
-    """The export record a returned workbook carries."""
+    """The export record a returned workbook carries (``app.excel.export._stamp``)."""
 
     kind: str
     export_id: str
@@ -189,6 +193,25 @@ class ExportStamp:
     filters: str
     format_version: str
     rows: int | None  # how many action rows were exported
+    agency_id: int | None  # whose part of the plan it is (None: every agency's)
+    as_at: str  # the past date it shows the plan as at, ISO ("": as it stood when exported)
+    items: dict[str, str]  # everything it says, as written (what its signature covers)
+
+    @classmethod
+    def of(cls, items: dict[str, str]) -> ExportStamp | None:
+        """The stamp ``items`` make up, or None when they are not this program's."""
+        if items.get("format") != EXPORT_FORMAT:
+            return None
+        get = items.get
+        return cls(kind=get("kind", ""), export_id=get("export id", ""), exported_at=get("exported at", ""),
+                   database_id=get("database id", ""), sheet=get("sheet", ""), filters=get("filters", ""),
+                   format_version=get("format version", ""), rows=_positive_int(get("rows")),
+                   agency_id=_positive_int(get("agency id")), as_at=get("as at", ""), items=dict(items))
+
+    def signed_by(self, key: bytes | None) -> bool:
+        """Whether this stamp is as the database with signing key ``key`` wrote it."""
+        given = self.items.get(SIGNATURE_ITEM, "")
+        return key is not None and hmac.compare_digest(stamp_signature(key, self.items), given)
 
 
 @dataclass
@@ -336,13 +359,7 @@ def _stamp_of(workbook, path: Path) -> ExportStamp | None:
     for row in _sheet_rows(workbook, path, RECORD_SHEET):
         if len(row) >= 2 and isinstance(row[0], str):
             items[row[0]] = cell_text(row[1])
-    if items.get("format") != EXPORT_FORMAT:
-        return None
-    return ExportStamp(kind=items.get("kind", ""), export_id=items.get("export id", ""),
-                       exported_at=items.get("exported at", ""), database_id=items.get("database id", ""),
-                       sheet=items.get("sheet", ""), filters=items.get("filters", ""),
-                       format_version=items.get("format version", ""),
-                       rows=_positive_int(items.get("rows")))
+    return ExportStamp.of(items)
 
 
 # --- reading a return -----------------------------------------------------------------------
@@ -429,6 +446,8 @@ class _DbAction:
     description: str
     values: dict[str, Any]  # editable field -> value as shown now
     closed: bool  # completed, or closed with a reason
+    lead_agency_id: int | None
+    lead_agency: str | None
     updates: frozenset[str]  # texts of its progress updates
 
 
@@ -450,7 +469,8 @@ def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[i
                       "evidence_of_completion": row.evidence_of_completion,
                       "evidence_of_impact": row.evidence_of_impact, "completed_on": row.completed_on}
             found[row.id] = _DbAction(row.id, row.version, row.reference, row.description, values,
-                                      row.state in closed, frozenset(updates.get(row.id, ())))
+                                      row.state in closed, row.lead_agency_id, row.lead_agency,
+                                      frozenset(updates.get(row.id, ())))
     return found
 
 
@@ -464,7 +484,7 @@ class _RowReader:
     """Turns one returned row into an ``ActionReturn`` (or nothing, when unchanged)."""
 
     def __init__(self, layout: _Layout, locked: Sequence[str], statuses: StatusChoices, today: dt.date,
-                 formulas: set[tuple[int, int]]):
+                 formulas: set[tuple[int, int]], key: bytes, stamp: ExportStamp):
         self.layout = layout
         self.formulas = formulas
         self.locked = locked
@@ -473,30 +493,56 @@ class _RowReader:
         self.editable_present = [(i, key) for i, key in enumerate(EDITABLE_FIELDS) if key in layout.columns]
         self.statuses = statuses
         self.today = today
+        self.key = key
+        self.export_id = stamp.export_id
+        self.pack_agency_id = stamp.agency_id
+        self.marks = Fingerprints()  # a return repeats its statuses, RAGs, agencies and blanks
 
     def cell(self, row: list[Any], key: str) -> Any:
         index = self.layout.columns.get(key)
         return row[index] if index is not None and index < len(row) else None
 
-    def read(self, row_index: int, row: list[Any], action_id: int, db: _DbAction | None) -> ActionReturn | None:
+    def identify(self, row_index: int, row: list[Any]) -> tuple[int, int, ExportCheck] | ActionReturn | None:
+        """The action a row is for, its version when exported and its export check, when the
+        row's signature shows this export wrote them for that action; else the row refused
+        (``action_id`` 0: it is matched to no action). None for a row with no Action ID at
+        all (one the agency added)."""
+        raw_id = self.cell(row, ACTION_ID)
+        if raw_id is None or raw_id == "":
+            return None
+        action_id, version = _positive_int(raw_id), _positive_int(self.cell(row, VERSION))
+        check = ExportCheck.read(self.cell(row, EXPORT_CHECK))
+        if (action_id is not None and version is not None and check is not None
+                and check.signed_by(self.key, self.export_id, action_id, version)):
+            return action_id, version, check
+        item = ActionReturn(action_id=0, row=row_index + 1,
+                            reference=_short(cell_text(self.cell(row, "reference")), 20) or "(no Ref)",
+                            description=cell_text(self.cell(row, "description")),
+                            exported_version=version or 0, db_version=None)
+        item.refused.append(Problem("the hidden Action ID, Version or Export check of this row was changed (its "
+                                    "signature does not match), so it cannot be matched to its action safely",
+                                    self.layout.ref(row_index, ACTION_ID)))
+        return item
+
+    def read(self, row_index: int, row: list[Any], action_id: int, version: int, check: ExportCheck,
+             db: _DbAction | None) -> ActionReturn | None:
         layout = self.layout
         item = ActionReturn(action_id=action_id, row=row_index + 1,
-                            reference=(db.reference if db and db.reference else f"#{action_id}"),
-                            description=db.description if db else "", exported_version=0,
+                            reference=db.reference if db else f"#{action_id}",
+                            description=db.description if db else "", exported_version=version,
                             db_version=db.version if db else None)
-        check = self._export_check(row)
-        if check is None:
-            item.refused.append(Problem("the hidden export check of this row was changed, so the row "
-                                        "cannot be matched safely", layout.ref(row_index, EXPORT_CHECK)))
+        locked, editable = check.locked.split(), check.editable.split()
+        if len(locked) != len(self.locked) or len(editable) != len(EDITABLE_FIELDS):
+            item.refused.append(Problem("the hidden export check of this row does not fit the action plan's "
+                                        "columns; export the plan again", layout.ref(row_index, EXPORT_CHECK)))
             return item
-        version, fingerprints, originals = check
-        item.exported_version = version
         if db is None:
             item.refused.append(Problem(f"action {action_id} is no longer in the tracker (deleted or "
                                         "archived since the export)", layout.ref(row_index, ACTION_ID)))
             return item
+        marks = self.marks
         for position, key in self.locked_present:
-            if fingerprint(self.cell(row, key)) != fingerprints[position]:
+            if marks[self.cell(row, key)] != locked[position]:
                 item.refused.append(Problem(
                     f"this column cannot be changed by agencies (it now says "
                     f"'{_short(cell_text(self.cell(row, key)), 60)}')", layout.ref(row_index, key)))
@@ -505,12 +551,18 @@ class _RowReader:
             if key in layout.columns and (row_index, layout.columns[key]) in self.formulas:
                 item.refused.append(Problem("this cell holds a formula; type the text or date itself "
                                             "(formulas are not taken back)", layout.ref(row_index, key)))
+        if not item.refused and db.lead_agency_id != check.agency_id:
+            exported = cell_text(self.cell(row, "lead_agency")) or "no agency"
+            item.refused.append(Problem(f"this action is now led by {db.lead_agency or 'no agency'}, not "
+                                        f"{exported} as when it was exported; it is not changed from this return",
+                                        layout.ref(row_index, "lead_agency" if "lead_agency" in layout.columns
+                                                   else ACTION_ID)))
         if item.refused:
             return item
         for position, name in self.editable_present:
             raw = self.cell(row, name)
-            if cell_text(raw) != originals[position]:  # most cells are as exported
-                self._compare(item, row_index, name, raw, originals[position], db)
+            if marks[raw] != editable[position]:  # most cells are as exported
+                self._compare(item, row_index, name, raw, editable[position], db)
         self._new_update(item, row_index, row, db)
         if item.changes:
             self._check_status(item, row_index, db)
@@ -518,29 +570,19 @@ class _RowReader:
             return item
         return None
 
-    def _export_check(self, row: list[Any]) -> tuple[int, list[str], list[str]] | None:
-        version = _positive_int(self.cell(row, VERSION))
-        try:
-            fingerprints, originals = json.loads(cell_text(self.cell(row, EXPORT_CHECK)))
-            fingerprints = fingerprints.split()
-        except (ValueError, TypeError, AttributeError):
-            return None
-        if version is None or len(fingerprints) != len(self.locked) or len(originals) != len(EDITABLE_FIELDS):
-            return None
-        return version, fingerprints, originals
-
-    def _compare(self, item: ActionReturn, row_index: int, name: str, raw: Any, original: str,
+    def _compare(self, item: ActionReturn, row_index: int, name: str, raw: Any, exported: str,
                  db: _DbAction) -> None:
+        """``exported``: the fingerprint of the value the cell was exported with."""
         where = self.layout.ref(row_index, name)
         try:
             value = self._value(name, raw)
         except ValueError as err:
             item.refused.append(Problem(str(err), where))
             return
-        returned = cell_text(value)
-        if returned == original:
+        returned = self.marks[value]
+        if returned == exported:
             return  # the same value written another way ("in progress", "g", a text date)
-        now = cell_text(db.values[name])
+        now = self.marks[db.values[name]]
         if returned == now:
             return  # the tracker already says the same
         if name == "target_on" and value is None:
@@ -550,7 +592,7 @@ class _RowReader:
             item.refused.append(Problem(f"{value:%d/%m/%Y} is in the future", where))
             return
         item.changes.append(FieldChange(name, self.layout.headers[name], _display(db.values[name]),
-                                        _display(value), value, conflict=now != original))
+                                        _display(value), value, conflict=now != exported))
 
     def _check_status(self, item: ActionReturn, row_index: int, db: _DbAction) -> None:
         """The returned status by the rules ``actions.record_return`` applies: a closed action
@@ -629,7 +671,8 @@ class _RowReader:
 
 def _read_return_sheet(path: Path) -> tuple[ExportStamp, list[list[Any]]]:
     """The export record and the action rows of a returned workbook (which is closed again);
-    ``UserError`` when it is not a readable action plan export of this program."""
+    ``UserError`` when it is not a readable action plan export of this program, or is one that
+    cannot come back (a copy of the plan as at a past date)."""
     with open_workbook(path) as workbook:
         stamp = _stamp_of(workbook, path)
         if stamp is None:
@@ -641,9 +684,32 @@ def _read_return_sheet(path: Path) -> tuple[ExportStamp, list[list[Any]]]:
         if stamp.format_version != EXPORT_FORMAT_VERSION:
             raise UserError(f"{path.name} was exported by a different version of Case Review Tracker "
                             f"(format {stamp.format_version}); export the plan again.")
+        if stamp.as_at:
+            raise UserError(f"{path.name} is a copy of the action plan as it stood on {_when_day(stamp.as_at)}, "
+                            "kept for the record; it cannot be taken back. Export the plan as it stands "
+                            "today and send that for the agency to update.")
         if stamp.sheet not in workbook.sheet_names:
             raise UserError(f"{path.name} has no sheet called '{stamp.sheet}': was it renamed or deleted?")
         return stamp, _sheet_rows(workbook, path, stamp.sheet)
+
+
+def _when_day(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return f"'{_short(iso, 20)}'"
+
+
+def _identity_problem(session: Session, stamp: ExportStamp, key: bytes | None) -> Problem | None:
+    """Why no row of a return stamped ``stamp`` can be trusted here, if none can."""
+    ours = session.get(Setting, DATABASE_ID_SETTING)
+    if ours is None or ours.value != stamp.database_id:
+        return Problem("this workbook was exported from another Case Review Tracker database, so its rows "
+                       "cannot be matched to these actions")
+    if not stamp.signed_by(key):
+        return Problem("its export record was changed after it was exported (it no longer matches what this "
+                       "database wrote), so none of its rows can be trusted; export the plan again")
+    return None
 
 
 def read_return(session: Session, path: Path, *, today: dt.date | None = None) -> ReturnPreview:
@@ -656,53 +722,61 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
     statuses = StatusChoices(session)
     layout = _find_layout(path, stamp.sheet, rows, statuses.listed)
     preview = ReturnPreview(path=path, stamp=stamp)
-    ours = session.get(Setting, DATABASE_ID_SETTING)
-    if ours is None or ours.value != stamp.database_id:
-        preview.fatal.append(Problem("this workbook was exported from another Case Review Tracker "
-                                     "database, so its rows cannot be matched to these actions"))
-    for key, header in layout.headers.items():
-        if key not in layout.columns and key in EDITABLE_FIELDS + (NEW_UPDATE,):
+    key = signing_key(session)
+    refusal = _identity_problem(session, stamp, key)
+    if refusal is not None:
+        preview.fatal.append(refusal)
+    for column, header in layout.headers.items():
+        if column not in layout.columns and column in EDITABLE_FIELDS + (NEW_UPDATE,):
             preview.warnings.append(Problem(f"the column '{header}' is missing, so nothing in it "
                                             "can be taken back", CellRef(stamp.sheet)))
 
-    ids_by_row: list[tuple[int, list[Any], int]] = []
+    reader = _RowReader(layout, locked_keys(action_plan_columns(statuses.listed)), statuses, today,
+                        set() if refusal else formula_cells(path, stamp.sheet), key or b"", stamp)
+    matched: list[tuple[int, list[Any], int, int, ExportCheck]] = []
     first_row_of: dict[int, int] = {}
     id_col = layout.columns[ACTION_ID]
     for index in range(layout.header_row + 1, len(rows)):
         row = rows[index]
         if all(value is None or value == "" for value in row):
             continue
-        action_id = _positive_int(row[id_col] if id_col < len(row) else None)
-        if action_id is None:
+        if refusal is not None:  # no row can be trusted: count them, no more
+            preview.rows_read += id_col < len(row) and row[id_col] not in (None, "")
+            continue
+        found = reader.identify(index, row)
+        if found is None:
             preview.warnings.append(Problem("this row has no Action ID, so it is not taken back (new "
                                             "actions are added in the tracker, not in a return)",
                                             CellRef(stamp.sheet, index + 1)))
             continue
+        preview.rows_read += 1
+        if isinstance(found, ActionReturn):  # refused: its identity does not verify
+            preview.actions.append(found)
+            continue
+        action_id, version, check = found
         if action_id in first_row_of:
             preview.fatal.append(Problem(f"rows {first_row_of[action_id] + 1} and {index + 1} are the same "
                                          f"action (Action ID {action_id}); delete one and import again",
                                          CellRef(stamp.sheet, index + 1)))
             continue
         first_row_of[action_id] = index
-        ids_by_row.append((index, row, action_id))
-    preview.rows_read = len(ids_by_row)
-    if not ids_by_row and not preview.fatal:
+        matched.append((index, row, action_id, version, check))
+    if not preview.rows_read and not preview.fatal:
         raise UserError(f"{path.name}: sheet '{stamp.sheet}' has no action rows to take back.")
-    if stamp.rows and stamp.rows > len(first_row_of):
+    if refusal is None and stamp.rows and stamp.rows > len(first_row_of):
         preview.warnings.append(Problem(f"{stamp.rows - len(first_row_of)} of the {stamp.rows} exported "
                                         "actions are not in the file (rows deleted?); they are left as "
                                         "they are", CellRef(stamp.sheet)))
 
     update_col = layout.columns.get(NEW_UPDATE)
-    with_updates = [action_id for _index, row, action_id in ids_by_row
+    with_updates = [action_id for _index, row, action_id, _version, _check in matched
                     if update_col is not None and update_col < len(row) and row[update_col] not in (None, "")]
     db_actions = _load_actions(session, first_row_of, with_updates)
-    reader = _RowReader(layout, locked_keys(action_plan_columns(statuses.listed)), statuses, today,
-                        formula_cells(path, stamp.sheet))
-    for index, row, action_id in ids_by_row:
-        item = reader.read(index, row, action_id, db_actions.get(action_id))
+    for index, row, action_id, version, check in matched:
+        item = reader.read(index, row, action_id, version, check, db_actions.get(action_id))
         if item is not None:
             preview.actions.append(item)
+    preview.actions.sort(key=lambda item: item.row)
     return preview
 
 

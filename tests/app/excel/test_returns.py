@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from app.database import open_database
 from app.errors import UserError
-from app.excel.export import ACTION_SHEET
+from app.excel.export import ACTION_SHEET, RECORD_SHEET
 from app.excel.returns import apply_return, read_return
-from db.models import Action, AuditEntry, ProgressUpdate, TargetRevision
+from db.models import Action, AuditEntry, ProgressUpdate, Setting, TargetRevision
 from tests.app.excel.test_export import (
     EMOJI_RTL,
     TODAY,
@@ -459,3 +459,124 @@ def test_control_characters_and_markup_round_trip_without_a_change(database, pla
     edit(path, {(plan["guidance"], "RAG"): "Green"})  # saved again, as an agency's Excel would
     preview = preview_of(database, path)
     assert [a.action_id for a in preview.actions] == [plan["guidance"]]
+
+
+# --- every row signed: a return cannot be turned on another action ------------------------------
+
+def test_a_hidden_action_id_changed_to_another_agencys_action_is_refused_and_named(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    row = row_of(ws, plan["training"])
+    cell(ws, plan["training"], "Action ID").value = plan["escalation"]  # Children's Services' action
+    cell(ws, plan["escalation"], "RAG").value = "Red"
+    cell(ws, plan["escalation"], "New progress update").value = "Written into the wrong action."
+    wb.save(path)
+    letter = openpyxl.utils.get_column_letter(columns(ws)["Action ID"])
+
+    preview = preview_of(database, path)
+    [item] = preview.actions
+    assert item.row == row and item.reference == "A1"  # as the sheet names it, not the action it now points at
+    assert [str(p) for p in item.refused] == [
+        f"Sheet 'Action plan', row {row}, column {letter} (Action ID): the hidden Action ID, Version or "
+        "Export check of this row was changed (its signature does not match), so it cannot be matched to "
+        "its action safely"]
+    assert preview.applicable() == []
+    apply_all(database, path)
+    escalation = action(database, plan["escalation"])
+    assert (escalation.rag, escalation.version, len(escalation.updates)) == ("Green", 1, 0)
+
+
+def test_a_row_copied_from_another_agencys_pack_is_refused(database, plan, tmp_path):
+    """Every hidden cell of the row copied, as it was exported to the other agency: the
+    signature holds the export it came from, so it does not verify in this one."""
+    police = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    childrens = openpyxl.load_workbook(export_plan(database, tmp_path / "csc.xlsx", agency="Children's Services"))
+    source = childrens[ACTION_SHEET]
+    wb = openpyxl.load_workbook(police)
+    ws = wb[ACTION_SHEET]
+    target = ws.max_row + 1
+    for col in range(1, source.max_column + 1):
+        ws.cell(target, col).value = source.cell(row_of(source, plan["escalation"]), col).value
+    ws.cell(target, columns(ws)["RAG"]).value = "Red"
+    wb.save(police)
+    [item] = preview_of(database, police).actions
+    assert item.row == target and "its signature does not match" in str(item.refused[0])
+    apply_all(database, police)
+    assert action(database, plan["escalation"]).rag == "Green"
+
+
+def test_a_changed_fingerprint_does_not_hide_a_changed_locked_cell(database, plan, tmp_path):
+    """Changing a locked cell and its fingerprint in the hidden check to match is refused too."""
+    import json
+    import zlib
+
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    cell(ws, plan["training"], "Lead agency").value = "Education"
+    check = cell(ws, plan["training"], "Export check")
+    parts = json.loads(check.value)
+    locked = parts[0].split()
+    locked[6] = f"{zlib.crc32(b'Education'):08x}"  # the Lead agency column's place
+    check.value = json.dumps([" ".join(locked), *parts[1:]], separators=(",", ":"))
+    wb.save(path)
+    [item] = preview_of(database, path).actions
+    assert [p.where.header for p in item.refused] == ["Action ID"]
+    assert "its signature does not match" in item.refused[0].message
+
+
+def test_an_action_now_led_by_another_agency_is_not_changed_from_the_old_agencys_pack(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    with database.sessions.begin() as s:
+        from app import lookups
+        s.get(Action, plan["training"]).lead_agency = lookups.agency(s, "Children's Services")
+    edit(path, {(plan["training"], "RAG"): "Green", (plan["guidance"], "RAG"): "Amber"})
+    preview = preview_of(database, path)
+    by_id = {a.action_id: a for a in preview.actions}
+    [refused] = by_id[plan["training"]].refused
+    assert refused.where.header == "Lead agency"
+    assert refused.message == ("this action is now led by Children's Services, not Police as when it was "
+                               "exported; it is not changed from this return")
+    assert preview.applicable() == [plan["guidance"]]
+
+
+def test_an_export_record_changed_after_export_refuses_the_file(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    wb = openpyxl.load_workbook(path)
+    record = wb[RECORD_SHEET]
+    for row in record.iter_rows():
+        if row[0].value == "filters":
+            row[1].value = "all agencies"
+    cell(wb[ACTION_SHEET], plan["training"], "RAG").value = "Green"
+    wb.save(path)
+    preview = preview_of(database, path)
+    assert "was changed after it was exported" in str(preview.fatal[0])
+    assert preview.applicable() == []
+
+
+def test_the_signing_key_is_made_once_kept_in_the_database_and_never_audited(database, plan, tmp_path):
+    from app.services.signing_key import SIGNING_KEY_SETTING
+
+    export_plan(database, tmp_path / "one.xlsx")
+    with database.sessions() as s:
+        key = s.get(Setting, SIGNING_KEY_SETTING).value
+        assert len(key) == 64
+    export_plan(database, tmp_path / "two.xlsx")
+    with database.sessions() as s:
+        assert s.get(Setting, SIGNING_KEY_SETTING).value == key
+        assert s.scalar(select(AuditEntry.id).where(AuditEntry.new_value.contains(key))) is None
+    for name in ("one.xlsx", "two.xlsx"):
+        with zipfile.ZipFile(tmp_path / name) as archive:
+            assert not any(key.encode() in archive.read(member) for member in archive.namelist())
+
+
+def test_a_return_of_a_plan_as_at_a_past_date_is_refused(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "history.xlsx", as_at=dt.date(2025, 3, 1))
+    edit(path, {(plan["training"], "RAG"): "Green"})
+    with database.sessions() as s, pytest.raises(UserError) as refused:
+        read_return(s, path, today=TODAY)
+    assert str(refused.value) == (
+        "history.xlsx is a copy of the action plan as it stood on 01/03/2025, kept for the record; it "
+        "cannot be taken back. Export the plan as it stands today and send that for the agency to update.")
+    assert action(database, plan["training"]).rag == "Amber"
