@@ -113,8 +113,14 @@ def run(path: Path, open_it: Callable[[], Database]) -> int:
         if database is None:
             _exit_with(app, 1)
             return
-        window = create_main_window(database)
-        show_main_window(window)
+        try:
+            window = create_main_window(database)
+            show_main_window(window)
+        except Exception as error:  # noqa: BLE001 - no window to go on with: said, logged, ended
+            database.close()
+            errors.report_exception(error)
+            _exit_with(app, 1)
+            return
         QTimer.singleShot(0, lambda: log.info("Window shown"))  # once painted: the start-up benchmark reads it
         app.setQuitOnLastWindowClosed(True)
         shown.append((window, database))

@@ -131,3 +131,37 @@ def test_output_survives_a_windows_code_page_that_lacks_its_characters(tmp_path)
     assert result.returncode == 0, result.stderr.decode("cp1252")
     said = result.stdout.decode("cp1252")
     assert "Demo database written to" in said and "?\u00f3d? ? reviews" in said  # "?" for each it lacks
+
+
+def test_a_window_that_cannot_be_made_is_reported_logged_and_ends_the_program(qtbot, monkeypatch, tmp_path, data_dir):
+    import threading
+
+    import ui.app
+    from app.database import open_database
+    from ui import errors
+
+    # run() installs the window's error handlers; put the test's back afterwards.
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+    def broken(database):
+        raise ZeroDivisionError("a secret record text")
+
+    monkeypatch.setattr(ui.app, "create_main_window", broken)
+    reports = []
+
+    def close_the_crash_dialog():
+        dialog = errors.current_crash_dialog()
+        if dialog is None:
+            QTimer.singleShot(20, close_the_crash_dialog)
+            return
+        reports.append(dialog.report)
+        dialog.reject()
+
+    QTimer.singleShot(0, close_the_crash_dialog)
+    path = tmp_path / "office.sqlite"
+    assert ui.app.run(path, lambda: open_database(path, check_later=True)) == 1
+
+    assert "ZeroDivisionError" in reports[0] and "a secret record text" not in reports[0]
+    logs.flush_log()
+    assert "ZeroDivisionError" in (data_dir / "logs" / logs.LOG_NAME).read_text(encoding="utf-8")
