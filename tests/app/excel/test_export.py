@@ -314,3 +314,35 @@ def test_export_writes_nothing_but_the_database_identity(database, plan, tmp_pat
     export_plan(database, tmp_path / "plan.xlsx")
     with database.sessions() as s:
         assert s.scalar(select(Action.version).where(Action.id == plan["training"])) == 1
+
+
+def test_the_stamp_is_signed_and_written_above_the_hidden_check_column_too(database, plan, tmp_path):
+    """The stamp names whose part of the plan it is and the past date it shows (none here), is
+    signed, and is written again where it travels with the sheet: above the hidden check
+    column's header."""
+    import json
+
+    wb = openpyxl.load_workbook(export_plan(database, tmp_path / "police.xlsx", agency="Police"))
+    record = {row[0]: row[1] for row in wb[RECORD_SHEET].iter_rows(values_only=True)}
+    ws = wb[ACTION_SHEET]
+    check_column = columns(ws)["Export check"]
+    assert json.loads(ws.cell(1, check_column).value) == record
+    with database.sessions() as s:
+        assert record["agency id"] == str(lookups.agency(s, "Police").id)
+    assert record["as at"] == "" and len(record["signature"]) == 32
+    assert record["format version"] == "2"
+    old = openpyxl.load_workbook(export_plan(database, tmp_path / "old.xlsx", as_at=dt.date(2025, 1, 31)))
+    assert {row[0]: row[1] for row in old[RECORD_SHEET].iter_rows(values_only=True)}["as at"] == "2025-01-31"
+
+
+def test_each_row_check_holds_fingerprints_the_lead_agency_and_a_signature(database, plan, tmp_path):
+    import json
+
+    ws = openpyxl.load_workbook(export_plan(database, tmp_path / "plan.xlsx"))[ACTION_SHEET]
+    locked, editable, agency_id, signed = json.loads(cell(ws, plan["training"], "Export check").value)
+    assert len(locked.split()) == 11 and len(editable.split()) == 6
+    with database.sessions() as s:
+        assert agency_id == s.get(Action, plan["training"]).lead_agency_id
+    assert len(signed) == 32 and int(signed, 16) >= 0
+    other = json.loads(cell(ws, plan["guidance"], "Export check").value)
+    assert other[3] != signed  # each row's own

@@ -65,3 +65,25 @@ def test_completed_without_its_evidence_is_refused_and_nothing_of_that_row_writt
     assert "(Evidence of completion): the status 'Completed' needs this column" in out
     assert "Nothing has been written: no row can be applied." in out
     assert database_bytes(database) == before
+
+
+def test_a_changed_hidden_action_id_is_refused_by_name_and_the_rest_applied(database, plan, tmp_path, capsys):
+    import openpyxl
+
+    from app.excel.export import ACTION_SHEET
+    from tests.app.excel.test_export import cell, row_of
+
+    path = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    row = row_of(ws, plan["training"])
+    cell(ws, plan["training"], "Action ID").value = plan["escalation"]
+    cell(ws, plan["escalation"], "RAG").value = "Red"
+    cell(ws, plan["guidance"], "RAG").value = "Amber"
+    wb.save(path)
+    assert run(database, "import", str(path), "--yes") == 0
+    out = capsys.readouterr().out
+    assert f"Row {row}, action A1 (" in out and f"Sheet 'Action plan', row {row}, column T (Action ID)" in out
+    assert "1 action(s) to change (0 with conflicts), 1 refused" in out
+    assert action(database, plan["escalation"]).rag == "Green"
+    assert action(database, plan["guidance"]).rag == "Amber"
