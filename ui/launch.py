@@ -50,12 +50,18 @@ def _without_console(argv: list[str]) -> int:
         started.append(True)
         return start_gui(path, open_it)
 
+    failure: Exception | None = None
     try:
         status = run_command_line(argv, start_gui=start_and_note, check_window=check_window)
     except SystemExit as done:  # argparse: --help, --version, a mistyped command
         status = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
+    except Exception as error:  # noqa: BLE001 - a bug, and no console for its traceback
+        failure, status = error, 1
     finally:
         sys.stdout, sys.stderr = streams
+    if failure is not None:
+        show_start_up_failure(failure)
+        return status
     text = caught.getvalue().strip()
     if text and (status != 0 or not started):
         show_message(text, error=status != 0)

@@ -55,6 +55,20 @@ def test_without_a_console_a_command_that_worked_and_opened_no_window_says_what_
     assert "Demo database written" in shown[0][0]
 
 
+def test_without_a_console_a_bug_in_a_command_is_shown_and_logged_not_lost(monkeypatch, shown, data_dir):
+    windowed(monkeypatch)
+
+    def buggy(argv, **kwargs):
+        raise KeyError("a secret record text")
+
+    monkeypatch.setattr(launch, "run_command_line", buggy)
+    assert launch.main(["check"]) == 1
+    text, error = shown[0]
+    assert error and "could not start" in text and "a secret record text" not in text
+    logs.flush_log()
+    assert "KeyError" in (data_dir / "logs" / logs.LOG_NAME).read_text(encoding="utf-8")
+
+
 def test_a_failure_before_the_window_runs_is_shown_and_logged(shown, data_dir, monkeypatch, tmp_path):
     import ui.app
 
