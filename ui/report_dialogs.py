@@ -9,6 +9,7 @@ in another program) comes back as a plain message and the dialog stays open to f
 
 The briefing paper, the response and the panel report (``app.reports.WORD_KINDS``) offer a
 choice of PDF or Word document: the same paper, written to a .docx file for the last edits.
+The meeting pack takes a meeting's date like the briefing paper.
 
 The paper is written under a partial name beside the one chosen and the text its pages
 print is scanned for what must not leave the program (``app.reports.build_checked_report``).
@@ -77,6 +78,7 @@ ERROR_STYLE = "color: #b00020;"
 STATUS_MESSAGE_MS = 15_000
 FINANCIAL_YEAR_START_MONTH = 4  # the partnership's year runs 1 April to 31 March
 PDF_SUFFIX = ".pdf"
+MEETING_KINDS = ("briefing", "pack")  # the papers printed for a meeting, by its date
 # Each format the dialog writes: what the file is called, and the Save As filter.
 FORMAT_NAMES = {PDF_SUFFIX: ("PDF", "PDF files (*.pdf)"), WORD_SUFFIX: ("Word document", "Word documents (*.docx)")}
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
@@ -161,7 +163,7 @@ def load_choices(session: Session, kind: str, today: dt.date | None = None) -> R
     panel = panel_texts(session) if kind == "panel" else {}
     return ReportChoices(
         today=today,
-        next_meeting=next_meeting_on(session, today) if kind == "briefing" else None,
+        next_meeting=next_meeting_on(session, today) if kind in MEETING_KINDS else None,
         reviews=tuple(review_choices(session) if kind == "response" else panel),
         agencies=tuple(agency_names(session)) if kind in ("action-plan", "agency") else (),
         statuses=tuple(action_status_names(session)) if kind == "action-plan" else (),
@@ -326,6 +328,8 @@ class ReportDialog(QDialog):
         self.meeting_date = self._date_field("meeting_on", "&Meeting date", preset.get("meeting_on") or default)
         self.meeting_date.date_changed.connect(self._on_options_changed)
 
+    _build_pack = _build_briefing
+
     def _build_action_plan(self, preset: dict) -> None:
         self.agency_combo = ListCombo()
         self.agency_combo.set_choices(self.choices.agencies, preset.get("agency"))
@@ -417,7 +421,7 @@ class ReportDialog(QDialog):
     def _file_name(self) -> tuple[str, dt.date]:
         """The name and date a new file is given; follows the chosen meeting, agency or review."""
         name, day = self.title, self.choices.today
-        if self.kind == "briefing" and self.meeting_date.date():
+        if self.kind in MEETING_KINDS and self.meeting_date.date():
             day = self.meeting_date.date()
         elif self.kind == "agency" and self.agency_combo.value():
             name = f"{self.title} - {self.agency_combo.value()}"
@@ -437,7 +441,7 @@ class ReportDialog(QDialog):
 
     def options(self) -> dict[str, Any]:
         """The chosen options, as the paper's build function takes them."""
-        if self.kind == "briefing":
+        if self.kind in MEETING_KINDS:
             return {"meeting_on": self.meeting_date.date()}
         if self.kind == "action-plan":
             return {"agency": self.agency_combo.value(), "status": self.status_combo.value(),
@@ -458,7 +462,7 @@ class ReportDialog(QDialog):
     def problems(self) -> dict[str, str]:
         """What is wrong with the options, by field; empty when the paper can be built."""
         found: dict[str, str] = {}
-        if self.kind == "briefing":
+        if self.kind in MEETING_KINDS:
             found["meeting_on"] = self.meeting_date.problem() or ("" if self.meeting_date.date()
                                                                    else "Type the date of the meeting.")
         elif self.kind == "annual":

@@ -14,6 +14,7 @@ REPORTS: list[tuple[str, str]] = [
     ("annual", "Annual report tables…"),
     ("panel", "Scrutiny panel cover report…"),
     ("agency", "Agency action list…"),
+    ("pack", "Meeting pack…"),
 ]
 REPORT_TITLES = {kind: title.rstrip("…") for kind, title in REPORTS}
 REPORT_INTROS = {
@@ -27,4 +28,7 @@ REPORT_INTROS = {
     "panel": "The council's cover report for a review going to the scrutiny panel. The text below is "
              "the review's panel report; what you change here is printed this time only, not saved.",
     "agency": "One agency's open actions, overdue ones first, to send to the agency.",
+    "pack": "Everything for a sub group meeting in one PDF: a contents page, the briefing paper, the "
+            "overdue actions, and the RAG ratings and action plan of the agencies whose actions are "
+            "before the meeting, the pages numbered through the pack.",
 }

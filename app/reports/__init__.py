@@ -5,7 +5,9 @@
 - ``response.build_response``: the partnership response to a set of reviews, by theme;
 - ``annual.build_annual``: the annual report tables for a period;
 - ``panel.build_panel``: the scrutiny panel cover report for a review;
-- ``agency_list.build_agency_list``: one agency's open actions.
+- ``agency_list.build_agency_list``: one agency's open actions;
+- ``pack.build_pack``: the pack for a sub group meeting (contents, briefing, overdue
+  actions, RAG summary, the plan for the meeting's agencies) in one PDF.
 
 The briefing paper, the response and the panel report (``WORD_KINDS``) can also be written
 as Word documents: the same story, asked for with a .docx file name (``docx_render``).
@@ -41,6 +43,7 @@ _BUILDERS = {
     "annual": ("annual", "build_annual"),
     "panel": ("panel", "build_panel"),
     "agency": ("agency_list", "build_agency_list"),
+    "pack": ("pack", "build_pack"),
 }
 REPORT_KINDS = tuple(_BUILDERS)
 WORD_KINDS = ("briefing", "response", "panel")

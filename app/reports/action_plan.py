@@ -7,6 +7,8 @@ action sits under the review of the first recommendation it answers, and each re
 with its recommendations (those with no action yet are named: a gap the sub group wants to
 see). The first page carries the RAG ratings by agency, closed actions in a column of their
 own. Filters: one agency, one status, open actions only, overdue actions only.
+``rag_story`` and ``actions_story`` give those parts of the paper for a plan already read,
+without writing a file, for the meeting pack (``app.reports.pack``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ ACTION_COLUMNS = [
     Column("Latest update", 35.3),
     Column("Evidence", 15.8),
 ]
+
+RAG_NOTE = ("Red, amber and green count open actions only; an overdue action is also counted under its "
+            "rating. Completed means closed with evidence of completion; other closed actions are counted "
+            "apart and never rated.")
 
 RAG_LABELS = {"Red": "Red", "Amber": "Amber", "Green": "Green", "Blue": "Blue (completed)"}
 _TINTS = {"Red": "#F4C7C3", "Amber": "#FFE9B0", "Green": "#C8E6C9", "Blue": "#C5DDF5"}
@@ -107,6 +113,12 @@ def rag_summary(rows: list[ActionRow], group: str, total: str, name_of) -> FastT
     return FastTable(columns, table)
 
 
+def _theme_of(plan: ActionPlan, row: ActionRow) -> str:
+    """The action's theme, or failing one its first recommendation's."""
+    recs = plan.recommendations_of(row)
+    return row.theme or next((r.theme for r in recs if r.theme), None) or NO_THEME
+
+
 class _Plan:
     """The paper's one table of actions, in groups, built from the plan as at its date. One
     table rather than one per group: the headings are repeated at the top of each page, a
@@ -165,16 +177,31 @@ class _Plan:
                 table += [group_row(name), *self._rows(groups[name])]
         return [FastTable(ACTION_COLUMNS, table)] if table else []
 
-    def theme_of(self, row: ActionRow) -> str:
-        """The action's theme, or failing one its first recommendation's."""
-        recs = self.plan.recommendations_of(row)
-        return row.theme or next((r.theme for r in recs if r.theme), None) or NO_THEME
-
     def by_theme(self) -> list:
-        return self._grouped(self.theme_of, [name for _id, name in self.themes] + [NO_THEME])
+        return self._grouped(lambda row: _theme_of(self.plan, row), [name for _id, name in self.themes] + [NO_THEME])
 
     def by_agency(self) -> list:
         return self._grouped(lambda row: row.lead_agency or NO_AGENCY, [])
+
+
+def rag_story(plan: ActionPlan, *, level: int = 1) -> list:
+    """The RAG ratings of the plan's actions by lead agency and by theme, headed at ``level``,
+    with what they count."""
+    return [Heading("RAG ratings by lead agency", level),
+            rag_summary(plan.rows, "Lead agency", "All agencies", lambda row: row.lead_agency or NO_AGENCY),
+            spacer(), Heading("RAG ratings by theme", level),
+            rag_summary(plan.rows, "Theme", "All themes", lambda row: _theme_of(plan, row)),
+            spacer(), para(RAG_NOTE, "note")]
+
+
+def actions_story(plan: ActionPlan, themes: list[tuple[int, str]], date_text: DateText, *, group_by: str,
+                  filtered: bool, level: int = 1) -> list:
+    """The plan's actions in one table grouped by ``group_by`` (one of ``PLAN_GROUPINGS``),
+    headed at ``level``. ``filtered``: the plan holds only some actions, so a review none of
+    them answers is left out rather than shown with its recommendations."""
+    sections = _Plan(plan, themes, date_text, filtered)
+    return [Heading(f"The actions, by {group_by}", level),
+            *{"review": sections.by_review, "theme": sections.by_theme, "agency": sections.by_agency}[group_by]()]
 
 
 def _filters_text(options: PlanOptions, as_at: dt.date, date_text: DateText) -> str:
@@ -218,21 +245,15 @@ def build_action_plan(session: Session, out_path: Path, *, group_by: str = "revi
                      status=_status(session, status), open_only=open_only, overdue_only=overdue_only)
     plan = read_action_plan(session, as_at, flt, order="plan")
     filtered = flt != PlanFilter()
-    sections = _Plan(plan, read_themes(session), date_text, filtered)
-    story = [Heading(TITLE, 0), para(_filters_text(options, as_at, date_text), "subtitle"),
-             Heading("RAG ratings by lead agency", 1)]
+    themes = read_themes(session)
+    story = [Heading(TITLE, 0), para(_filters_text(options, as_at, date_text), "subtitle")]
     if plan.rows:
-        theme_of = sections.theme_of
-        story += [rag_summary(plan.rows, "Lead agency", "All agencies", lambda row: row.lead_agency or NO_AGENCY), spacer(),
-                  Heading("RAG ratings by theme", 1), rag_summary(plan.rows, "Theme", "All themes", theme_of), spacer(),
-                  para("Red, amber and green count open actions only; an overdue action is also counted "
-                       "under its rating. Completed means closed with evidence of completion; other closed "
-                       "actions are counted apart and never rated.", "note")]
+        story += rag_story(plan)
     else:
-        story.append(nothing_to_show("No actions match these choices, so there is nothing to rate."))
+        story += [Heading("RAG ratings by lead agency", 1),
+                  nothing_to_show("No actions match these choices, so there is nothing to rate.")]
     if plan.rows or not filtered:
-        story += [Heading(f"The actions, by {group_by}", 1),
-                  *{"review": sections.by_review, "theme": sections.by_theme, "agency": sections.by_agency}[group_by]()]
+        story += actions_story(plan, themes, date_text, group_by=group_by, filtered=filtered)
     if plan.as_recorded:
         story.append(as_recorded_note(as_at, date_text))
     return build_paper(out_path, settings, TITLE, story, wide=True, generated=generated, paper=paper)

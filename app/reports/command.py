@@ -84,6 +84,12 @@ KINDS: dict[str, tuple[str, str, tuple]] = {
         "The actions an agency leads that are still open, overdue ones first, with the recommendation "
         "each answers, the evidence required, the dates and the status.",
         (_AGENCY, _AS_AT)),
+    "pack": (
+        "the pack for a sub group meeting, in one PDF",
+        "A contents page, then the briefing paper, the overdue actions, the RAG ratings and the action "
+        "plan of the meeting's agencies (those leading an action that is open on the meeting's date, "
+        "or that was finished since the last meeting), its pages numbered through the pack.",
+        ((("--meeting",), {"metavar": "DATE", "required": True, "help": "the date of a meeting on record"}),)),
 }
 
 
@@ -125,6 +131,8 @@ def _options(args, session) -> dict:
     as_at = {"as_at": date_option(args.as_at, "--as-at")} if getattr(args, "as_at", None) else {}
     if kind == "briefing":
         return {"meeting_on": date_option(args.meeting, "--meeting") if args.meeting else None}
+    if kind == "pack":
+        return {"meeting_on": date_option(args.meeting, "--meeting")}
     if kind == "action-plan":
         return {"group_by": args.group_by, "agency": args.agency, "status": args.status,
                 "open_only": args.open_only, "overdue_only": args.overdue, "paper": args.paper, **as_at}

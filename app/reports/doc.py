@@ -10,6 +10,10 @@ the paper as it was printed.
 
 A paper asked for as a ``.docx`` file is the same story written as a Word document instead
 (``docx_render``): the papers build their story once, whatever the format.
+
+A heading can carry an ``anchor``, and ``draw_page_of`` prints the page that heading falls
+on: like "of M", the number is a form filled in when the document is saved, so a contents
+page gets its page numbers from the same single build.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ HEADER_HEIGHT = 16 * mm
 FOOTER_HEIGHT = 11 * mm
 PAGE_TOTAL_FORM = "crtPageTotal"
 FURNITURE_FORM = "crtFurniture"
+ANCHOR_FORM = "crtPageOf_{}"
 PROGRAM = "Case Review Tracker"
 PAPER_SIZES = {"A4": A4, "A3": A3}
 
@@ -113,12 +118,21 @@ def nothing_to_show(sentence: str) -> Paragraph:
 
 
 class Heading(Paragraph):
-    """A heading that also becomes an entry in the PDF's outline (bookmarks)."""
+    """A heading that also becomes an entry in the PDF's outline (bookmarks). With an
+    ``anchor``, ``draw_page_of(canvas, anchor)`` prints the page it falls on."""
 
-    def __init__(self, text: str, level: int = 0):
+    def __init__(self, text: str, level: int = 0, *, anchor: str | None = None):
         super().__init__(escape(text), STYLES[f"h{level + 1}"])
         self.outline_text = text
         self.outline_level = level
+        self.anchor = anchor
+
+
+def draw_page_of(canvas: Canvas, anchor: str) -> None:
+    """Draw, at the canvas's origin, the number of the page the heading with ``anchor`` falls
+    on (regular type, 10 points), filled in when the document is saved."""
+    canvas.referenced_anchors.add(anchor)
+    canvas.doForm(ANCHOR_FORM.format(anchor))
 
 
 def spacer(height_mm: float = 3) -> Spacer:
@@ -126,20 +140,31 @@ def spacer(height_mm: float = 3) -> Spacer:
 
 
 class _PaperCanvas(PageTextCanvas):
-    """A canvas that writes the total page count into the shared form when saved."""
+    """A canvas that writes the total page count, and the page each anchored heading fell
+    on, into their forms when saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.anchor_pages: dict[str, int] = {}
+        self.referenced_anchors: set[str] = set()
 
     def save(self):
         # Platypus has normally shown the last page already, leaving the counter one past
         # it; a page still open would be shown by ``Canvas.save`` and counts too.
         total = self.getPageNumber() - (0 if self._code else 1)
         self.recording = False  # the count is part of every page's "Page N of M", not a page
-        self.beginForm(PAGE_TOTAL_FORM)
-        self.setFont(REGULAR, 8)
-        self.setFillColor(colors.black)
-        self.drawString(0, 0, str(total))
-        self.endForm()
+        self._number_form(PAGE_TOTAL_FORM, str(total), 8)
+        for anchor in self.referenced_anchors:
+            self._number_form(ANCHOR_FORM.format(anchor), str(self.anchor_pages.get(anchor, "\u2013")), 10)
         self.page_total = total
         super().save()
+
+    def _number_form(self, name: str, text: str, size: float) -> None:
+        self.beginForm(name)
+        self.setFont(REGULAR, size)
+        self.setFillColor(colors.black)
+        self.drawString(0, 0, text)
+        self.endForm()
 
 
 class _PaperDoc(BaseDocTemplate):
@@ -172,6 +197,8 @@ class _PaperDoc(BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):
+            if flowable.anchor is not None:
+                self.canv.anchor_pages[flowable.anchor] = self.page
             if not self._bookmarks:
                 self.canv.showOutline()  # the headings open beside the paper in a reader
             self._bookmarks += 1

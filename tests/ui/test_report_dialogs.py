@@ -140,7 +140,7 @@ def create_pdf(qtbot, dialog: ReportDialog) -> None:
 
 # --- the menu ------------------------------------------------------------------------------
 
-def test_reports_are_the_six_papers_in_the_order_the_office_uses_them():
+def test_reports_are_the_papers_in_the_order_the_office_uses_them_then_the_meeting_pack():
     assert REPORTS == [
         ("briefing", "Sub group briefing paper…"),
         ("action-plan", "Composite action plan…"),
@@ -148,6 +148,7 @@ def test_reports_are_the_six_papers_in_the_order_the_office_uses_them():
         ("annual", "Annual report tables…"),
         ("panel", "Scrutiny panel cover report…"),
         ("agency", "Agency action list…"),
+        ("pack", "Meeting pack…"),
     ]
     # Every paper the command line prints is on the menu, and nothing else.
     assert {kind for kind, _title in REPORTS} == set(command.KINDS)
@@ -559,7 +560,7 @@ def test_ctrl_p_preset_opens_a_dialog_showing_the_views_filters(make_dialog):
     assert dialog.overdue_only_box.isChecked() and not dialog.open_only_box.isChecked()
 
 
-# --- Word copies ------------------------------------------------------------------------------
+# --- Word copies and the meeting pack ------------------------------------------------------
 
 def word_text(path: Path) -> str:
     from docx import Document
@@ -573,7 +574,7 @@ def word_text(path: Path) -> str:
 def test_the_papers_with_word_copies_offer_the_choice_and_the_rest_do_not(make_dialog, kind):
     dialog = make_dialog(kind)
     assert dialog.pdf_button.isChecked() and dialog.ok_button.text() == "&Create PDF"
-    for other in ("action-plan", "annual", "agency"):
+    for other in ("action-plan", "annual", "agency", "pack"):
         assert make_dialog(other).word_button is None
 
 
@@ -605,3 +606,33 @@ def test_a_name_typed_keeps_its_name_and_takes_the_formats_ending(qtbot, make_di
     qtbot.mouseClick(dialog.word_button, Qt.MouseButton.LeftButton)
     dialog.out_edit.setText(str(tmp_path / "For the chair.pdf"))
     assert dialog.problems()["out_path"] == "The file name should end in .docx."
+
+
+def test_the_meeting_pack_is_on_the_menu_and_written_in_one_step(qtbot, window, office_database, opened, data_dir):
+    menu = QMenu(window)
+    actions = add_report_actions(menu, window, lambda: office_database)
+    entry = next(action for action in actions if action.text() == "Meeting pack…")
+
+    def fill(dialog):
+        type_date(qtbot, dialog.meeting_date, "17/04/2024")  # the meeting on record
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    answer_dialog(fill)
+    entry.trigger()
+    qtbot.waitUntil(lambda: bool(opened), timeout=SLOW)
+
+    assert opened == [data_dir / "Meeting pack 2024-04-17.pdf"]
+    pages = [page.extract_text() for page in PdfReader(str(opened[0])).pages]
+    assert "Sub group meeting pack" in pages[0] and "Contents" in pages[0]
+    assert "1. Case review sub group briefing paper" in pages[1]
+    assert re.fullmatch(rf"Sub group meeting pack: 17/04/2024: {len(pages)} pages written to "
+                        rf"{re.escape(str(opened[0]))}", window.statusBar().currentMessage())
+
+
+def test_a_pack_for_a_day_with_no_meeting_is_refused_under_the_date(qtbot, make_dialog, opened, warnings):
+    dialog = make_dialog("pack")
+    type_date(qtbot, dialog.meeting_date, "18/04/2024")
+    create_pdf(qtbot, dialog)
+    assert opened == []
+    assert "no meeting on 18/04/2024 is on record" in dialog.problem_text("meeting_on")
+    assert "17/04/2024" in dialog.problem_text("meeting_on")
