@@ -32,6 +32,7 @@ from importlib import import_module
 from pathlib import Path
 
 from app import privacy_scan
+from app.settings import get_settings
 from app.errors import UserError
 
 # kind (as on the command line) -> module and function. Imported when first used, so that
@@ -78,7 +79,13 @@ def build_checked_report(kind: str, session, out_path: Path, *,
             # As for a page: where in a paragraph means nothing to its reader.
             return [replace(finding, position=None)
                     for finding in privacy_scan.scan_cells(docx_places(partial), terms, paper.allowed_details)]
-        return privacy_scan.scan_pages(paper.page_texts, terms, paper.allowed_details)
+        # The file's own properties too (as build_paper sets them): a reader's window shows its title.
+        settings = get_settings(session)
+        places = [("the document's title", paper.title), ("the document's author", settings.partnership_name),
+                  ("the document's subject", settings.protective_marking)]
+        properties = privacy_scan.scan_cells(places, terms, paper.allowed_details)
+        return [*(replace(finding, position=None) for finding in properties),
+                *privacy_scan.scan_pages(paper.page_texts, terms, paper.allowed_details)]
 
     result, checked = privacy_scan.write_checked(
         Path(out_path), lambda partial: build_report(kind, session, partial, **options), scan, progress=progress)

@@ -161,3 +161,25 @@ def test_a_status_holding_commas_and_quotes_keeps_the_drop_down_whole(office, tm
     assert main(["export", "action-plan", "--out", str(out), "--db", str(office.path), "--despite-findings"]) == 0
     values = [row[0] for row in openpyxl.load_workbook(out)["Choices"].iter_rows(values_only=True) if row[0]]
     assert 'Waiting, "on hold"' in values
+
+
+def test_the_papers_title_in_its_properties_is_checked_too(demo_db_for_title, tmp_path):
+    from app.reports import build_checked_report
+
+    with demo_db_for_title.sessions() as s:
+        _paper, checked = build_checked_report("panel", s, tmp_path / "panel.pdf", review_ref="SCR-2018-02")
+    assert "the document's title" in {f.where for f in checked.findings if f.kind == NEVER_PRINT}
+    checked.discard()
+
+
+@pytest.fixture
+def demo_db_for_title(tmp_path):
+    from app.database import open_database
+    from app.demo import write_demo
+
+    database = open_database(tmp_path / "demo.sqlite")
+    with database.sessions.begin() as s:
+        write_demo(s)
+        save_never_print_terms(s, ["Clare"])  # the pseudonym stands in for a real name
+    yield database
+    database.close()
