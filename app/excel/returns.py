@@ -1,15 +1,20 @@
 """Taking agency returns back: a returned action plan workbook, previewed, then applied.
 
-``read_return`` checks the file (by its content, not its name), recognises it by its export
-record, matches each row to its action by the hidden Action ID, and compares three things
-per editable cell: the value exported (kept in the row's hidden "Export check" cell), the
-value returned, and the value in the database now. The result is a ``ReturnPreview``:
+``read_return`` checks the file (by its content, not its name) and recognises it by its
+signed export stamp: on the very hidden record sheet or, when that was deleted (copying the
+sheet into another workbook does), above the sheet's hidden check column; a workbook laid out
+as our export that has lost both is refused, never read as a hand-kept tracker (which would
+add its actions again). Each row is matched to its action by its hidden Action ID only when
+the row's signature verifies (``app.excel.export.ExportCheck``), and three things are compared
+per editable cell: the value exported (its fingerprint, in the row's hidden "Export check"
+cell), the value returned, and the value in the database now. The result is a ``ReturnPreview``:
 
 - a change: the agency changed the cell, the tracker still holds what was exported;
 - a conflict: the agency changed the cell *and* the tracker changed it since the export;
 - refused: a locked cell was changed, or a value cannot be taken (an impossible date, a
   status not on the list) — named by sheet, row and column; the row is not applied;
-- fatal: the whole file must not be applied (another database's export, duplicated rows).
+- fatal: the whole file must not be applied (another database's export, a stamp changed
+  since, duplicated rows).
 
 The Status column holds the status as the plan shows it (``app.rules``) and is read back by
 ``actions.StatusChoices``: an open status's name sets it; "Completed" closes the action as
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +68,7 @@ from app.excel.export import (
     stamp_signature,
 )
 from app.excel.parsing import parse_uk_date
-from app.excel.sheet_xml import formula_cells
+from app.excel.sheet_xml import first_rows, formula_cells
 from app.queries.action_plan import PlanFilter, read_action_plan
 from app.services.actions import StatusChoices, check_closure, record_return
 from app.services.signing_key import signing_key
@@ -346,13 +352,76 @@ def _sheet_rows(workbook, path: Path, name: str) -> list[list[Any]]:
 
 
 def read_export_stamp(path: Path) -> ExportStamp | None:
-    """The export record of a workbook this program exported, or None for any other workbook.
-    Raises ``UserError`` for a file that is not a readable workbook at all."""
+    """The export stamp of a workbook this program exported, or None for any other workbook.
+
+    The stamp is read from the very hidden record sheet or, when that was deleted (Excel users
+    do, copying the sheet into another workbook), from above the action plan sheet's hidden
+    check column. A workbook laid out as an exported action plan that has lost both (or its
+    hidden columns) is refused with a ``UserError``, never left to be read as a hand-kept
+    tracker: that would add its actions again. So is a file that is not a readable workbook."""
     with open_workbook(path) as workbook:
-        return _stamp_of(workbook, path)
+        stamp = _stamp_of(workbook, path)
+    if stamp is not None:
+        return stamp
+    found = _plan_sheet(path)
+    if found is None:
+        return None
+    if found.stamp is not None:
+        return found.stamp
+    lost = ("its hidden Action ID and Export check columns were removed" if not found.hidden_columns else
+            "its export record is missing (the hidden 'Export record' sheet was deleted, and the stamp "
+            "kept with the sheet is gone)")
+    raise UserError(f"{path.name} looks like an action plan exported by Case Review Tracker (sheet "
+                    f"'{found.name}'), but {lost}, so its rows cannot be matched to their actions safely. "
+                    "It is not imported as a hand-kept tracker either: that would add its actions again. "
+                    "Export the plan again and copy the agency's entries into the new file.")
+
+
+@dataclass(frozen=True)
+class _PlanSheet:
+    """A sheet laid out as an exported action plan: its name, whether it still has the hidden
+    identity columns, and the stamp above them (if it is still there)."""
+
+    name: str
+    hidden_columns: bool
+    stamp: ExportStamp | None
+
+
+_HEADER_KEYS = {match_key(c.header): c.key for c in action_plan_columns(())}
+_VISIBLE_KEYS = frozenset(c.key for c in action_plan_columns(()) if not c.hidden)
+# Nearly all of the visible headers in one row make a sheet an exported plan (a hand-kept
+# tracker shares a few: Ref, Action, Lead agency, Status, RAG...).
+_LAYOUT_SHARE = 0.8
+
+
+def _plan_sheet(path: Path) -> _PlanSheet | None:
+    """The first sheet laid out as an exported action plan, judged by its first rows only
+    (read from the XML, so a huge or hostile workbook costs no more than a small one)."""
+    for name, rows in first_rows(path, HEADER_SEARCH_ROWS).items():
+        for index, row in enumerate(rows):
+            keys = {_HEADER_KEYS.get(match_key(value)) for value in row if value}
+            hidden = {ACTION_ID, EXPORT_CHECK} <= keys
+            if hidden or len(keys & _VISIBLE_KEYS) >= _LAYOUT_SHARE * len(_VISIBLE_KEYS):
+                return _PlanSheet(name, hidden, _stamp_above(rows[:index]))
+    return None
+
+
+def _stamp_above(rows: Iterable[Sequence[Any]]) -> ExportStamp | None:
+    """The stamp an export writes above its header row (in the hidden check column)."""
+    for row in rows:
+        for value in row:
+            if isinstance(value, str) and value.startswith('{"format":'):
+                try:
+                    items = json.loads(value)
+                except (ValueError, RecursionError):
+                    continue
+                if isinstance(items, dict) and all(isinstance(v, str) for v in items.values()):
+                    return ExportStamp.of(items)
+    return None
 
 
 def _stamp_of(workbook, path: Path) -> ExportStamp | None:
+    """The stamp on the record sheet, if the workbook has one."""
     if RECORD_SHEET not in workbook.sheet_names:
         return None
     items = {}
@@ -669,28 +738,52 @@ class _RowReader:
         item.new_update = NewUpdate(text, update_on or self.today)
 
 
-def _read_return_sheet(path: Path) -> tuple[ExportStamp, list[list[Any]]]:
-    """The export record and the action rows of a returned workbook (which is closed again);
+@dataclass(frozen=True)
+class _Returned:
+    """What a returned workbook holds: its stamp (the one kept with the sheet, else the record
+    sheet's), the sheet of actions and its rows, and the record sheet's stamp (if any)."""
+
+    stamp: ExportStamp
+    sheet: str
+    rows: list[list[Any]]
+    record: ExportStamp | None
+
+
+def _read_return_sheet(path: Path) -> _Returned:
+    """The export stamp and the action rows of a returned workbook (which is closed again);
     ``UserError`` when it is not a readable action plan export of this program, or is one that
-    cannot come back (a copy of the plan as at a past date)."""
+    cannot come back (a copy of the plan as at a past date). The sheet is the one the stamp
+    names or, renamed or copied, the one laid out as the plan."""
     with open_workbook(path) as workbook:
-        stamp = _stamp_of(workbook, path)
-        if stamp is None:
-            raise UserError(f"{path.name} was not exported by Case Review Tracker (it has no export "
-                            "record), so it cannot be taken back as an agency return.")
-        if stamp.kind != KIND_ACTION_PLAN:
-            raise UserError(f"{path.name} is an export of the {stamp.kind.replace('-', ' ')}; only "
-                            "action plan exports can be taken back.")
-        if stamp.format_version != EXPORT_FORMAT_VERSION:
-            raise UserError(f"{path.name} was exported by a different version of Case Review Tracker "
-                            f"(format {stamp.format_version}); export the plan again.")
-        if stamp.as_at:
-            raise UserError(f"{path.name} is a copy of the action plan as it stood on {_when_day(stamp.as_at)}, "
-                            "kept for the record; it cannot be taken back. Export the plan as it stands "
-                            "today and send that for the agency to update.")
-        if stamp.sheet not in workbook.sheet_names:
-            raise UserError(f"{path.name} has no sheet called '{stamp.sheet}': was it renamed or deleted?")
-        return stamp, _sheet_rows(workbook, path, stamp.sheet)
+        record = _stamp_of(workbook, path)
+        sheet = record.sheet if record is not None and record.sheet in workbook.sheet_names else None
+        if sheet is None:
+            found = _plan_sheet(path)
+            sheet = found.name if found is not None and found.hidden_columns else None
+        if sheet is None:
+            if record is None:
+                raise UserError(f"{path.name} was not exported by Case Review Tracker (it has no export "
+                                "record), so it cannot be taken back as an agency return.")
+            raise UserError(f"{path.name} has no sheet called '{record.sheet}', and no other sheet with the "
+                            "action plan's columns and its hidden Action ID and Export check columns: was it "
+                            "deleted?")
+        rows = _sheet_rows(workbook, path, sheet)
+    kept = _stamp_above(rows[:HEADER_SEARCH_ROWS])
+    stamp = kept or record
+    if stamp is None:
+        raise UserError(f"{path.name} was not exported by Case Review Tracker (it has no export "
+                        "record), so it cannot be taken back as an agency return.")
+    if stamp.kind != KIND_ACTION_PLAN:
+        raise UserError(f"{path.name} is an export of the {stamp.kind.replace('-', ' ')}; only "
+                        "action plan exports can be taken back.")
+    if stamp.format_version != EXPORT_FORMAT_VERSION:
+        raise UserError(f"{path.name} was exported by a different version of Case Review Tracker "
+                        f"(format {stamp.format_version}); export the plan again.")
+    if stamp.as_at:
+        raise UserError(f"{path.name} is a copy of the action plan as it stood on {_when_day(stamp.as_at)}, "
+                        "kept for the record; it cannot be taken back. Export the plan as it stands "
+                        "today and send that for the agency to update.")
+    return _Returned(stamp, sheet, rows, record)
 
 
 def _when_day(iso: str) -> str:
@@ -700,15 +793,19 @@ def _when_day(iso: str) -> str:
         return f"'{_short(iso, 20)}'"
 
 
-def _identity_problem(session: Session, stamp: ExportStamp, key: bytes | None) -> Problem | None:
-    """Why no row of a return stamped ``stamp`` can be trusted here, if none can."""
+def _identity_problem(session: Session, returned: _Returned, key: bytes | None) -> Problem | None:
+    """Why no row of ``returned`` can be trusted here, if none can."""
     ours = session.get(Setting, DATABASE_ID_SETTING)
-    if ours is None or ours.value != stamp.database_id:
+    if ours is None or ours.value != returned.stamp.database_id:
         return Problem("this workbook was exported from another Case Review Tracker database, so its rows "
                        "cannot be matched to these actions")
-    if not stamp.signed_by(key):
+    stamps = [returned.stamp, *([returned.record] if returned.record is not None else [])]
+    if not all(stamp.signed_by(key) for stamp in stamps):
         return Problem("its export record was changed after it was exported (it no longer matches what this "
                        "database wrote), so none of its rows can be trusted; export the plan again")
+    if any(stamp.items != returned.stamp.items for stamp in stamps):
+        return Problem("its export record and the stamp kept with its sheet come from different exports, "
+                       "so its rows cannot be matched safely; export the plan again")
     return None
 
 
@@ -718,21 +815,26 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
     that forbid applying any of it are in ``fatal``, per-row ones in each row's ``refused``."""
     path = Path(path)
     today = today or dt.date.today()
-    stamp, rows = _read_return_sheet(path)
+    returned = _read_return_sheet(path)
+    stamp, sheet, rows = returned.stamp, returned.sheet, returned.rows
     statuses = StatusChoices(session)
-    layout = _find_layout(path, stamp.sheet, rows, statuses.listed)
+    layout = _find_layout(path, sheet, rows, statuses.listed)
     preview = ReturnPreview(path=path, stamp=stamp)
     key = signing_key(session)
-    refusal = _identity_problem(session, stamp, key)
+    refusal = _identity_problem(session, returned, key)
     if refusal is not None:
         preview.fatal.append(refusal)
+    if returned.record is None:
+        preview.warnings.append(Problem("the hidden 'Export record' sheet is missing (deleted when the sheet "
+                                        "was copied?); the workbook was recognised by the signed stamp kept "
+                                        "with its sheet", CellRef(sheet)))
     for column, header in layout.headers.items():
         if column not in layout.columns and column in EDITABLE_FIELDS + (NEW_UPDATE,):
             preview.warnings.append(Problem(f"the column '{header}' is missing, so nothing in it "
-                                            "can be taken back", CellRef(stamp.sheet)))
+                                            "can be taken back", CellRef(sheet)))
 
     reader = _RowReader(layout, locked_keys(action_plan_columns(statuses.listed)), statuses, today,
-                        set() if refusal else formula_cells(path, stamp.sheet), key or b"", stamp)
+                        set() if refusal else formula_cells(path, sheet), key or b"", stamp)
     matched: list[tuple[int, list[Any], int, int, ExportCheck]] = []
     first_row_of: dict[int, int] = {}
     id_col = layout.columns[ACTION_ID]
@@ -747,7 +849,7 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
         if found is None:
             preview.warnings.append(Problem("this row has no Action ID, so it is not taken back (new "
                                             "actions are added in the tracker, not in a return)",
-                                            CellRef(stamp.sheet, index + 1)))
+                                            CellRef(sheet, index + 1)))
             continue
         preview.rows_read += 1
         if isinstance(found, ActionReturn):  # refused: its identity does not verify
@@ -757,16 +859,16 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
         if action_id in first_row_of:
             preview.fatal.append(Problem(f"rows {first_row_of[action_id] + 1} and {index + 1} are the same "
                                          f"action (Action ID {action_id}); delete one and import again",
-                                         CellRef(stamp.sheet, index + 1)))
+                                         CellRef(sheet, index + 1)))
             continue
         first_row_of[action_id] = index
         matched.append((index, row, action_id, version, check))
     if not preview.rows_read and not preview.fatal:
-        raise UserError(f"{path.name}: sheet '{stamp.sheet}' has no action rows to take back.")
+        raise UserError(f"{path.name}: sheet '{sheet}' has no action rows to take back.")
     if refusal is None and stamp.rows and stamp.rows > len(first_row_of):
         preview.warnings.append(Problem(f"{stamp.rows - len(first_row_of)} of the {stamp.rows} exported "
                                         "actions are not in the file (rows deleted?); they are left as "
-                                        "they are", CellRef(stamp.sheet)))
+                                        "they are", CellRef(sheet)))
 
     update_col = layout.columns.get(NEW_UPDATE)
     with_updates = [action_id for _index, row, action_id, _version, _check in matched

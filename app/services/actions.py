@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -291,6 +291,26 @@ def record_return(session: Session, action_id: int, changes: dict, *, source: st
         action.status = lookups.list_item(session, ListKind.ACTION_STATUS, choice.status, field="status")
     session.flush()
     return action
+
+
+def references_in_use(session: Session, references: Iterable[str | None]) -> dict[str, int]:
+    """Which of ``references`` live actions already carry (compared as ``match_key`` compares
+    names: case, apostrophes and extra spaces ignored): each such reference, as given, with the
+    id of an action that has it. For every importer, to refuse, or show as duplicates in its
+    preview, the actions it would add again."""
+    wanted: dict[str, list[str]] = {}
+    for reference in references:
+        if reference and match_key(reference):
+            wanted.setdefault(match_key(reference), []).append(reference)
+    found: dict[str, int] = {}
+    if not wanted:
+        return found
+    for action_id, reference in session.execute(
+            select(Action.id, Action.reference).where(Action.archived_at.is_(None), Action.reference.is_not(None))
+            .order_by(Action.id)):
+        for given in wanted.get(match_key(reference), ()):
+            found.setdefault(given, action_id)
+    return found
 
 
 ACTION_STATE_FIELDS = ("status", "rag", "completed_on", "closure_reason", "closure_note",

@@ -672,6 +672,49 @@ def test_statuses_as_the_plan_shows_them_through_the_preview(qtbot, office_datab
         assert third.status.name == "Complete"
 
 
+def test_a_return_without_its_record_sheet_is_previewed_as_a_return(qtbot, office_database, parent, user,
+                                                                    tmp_path):
+    db = office_database
+    a1 = action_id(db, "A1")
+    path = agency_edits(export_plan(db, tmp_path / "return.xlsx"), {(a1, "RAG"): "Amber"})
+    wb = openpyxl.load_workbook(path)
+    del wb[RECORD_SHEET]
+    wb.save(path)
+    with db.readers() as s:
+        before = s.scalar(select(func.count()).select_from(Action))
+    seen = {}
+
+    def drive(dialog):
+        seen["dialog"] = type(dialog).__name__
+        seen["problems"] = dialog.problems.toPlainText()
+        click(qtbot, dialog.accept_all_button)
+
+    user.drive = drive
+    assert finish(qtbot, import_workbook, parent, db, path) is True
+    assert seen["dialog"] == "ReturnPreviewDialog"
+    assert "the hidden 'Export record' sheet is missing" in seen["problems"]
+    assert action_values(db, "A1")[0] == "Amber"
+    with db.readers() as s:
+        assert s.scalar(select(func.count()).select_from(Action)) == before
+
+
+def test_an_export_that_lost_its_hidden_columns_is_refused_not_imported_as_a_tracker(
+        qtbot, office_database, parent, user, tmp_path):
+    db = office_database
+    path = export_plan(db, tmp_path / "return.xlsx")
+    wb = openpyxl.load_workbook(path)
+    del wb[RECORD_SHEET]
+    ws = wb[ACTION_SHEET]
+    ws.delete_cols(sheet_columns(ws)["Action ID"], 3)
+    wb.save(path)
+    before, audits = database_bytes(db), audit_count(db)
+    assert finish(qtbot, import_workbook, parent, db, path) is False  # no dialog is shown (user.drive)
+    assert len(user.warned) == 1
+    assert "looks like an action plan exported by Case Review Tracker" in user.warned[0]
+    assert "would add its actions again" in user.warned[0]
+    assert database_bytes(db) == before and audit_count(db) == audits
+
+
 def test_cancel_before_the_commit_rolls_the_whole_import_back(qtbot, office_database):
     db = office_database
     a1 = action_id(db, "A1")

@@ -243,6 +243,17 @@ def test_duplicated_rows_refuse_the_whole_file(database, plan, tmp_path):
     assert f"rows {source} and {ws.max_row} are the same action" in str(preview.fatal[0])
 
 
+def test_a_renamed_sheet_is_found_by_its_columns(database, plan, tmp_path):
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "RAG"): "Green", (plan["guidance"], "RAG"): "Purple"})
+    wb = openpyxl.load_workbook(path)
+    wb[ACTION_SHEET].title = "Our plan"
+    wb.save(path)
+    preview = preview_of(database, path)
+    assert preview.applicable() == [plan["training"]]
+    assert str(preview.actions[1].refused[0]).startswith("Sheet 'Our plan', row ")
+
+
 def test_rows_added_by_the_agency_are_not_imported_but_reported(database, plan, tmp_path):
     path = export_plan(database, tmp_path / "plan.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -92,9 +92,10 @@ def _no_rows(path, export):
     wb.save(path)
 
 
-def _sheet_renamed(path, export):
+def _sheet_deleted(path, export):
     wb = openpyxl.load_workbook(export)
-    wb[ACTION_SHEET].title = "Our plan"
+    del wb[ACTION_SHEET]
+    wb.create_sheet("Notes")
     wb.save(path)
 
 
@@ -118,7 +119,7 @@ BAD_FILES = [
     (_empty_workbook, "was not exported by Case Review Tracker"),
     (_no_expected_columns, "has none of the action plan's columns"),
     (_no_rows, "has no action rows to take back"),
-    (_sheet_renamed, "has no sheet called 'Action plan'"),
+    (_sheet_deleted, "has no sheet called 'Action plan', and no other sheet with the action plan's columns"),
     (_hidden_columns_deleted, "has lost its hidden Action ID and Export check columns"),
 ]
 

@@ -87,3 +87,129 @@ def test_a_changed_hidden_action_id_is_refused_by_name_and_the_rest_applied(data
     assert "1 action(s) to change (0 with conflicts), 1 refused" in out
     assert action(database, plan["escalation"]).rag == "Green"
     assert action(database, plan["guidance"]).rag == "Amber"
+
+
+# --- a return whose hidden "Export record" sheet was deleted -----------------------------------
+
+def _without_record_sheet(path):
+    import openpyxl
+
+    from app.excel.export import RECORD_SHEET
+
+    wb = openpyxl.load_workbook(path)
+    del wb[RECORD_SHEET]
+    wb.save(path)
+    return path
+
+
+def _live_actions(database) -> int:
+    from sqlalchemy import func, select
+
+    from db.models import Action
+
+    with database.readers() as s:
+        return s.scalar(select(func.count()).select_from(Action).where(Action.archived_at.is_(None)))
+
+
+def test_the_demo_plan_without_its_record_sheet_is_taken_back_not_added_again(database, tmp_path, capsys):
+    """Issue 14, item 1: deleting the hidden record sheet made the whole demo plan (77 actions)
+    import again as a hand-kept tracker."""
+    import openpyxl
+
+    from app.demo import write_demo
+    from app.excel.export import ACTION_SHEET, export_action_plan
+
+    with database.sessions.begin() as s:
+        write_demo(s)
+    path = tmp_path / "plan.xlsx"
+    with database.sessions.begin() as s:
+        export_action_plan(s, path)
+    _without_record_sheet(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    status_col = next(c.column for c in ws[3] if c.value == "Status")
+    update_col = next(c.column for c in ws[3] if c.value == "New progress update")
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, status_col).value == "In progress")
+    ws.cell(row, update_col).value = "Taken back from a copy without its record sheet."
+    wb.save(path)
+    before = _live_actions(database)
+
+    assert run(database, "import", str(path), "--yes") == 0
+    out = capsys.readouterr().out
+    assert "plan.xlsx: recognised as a returned action plan export." in out
+    assert "the hidden 'Export record' sheet is missing" in out
+    assert "Applied changes to 1 action(s)" in out
+    assert _live_actions(database) == before == 77
+
+
+def test_the_sheet_copied_into_another_workbook_is_taken_back(database, plan, tmp_path, capsys):
+    """Excel's "Move or Copy sheet" into a new workbook: the sheet, its hidden columns and
+    the stamp above them go; the record sheet and the drop-down lists' sheet do not."""
+    import openpyxl
+
+    from app.excel.export import ACTION_SHEET
+
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "RAG"): "Green"})
+    source = openpyxl.load_workbook(path)[ACTION_SHEET]
+    copy = openpyxl.Workbook()
+    sheet = copy.active
+    sheet.title = "Action plan (2)"
+    for row in source.iter_rows():
+        for cell in row:
+            sheet.cell(cell.row, cell.column).value = cell.value
+    copied = tmp_path / "copied.xlsx"
+    copy.save(copied)
+    before = _live_actions(database)
+    assert run(database, "import", str(copied), "--yes") == 0
+    out = capsys.readouterr().out
+    assert "recognised as a returned action plan export" in out and "Applied changes to 1 action(s)" in out
+    assert action(database, plan["training"]).rag == "Green"
+    assert _live_actions(database) == before
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("hidden columns", "its hidden Action ID and Export check columns were removed"),
+    ("stamp", "its export record is missing (the hidden 'Export record' sheet was deleted"),
+])
+def test_an_export_that_lost_what_identifies_it_is_refused_not_imported_as_a_tracker(
+        database, plan, tmp_path, capsys, damage, message):
+    import openpyxl
+
+    from app.excel.export import ACTION_SHEET
+
+    path = _without_record_sheet(export_plan(database, tmp_path / "plan.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    first = next(c.column for c in ws[3] if c.value == "Action ID")
+    if damage == "hidden columns":
+        ws.delete_cols(first, 3)
+    else:
+        ws.cell(1, first + 2).value = None
+    wb.save(path)
+    before, count = database_bytes(database), _live_actions(database)
+    assert run(database, "import", str(path), "--yes") == 1
+    err = capsys.readouterr().err
+    assert "plan.xlsx looks like an action plan exported by Case Review Tracker" in err and message in err
+    assert "would add its actions again" in err
+    assert database_bytes(database) == before and _live_actions(database) == count
+
+
+def test_a_return_whose_record_and_sheet_come_from_different_exports_is_refused(database, plan, tmp_path,
+                                                                                capsys):
+    import openpyxl
+
+    from app.excel.export import ACTION_SHEET
+
+    police = export_plan(database, tmp_path / "police.xlsx", agency="Police")
+    whole = openpyxl.load_workbook(export_plan(database, tmp_path / "plan.xlsx"))
+    wb = openpyxl.load_workbook(police)
+    ws = wb[ACTION_SHEET]
+    check_col = next(c.column for c in ws[3] if c.value == "Export check")
+    ws.cell(1, check_col).value = whole[ACTION_SHEET].cell(1, check_col).value
+    wb.save(police)
+    edit(police, {(plan["training"], "RAG"): "Green"})
+    assert run(database, "import", str(police), "--yes") == 1
+    assert "its export record and the stamp kept with its sheet come from different exports" in \
+        capsys.readouterr().err
+    assert action(database, plan["training"]).rag == "Amber"
