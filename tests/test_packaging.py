@@ -75,14 +75,18 @@ def test_an_installed_resource_package_is_preferred_to_the_source_tree(tmp_path)
     (installed / "fonts").mkdir(parents=True)
     (installed / "__init__.py").write_text("", encoding="utf-8")
     (installed / "fonts" / "DejaVuSans.ttf").write_bytes(b"installed copy")
+    names = ("case_review_tracker.resources", "case_review_tracker")
+    # An editable install (the developers', CI's) may have imported the source tree's already.
+    imported = {name: sys.modules.pop(name) for name in names if name in sys.modules}
     sys.path.insert(0, str(tmp_path / "site"))
     resources.resource_root.cache_clear()
     try:
         assert resource("fonts", "DejaVuSans.ttf").read_bytes() == b"installed copy"
     finally:
         sys.path.remove(str(tmp_path / "site"))
-        for name in ("case_review_tracker.resources", "case_review_tracker"):
+        for name in names:
             sys.modules.pop(name, None)
+        sys.modules.update(imported)
         importlib.invalidate_caches()
         resources.resource_root.cache_clear()
     assert resource("fonts", "DejaVuSans.ttf") == ROOT / "resources" / "fonts" / "DejaVuSans.ttf"
