@@ -577,6 +577,47 @@ class DocumentLink(Versioned, Base):
     )
 
 
+class ClockAdjustment(Versioned, Base):
+    """A clock paused or extended for one record, with the reason: kept in its history, never
+    overwritten. A pause runs from ``from_on`` to ``to_on`` (open while still paused); an
+    extension moves the clock's due date to ``to_on``."""
+
+    __tablename__ = "clock_adjustment"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pause', 'extension')", name="kind"),
+        CheckConstraint("record_kind IN ('referral', 'review', 'decision')", name="record_kind"),
+        Index("ix_clock_adjustment_record", "record_kind", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clock_rule_id: Mapped[int] = mapped_column(ForeignKey("clock_rule.id"))
+    record_kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    from_on: Mapped[dt.date] = mapped_column(Date)
+    to_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+
+    clock_rule: Mapped[ClockRule] = relationship()
+
+
+class Chase(Versioned, Base):
+    """The office chased an action's lead: when, whom, how, and what the message said."""
+
+    __tablename__ = "chase"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    chased_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    to_whom: Mapped[str] = mapped_column(String(300))  # the lead officer or agency written to
+    channel: Mapped[str] = mapped_column(String(40), default="e-mail")
+    subject: Mapped[Optional[str]] = mapped_column(String(300))
+    note: Mapped[Optional[str]] = mapped_column(Text)  # what was asked, or the file it was written to
+
+    action: Mapped[Action] = relationship()
+
+
 class Setting(Base):
     """Office settings printed on papers (partnership name, protective marking...)."""
 
