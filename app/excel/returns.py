@@ -472,13 +472,21 @@ def _find_layout(path: Path, sheet: str, rows: list[list[Any]], statuses: Sequen
     return _Layout(sheet, best_row, best_found, headers)
 
 
+# SQLite's largest integer: an id, a version or a count beyond it is none of ours.
+_LARGEST_ID = 2**63 - 1
+
+
 def _positive_int(value: Any) -> int | None:
-    if isinstance(value, float) and value.is_integer() and value > 0:
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    """A whole number from 1 to SQLite's largest, as a cell or a stamp gives it; None for
+    anything else (text of other digits than 0-9, or too long to be one, included)."""
+    if isinstance(value, float):
+        return _positive_int(int(value)) if value.is_integer() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= _LARGEST_ID else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 19:
+            return _positive_int(int(text))
     return None
 
 

@@ -213,3 +213,61 @@ def test_a_return_whose_record_and_sheet_come_from_different_exports_is_refused(
     assert "its export record and the stamp kept with its sheet come from different exports" in \
         capsys.readouterr().err
     assert action(database, plan["training"]).rag == "Amber"
+
+
+# --- values no action plan holds: a plain message, nothing written ----------------------------
+
+@pytest.mark.parametrize("header, value", [
+    ("Action ID", "9" * 30),  # past SQLite's largest integer
+    ("Action ID", "9" * 5000),  # past the longest number Python reads from text
+    ("Action ID", 1e300),
+    ("Action ID", -7),
+    ("Action ID", "\u0661\u0662"),  # digits, but not 0-9
+    ("Version", "9" * 5000),
+    ("Export check", "[" * 100_000),  # nested past Python's recursion limit
+], ids=["id-20-digits", "id-5000-digits", "id-1e300", "id-negative", "id-arabic-digits", "version-5000-digits",
+        "check-nested"])
+def test_a_hidden_cell_holding_what_no_export_writes_is_refused_in_words(database, plan, tmp_path, capsys,
+                                                                        header, value):
+    import openpyxl
+
+    from app.excel.export import ACTION_SHEET
+    from tests.app.excel.test_export import cell, row_of
+
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ACTION_SHEET]
+    row = row_of(ws, plan["training"])
+    cell(ws, plan["training"], "RAG").value = "Green"
+    cell(ws, plan["guidance"], "RAG").value = "Amber"
+    cell(ws, plan["training"], header).value = value
+    wb.save(path)
+    assert run(database, "import", str(path), "--yes") == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert f"Sheet 'Action plan', row {row}, column T (Action ID): the hidden Action ID, Version or Export " \
+           "check of this row was changed" in captured.out
+    assert action(database, plan["training"]).rag == "Amber"
+    assert action(database, plan["guidance"]).rag == "Amber"  # the rest is taken
+
+
+@pytest.mark.parametrize("item", ["rows", "agency id"])
+def test_an_export_record_holding_a_number_no_export_writes_refuses_the_file_in_words(database, plan, tmp_path,
+                                                                                     capsys, item):
+    import openpyxl
+
+    from app.excel.export import RECORD_SHEET
+
+    path = export_plan(database, tmp_path / "plan.xlsx")
+    edit(path, {(plan["training"], "RAG"): "Green"})
+    wb = openpyxl.load_workbook(path)
+    for row in wb[RECORD_SHEET].iter_rows():
+        if row[0].value == item:
+            row[1].value = "9" * 5000
+    wb.save(path)
+    before = database_bytes(database)
+    assert run(database, "import", str(path), "--yes") == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "its export record was changed after it was exported" in captured.err
+    assert database_bytes(database) == before
