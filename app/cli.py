@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import logging
 import sys
 from pathlib import Path
@@ -210,6 +211,21 @@ def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = No
     except KeyboardInterrupt:
         print("Stopped; nothing more was written.", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader of our output went away (``plan | head``): stop quietly, as other tools do.
+        _quiet_stdout()
+        return 0
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so that its final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass  # no real file behind it (a windowed program): nothing left to flush
+    finally:
+        os.close(devnull)
 
 
 def _open_window(args, start_gui: GuiStarter | None) -> int:

@@ -108,3 +108,15 @@ def test_the_window_opens_on_the_demo_database(data_dir):
     assert "Result: OK" in check.stdout
     referrals = next(line for line in check.stdout.splitlines() if line.strip().startswith("Referrals"))
     assert int(referrals.split()[-1]) > 10
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(data_dir, tmp_path):
+    db = tmp_path / "plan.sqlite"
+    assert run("generate", "--db", db, "--actions", 3000, data_dir=data_dir).returncode == 0
+    env = {**os.environ, "CRT_DATA_DIR": str(data_dir)}
+    listing = subprocess.Popen([sys.executable, "main.py", "plan", "--db", str(db)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    listing.stdout.readline()  # read one line, then stop reading, as `| head -1` does
+    listing.stdout.close()
+    assert listing.wait(timeout=120) == 0
+    assert b"Traceback" not in listing.stderr.read()
