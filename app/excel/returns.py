@@ -528,9 +528,12 @@ class _DbAction:
     updates: frozenset[str]  # texts of its progress updates
 
 
-def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[int]) -> dict[int, _DbAction]:
+def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[int],
+                  agency_id: int | None) -> dict[int, _DbAction]:
     """The returned actions as the plan shows them now; the texts of their progress updates
-    only for ``with_updates`` (the actions whose row brings a new one)."""
+    only for ``with_updates`` (the actions whose row brings a new one). A large return is read
+    with one reading of the plan (of ``agency_id``'s part, for an agency's pack), not by lists
+    of ids."""
     updates: dict[int, set[str]] = {}
     for chunk in _chunks(with_updates):
         for action_id, text in session.execute(
@@ -538,10 +541,15 @@ def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[i
             .where(ProgressUpdate.action_id.in_(chunk), ProgressUpdate.archived_at.is_(None))
         ):
             updates.setdefault(action_id, set()).add(text)
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    # The read model names the ids twice (SQLite takes some 32,000 at once).
+    flt = PlanFilter(agency_id=agency_id) if len(wanted) > ID_CHUNK else PlanFilter(action_ids=tuple(wanted))
     found: dict[int, _DbAction] = {}
     closed = (rules.COMPLETED, rules.CLOSED)
-    for chunk in _chunks(ids):
-        for row in read_action_plan(session, None, PlanFilter(action_ids=tuple(chunk)), with_updates=False).rows:
+    for row in read_action_plan(session, None, flt, with_updates=False).rows:
+        if row.id in wanted:
             values = {"status": row.status, "rag": row.rag, "target_on": row.target,
                       "evidence_of_completion": row.evidence_of_completion,
                       "evidence_of_impact": row.evidence_of_impact, "completed_on": row.completed_on}
@@ -565,9 +573,12 @@ class _RowReader:
         self.layout = layout
         self.formulas = formulas
         self.locked = locked
-        # (position in the fingerprints, key) of the locked columns still in the sheet
-        self.locked_present = [(i, key) for i, key in enumerate(locked) if key in layout.columns]
-        self.editable_present = [(i, key) for i, key in enumerate(EDITABLE_FIELDS) if key in layout.columns]
+        columns = layout.columns
+        # (position in the fingerprints, column index, key) of the locked and the editable
+        # columns still in the sheet
+        self.locked_present = [(i, columns[key], key) for i, key in enumerate(locked) if key in columns]
+        self.editable_present = [(i, columns[key], key) for i, key in enumerate(EDITABLE_FIELDS) if key in columns]
+        self.width = max(columns.values()) + 1  # rows are made this wide, to be read by index
         self.statuses = statuses
         self.today = today
         self.key = key
@@ -579,16 +590,23 @@ class _RowReader:
         index = self.layout.columns.get(key)
         return row[index] if index is not None and index < len(row) else None
 
+    def widened(self, row: list[Any]) -> list[Any]:
+        """``row`` with a cell (None) in every column the layout names."""
+        return row if len(row) >= self.width else row + [None] * (self.width - len(row))
+
     def identify(self, row_index: int, row: list[Any]) -> tuple[int, int, ExportCheck] | ActionReturn | None:
         """The action a row is for, its version when exported and its export check, when the
         row's signature shows this export wrote them for that action; else the row refused
         (``action_id`` 0: it is matched to no action). None for a row with no Action ID at
         all (one the agency added)."""
-        raw_id = self.cell(row, ACTION_ID)
+        row = self.widened(row)
+        columns = self.layout.columns
+        raw_id = row[columns[ACTION_ID]]
         if raw_id is None or raw_id == "":
             return None
-        action_id, version = _positive_int(raw_id), _positive_int(self.cell(row, VERSION))
-        check = ExportCheck.read(self.cell(row, EXPORT_CHECK))
+        action_id = _positive_int(raw_id)
+        version = _positive_int(row[columns[VERSION]]) if VERSION in columns else None
+        check = ExportCheck.read(row[columns[EXPORT_CHECK]])
         if (action_id is not None and version is not None and check is not None
                 and check.signed_by(self.key, self.export_id, action_id, version)):
             return action_id, version, check
@@ -618,11 +636,12 @@ class _RowReader:
                                         "archived since the export)", layout.ref(row_index, ACTION_ID)))
             return item
         marks = self.marks
-        for position, key in self.locked_present:
-            if marks[self.cell(row, key)] != locked[position]:
+        row = self.widened(row)
+        for position, index, key in self.locked_present:
+            if marks[row[index]] != locked[position]:
                 item.refused.append(Problem(
                     f"this column cannot be changed by agencies (it now says "
-                    f"'{_short(cell_text(self.cell(row, key)), 60)}')", layout.ref(row_index, key)))
+                    f"'{_short(cell_text(row[index]), 60)}')", layout.ref(row_index, key)))
         typed = (*EDITABLE_FIELDS, NEW_UPDATE, NEW_UPDATE_ON) if self.formulas else ()
         for key in typed:
             if key in layout.columns and (row_index, layout.columns[key]) in self.formulas:
@@ -636,10 +655,9 @@ class _RowReader:
                                                    else ACTION_ID)))
         if item.refused:
             return item
-        for position, name in self.editable_present:
-            raw = self.cell(row, name)
-            if marks[raw] != editable[position]:  # most cells are as exported
-                self._compare(item, row_index, name, raw, editable[position], db)
+        for position, index, name in self.editable_present:
+            if marks[row[index]] != editable[position]:  # most cells are as exported
+                self._compare(item, row_index, name, row[index], editable[position], db)
         self._new_update(item, row_index, row, db)
         if item.changes:
             self._check_status(item, row_index, db)
@@ -881,7 +899,7 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
     update_col = layout.columns.get(NEW_UPDATE)
     with_updates = [action_id for _index, row, action_id, _version, _check in matched
                     if update_col is not None and update_col < len(row) and row[update_col] not in (None, "")]
-    db_actions = _load_actions(session, first_row_of, with_updates)
+    db_actions = _load_actions(session, first_row_of, with_updates, stamp.agency_id)
     for index, row, action_id, version, check in matched:
         item = reader.read(index, row, action_id, version, check, db_actions.get(action_id))
         if item is not None:

@@ -14,7 +14,8 @@ Each measurement runs in a fresh Python process, so its peak memory (the process
 resident set, interpreter included) is its own. Besides wall-clock seconds it prints the CPU
 seconds the work took, which is what the wall clock shows on a machine nothing else is
 using (the work is single-threaded). Targets: 10,000 actions exported in under
-1.5 s; 100,000 in under 12 s and 300 MB; a 10,000-row return previewed in under 1 s.
+1.5 s; 100,000 in under 12 s and 300 MB; a 10,000-row return previewed in under 1 s (issue 15
+asks at most 2 s), recognised as a return first as the window and the command do.
 """
 
 from __future__ import annotations
@@ -61,13 +62,19 @@ def measure_export(db_path: Path, out: Path) -> dict:
 
 
 def measure_preview(db_path: Path, returned: Path) -> dict:
-    from app.excel.returns import read_return
+    """What the office waits for, as the window and ``main.py import`` do it: the file told to
+    be a return (``read_export_stamp``), then read, checked row by row and compared
+    (``read_return``)."""
+    from app.excel.returns import read_export_stamp, read_return
 
     database = _open(db_path)
     started, cpu = time.perf_counter(), time.process_time()
     with database.sessions() as session:
+        read_export_stamp(returned)
         preview = read_return(session, returned)
     return {"rows": preview.rows_read, "changed": len(preview.actions),
+            "conflicts": sum(1 for item in preview.actions if item.has_conflict),
+            "refused": sum(1 for item in preview.actions if item.refused),
             "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
             "peak_mb": _peak_mb()}
 
@@ -204,8 +211,9 @@ def main() -> None:
     make_return(folder / "plan-10000.xlsx", returned)
     result = _child("preview", str(db_path), str(returned))
     _report(f"preview a {result['rows']:,}-row return", result, TARGETS["preview"][10_000])
-    print(f"({result['changed']:,} rows changed; files in {folder}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    # Every 10th row edited: a tenth of the rows change, none is a conflict or refused.
+    print(f"({result['changed']:,} rows changed, {result['conflicts']:,} conflicts, {result['refused']:,} "
+          f"refused; files in {folder}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
