@@ -528,12 +528,10 @@ class _DbAction:
     updates: frozenset[str]  # texts of its progress updates
 
 
-def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[int],
-                  agency_id: int | None) -> dict[int, _DbAction]:
+def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[int]) -> dict[int, _DbAction]:
     """The returned actions as the plan shows them now; the texts of their progress updates
     only for ``with_updates`` (the actions whose row brings a new one). A large return is read
-    with one reading of the plan (of ``agency_id``'s part, for an agency's pack), not by lists
-    of ids."""
+    with one reading of the whole plan (whoever leads each action now), not by lists of ids."""
     updates: dict[int, set[str]] = {}
     for chunk in _chunks(with_updates):
         for action_id, text in session.execute(
@@ -545,7 +543,7 @@ def _load_actions(session: Session, ids: Iterable[int], with_updates: Iterable[i
     if not wanted:
         return {}
     # The read model names the ids twice (SQLite takes some 32,000 at once).
-    flt = PlanFilter(agency_id=agency_id) if len(wanted) > ID_CHUNK else PlanFilter(action_ids=tuple(wanted))
+    flt = PlanFilter() if len(wanted) > ID_CHUNK else PlanFilter(action_ids=tuple(wanted))
     found: dict[int, _DbAction] = {}
     closed = (rules.COMPLETED, rules.CLOSED)
     for row in read_action_plan(session, None, flt, with_updates=False).rows:
@@ -899,7 +897,7 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
     update_col = layout.columns.get(NEW_UPDATE)
     with_updates = [action_id for _index, row, action_id, _version, _check in matched
                     if update_col is not None and update_col < len(row) and row[update_col] not in (None, "")]
-    db_actions = _load_actions(session, first_row_of, with_updates, stamp.agency_id)
+    db_actions = _load_actions(session, first_row_of, with_updates)
     for index, row, action_id, version, check in matched:
         item = reader.read(index, row, action_id, version, check, db_actions.get(action_id))
         if item is not None:

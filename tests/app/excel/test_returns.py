@@ -537,7 +537,12 @@ def test_a_changed_fingerprint_does_not_hide_a_changed_locked_cell(database, pla
     assert "its signature does not match" in item.refused[0].message
 
 
-def test_an_action_now_led_by_another_agency_is_not_changed_from_the_old_agencys_pack(database, plan, tmp_path):
+@pytest.mark.parametrize("id_chunk", [5000, 1], ids=["by ids", "large return: the whole plan read"])
+def test_an_action_now_led_by_another_agency_is_not_changed_from_the_old_agencys_pack(database, plan, tmp_path,
+                                                                                     monkeypatch, id_chunk):
+    from app.excel import returns
+
+    monkeypatch.setattr(returns, "ID_CHUNK", id_chunk)
     path = export_plan(database, tmp_path / "police.xlsx", agency="Police")
     with database.sessions.begin() as s:
         from app import lookups
