@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.defaults import (ACTION_STATUSES, AGENCIES, CLOCKS, CLOSURE_REASONS, DECISION_OUTCOMES,
                           LEARNING_EVENT_TYPES, METHODOLOGIES, REFERRAL_CATEGORIES, RESPONSE_STATUSES,
-                          REVIEW_STATUSES, REVIEW_TYPES, SETTINGS, THEMES)
+                          REVIEW_STATUSES, REVIEW_TYPES, SETTINGS, THEMES, WORDS)
 from app.services import agencies, clock_rules, lists, themes
 from db.models import ListItem, ListKind, Setting
 
@@ -37,6 +37,8 @@ def seed_defaults(session: Session) -> None:
     for kind, names in ((ListKind.REFERRAL_CATEGORY, REFERRAL_CATEGORIES), (ListKind.RESPONSE_STATUS, RESPONSE_STATUSES),
                         (ListKind.LEARNING_EVENT_TYPE, LEARNING_EVENT_TYPES)):
         lists.add_list_items(session, kind, [{"name": name} for name in names])
+    for kind, entries in WORDS.items():
+        lists.add_list_items(session, kind, [{"name": entry} for entry in entries])
     themes.create_themes(session, THEMES)
     agencies.add_agencies(session, [{"name": name, "short_name": short, "sector": sector, "aliases": spellings}
                                     for name, short, sector, spellings in AGENCIES])

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.cli import main
 from app.database import open_database
+from app.defaults import AGENCIES
 from db.models import Action, Agency, ListItem, Referral, Review
 
 
@@ -13,12 +14,12 @@ def test_new_creates_an_empty_database_with_the_usual_lists(data_dir, tmp_path, 
     path = tmp_path / "office" / "tracker.sqlite"
     assert main(["new", "--db", str(path)]) == 0
     out = capsys.readouterr().out
-    assert f"New database created at {path}" in out and "10 agencies" in out
+    assert f"New database created at {path}" in out and f"{len(AGENCIES)} agencies" in out
     db = open_database(path, create=False)
     try:
         with db.readers() as s:
             assert [s.scalar(select(func.count()).select_from(m)) for m in (Referral, Review, Action)] == [0, 0, 0]
-            assert s.scalar(select(func.count()).select_from(Agency)) == 10
+            assert s.scalar(select(func.count()).select_from(Agency)) == len(AGENCIES)
             assert s.scalar(select(func.count()).select_from(ListItem)) > 0
     finally:
         db.close()
