@@ -27,15 +27,15 @@ def _check_kind(kind: str) -> None:
         raise UserError(f"There is no list called '{kind}'.")
 
 
-def _word_problem(session: Session, kind: str, name: str, others: list[ListItem]) -> str | None:
-    """Why ``name`` cannot be an entry of the word list ``kind`` beside ``others``; None
-    when it can (and for lists that are not word lists)."""
+def _word_problem(session: Session, kind: str, name: str, others: list[str]) -> str | None:
+    """Why ``name`` cannot be an entry of the word list ``kind`` beside the entries ``others``;
+    None when it can (and for lists that are not word lists)."""
     if kind not in WORD_LISTS:
         return None
     problem = entry_problem(kind, name, list_values(session, kind))
     if problem is None:
         word = match_key(parse_entry(name).word)
-        taken = next((i.name for i in others if (w := parse_entry(i.name)) and match_key(w.word) == word), None)
+        taken = next((other for other in others if (w := parse_entry(other)) and match_key(w.word) == word), None)
         if taken is not None:
             problem = f"the list already says what '{parse_entry(name).word}' means ('{taken}')"
     return problem
@@ -51,7 +51,7 @@ def add_list_item(session: Session, kind: str, name: str, *, is_open: bool | Non
     others = lookups.list_items(session, kind, include_archived=True)
     if name and any(match_key(i.name) == match_key(name) for i in others):
         problems.add("name", f"'{name}' is already on the list")
-    elif name and (problem := _word_problem(session, kind, name, others)):
+    elif name and (problem := _word_problem(session, kind, name, [i.name for i in others])):
         problems.add("name", problem)
     problems.raise_if_any()
     item = ListItem(kind=kind, name=name, sort_order=_next_sort_order(session, kind), is_open=is_open)
@@ -69,7 +69,7 @@ def rename_list_item(session: Session, item_id: int, name: str) -> ListItem:
     others = [i for i in lookups.list_items(session, item.kind, include_archived=True) if i.id != item.id]
     if any(match_key(i.name) == match_key(name) for i in others):
         raise ValidationError({"name": f"'{name}' is already on the list"})
-    problem = _word_problem(session, item.kind, name, others)
+    problem = _word_problem(session, item.kind, name, [i.name for i in others])
     if problem:
         raise ValidationError({"name": problem})
     item.name = name
@@ -116,7 +116,7 @@ def add_list_items(session: Session, kind: str, rows: Sequence[dict], *, audit: 
     existing = lookups.list_items(session, kind, include_archived=True)
     taken = {match_key(i.name) for i in existing}
     codes = {i.code for i in existing if i.code}
-    words = list(existing)
+    words = [i.name for i in existing]
     first = _next_sort_order(session, kind)
     clean_rows = []
     for index, row in enumerate(rows):
@@ -130,7 +130,7 @@ def add_list_items(session: Session, kind: str, rows: Sequence[dict], *, audit: 
             problems.add(index, "name", f"'{values['name']}' is already on the list")
         elif problem := _word_problem(session, kind, values["name"], words):
             problems.add(index, "name", problem)
-        words.append(ListItem(name=values["name"]))
+        words.append(values["name"])
         if values["code"] is not None and values["code"] in codes:
             problems.add(index, "code", f"'{values['code']}' is already the code of a value on the list")
         check_short_texts(problems, index, values, {"name": 200, "code": 40})
