@@ -366,7 +366,7 @@ _SHORT_TEXT = {"reference": 40, "lead_officer": 200, "target_text": 100}
 _REVISION_KEYS = frozenset({"old_target_on", "new_target_on", "revised_on", "reason"})
 
 
-def create_actions(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+def create_actions(session: Session, rows: Sequence[dict], *, audit: bool | str = True) -> list[int]:
     """Add many actions at once, as an import or the generator brings them, and return their
     ids in order.
 

@@ -134,7 +134,7 @@ RECOMMENDATION_COLUMNS = ("review_id", "number", "document_number", "text", "add
                           "response_status_id", "board_response", "response_on")
 
 
-def add_recommendations(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+def add_recommendations(session: Session, rows: Sequence[dict], *, audit: bool | str = True) -> list[int]:
     """Add many recommendations at once (each row: ``RECOMMENDATION_COLUMNS``, theme and
     response status by id), checked as ``add_recommendation`` checks one: a number is
     given, 1 or more, and not used twice in a review. Returns the new ids in order."""

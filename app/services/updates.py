@@ -82,7 +82,7 @@ def check_update_row(row: dict, problems: RowProblems, index: int, *, field: str
             "rag": rag, "author": optional_text(row.get("author"))}
 
 
-def add_progress_updates(session: Session, rows: Sequence[dict], *, audit: bool = True) -> list[int]:
+def add_progress_updates(session: Session, rows: Sequence[dict], *, audit: bool | str = True) -> list[int]:
     """Append many progress updates at once (each row: action_id, update_on, text, rag,
     author), checked as ``add_progress_update`` checks one. As there, an action's RAG
     follows its updates: it takes the RAG of the latest new update that gives one."""
