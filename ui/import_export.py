@@ -92,17 +92,19 @@ def detect(path: Path) -> str:
     from app.excel import export, legacy, returns
 
     returns.check_workbook_file(path)
+    book = legacy.open_tracker(path)  # checked before any reader opens it: a hostile file is refused in words
     stamp = returns.read_export_stamp(path)
     if stamp is not None:
         if stamp.kind != export.KIND_ACTION_PLAN:
             raise UserError(f"{path.name} is this program's export of the {stamp.kind}; only action "
                             "plan exports come back as returns.")
         return KIND_RETURN
-    kind = legacy.detect_kind(path)
+    kind = legacy.detect_kind(book)
     if kind is None:
-        raise UserError(f"{path.name} is not a returned export, an action plan tracker or a "
-                        "referral register: no header row with the expected columns (Action, "
-                        "Recommendation, RAG... or Ref, Decision, Summary...) was found.")
+        raise UserError(legacy.empty_message(book) or (
+            f"{path.name} is not a returned export, an action plan tracker or a referral register: no "
+            "header row with the expected columns (Action, Recommendation, RAG... or Ref, Decision, "
+            "Summary...) was found."))
     return kind
 
 

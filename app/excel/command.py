@@ -1,14 +1,21 @@
 """The ``import`` and ``export`` subcommands of ``python main.py``.
 
     python main.py import FILE [--dry-run] [--yes] [--kind KIND] [--mapping FILE]
-                               [--save-mapping FILE] [--accept-conflicts]
+                               [--save-mapping FILE] [--agency SPELLING=AGENCY]...
+                               [--word WORD=MEANING]... [--accept-conflicts]
     python main.py export action-plan --out FILE.xlsx|FILE.csv [--agency NAME] [--open-only] [--as-at DATE]
     python main.py export agency-packs --out DIR [--include-closed]
     python main.py export REGISTER --out FILE.csv   (referrals and reviews also as FILE.xlsx)
 
 ``import`` says which kind of workbook it was given (a returned action plan export, a
-hand-kept action plan tracker, a referral register), prints the preview and every warning,
-and writes only with ``--yes`` (and never with ``--dry-run``). A refused file raises
+hand-kept action plan tracker, a referral register), prints the preview with its doubts
+counted by kind (the first few of each: never more than a few dozen lines), and writes only
+with ``--yes`` (and never with ``--dry-run``), after a backup. For a hand-kept tracker,
+``--agency "UHS=University Hospitals Southampton"`` says what a spelling is (an agency on the
+list, another spelling in the file, or a new agency's name) and ``--word "SAR=Safeguarding
+Adults Review"`` what a word means; ``--yes`` refuses while a word that could mean several
+things is undecided. Applying saves the import report beside the database. Any file is
+checked before it is read (``app.excel.workbook_guard``). A refused file raises
 ``UserError``: the command line prints it and exits 1, with nothing written.
 
 ``export`` writes each workbook under a partial name and scans it for what must not leave
@@ -63,9 +70,16 @@ def add_excel_parsers(subparsers, parents) -> None:
     imp.add_argument("--accept-conflicts", action="store_true",
                      help="with --yes, also apply returned rows the tracker changed since the export")
     imp.add_argument("--mapping", type=Path, metavar="FILE",
-                     help="a saved column mapping (JSON: column letter -> field) for a hand-kept tracker")
+                     help="a saved mapping for a hand-kept tracker (JSON: \"columns\": column letter -> field or "
+                          "\"ignore\"; \"agencies\": spelling -> agency; \"words\": word -> meaning)")
     imp.add_argument("--save-mapping", type=Path, metavar="FILE",
-                     help="write the column mapping used to FILE, to edit and give with --mapping")
+                     help="write the mapping used (columns, agencies, words) to FILE, to edit and give with --mapping")
+    imp.add_argument("--agency", action="append", default=[], metavar="SPELLING=AGENCY",
+                     help="a hand-kept tracker's agency spelling and what it is: an agency on the list, another "
+                          "spelling in the file (one agency for both) or a new agency's name (repeatable)")
+    imp.add_argument("--word", action="append", default=[], metavar="WORD=MEANING",
+                     help="what one of the office's words means in this file, e.g. \"SAR=Safeguarding Adults "
+                          "Review\" (repeatable)")
     imp.set_defaults(func=run_import)
 
     exp = subparsers.add_parser(
@@ -187,21 +201,21 @@ def run_export_register(args: argparse.Namespace, database: Database) -> int:
 # --- import -------------------------------------------------------------------------------
 
 def _detect(path: Path) -> str:
-    from app.excel import export, returns
+    from app.excel import export, legacy, returns
 
+    # Checked before any reader opens it: a hostile file is refused here, in words.
+    book = legacy.open_tracker(path)
     stamp = returns.read_export_stamp(path)
     if stamp is not None:
         if stamp.kind != export.KIND_ACTION_PLAN:
             raise UserError(f"{path.name} is this program's export of the {stamp.kind}; only action "
                             "plan exports come back as returns.")
         return KIND_RETURN
-    from app.excel import legacy
-
-    kind = legacy.detect_kind(path)
+    kind = legacy.detect_kind(book)
     if kind is None:
-        raise UserError(f"{path.name} is not a returned export, an action plan tracker or a referral "
-                        "register (no header row with the expected columns was found). If you know "
-                        "what it is, say so with --kind.")
+        raise UserError(legacy.empty_message(book) or (
+            f"{path.name} is not a returned export, an action plan tracker or a referral register (no header "
+            "row with the expected columns was found). If you know what it is, say so with --kind."))
     return kind
 
 
@@ -210,19 +224,12 @@ def run_import(args: argparse.Namespace, database: Database) -> int:
     kind = args.kind or _detect(path)
     print(f"{path.name}: {'treated as' if args.kind else 'recognised as'} {_KIND_NAMES[kind]}.")
     apply = args.yes and not args.dry_run
-    if apply and database.path is not None:
-        # As the window does: a checked copy first (labelled before-import, kept by the
-        # rotation); if it cannot be taken, nothing is imported.
-        from app.backups import backup_before_change
-
-        print(f"Backed up the database first: {backup_before_change(database.path, 'import').path}")
-    # Applying: a unit of work, committed at the end. A preview (--dry-run, or no --yes)
-    # reads only, so it never holds the write lock that exports and saves wait for.
-    with (database.sessions() if apply else database.readers()) as session:
+    # A plain session: committed only when applying, rolled back otherwise.
+    with database.sessions() as session:
         if kind == KIND_RETURN:
             message = _import_return(session, path, apply, args.accept_conflicts)
         else:
-            message = _import_tracker(session, path, kind, apply, args.mapping, args.save_mapping)
+            message = _import_tracker(session, path, kind, apply, args)
         if apply:
             session.commit()
     print(message)
@@ -247,33 +254,48 @@ def _import_return(session, path: Path, apply: bool, accept_conflicts: bool) -> 
     return returns.apply_return(session, preview, chosen).describe() + note
 
 
-def _load_mapping(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"There is no mapping file at {path}.") from None
-    except (ValueError, UnicodeDecodeError) as err:
-        raise UserError(f"{path.name} is not a column mapping (JSON) file: {err}.") from None
-    columns = data.get("columns", data) if isinstance(data, dict) else None
-    if not isinstance(columns, dict):
-        raise UserError(f"{path.name} should map column letters to fields, e.g. "
-                        '{"A": "review", "B": "action"}.')
-    return {str(letter): str(name) for letter, name in columns.items()}
+def _pairs(given: list[str], option: str) -> dict[str, str]:
+    """``--agency A=B`` / ``--word A=B`` options as a dictionary."""
+    found = {}
+    for text in given:
+        left, equals, right = text.partition("=")
+        if not equals or not left.strip() or not right.strip():
+            raise UserError(f"{option} \"{text}\": write it as {option} \"SPELLING=WHAT IT IS\", for example "
+                            f"{option} \"UHS=University Hospitals Southampton\".")
+        found[left.strip()] = right.strip()
+    return found
 
 
-def _import_tracker(session, path: Path, kind: str, apply: bool, mapping_file: Path | None,
-                    save_mapping: Path | None) -> str:
+def _import_tracker(session, path: Path, kind: str, apply: bool, args: argparse.Namespace) -> str:
     from app.excel import legacy
 
-    mapping = _load_mapping(mapping_file) if mapping_file else None
-    plan = legacy.plan_import(session, path, kind, mapping)
-    if apply:
-        plan.confirm_proposals()
+    given = legacy.read_mapping_file(args.mapping) if args.mapping else {}
+    agencies = {**given.get("agencies", {}), **_pairs(args.agency, "--agency")}
+    words = {**given.get("words", {}), **_pairs(args.word, "--word")}
+    plan = legacy.plan_import(session, path, kind, given.get("columns"), agencies=agencies, words=words)
     print(plan.describe())
-    if save_mapping:
-        save_mapping.write_text(json.dumps({"kind": kind, "columns": plan.mapping}, indent=2,
-                                           ensure_ascii=False), encoding="utf-8")
-        print(f"Column mapping written to {save_mapping}.")
+    if args.save_mapping:
+        _write_mapping(args.save_mapping, legacy.mapping_of(plan))
+        print(f"Mapping written to {args.save_mapping}.")
+    new = [m.spelling for m in plan.uncertain() if plan.agency_outcome(m.spelling).marked]
+    if new:
+        print(f"Agency spellings not on the list become new agencies marked '{legacy.NEW_AGENCY_SECTOR}'. "
+              f"If one is an agency on the list, say so: --agency \"{new[0]}=AGENCY\".")
     if not apply:
+        undecided = plan.words_to_decide()
+        if undecided:
+            word = undecided[0].word
+            return (f"Nothing has been written. Say what {', '.join(repr(w.word.word) for w in undecided)} "
+                    f"mean{'s' if len(undecided) == 1 else ''} (--word \"{word.word}={word.meanings[-1]}\") "
+                    "and run again with --yes to import it.")
         return "Nothing has been written. Run again with --yes to import it."
     return legacy.apply_import(session, plan)
+
+
+def _write_mapping(path: Path, mapping: dict) -> None:
+    if Path(path).is_dir():
+        raise UserError(f"--save-mapping: {path} is a folder; give a file name ending in .json.")
+    try:
+        Path(path).write_text(json.dumps(mapping, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as err:
+        raise UserError(f"--save-mapping: {path} could not be written ({err.strerror or err}).") from None

@@ -48,6 +48,7 @@ class ParsedDate:
     text: str
     precision: str
     warning: str | None = None
+    earliest: dt.date | None = None  # the first day a partial date could mean
 
     @property
     def is_blank(self) -> bool:
@@ -81,10 +82,11 @@ def parse_uk_date(value: object, *, today: dt.date | None = None) -> ParsedDate:
         return ParsedDate(None, "", TEXT)
     text = original or written.text  # a date cell is shown as the default format writes it
     if written.precision == DAY:
-        return ParsedDate(written.latest, text, DAY)
+        return ParsedDate(written.latest, text, DAY, earliest=written.latest)
     if written.precision == NONE:
         return ParsedDate(None, text, NONE, f"'{text}' sets no date; kept as text.")
-    return ParsedDate(written.latest, text, written.precision, _read_as(text, written.precision, written.latest))
+    return ParsedDate(written.latest, text, written.precision, _read_as(text, written.precision, written.latest),
+                      written.earliest)
 
 
 # --- RAG ratings --------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def check_workbook(path: Path) -> WorkbookCheck:
                                     "is not a workbook this program can read safely.")
                 found.parts[info.filename] = size
                 if scan is not None and scan.is_sheet:
-                    found.sheets[info.filename] = scan.finish(lambda: _measure_exactly(path, raw, info))
+                    found.sheets[info.filename] = scan.finish(lambda info=info: _measure_exactly(path, raw, info))
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, struct.error) as err:
         raise UserError(f"{path.name} is damaged or incomplete ({err}); it may have been cut short "
                         "while being copied or e-mailed. Ask for it to be sent again.") from None

@@ -65,7 +65,7 @@ EXPECTED_PLAN = {
     "recommendations": 12,  # Child L 1-2; Family A 4, 5, 9-12, 21, 22; Child I and M 3, 7
     "actions": 10,         # row 17 repeats row 16
     "links": 16,
-    "progress_notes": 8,
+    "progress_notes": 9,   # 8 written, and 'Amber/Green' (J16) kept beside its action
 }
 
 
@@ -202,7 +202,7 @@ def build_action_plan(path: Path) -> Path:
 REGISTER_HEADERS = ["Ref", "Date Referred", "Referring Agency", "Summary", "Location",
                     "Gender", "Age", "Decision", "Date of Decision", "Status"]
 
-EXPECTED_REGISTER = {"referrals": 8, "decisions": 10}
+EXPECTED_REGISTER = {"referrals": 9, "decisions": 10}  # row 14 has no Ref: kept all the same
 SQUEEZED_HISTORY = ("12/05/2016 Deferred pending post-mortem;\n"
                     "14/07/2016 Case mapping exercise agreed")
 RTL_SUMMARY = "Sibling witnesses of domestic violence \U0001F467\U0001F466 \u2014 \u0634\u0647\u0648\u062f"
@@ -323,3 +323,61 @@ def build_large_action_plan(path: Path, rows: int) -> Path:
                    f"Action {i}", "Police", "31/03/2015", "G", f"Update {i}"])
     wb.save(path)
     return path
+
+
+# --- a tracker kept by several people over years: every doubt in one file --------------------
+
+MESSY_HEADERS = ["Source Review", "Rec No", "Recommendation", "Action", "Lead Agency", "Lead Officer",
+                 "Target Date", "RAG", "Status", "Progress", "Date Completed", "Notes"]
+AMBER, GREEN = "FFC000", "00B050"
+
+
+def build_messy_tracker(path: Path) -> Path:
+    """Agencies written as initials, in full, as another trust and with typos; the office's
+    words (CME, SAR, LCSPR, RR, DHR, Compleated); dates as months, quarters, years, "end of",
+    Ongoing and TBC; RAG text against its colour, colour only, neither, a theme colour; a
+    title, spacers, a legend, a column that is no field and a value beyond the header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws["A1"] = "Northshire SCP \u2013 composite action plan (kept by hand)"
+    ws["A2"] = "Updated:"
+    ws["B2"] = dt.datetime(2016, 6, 1)
+    for column, header in enumerate(MESSY_HEADERS, start=1):
+        ws.cell(3, column, header)
+    rows = {
+        4: ["Child A (SCR)", 1, "Share information early.", "Write an information-sharing protocol", "UHS",
+            "Named nurse", "May 2014", "G", "Compleated", "Protocol drafted", "2012", "Agreed at the March meeting"],
+        5: [None, 2, "Train staff on the protocol.", "Train GPs on the protocol", "University Hospitals Southampton",
+            None, "Q3 2014/15", None, "On-going", None, None, None],
+        6: [None, 3, "Audit the protocol.", "Audit the protocol", "Solent NHS Trust", None, "2012", None, "Parked",
+            None, "May 2014", None],
+        7: ["CME Child B", 1, "Share the mapping findings.", "Share the mapping findings", "CSC; Police", None,
+            "end of May 2014", "Amber/Green", None, "In hand", "Ongoing", None],
+        # 8: a spacer
+        9: ["Family C SAR", 1, "Brief adult services.", "Brief adult services", "Polise", None, "Ongoing", "R", None,
+            None, "Q2 2013/14", None],
+        10: ["LCSPR Child D", 1, "Publish the review.", "Publish the review", None, None, "TBC", None, None, None,
+             "2099", None],
+        11: ["RR Child E", 1, "Act on the rapid review.", "Rapid review actions", "Childrens Servics", None,
+             "31/02/2015", "B", "Done", None, None, None],
+        12: ["DHR Adult F", 1, "Learn from the homicide review.", "Domestic homicide action",
+             "University Hospital Southampton", None, "Q1 2016", "A", None, None, None, None],
+        # 13: a spacer
+        14: ["Key:", "R = off track", "A = some slippage", "G = on track"],
+    }
+    for number, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                ws.cell(number, column, value)
+    ws["H4"].fill = _fill(AMBER)  # "G" on amber: the text wins
+    ws["H5"].fill = _fill(GREEN)  # colour only
+    ws["H10"].fill = PatternFill("solid", fgColor=Color(theme=5))  # a theme colour: unreadable
+    ws["M4"] = "see e-mail of 3 May"  # beyond the header: no column name at all
+    wb.save(path)
+    return path
+
+
+# What the user says on the command line (and in the preview) to import it.
+MESSY_AGENCIES = {"UHS": "University Hospitals Southampton", "University Hospital Southampton": "UHS"}
+MESSY_WORDS = {"SAR": "Safeguarding Adults Review"}

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from app.defaults import AGENCIES
 from app.excel.legacy import apply_import, detect_kind, plan_import
-from db.models import Action, AgencyAlias, AuditEntry, ProgressUpdate, Recommendation, Review, Theme
+from app.excel.import_doubts import ROW_SKIPPED
+from db.models import Action, Agency, AgencyAlias, AuditEntry, ProgressUpdate, Recommendation, Review, Theme
 from tests.app.excel.legacy_fixtures import (EMOJI_RTL, EXPECTED_PLAN, FORMULA_LIKE,
                                              LONG_PROGRESS, build_action_plan)
 
@@ -58,7 +59,8 @@ def test_dry_run_counts_and_warnings_by_cell(session, tracker):
     assert counts["recommendations"] == (12, 0)
     assert counts["actions"] == (10, 0)
     assert counts["links from actions to recommendations"] == (16, 0)
-    assert counts["progress notes"] == (8, 0)
+    assert counts["progress notes"] == (9, 0)
+    assert counts["agencies"] == (1, 0)  # 'Polise' (score 83): new, marked for checking
     assert plan.sheets[0].header_row == 4
     assert plan.updated_on == dt.date(2017, 3, 14)
 
@@ -66,25 +68,32 @@ def test_dry_run_counts_and_warnings_by_cell(session, tracker):
     assert "'31/02/2015' is not a date: February has 28 days in 2015" in warnings["I16"]
     assert "Dates are read day first" in warnings["I18"]
     assert "theme colour, which cannot be read" in warnings["J18"]
-    assert "'Ongoing' sets no date; kept as text" in warnings["I12"]
-    assert "'TBC' sets no date" in warnings["I15"]
+    assert "'Ongoing' sets no target date; kept as written" in warnings["I12"]
+    assert "'TBC' sets no target date" in warnings["I15"]
     assert "read as its last day, 30/09/2014" in warnings["I10"]
     assert "31/12/2014" in warnings["I11"]
     assert "'Amber/Green' is not a RAG rating" in warnings["J16"]
     assert "repeats row 16" in warnings["row 17"]
-    assert "looks like Children's Services" in warnings["G10"]
-    assert "'Polise' looks like Police" in warnings["G18"]
+    assert "is read as Children's Services (similar, score 97)" in warnings["G10"]
+    assert "'Polise' is not on the agency list; a new agency 'Polise' is made" in warnings["G18"]
+    assert "(closest: Police (83))" in warnings["G18"]
     assert "type of review 'Family A' is not given" in warnings["A10"]
-    assert "no header" in warnings["A1"]  # the 'Notes' sheet
-    # Legend, spacer, title and heading rows give no warnings of their own.
-    assert not any(c in warnings for c in ("A21", "B22", "row 21", "row 22", "A14", "row 14"))
+    assert "this sheet is not imported" in warnings["A1"]  # the 'Notes' sheet
+    # Title, spacer and legend rows are listed as skipped, with what they held; the heading
+    # row that starts a theme is read, not skipped.
+    skipped = {w.cell: w.text for w in plan.warnings if w.kind == ROW_SKIPPED}
+    assert skipped["row 1"] == "Southampton LSCB \u2013 Composite SCR Action Plan"
+    assert skipped["row 21"].startswith("Key:; R = off track")
+    assert skipped["row 22"] == "Red; Amber; Green; Blue"
+    assert "rows 5-6" in skipped and "row 13" in skipped and "row 20" in skipped
+    assert not any(c in warnings for c in ("A14", "row 14"))
 
     text = plan.describe()
     assert "Nothing has been written" in text
     assert "'Action Plan' I16: '31/02/2015' is not a date" in text
     assert "'Action Plan' G18:" in text
     assert "Progress notes will be dated 14/03/2017" in text
-    assert "rows 21, 22 look like a legend or key; skipped" in text
+    assert "Row skipped (title, spacer, legend or header): 8" in text
     assert "New reviews: Child L (SCR), Family A, Child I and Child M." in text
 
 
@@ -99,6 +108,7 @@ def test_dry_run_writes_nothing(database, tracker):
     assert _db_bytes(database) == before
     with database.sessions.begin() as s:
         assert _count(s, Review) == 0 and _count(s, AgencyAlias) == DEFAULT_ALIASES
+        assert _count(s, Agency) == len(AGENCIES)
         assert _count(s, AuditEntry) == audit_rows
 
 
@@ -147,13 +157,14 @@ def test_apply_creates_reviews_recommendations_and_linked_actions(database, trac
         assert (strategy.target_on, strategy.rag) == (dt.date(2017, 2, 5), "Red")
 
         ehe = _action(s, "Write EHE protocol")
-        assert ehe.target_on == dt.date(2014, 9, 30)
-        assert ehe.lead_agency is None  # 'Childrens Servics' was not confirmed
+        assert (ehe.target_on, ehe.target_text) == (dt.date(2014, 9, 30), "Sept 2014")  # shown as written
+        assert ehe.lead_agency.name == "Children's Services"  # 'Childrens Servics', by similarity
         assert ehe.theme.name == "Travelling communities"
         assert [r.number for r in ehe.recommendations] == [9, 10, 11, 12]
 
         officers = _action(s, "Train EHE officers")
-        assert (officers.target_on, officers.rag) == (dt.date(2014, 12, 31), "Green")
+        assert (officers.target_on, officers.target_text, officers.rag) == (
+            dt.date(2014, 12, 31), "Q3 2014/15", "Green")
         assert officers.updates[0].text == FORMULA_LIKE  # formula-like text is data
         assert officers.lead_agency.name == "Education"
 
@@ -172,9 +183,16 @@ def test_apply_creates_reviews_recommendations_and_linked_actions(database, trac
         audit2 = _action(s, "Escalation audit")
         assert (audit2.target_on, audit2.target_text, audit2.rag) == (None, "31/02/2015", None)
         assert audit2.lead_agency.name == "Children's Services"  # 'CSC'
+        # 'Amber/Green' is no RAG: kept as written beside the action, before its progress
+        assert [u.text for u in audit2.updates] == [
+            "Kept from the imported tracker (not understood): RAG (as written): Amber/Green"]
+        # 'Amber/Green' is no RAG: kept as written beside the action, before its progress
+        assert audit2.updates[0].text == ("Kept from the imported tracker (not understood): "
+                                          "RAG (as written): Amber/Green")
 
         training2 = _action(s, "Multi-agency escalation training")
-        assert training2.target_text == "03/31/2015" and training2.lead_agency is None
+        assert training2.target_text == "03/31/2015"
+        assert (training2.lead_agency.name, training2.lead_agency.sector) == ("Polise", "From import, check")
 
         log = _action(s, "Record every escalation on the log")
         assert [(r.review.title, r.number) for r in log.recommendations] == [
@@ -260,7 +278,8 @@ def test_a_header_repeated_mid_sheet_is_skipped(session, tracker):
     wb.save(tracker)
     plan = plan_import(session, tracker, "action-plan")
     assert plan.counts()["actions"] == (10, 0)
-    assert not any(w.cell.endswith("13") or w.cell == "row 13" for w in plan.warnings)
+    on_13 = [w for w in plan.warnings if w.cell.endswith("13") or w.cell == "row 13"]
+    assert [(w.kind, w.message) for w in on_13] == [(ROW_SKIPPED, "repeats the header row; skipped.")]
 
 
 def test_a_completion_date_in_the_future_is_kept_as_evidence_not_as_the_date(database, tmp_path):

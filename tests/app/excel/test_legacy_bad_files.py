@@ -35,12 +35,12 @@ def _zero_bytes(path):
 
 
 @pytest.mark.parametrize("name, build, expected", [
-    ("referrals.xlsx", build_csv_renamed, "not an Excel workbook (.xlsx); it may be a CSV"),
+    ("referrals.xlsx", build_csv_renamed, "is a plain text (CSV) file, not an Excel workbook"),
     ("tracker.xlsx", _truncated, "damaged"),
-    ("tracker 2013.xls", build_old_xls, "old-style Excel file (.xls)"),
-    ("locked.xlsx", build_password_protected, "protected by a password"),
+    ("tracker 2013.xls", build_old_xls, "old-style Excel 97-2003 (.xls) workbook"),
+    ("locked.xlsx", build_password_protected, "protected with a password"),
     ("blank.xlsx", _zero_bytes, "is empty (0 bytes)"),
-    ("new.xlsx", build_empty_workbook, "no sheet"),
+    ("new.xlsx", build_empty_workbook, "is empty: no sheet holds anything, so there is nothing to import"),
     ("contacts.xlsx", build_unrelated_columns, "no sheet"),
 ])
 def test_bad_files_are_refused_naming_the_file(database, tmp_path, name, build, expected):

@@ -33,16 +33,16 @@ def test_detects_a_referral_register(register):
 def test_dry_run_counts_and_warnings(session, register):
     plan = plan_import(session, register)  # kind detected from the headers
     assert plan.kind == "referral-register"
-    assert plan.counts()["referrals"] == (8, 0)
+    assert plan.counts()["referrals"] == (9, 0)
     assert plan.counts()["decisions"] == (10, 0)
     warnings = {w.cell: w.message for w in plan.warnings}
     assert "'31/02/2017' is not a date: February has 28 days in 2017" in warnings["I7"]
     assert "has no date; it is dated 30/09/2016, the date referred" in warnings["H7"]
-    assert "no Ref; it is not imported" in warnings["A14"]
+    assert "no Ref; it is imported as '(no Ref) row 14'" in warnings["A14"]
     assert "'Panel to discuss' is not a decision" in warnings["H16"]
-    assert "'Polise' looks like Police" in warnings["C7"]
+    assert "'Polise' is not on the agency list" in warnings["C7"]
     assert "30/06/2017" in warnings["I13"]
-    assert "A15" not in warnings  # the legend row is skipped quietly
+    assert "looks like a legend" in warnings["row 15"]  # skipped, and listed
     assert "this row repeats row 12; it is imported once" in warnings["row 17"]
     assert session.scalar(select(func.count()).select_from(Referral)) == 0
 
@@ -50,7 +50,7 @@ def test_dry_run_counts_and_warnings(session, register):
 def test_apply_creates_referrals_with_their_decision_history(database, register):
     with database.sessions.begin() as s:
         summary = apply_import(s, plan_import(s, register, "referral-register"))
-    assert "8 referrals" in summary and "10 decisions" in summary
+    assert "9 referrals" in summary and "10 decisions" in summary
 
     with database.sessions.begin() as s:
         assert s.scalar(select(func.count()).select_from(Referral)) == EXPECTED_REGISTER["referrals"]
@@ -83,8 +83,13 @@ def test_apply_creates_referrals_with_their_decision_history(database, register)
 
         ref050 = _referral(s, "Ref 050")
         assert ref050.date_referred == dt.date(2016, 9, 30)
-        assert ref050.referring_agency is None
+        assert "Date referred (as written): Sept 2016" in ref050.notes  # not exact: kept as written
+        assert (ref050.referring_agency.name, ref050.referring_agency.sector) == ("Polise", "From import, check")
         assert "Date of decision (as written): 31/02/2017" in ref050.notes
+
+        # a row with no Ref is kept, under a reference of its own
+        no_ref = _referral(s, "(no Ref) row 14")
+        assert (no_ref.summary, no_ref.referring_agency.name) == ("Referral withdrawn", "Police")
 
         ref054 = _referral(s, "Ref054")
         assert ref054.summary == RTL_SUMMARY
@@ -102,7 +107,7 @@ def test_importing_the_register_twice_adds_nothing(database, register):
         apply_import(s, plan_import(s, register, "referral-register"))
     with database.sessions.begin() as s:
         plan = plan_import(s, register, "referral-register")
-        assert plan.counts()["referrals"] == (0, 8)
+        assert plan.counts()["referrals"] == (0, 9)
         assert plan.counts()["decisions"] == (0, 10)
         assert "Created: nothing." in apply_import(s, plan)
     with database.sessions.begin() as s:
@@ -125,7 +130,7 @@ def test_a_new_decision_in_a_later_register_is_added(database, register, tmp_pat
     with database.sessions.begin() as s:
         assert _decisions(_referral(s, "Ref053"))[-1] == (
             dt.date(2017, 9, 1), "Local Child Safeguarding Practice Review")
-        assert s.scalar(select(func.count()).select_from(Referral)) == 8
+        assert s.scalar(select(func.count()).select_from(Referral)) == EXPECTED_REGISTER["referrals"]
 
 
 def test_a_huge_cell_is_cut_to_its_field_with_a_warning(database, register):
@@ -137,11 +142,13 @@ def test_a_huge_cell_is_cut_to_its_field_with_a_warning(database, register):
     with database.sessions.begin() as s:
         plan = plan_import(s, register, "referral-register")
         warnings = {w.cell: w.message for w in plan.warnings}
-        assert warnings["G13"] == "the age is 32,003 characters long; only the first 40 are kept."
+        assert warnings["G13"] == ("the age is 32,003 characters long; the first 40 are in the field and the "
+                                   "whole of it is kept beside the record.")
         apply_import(s, plan)
     with database.sessions.begin() as s:
         ref054 = _referral(s, "Ref054")
         assert ref054.age_text == ("9 yrs " * 7)[:40]
+        assert f"Age (as written): {('9 yrs ' * 5334).strip()}" in ref054.notes
         assert ref054.summary == ("Long summary. " * 2286).strip()
 
 
