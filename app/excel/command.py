@@ -224,8 +224,15 @@ def run_import(args: argparse.Namespace, database: Database) -> int:
     kind = args.kind or _detect(path)
     print(f"{path.name}: {'treated as' if args.kind else 'recognised as'} {_KIND_NAMES[kind]}.")
     apply = args.yes and not args.dry_run
-    # A plain session: committed only when applying, rolled back otherwise.
-    with database.sessions() as session:
+    if apply and database.path is not None:
+        # As the window does: a checked copy first (labelled before-import, kept by the
+        # rotation); if it cannot be taken, nothing is imported.
+        from app.backups import backup_before_change
+
+        print(f"Backed up the database first: {backup_before_change(database.path, 'import').path}")
+    # Applying: a unit of work, committed at the end. A preview (--dry-run, or no --yes)
+    # reads only, so it never holds the write lock that exports and saves wait for.
+    with (database.sessions() if apply else database.readers()) as session:
         if kind == KIND_RETURN:
             message = _import_return(session, path, apply, args.accept_conflicts)
         else:
