@@ -120,7 +120,7 @@ def read_workbook(path: Path) -> Callable[[Session, Progress], tuple[str, Any]]:
         if kind == KIND_RETURN:
             result: Any = returns.read_return(session, path)
         else:
-            result = legacy.plan_import(session, path, kind)
+            result = legacy.plan_import(session, path, kind, progress=progress)
         progress(1, 1, "")
         return kind, result
 

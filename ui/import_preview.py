@@ -9,9 +9,11 @@ and column. Accept all, Reject all, Apply selected or Cancel.
 
 ``LegacyImportDialog`` shows the dry run of a hand-kept tracker or referral register
 (``app.excel.legacy``): the column mapping, which the user may correct and re-plan (off the
-GUI thread), the agency spellings proposed as matches (ticked to confirm each), the dry-run
-text and every warning by sheet and cell. Import / Cancel. Nothing is written here: the
-caller (``ui.import_export``) applies what the dialog accepted.
+GUI thread); every agency spelling not on the agency list, with the closest agencies, to map
+to one of them, make a new agency or merge with another spelling; the words that could mean
+more than one thing, to decide; the dry-run text; and every doubt, row by row, which can be
+narrowed to one kind. Import / Cancel. Nothing is written here: the caller
+(``ui.import_export``) applies what the dialog accepted.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ from sqlalchemy.orm import Session
 
 from app.database import Database
 from app.excel import legacy
+from app.excel.import_doubts import KINDS, counts_by_kind
+from app.excel.legacy_plan import WordToDecide, cells_text
 from app.excel.returns import ActionReturn, ReturnPreview
 from app.text import match_key
 from ui.operations import QueryOp
@@ -359,15 +363,25 @@ def _when(iso: str) -> str:
 
 # --- a hand-kept tracker ------------------------------------------------------------------
 
+KEEP_LABEL = "(keep as text)"
+IGNORE = "ignore"
+ALL_DOUBTS = "All doubts"
+
+
 def field_label(name: str | None) -> str:
-    return IGNORE_LABEL if not name else name.replace("_", " ")
+    """How a column's field is shown: its name, "(keep as text)" for none, "(ignore)"."""
+    if not name:
+        return KEEP_LABEL
+    return IGNORE_LABEL if name == IGNORE else name.replace("_", " ")
 
 
 class MappingModel(_RowsModel):
-    """The column mapping of the first imported sheet: letter, header, field (editable)."""
+    """The column mapping of the first imported sheet: letter, header, field (editable). A
+    column given no field is kept as text beside each record; one the user ignores is not
+    imported."""
 
     COLUMNS: ClassVar[list[Column]] = [Column("letter", "Column"), Column("header", "Header in the workbook"),
-               Column("field", "Imported as")]
+                                       Column("field", "Imported as")]
     mapping_edited = Signal()
 
     def __init__(self, plan: legacy.LegacyImportPlan, parent=None):
@@ -380,13 +394,14 @@ class MappingModel(_RowsModel):
         self.beginResetModel()
         sheet = plan.sheets[0] if plan.sheets else None
         headers = dict(sheet.headers) if sheet else {}
-        mapping = plan.mapping
+        mapping = {**plan.mapping, **{letter: IGNORE for letter in (sheet.ignored if sheet else ())}}
         letters = sorted(set(headers) | set(mapping), key=lambda l: (len(l), l))
         self.rows = [[letter, headers.get(letter, ""), mapping.get(letter)] for letter in letters]
         self.endResetModel()
 
     def mapping(self) -> dict[str, str]:
-        """Letter -> field for every column imported (ignored ones left out)."""
+        """Letter -> field (or "ignore") for every column imported or ignored; the columns
+        left out are kept as text."""
         return {letter: name for letter, _header, name in self.rows if name}
 
     def set_field(self, row: int, name: str | None) -> None:
@@ -415,7 +430,7 @@ class MappingModel(_RowsModel):
         if not index.isValid() or index.column() != 2 or role != Qt.ItemDataRole.EditRole:
             return False
         name = value or None
-        if name is not None and name not in self.fields:
+        if name is not None and name not in self.fields and name != IGNORE:
             return False
         if self.rows[index.row()][2] == name:
             return True
@@ -425,8 +440,16 @@ class MappingModel(_RowsModel):
         return True
 
 
-class FieldDelegate(QStyledItemDelegate):
-    """A drop-down of the fields (and "(ignore)") for the mapping's last column."""
+class _ChoiceDelegate(QStyledItemDelegate):
+    """A drop-down whose choice is taken, and the drop-down closed, as soon as it is made."""
+
+    def _chosen(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo)
+
+
+class FieldDelegate(_ChoiceDelegate):
+    """A drop-down of the fields, "(keep as text)" and "(ignore)" for the mapping's last column."""
 
     def __init__(self, fields: Sequence[str], parent=None):
         super().__init__(parent)
@@ -434,10 +457,11 @@ class FieldDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent, option, index):
         combo = QComboBox(parent)
-        combo.addItem(IGNORE_LABEL, "")
+        combo.addItem(KEEP_LABEL, "")
+        combo.addItem(IGNORE_LABEL, IGNORE)
         for name in self.fields:
             combo.addItem(field_label(name), name)
-        combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
+        combo.activated.connect(lambda _i, c=combo: self._chosen(c))
         return combo
 
     def setEditorData(self, editor, index):
@@ -448,77 +472,242 @@ class FieldDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class ProposalModel(_RowsModel):
-    """Agency spellings matched only by similarity; ticking one confirms it as an alias."""
+def new_agency_label(spelling: str) -> str:
+    return f"New agency: {spelling}"
 
-    COLUMNS: ClassVar[list[Column]] = [Column("confirm", "Confirm"), Column("spelling", "Spelling in the workbook"),
-               Column("agency", "Looks like"), Column("score", "Score")]
+
+def same_as_label(spelling: str) -> str:
+    return f"Same agency as '{spelling}'"
+
+
+class ProposalModel(_RowsModel):
+    """Every agency spelling that is not a name or known spelling of an agency: where it is,
+    the closest agencies on the list, and what it will be imported as (editable: an agency on
+    the list, a new agency, or the same as another spelling). Ticking "Use suggestion" takes
+    the closest agency."""
+
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("confirm", "Use suggestion"), Column("spelling", "Spelling in the workbook"), Column("cells", "Cells"),
+        Column("agency", "Closest on the list"), Column("outcome", "Imported as")]
     confirmations_changed = Signal()
 
     def __init__(self, plan: legacy.LegacyImportPlan, parent=None):
         super().__init__(parent)
-        self.plan = plan
-        self.rows = plan.proposals()
+        self.load(plan)
 
     def load(self, plan: legacy.LegacyImportPlan) -> None:
         self.beginResetModel()
         self.plan = plan
-        self.rows = plan.proposals()
+        self.rows = plan.uncertain()
         self.endResetModel()
+
+    def choices(self, row: int) -> list[tuple[str, str]]:
+        """(label, what to say) for each thing the spelling on ``row`` may become."""
+        spelling = self.rows[row].spelling
+        out = [(new_agency_label(spelling), spelling)]
+        out += [(same_as_label(m.spelling), m.spelling) for m in self.rows if m.spelling != spelling]
+        out += [(name, name) for name in self.plan.matcher.names]
+        return out
 
     def flags(self, index: _INDEX) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else flags
+        if index.column() == 0 and self.rows[index.row()].agency_id is not None:
+            return flags | Qt.ItemFlag.ItemIsUserCheckable
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == 4 else flags
 
     def confirmed(self, row: int) -> bool:
-        return match_key(self.rows[row].spelling) in self.plan.confirmed
+        """Whether the spelling on ``row`` is taken as its closest agency."""
+        match = self.rows[row]
+        return match.agency_id is not None and self.plan.agency_id(match.spelling) == match.agency_id
 
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         match = self.rows[index.row()]
         key = self.COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.CheckStateRole and key == "confirm":
+        if role == Qt.ItemDataRole.CheckStateRole and key == "confirm" and match.agency_id is not None:
             return Qt.CheckState.Checked if self.confirmed(index.row()) else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "spelling":
-                return match.spelling
-            if key == "agency":
-                return match.agency_name + (" (another agency scores almost as well)" if match.tied else "")
-            if key == "score":
-                return f"{match.score:.0f}"
-        if role == Qt.ItemDataRole.UserRole and key == "score":
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(match, key, tooltip=role == Qt.ItemDataRole.ToolTipRole)
+        if role == Qt.ItemDataRole.EditRole and key == "outcome":
+            return self.plan.agency_choices.get(match_key(match.spelling), "")
+        if role == Qt.ItemDataRole.UserRole and key == "confirm":
             return match.score
         return None
 
+    def _text(self, match, key: str, *, tooltip: bool) -> str | None:
+        if key == "spelling":
+            return match.spelling
+        if key == "cells":
+            cells = [cell for _sheet, cell in self.plan.agency_cells.get(match_key(match.spelling), [])]
+            uses = self.plan.agency_uses[match_key(match.spelling)]
+            return cells_text(cells, uses, 5)
+        if key == "agency":
+            best = ", ".join(f"{name} ({score:.0f})" for name, score in match.best)
+            return best + (" — near tie" if match.tied else "") if best else "(nothing close)"
+        if key == "outcome":
+            outcome = self.plan.agency_outcome(match.spelling)
+            if not outcome.is_new:
+                how = {"similar": " (by similarity)", "same-as": " (same as another spelling)"}.get(outcome.how, "")
+                return outcome.name + how
+            return new_agency_label(outcome.name) + (f" — marked '{legacy.NEW_AGENCY_SECTOR}'" if outcome.marked else "")
+        return "" if tooltip else None
+
     def setData(self, index: _INDEX, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or index.column() != 0 or role != Qt.ItemDataRole.CheckStateRole:
+        if not index.isValid():
             return False
         match = self.rows[index.row()]
-        state = value.value if isinstance(value, Qt.CheckState) else value
-        if state == Qt.CheckState.Checked.value:
-            self.plan.confirm_agency(match.spelling)
+        if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole and match.agency_id is not None:
+            state = value.value if isinstance(value, Qt.CheckState) else value
+            if state == Qt.CheckState.Checked.value and match.status == "proposed":
+                self.plan.confirm_agency(match.spelling)
+            elif state == Qt.CheckState.Checked.value:
+                self.plan.map_agency(match.spelling, match.agency_name)
+            else:
+                self.plan.map_agency(match.spelling, match.spelling)  # not that one: a new agency as written
+        elif index.column() == 4 and role == Qt.ItemDataRole.EditRole and str(value or "").strip():
+            self.plan.map_agency(match.spelling, str(value))
         else:
-            self.plan.confirmed.discard(match_key(match.spelling))
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+            return False
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
         self.confirmations_changed.emit()
         return True
 
 
-class WarningsModel(_RowsModel):
-    """Every warning of the plan: sheet, cell, what to check."""
+class AgencyDelegate(_ChoiceDelegate):
+    """An editable drop-down for what a spelling is imported as: a new agency, the same as
+    another spelling, an agency on the list, or a new agency under a name typed in."""
 
-    COLUMNS: ClassVar[list[Column]] = [Column("sheet", "Sheet"), Column("cell", "Cell"), Column("message", "Warning")]
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for label, target in index.model().choices(index.row()):
+            combo.addItem(label, target)
+        combo.activated.connect(lambda _i, c=combo: self._chosen(c))
+        return combo
 
-    def __init__(self, plan: legacy.LegacyImportPlan, parent=None):
+    def setEditorData(self, editor, index):
+        current = index.data(Qt.ItemDataRole.EditRole)
+        position = editor.findData(current) if current else -1
+        editor.setCurrentIndex(max(position, 0))
+
+    def setModelData(self, editor, model, index):
+        text = editor.currentText()
+        position = editor.findText(text)
+        model.setData(index, editor.itemData(position) if position >= 0 else text, Qt.ItemDataRole.EditRole)
+
+
+class WordsModel(_RowsModel):
+    """Words met in the file that could mean more than one thing: the user says which."""
+
+    COLUMNS: ClassVar[list[Column]] = [Column("word", "Word"), Column("list", "Word for"), Column("cells", "Cells"),
+                                       Column("meaning", "Means")]
+    word_decided = Signal(str, str)  # word, meaning
+
+    def __init__(self, plan: legacy.LegacyImportPlan, decided: dict[str, str], parent=None):
         super().__init__(parent)
-        self.rows = list(plan.warnings)
+        self.decided = decided
+        self.load(plan)
 
     def load(self, plan: legacy.LegacyImportPlan) -> None:
         self.beginResetModel()
-        self.rows = list(plan.warnings)
+        words = {match_key(w): w for w in self.decided}
+        found = {match_key(w.word.word): w for w in plan.words_to_decide()}
+        self.rows = list(found.values()) + [self._decided_row(plan, word) for key, word in words.items()
+                                            if key not in found]
+        self.rows = [row for row in self.rows if row is not None]
+        self.endResetModel()
+
+    @staticmethod
+    def _decided_row(plan: legacy.LegacyImportPlan, word: str):
+        for (list_kind, key), cells in plan.word_cells.items():
+            if key == match_key(word):
+                found = next((w for w in plan.words.ambiguous_words(list_kind) if match_key(w.word) == key), None)
+                if found is not None:
+                    return WordToDecide(list_kind, found, tuple(cells))
+        return None
+
+    def flags(self, index: _INDEX) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == 3 else flags
+
+    def meanings(self, row: int) -> tuple[str, ...]:
+        return self.rows[row].word.meanings
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        found = self.rows[index.row()]
+        key = self.COLUMNS[index.column()].key
+        chosen = self.decided.get(found.word.word)
+        if role == Qt.ItemDataRole.EditRole and key == "meaning":
+            return chosen or ""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return {"word": found.word.word, "list": found.label,
+                    "cells": cells_text([c for _, c in found.cells], len(found.cells), 5),
+                    "meaning": chosen or f"Choose: {' or '.join(found.word.meanings)}"}[key]
+        if role == Qt.ItemDataRole.ForegroundRole and key == "meaning" and not chosen:
+            return QBrush(QColor("#b00020"))
+        return None
+
+    def setData(self, index: _INDEX, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != 3 or role != Qt.ItemDataRole.EditRole:
+            return False
+        found = self.rows[index.row()]
+        if value not in found.word.meanings:
+            return False
+        self.decided[found.word.word] = value
+        self.dataChanged.emit(index, index)
+        self.word_decided.emit(found.word.word, value)
+        return True
+
+
+class MeaningDelegate(_ChoiceDelegate):
+    """A drop-down of what a word may mean."""
+
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        for meaning in index.model().meanings(index.row()):
+            combo.addItem(meaning, meaning)
+        combo.activated.connect(lambda _i, c=combo: self._chosen(c))
+        return combo
+
+    def setEditorData(self, editor, index):
+        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class WarningsModel(_RowsModel):
+    """Every doubt of the plan, row by row: its kind, sheet, cell, what the cell held and what
+    was done; ``show_kind`` narrows it to one kind."""
+
+    COLUMNS: ClassVar[list[Column]] = [Column("kind", "Doubt"), Column("sheet", "Sheet"), Column("cell", "Cell"),
+                                       Column("text", "As written"), Column("message", "What was done")]
+
+    def __init__(self, plan: legacy.LegacyImportPlan, parent=None):
+        super().__init__(parent)
+        self.kind: str | None = None
+        self.all: list = []
+        self.rows = []
+        self.load(plan)
+
+    def load(self, plan: legacy.LegacyImportPlan) -> None:
+        self.beginResetModel()
+        self.all = list(plan.warnings)
+        self.rows = [w for w in self.all if self.kind is None or w.kind == self.kind]
+        self.endResetModel()
+
+    def show_kind(self, kind: str | None) -> None:
+        self.beginResetModel()
+        self.kind = kind
+        self.rows = [w for w in self.all if kind is None or w.kind == kind]
         self.endResetModel()
 
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -526,16 +715,17 @@ class WarningsModel(_RowsModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             warning = self.rows[index.row()]
-            return (warning.sheet, warning.cell, warning.message)[index.column()]
+            value = (warning.kind_label, warning.sheet, warning.cell, warning.text, warning.message)[index.column()]
+            return value if role == Qt.ItemDataRole.ToolTipRole else _short(value, 200)
         return None
 
 
-def replan(path: Path, kind: str,
-           mapping: dict[str, str] | None) -> Callable[[Session, Progress], legacy.LegacyImportPlan]:
+def replan(path: Path, kind: str, mapping: dict[str, str] | None,
+           words: dict[str, str] | None = None) -> Callable[[Session, Progress], legacy.LegacyImportPlan]:
     """What (re-)plans importing a tracker in a read-only session (Qt-free)."""
     def plan(session: Session, progress: Progress) -> legacy.LegacyImportPlan:
         progress(0, 0, f"Reading {path.name}…")
-        planned = legacy.plan_import(session, path, kind, mapping)
+        planned = legacy.plan_import(session, path, kind, mapping, words=words, progress=progress)
         progress(1, 1, "")
         return planned
 
@@ -547,8 +737,9 @@ class LegacyImportDialog(QDialog):
 
     Editing the mapping makes the dry run out of date: Import is disabled until Re-plan
     has read the workbook again with the corrected mapping (off the GUI thread), so what
-    is imported is always what was shown. Signal ``replanned`` after every re-plan that
-    ended (read, refused or cancelled)."""
+    is imported is always what was shown. Choosing what a word means re-plans at once; Import
+    stays disabled while a word is undecided. Agency spellings are settled in place. Signal
+    ``replanned`` after every re-plan that ended (read, refused or cancelled)."""
 
     replanned = Signal()
 
@@ -558,6 +749,7 @@ class LegacyImportDialog(QDialog):
         self.plan = plan
         self.job: QueryOp | None = None
         self._stale = False
+        self.words_decided: dict[str, str] = {word: value for (_kind, word), value in plan.words.decided.items()}
         self.setWindowTitle(f"Import {plan.path.name}")
         self.setObjectName("legacyImportDialog")
 
@@ -566,21 +758,16 @@ class LegacyImportDialog(QDialog):
         self.kind_label.setWordWrap(True)
 
         self.mapping_model = MappingModel(plan, self)
-        self.mapping_view = QTableView()
-        self.mapping_view.setObjectName("mappingTable")
-        self.mapping_view.setAccessibleName("Column mapping")
-        self.mapping_view.setModel(self.mapping_model)
+        self.mapping_view = self._table("mappingTable", "Column mapping", self.mapping_model)
         self.mapping_view.setItemDelegateForColumn(2, FieldDelegate(self.mapping_model.fields, self.mapping_view))
         self.mapping_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.mapping_view.horizontalHeader().setStretchLastSection(True)
-        self.mapping_view.verticalHeader().hide()
         self.mapping_view.setColumnWidth(0, 60)
         self.mapping_view.setColumnWidth(1, 200)
         self.mapping_model.mapping_edited.connect(self._on_mapping_edited)
         self.replan_button = QPushButton("&Re-plan")
         self.replan_button.setToolTip("Read the workbook again with the columns as set above")
         self.replan_button.clicked.connect(self._on_replan_clicked)
-        self.remember_box = QCheckBox("Re&member this mapping for workbooks with this name")
+        self.remember_box = QCheckBox("Re&member these columns, agencies and words for workbooks with this name")
         self.remember_box.setChecked(plan.mapping_source == "saved")
         self.stale_label = QLabel("The mapping has changed: press Re-plan to see what would be "
                                   "imported before importing.")
@@ -589,16 +776,20 @@ class LegacyImportDialog(QDialog):
         self.stale_label.hide()
 
         self.proposal_model = ProposalModel(plan, self)
-        self.proposal_view = QTableView()
-        self.proposal_view.setObjectName("agencyProposals")
-        self.proposal_view.setAccessibleName("Agency spellings to confirm")
-        self.proposal_view.setModel(self.proposal_model)
-        self.proposal_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.proposal_view.setColumnWidth(0, 64)
-        self.proposal_view.setColumnWidth(1, 200)
-        self.proposal_view.setColumnWidth(3, 56)
-        self.proposal_view.verticalHeader().hide()
+        self.proposal_view = self._table("agencyProposals", "Agency spellings to settle", self.proposal_model)
+        self.proposal_view.setItemDelegateForColumn(4, AgencyDelegate(self.proposal_view))
+        self.proposal_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        for column, width in enumerate((90, 170, 90, 220)):
+            self.proposal_view.setColumnWidth(column, width)
         self.proposal_model.confirmations_changed.connect(self._show_plan_text)
+
+        self.words_model = WordsModel(plan, self.words_decided, self)
+        self.words_view = self._table("wordsToDecide", "Words to decide", self.words_model)
+        self.words_view.setItemDelegateForColumn(3, MeaningDelegate(self.words_view))
+        self.words_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.words_model.word_decided.connect(self._on_word_decided)
+        self.words_label = QLabel("Words that could mean more than one thing (choose what each means here):")
+        self.words_label.setWordWrap(True)
 
         self.dry_run = QPlainTextEdit()
         self.dry_run.setObjectName("dryRun")
@@ -611,14 +802,19 @@ class LegacyImportDialog(QDialog):
         self.dry_run.setFont(font)
 
         self.warnings_model = WarningsModel(plan, self)
-        self.warnings_view = QTableView()
-        self.warnings_view.setObjectName("importWarnings")
-        self.warnings_view.setAccessibleName("Warnings by sheet and cell")
-        self.warnings_view.setModel(self.warnings_model)
-        self.warnings_view.horizontalHeader().setStretchLastSection(True)
-        self.warnings_view.verticalHeader().hide()
+        self.warnings_view = self._table("importWarnings", "Doubts by sheet and cell", self.warnings_model)
+        self.warnings_view.setSortingEnabled(False)
+        for column, width in enumerate((190, 90, 70, 160)):
+            self.warnings_view.setColumnWidth(column, width)
         self.warnings_label = QLabel()
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("doubtKind")
+        self.kind_filter.setAccessibleName("Which doubts to show")
+        self.kind_filter.activated.connect(self._on_kind_chosen)
 
+        self.undecided_label = QLabel()
+        self.undecided_label.setStyleSheet("color: #b00020;")
+        self.undecided_label.setWordWrap(True)
         self.import_button = QPushButton("&Import")
         self.import_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel")
@@ -636,8 +832,11 @@ class LegacyImportDialog(QDialog):
         left_box.addLayout(row)
         left_box.addWidget(self.stale_label)
         left_box.addWidget(self.remember_box)
-        left_box.addWidget(QLabel("Agency spellings that look like one on the list (tick to confirm):"))
-        left_box.addWidget(self.proposal_view, 1)
+        left_box.addWidget(QLabel("Agency spellings not on the agency list (say what each is under "
+                                  "\"Imported as\"; tick to take the closest agency):"))
+        left_box.addWidget(self.proposal_view, 2)
+        left_box.addWidget(self.words_label)
+        left_box.addWidget(self.words_view, 1)
         right = QSplitter(Qt.Orientation.Vertical)
         dry_box = QWidget()
         box = QVBoxLayout(dry_box)
@@ -647,17 +846,21 @@ class LegacyImportDialog(QDialog):
         warn_box = QWidget()
         box = QVBoxLayout(warn_box)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.warnings_label)
+        heading = QHBoxLayout()
+        heading.addWidget(self.warnings_label, 1)
+        heading.addWidget(self.kind_filter)
+        box.addLayout(heading)
         box.addWidget(self.warnings_view)
         right.addWidget(dry_box)
         right.addWidget(warn_box)
+        right.setStretchFactor(1, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.undecided_label, 1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
@@ -665,7 +868,17 @@ class LegacyImportDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         self._show_plan()
-        self.resize(1200, 680)
+        self.resize(1280, 760)
+
+    @staticmethod
+    def _table(name: str, accessible: str, model) -> QTableView:
+        view = QTableView()
+        view.setObjectName(name)
+        view.setAccessibleName(accessible)
+        view.setModel(model)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.verticalHeader().hide()
+        return view
 
     # --- showing the plan ---------------------------------------------------------------
 
@@ -676,47 +889,81 @@ class LegacyImportDialog(QDialog):
         source = {"proposed": "proposed from the header words", "saved": "as remembered for this file",
                   "given": "as you set it"}.get(plan.mapping_source, plan.mapping_source)
         self.kind_label.setText(f"{plan.path.name} looks like {kind}. Sheets imported: {sheets}. "
-                                f"Columns {source}.")
+                                f"Columns {source}. {plan.rows_read:,} rows read.")
         self.mapping_model.load(plan)
         self.proposal_model.load(plan)
+        self.words_model.load(plan)
+        has_words = bool(self.words_model.rows)
+        self.words_label.setVisible(has_words)
+        self.words_view.setVisible(has_words)
         self._show_plan_text()
         self._set_stale(False)
 
     def _show_plan_text(self) -> None:
         self.dry_run.setPlainText(self.plan.describe())
         self.warnings_model.load(self.plan)
-        count = len(self.warnings_model.rows)
-        self.warnings_label.setText(f"Warnings by sheet and cell ({count}):" if count else "No warnings.")
+        doubts = self.warnings_model.all
+        count = len(doubts)
+        self.warnings_label.setText(f"Doubts by sheet and cell ({count:,}):" if count else
+                                    "No doubts: every value goes into a field.")
+        kinds = counts_by_kind(doubts)
+        self.kind_filter.clear()
+        self.kind_filter.addItem(f"{ALL_DOUBTS} ({count:,})", None)
+        for kind, label in KINDS.items():
+            if kinds[kind]:
+                self.kind_filter.addItem(f"{label} ({kinds[kind]:,})", kind)
+        self.kind_filter.setCurrentIndex(max(self.kind_filter.findData(self.warnings_model.kind), 0))
+        if self.kind_filter.currentData() != self.warnings_model.kind:
+            self.warnings_model.show_kind(None)
+        self._update_import()
 
     def _set_stale(self, stale: bool) -> None:
         self._stale = stale
         self.stale_label.setVisible(stale)
-        self.import_button.setEnabled(not stale and self.job is None)
+        self._update_import()
+
+    def _update_import(self) -> None:
+        undecided = self.plan.words_to_decide()
+        self.undecided_label.setText(
+            f"Say what {', '.join(repr(w.word.word) for w in undecided)} mean{'s' if len(undecided) == 1 else ''} "
+            "before importing." if undecided else "")
+        self.import_button.setEnabled(not self._stale and self.job is None and not undecided)
 
     # --- slots ---------------------------------------------------------------------------
 
+    def _on_kind_chosen(self, _index: int) -> None:
+        self.warnings_model.show_kind(self.kind_filter.currentData())
+
     def _on_mapping_edited(self) -> None:
         self._set_stale(True)
+
+    def _on_word_decided(self, _word: str, _meaning: str) -> None:
+        self.start_replan()
 
     def _on_replan_clicked(self) -> None:
         self.start_replan()
 
     def start_replan(self) -> QueryOp | None:
-        """Read the workbook again with the mapping shown, off the GUI thread."""
+        """Read the workbook again with the mapping and words shown, off the GUI thread."""
         if self.job is not None:
             return None
         mapping = self.mapping_model.mapping()
         self.replan_button.setEnabled(False)
         self.import_button.setEnabled(False)
-        self.job = QueryOp(self, self.database, replan(self.plan.path, self.plan.kind, mapping), progress=True,
+        self.job = QueryOp(self, self.database,
+                           replan(self.plan.path, self.plan.kind, mapping, dict(self.words_decided)), progress=True,
                            title="Re-plan the import", label=f"Reading {self.plan.path.name}…",
                            cancellable=True, success=self._on_replanned, ended=self._end_replan)
         return self.job.run_in_background()
 
     def _on_replanned(self, plan: legacy.LegacyImportPlan) -> None:
-        # Agency confirmations already given carry over to spellings still proposed.
-        still = {match_key(m.spelling) for m in plan.proposals()}
-        plan.confirmed.update(self.plan.confirmed & still)
+        # What the user said of agency spellings carries over to those the file still holds.
+        for key in self.plan.confirmed:
+            if key in plan.agencies and plan.agencies[key].status == "proposed":
+                plan.confirm_agency(plan.agencies[key].spelling)
+        for key, target in self.plan.agency_choices.items():
+            if key in plan.agencies:
+                plan.map_agency(plan.agencies[key].spelling, target)
         self.plan = plan
         self._show_plan()
 
@@ -728,7 +975,7 @@ class LegacyImportDialog(QDialog):
         self.replanned.emit()
 
     def _on_import_clicked(self) -> None:
-        if self._stale or self.job is not None:
+        if self._stale or self.job is not None or self.plan.words_to_decide():
             return
         self.accept()
 
@@ -748,4 +995,3 @@ class LegacyImportDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-

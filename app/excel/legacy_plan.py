@@ -304,7 +304,7 @@ class LegacyImportPlan:
                 continue
             cells = self.agency_cells.get(key, [])
             sheet, first = cells[0] if cells else ("", "")
-            where = _cells_text([c for _, c in cells], self.agency_uses[key])
+            where = cells_text([c for _, c in cells], self.agency_uses[key])
             if outcome.how == "similar":
                 text = (f"'{match.spelling}' is read as {match.agency_name} (similar, score {match.score:.0f}) in "
                         f"{where}, and remembered as its spelling.")
@@ -432,7 +432,7 @@ class LegacyImportPlan:
         return counts
 
 
-def _cells_text(cells: list[str], uses: int, limit: int = 10) -> str:
+def cells_text(cells: list[str], uses: int, limit: int = 10) -> str:
     """"G10, G12 and 1,234 more": the first cells of ``uses`` naming one thing."""
     shown = ", ".join(cells[:limit])
     return shown + (f" and {uses - min(len(cells), limit):,} more" if uses > min(len(cells), limit) else "")

@@ -494,12 +494,12 @@ def test_a_tracker_is_mapped_corrected_replanned_and_imported(qtbot, office_data
         mapping = dialog.mapping_model
         row = mapping.row_of("D")
         assert mapping.data(mapping.index(row, 1)) == "Task"
-        assert mapping.data(mapping.index(row, 2)) == "(ignore)"
+        assert mapping.data(mapping.index(row, 2)) == "(keep as text)"  # not a field it knows
         # The user picks "action" for column D from the drop-down.
         view = dialog.mapping_view
         view.edit(mapping.index(row, 2))
         combo = view.findChild(QComboBox)
-        assert combo.itemText(0) == "(ignore)"
+        assert [combo.itemText(0), combo.itemText(1)] == ["(keep as text)", "(ignore)"]
         combo.setCurrentIndex(combo.findText("action"))
         combo.activated.emit(combo.currentIndex())  # as choosing it with the mouse does
         assert mapping.data(mapping.index(row, 2)) == "action"
