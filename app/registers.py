@@ -25,6 +25,7 @@ from app.queries.action_plan import ActionRow, PlanFilter, live_actions, read_ac
 from app.queries.driver import Dates, driver_rows
 from app.queries.referrals import read_referrals
 from app.queries.reviews import read_reviews
+from app.word_aliases import WORD_LIST_LABELS
 
 from db.models import (
     Action,
@@ -58,6 +59,7 @@ LIST_KIND_LABELS = {
     ListKind.REFERRAL_CATEGORY: "Referral categories",
     ListKind.RESPONSE_STATUS: "Response statuses",
     ListKind.LEARNING_EVENT_TYPE: "Learning event types",
+    **WORD_LIST_LABELS,  # the office's words for them ("CME = Case Mapping Exercise")
 }
 
 # How the recorded dates that start and stop a clock are named on screen.

@@ -103,3 +103,12 @@ def test_an_older_database_gets_the_usual_words_when_first_needed(session):
     assert lists.ensure_words(session) == 0
     assert session.scalar(select(func.count()).select_from(ListItem).where(ListItem.kind == RAG_WORDS)) == len(
         WORDS[RAG_WORDS])
+
+
+def test_the_lists_register_shows_the_words_under_their_own_names(session):
+    from app.registers import LIST_KIND_LABELS, fetch_lists
+
+    assert LIST_KIND_LABELS[REVIEW_TYPE_WORDS] == "Words for review types"  # offered when adding a value
+    shown = {(row[1], row[2]) for row in fetch_lists(session)}
+    assert ("Words for review types", "SAR = Single Agency Review or Safeguarding Adults Review") in shown
+    assert ("Words for RAG ratings", "G = Green") in shown
