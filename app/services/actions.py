@@ -110,10 +110,13 @@ def revise_target(session: Session, action_id: int, new_target_on: dt.date, *,
     if action.original_target_on is None:
         action.original_target_on = new_target_on
     else:
+        written = f"(the target was written '{action.target_text}')" if action.target_text else None
         action.target_revisions.append(TargetRevision(
             old_target_on=action.target_on, new_target_on=new_target_on,
-            revised_on=revised_on or dt.date.today(), reason=multiline_text(reason)))
+            revised_on=revised_on or dt.date.today(),
+            reason=multiline_text("\n".join(filter(None, [reason, written])) or None)))
     action.target_on = new_target_on
+    action.target_text = None  # a target written as "May 2014" or "Ongoing" is now this day
     session.flush()
     return action
 
