@@ -181,14 +181,14 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         if info.compress_type not in (_STORED, _DEFLATED):
             raise UserError(f"{path.name} is packed in a way Excel never uses; open it in Excel, save it "
                             "again and import that copy.")
-        if info.file_size > MAX_PART_BYTES:
-            raise UserError(f"{path.name}: its part {info.filename} says it unpacks to "
-                            f"{info.file_size / (1 << 20):,.0f} MB, more than the {MAX_PART_BYTES >> 20:,} MB a "
-                            "workbook this program reads may hold. It is refused unread.")
         if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise UserError(f"{path.name}: its part {info.filename} unpacks to "
                             f"{info.file_size / max(info.compress_size, 1):,.0f} times its packed size (a "
                             "\"zip bomb\", or a sheet of millions of empty rows). It is refused unread.")
+        if info.file_size > MAX_PART_BYTES:
+            raise UserError(f"{path.name}: its part {info.filename} says it unpacks to "
+                            f"{info.file_size / (1 << 30):,.1f} GB, more than the {MAX_PART_BYTES >> 30} GB a "
+                            "workbook this program reads may hold. It is refused unread.")
     if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
         raise UserError(f"{path.name} says it unpacks to more than {MAX_TOTAL_BYTES >> 30} GB; it is refused "
                         "unread.")

@@ -68,11 +68,13 @@ def write_workbook(path: Path, rows: Iterable[str], *, tail: str = "") -> Path:
             sheet.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
                         b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
             buffer: list[str] = []
+            size = 0
             for text in rows:
                 buffer.append(text)
-                if len(buffer) >= 2000:
+                size += len(text)
+                if size >= 1 << 20:  # written a megabyte at a time, however long each piece
                     sheet.write("".join(buffer).encode("utf-8"))
-                    buffer = []
+                    buffer, size = [], 0
             sheet.write("".join(buffer).encode("utf-8"))
             sheet.write(f"</sheetData>{tail}</worksheet>".encode("utf-8"))
     return path
@@ -108,9 +110,17 @@ def build_empty_rows(path: Path, count: int = 1_048_000) -> Path:
 
 
 def build_zip_bomb(path: Path, megabytes: int = 200) -> Path:
-    """A sheet that inflates to ``megabytes`` of blank text from a few hundred kilobytes."""
-    block = " " * (1 << 20)
-    return write_workbook(path, [*tracker_rows(2), *(block for _ in range(megabytes))])
+    """A sheet whose one cell holds ``megabytes`` of text, packed into a thousandth of that: a
+    reader that trusts it holds the whole text in memory, twice over."""
+    def rows() -> Iterable[str]:
+        yield from tracker_rows(2)
+        yield '<row r="4"><c r="A4" t="inlineStr"><is><t>'
+        block = "A" * (1 << 20)
+        for _ in range(megabytes):
+            yield block
+        yield "</t></is></c></row>"
+
+    return write_workbook(path, rows())
 
 
 def build_lying_sizes(path: Path, megabytes: int = 60) -> Path:
