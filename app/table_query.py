@@ -17,6 +17,7 @@ What makes it fast enough to run on every keystroke:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 import re
@@ -27,7 +28,7 @@ from functools import partial
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from app import dates
-from app.registers import CHOICE, DATE, REVIEW, Column
+from app.registers import CHOICE, DATE, ID_INDEX, REVIEW, Column
 
 # Between cells in a row's search text, so that a search never matches across two cells.
 _CELL_SEPARATOR = "\x1f"
@@ -50,6 +51,13 @@ def collector_paused() -> Iterator[None]:
     tuples of a large register cost a fifth more to read and three times as much to turn
     about; rows hold no reference cycles to collect. Loads on two threads at once are
     counted, and the collector is back on when the last ends.
+
+    What was built meanwhile is then moved out of the collector's sight (``gc.freeze``)
+    before it is turned back on: else the first collection after it walks the million
+    objects just built in one go, holding the interpreter's lock for most of a second, and
+    the window, whichever thread it runs on, stops answering for as long. Frozen objects are
+    still freed as soon as nothing refers to them (the rows of an older read, say); only a
+    reference cycle left unreachable while the collector was off would stay until the end.
     """
     global _pauses, _collector_was_on
     with _pauses_lock:
@@ -63,6 +71,7 @@ def collector_paused() -> Iterator[None]:
         with _pauses_lock:
             _pauses -= 1
             if _pauses == 0 and _collector_was_on:
+                gc.freeze()
                 gc.enable()
 
 
@@ -158,22 +167,35 @@ def _mixed_key(value: Any) -> tuple:
     return (2, _text_key(str(value)), dt.time.min)
 
 
-def _sort_keys(values: list) -> list:
-    """One sort key per value (``None`` for an empty cell). A column of one kind (text,
-    numbers or dates, as nearly all are) gets plain keys, which compare fastest; each
-    distinct value's key is worked out once."""
-    kinds = {type(v) for v in set(values) if not _is_blank(v)}
+def _as_datetime(value: dt.date) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time.min)
+
+
+# The kinds of column whose values compare as they are: numbers, or dates alone.
+_PLAIN_KINDS = ({int, float, bool}, {dt.date})
+
+
+def _key_maker(kinds: set[type]) -> Callable[[Any], Any] | None:
+    """How a column whose filled cells are of ``kinds`` makes a value's sort key (None: the
+    value itself). A column of one kind (text, numbers or dates, as nearly all are) gets
+    plain keys, which compare fastest."""
     if kinds <= {str}:
-        make = _text_key
-    elif kinds <= {int, float, bool}:
-        make = None
-    elif kinds <= {dt.date}:
-        make = None
-    elif kinds <= {dt.date, dt.datetime}:
-        def make(value):
-            return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time.min)
-    else:
-        make = _mixed_key
+        return _text_key
+    if any(kinds <= plain for plain in _PLAIN_KINDS):
+        return None
+    if kinds <= {dt.date, dt.datetime}:
+        return _as_datetime
+    return _mixed_key
+
+
+def _filled_kinds(values: Iterable) -> set[type]:
+    return {type(v) for v in set(values) if not _is_blank(v)}
+
+
+def _sort_keys(values: list) -> list:
+    """One sort key per value (``None`` for an empty cell), made by ``_key_maker``; each
+    distinct value's key is worked out once."""
+    make = _key_maker(_filled_kinds(values))
     if make is None:
         return [None if _is_blank(v) else v for v in values]
     cache: dict[Any, Any] = {}
@@ -231,9 +253,137 @@ class TableQuery:
         self._masks: dict[tuple, bytearray] = {}
         self._references: dict[str | None, list[str]] = {}
         self._last: tuple[tuple, list[str], list[int]] | None = None
+        self._positions: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def release(self, chunk: int = 2000) -> None:
+        """Let go of the rows and everything worked out from them, a slice at a time.
+
+        Freeing a large register's million objects in one go holds the interpreter's lock
+        for a quarter of a second or more: done on a worker in slices, the window gets the
+        lock between them. The query is empty afterwards; nothing may use it again."""
+        held = [self.rows, *self._values.values(), *self._keys.values(), *self._orders.values(),
+                *self._cell_texts.values(), self._texts or []]
+        self.rows, self._texts, self._last, self._positions = [], None, None, None
+        for cache in (self._values, self._keys, self._orders, self._cell_texts, self._choices, self._masks):
+            cache.clear()
+        while held:
+            items = held.pop()
+            while items:
+                del items[-chunk:]
+
+    def position_of(self, record_id: int) -> int | None:
+        """Where the row of ``record_id`` is in ``rows`` (looked up by id: worked out once,
+        by ``prepare`` on a worker)."""
+        positions = self._positions
+        if positions is None:
+            positions = self._positions = {row[ID_INDEX]: i for i, row in enumerate(self.rows)}
+        return positions.get(record_id)
+
+    def replaced(self, fresh: Sequence[tuple], gone: Iterable[int] = ()) -> "TableQuery":
+        """A copy of this query with ``fresh`` rows in place of the rows of the same ids
+        (rows of new ids added at the end) and the rows of ``gone`` ids left out: what a
+        save changed, without reading or preparing the whole register again. The filters'
+        choices, search texts, sort keys and orders worked out for the rows that did not
+        change are kept (patched at the changed rows), so the copy's ``run`` gives what a
+        query of the same rows built afresh would. Safe on a worker thread while this query
+        is in use: this one is only read."""
+        position = dict(self._positions) if self._positions is not None else \
+            {row[ID_INDEX]: i for i, row in enumerate(self.rows)}
+        gone = {position[record_id] for record_id in gone if record_id in position}
+        rows = list(self.rows)
+        changed: list[int] = []
+        for row in fresh:
+            at = position.get(row[ID_INDEX])
+            if at is None:
+                rows.append(row)
+                changed.append(len(rows) - 1)
+                position[row[ID_INDEX]] = len(rows) - 1
+            else:
+                rows[at] = row
+                changed.append(at)
+                gone.discard(at)
+        if gone:  # every position after them moves: worked out afresh
+            kept = [row for i, row in enumerate(rows) if i not in gone]
+            return TableQuery(self.columns, kept, self._text_of, self._search_columns)
+        copy = TableQuery(self.columns, rows, self._text_of, self._search_columns)
+        copy._positions = position
+        copy._references = dict(self._references)
+        for column, values in dict(self._values).items():
+            copy._values[column] = self._patched(values, column, rows, changed)
+        for column, keys in dict(self._keys).items():
+            patched = copy._patched_keys(keys, self.values(column), column, changed)
+            if patched is not None:
+                copy._keys[column] = patched
+        for (column, descending), order in dict(self._orders).items():
+            if column in copy._keys:
+                copy._orders[(column, descending)] = copy._reordered(order, column, descending, changed)
+        texts = self._texts
+        if texts is not None and self._search_columns == copy._search_columns:
+            texts = list(texts)
+            texts.extend([""] * (len(rows) - len(texts)))
+            for at in changed:
+                texts[at] = copy._search_text(at)
+            copy._texts = texts
+        return copy
+
+    @staticmethod
+    def _patched(values: list, column: int, rows: list[tuple], changed: list[int]) -> list:
+        values = list(values)
+        values.extend([None] * (len(rows) - len(values)))
+        for at in changed:
+            values[at] = rows[at][column + 1]
+        return values
+
+    def _patched_keys(self, keys: list, old_values: list, column: int, changed: list[int]) -> list | None:
+        """``keys`` (the old rows' sort keys in ``column``) with the changed rows' keys, or
+        None where the changed values make the column another kind (text among dates, say):
+        its keys are then made afresh when needed."""
+        values = self.values(column)
+        make = _key_maker(_filled_kinds(values))
+        if make is not _key_maker(_filled_kinds(old_values)):
+            return None
+        keys = list(keys)
+        keys.extend([None] * (len(values) - len(keys)))
+        for at in changed:
+            value = values[at]
+            keys[at] = None if _is_blank(value) else value if make is None else make(value)
+        return keys
+
+    def _reordered(self, order: list[int], column: int, descending: bool, changed: list[int]) -> list[int]:
+        """``order`` (the old rows' order by ``column``) with the changed rows moved to where
+        a stable sort of every row puts them: by key, ties in row order, blanks last."""
+        keys = self._keys[column]
+        moved = set(changed)
+        filled = [i for i in order if i not in moved and keys[i] is not None]
+        blanks = [i for i in order if i not in moved and keys[i] is None]
+        for at in sorted(moved):
+            if keys[at] is None:
+                bisect.insort(blanks, at)
+                continue
+            low, high = 0, len(filled)
+            while low < high:  # the first place whose row sorts after this one
+                middle = (low + high) // 2
+                other = filled[middle]
+                if keys[other] == keys[at]:
+                    after = other > at
+                else:
+                    after = keys[other] < keys[at] if descending else keys[at] < keys[other]
+                if after:
+                    high = middle
+                else:
+                    low = middle + 1
+            filled.insert(low, at)
+        return filled + blanks
+
+    def _search_text(self, at: int) -> str:
+        """Row ``at``'s searchable text, as ``search_texts`` makes it."""
+        row = self.rows[at]
+        text_of = self._text_of
+        cells = (row[c + 1] if type(row[c + 1]) is str else text_of(row[c + 1]) for c in self._search_columns)
+        return _CELL_SEPARATOR.join(cells).casefold()
 
     def values(self, column: int) -> list:
         """Every row's value in ``column``, in row order."""
@@ -269,9 +419,10 @@ class TableQuery:
                 self._last = None
 
     def prepare(self) -> None:
-        """Work out every filter's choices now (a worker thread does this before the table is
-        shown). The search texts take longer; ``search_texts`` builds them, on a worker
-        thread too once the table is on screen."""
+        """Work out every filter's choices, and where each record's row is, now (a worker
+        thread does this before the table is shown). The search texts take longer;
+        ``search_texts`` builds them, on a worker thread too once the table is on screen."""
+        self.position_of(0)
         for i, column in enumerate(self.columns):
             if column.filter in (CHOICE, REVIEW):
                 self.choices(i)

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.databases.refused.connect(self._on_database_refused)
         self._text_of = cell_formatter(self._office_date_format())
         self.undo_stack = UndoStack(self)
+        self._changed: set[tuple[str, int]] = set()  # what writes changed, not yet shown
         operations.changes().records_changed.connect(self._on_records_changed)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -422,15 +423,31 @@ class MainWindow(QMainWindow):
 
     def _on_records_changed(self, changes: operations.Changes) -> None:
         if changes.database is self.database:
+            self._changed.update(changes.records)
             self._reload_timer.start()  # once, however many changes came together
 
     def _reload_after_change(self) -> None:
-        self.refresh()
+        """Show what was saved: a large register reads only the rows the save changed; any
+        other register on screen is read again, with no dialog (its rows stay usable
+        meanwhile); the rest when next shown."""
+        changes = operations.Changes(self.database, frozenset(self._changed))
+        self._changed.clear()
+        for key in self.loading.loaded_keys():
+            if not self.loading.update_rows(key, changes):
+                self.loading.stale.add(key)
+        key = self.current_key
+        if key == DASHBOARD:
+            self._refresh_dashboard()
+        else:
+            self._dashboard_needs_refresh = True
+            if key in self.loading.stale:
+                self.loading.load(key, dialog=False)
         self._show_linked_records()
 
     def _on_database_switched(self, database: Database) -> None:
         self.undo_stack.clear()
         self.loading.forget()
+        self._changed.clear()
         self._text_of = cell_formatter(self._office_date_format())
         for view in self.views.values():
             view.set_text_of(self._text_of)

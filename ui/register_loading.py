@@ -15,11 +15,12 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMainWindow
 
-from app import first_rows
+from app import first_rows, register_updates
 from app.errors import UserError
 from app.registers import ID_INDEX, REGISTERS
 from ui import errors
-from ui.operations import QueryOp
+from app.table_query import collector_paused
+from ui.operations import Changes, QueryOp
 from ui.workers import AHEAD, ASKED_FOR, reading_queue, wait_for_jobs
 
 # Registers read in the background as soon as a database is opened.
@@ -68,9 +69,11 @@ class RegisterLoading(QObject):
 
     # --- reading ------------------------------------------------------------------------
 
-    def load(self, key: str, *, quietly: bool = False) -> None:
+    def load(self, key: str, *, quietly: bool = False, dialog: bool = True) -> None:
         """Read register ``key``; a newer read replaces an older one. ``quietly``: no
-        progress dialog (reading ahead, before the page is asked for)."""
+        progress dialog, behind what was asked for (reading ahead, before the page is asked
+        for); ``dialog=False``: no progress dialog (after a change, with the rows read before
+        still on screen and usable)."""
         window = self._window
         if window.refusal is not None:
             window.set_rows_text(window.refusal)
@@ -94,7 +97,7 @@ class RegisterLoading(QObject):
         load_rows = view.make_loader(fetch_rows)
         # A register shown from its first rows meanwhile needs no dialog over them: the
         # status bar says the rest is being read.
-        show_dialog = not (quietly or (key in first_rows.READERS and not view.is_loaded))
+        show_dialog = dialog and not (quietly or (key in first_rows.READERS and not view.is_loaded))
         self._reads[key] = QueryOp(
             window, database, load_rows, progress=True, title=f"Opening {title}",
             label=f"Reading {title.lower()}…" if show_dialog else None, cancellable=True,
@@ -106,6 +109,47 @@ class RegisterLoading(QObject):
             cancelled=lambda: self._on_load_ended(key, generation, "Loading stopped; press F5 to read the register."),
             ended=lambda: self._on_load_ended(key, generation, "Could not read the register; press F5 to try again."),
         ).run_in_background()
+
+    def update_rows(self, key: str, changes: Changes) -> bool:
+        """Read again only the rows of register ``key`` that ``changes`` touched, and put
+        them in place with no dialog (``app.register_updates``); the whole register is read
+        if that turns out not to be possible. False, and nothing started, where the register
+        is not on screen whole or the change is of a kind that needs the whole register."""
+        window = self._window
+        view = window.views.get(key)
+        updates = register_updates.ROW_UPDATES.get(key)
+        if (view is None or not view.is_loaded or key in self._reads or window.refusal is not None
+                or updates is None or not updates.covers(changes.kinds)):
+            return False
+        generation = self._generations[key] = self._generations.get(key, 0) + 1
+        query = view.model.query
+        state = (view.search_box.text(), view.filter_bar.filters(), view.sort())
+        records = {table: changes.ids(table) for table in changes.kinds}
+
+        def read(session) -> tuple | None:
+            found = register_updates.changed_rows(key, session, records)
+            if found is None:
+                return None
+            fresh, gone = found
+            with collector_paused():
+                updated = query.replaced(fresh, gone)
+                updated.prepare()
+                return updated, state, updated.run(*state)
+
+        def done(result: tuple | None) -> None:
+            if result is None:  # not possible row by row after all
+                if self._take(key, generation):
+                    self.load(key, dialog=False)
+                return
+            self._on_loaded(key, generation, result, None)
+
+        self._reads[key] = QueryOp(
+            window, window.database, read, title=f"Opening {REGISTERS[key].title}",
+            pool=reading_queue(), priority=ASKED_FOR, success=done,
+            failure=lambda error: self._on_load_failed(key, generation, error),
+            ended=lambda: self._on_load_ended(key, generation, "Could not read the register; press F5 to try again."),
+        ).run_in_background()
+        return True
 
     def read_first_rows(self, key: str) -> None:
         """While a large register is read for the first time, read its first rows beside

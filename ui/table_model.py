@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from app.queries.action_plan import OVERDUE
 from app.registers import ID_INDEX, Column
 from app.table_query import TableQuery, cell_text
+from ui.workers import PREPARING, reading_queue, run_job
 
 # Cells this long or longer may be cut short on screen, so they get a tooltip with the
 # whole text, wrapped to TOOLTIP_WIDTH.
@@ -37,6 +38,18 @@ RAG_COLOURS = {
 OVERDUE_COLOURS = ("#f6c6c1", "#8a0f05")
 
 _Index = QModelIndex | QPersistentModelIndex
+
+# Rows from which the rows a model no longer shows are let go of on a worker, not at once.
+RELEASE_FROM_ROWS = 10_000
+# Letting go of them comes after every other job on the reading queue.
+RELEASING = PREPARING - 1
+
+
+def release_in_background(query: TableQuery) -> None:
+    """Let go of ``query`` (one the model showed before) on the reading queue, a slice at a
+    time (``TableQuery.release``), after any read or preparation of it queued before."""
+    run_job(lambda _progress: query.release(), title="Tidying up", show_progress=False, cancellable=False,
+            on_done=lambda _result: None, pool=reading_queue(), priority=RELEASING)
 
 
 class RegisterTableModel(QAbstractTableModel):
@@ -75,12 +88,25 @@ class RegisterTableModel(QAbstractTableModel):
         return len(self._query.rows)
 
     def set_query(self, query: TableQuery, shown: list[int] | None = None) -> None:
-        """Hold new rows (after a load), showing ``shown`` (positions) or all of them."""
+        """Hold new rows (after a load), showing ``shown`` (positions) or all of them. When
+        the same positions are shown in the same order (a save changed some rows in place)
+        the cells are said to have changed, without a reset: the view keeps its scroll
+        position and selection."""
+        shown = list(range(len(query.rows))) if shown is None else shown
+        if shown and shown == self._shown:
+            old, self._query = self._query, query
+            if len(old) >= RELEASE_FROM_ROWS:
+                release_in_background(old)
+            self._text_of = query._text_of
+            self.dataChanged.emit(self.index(0, 0), self.index(len(shown) - 1, len(self._columns) - 1))
+            return
         self.beginResetModel()
-        self._query = query
+        old, self._query = self._query, query
         self._text_of = query._text_of
-        self._shown = list(range(len(query.rows))) if shown is None else shown
+        self._shown = shown
         self.endResetModel()
+        if len(old) >= RELEASE_FROM_ROWS:
+            release_in_background(old)
 
     def set_rows(self, rows: list[tuple]) -> None:
         """Replace every row, showing all of them in the register's own order."""
@@ -97,12 +123,31 @@ class RegisterTableModel(QAbstractTableModel):
         return self._query.rows[self._shown[row]][ID_INDEX]
 
     def row_of(self, record_id: int) -> int | None:
-        """Where the record ``record_id`` is shown, or ``None`` if it is not."""
+        """Where the record ``record_id`` is shown, or ``None`` if it is not: its row found
+        by id (``TableQuery.position_of``), then among the rows shown, without a scan in
+        Python (a reload asks this for each selected row)."""
+        position = self._query.position_of(record_id)
+        if position is None:
+            return None
+        try:
+            return self._shown.index(position)
+        except ValueError:
+            return None
+
+    def rows_of(self, record_ids: list[int]) -> dict[int, int]:
+        """Where each of ``record_ids`` that is shown is shown (id -> row), in one pass over
+        the rows shown however many there are."""
+        if len(record_ids) <= 4:
+            found = {record_id: self.row_of(record_id) for record_id in record_ids}
+            return {record_id: row for record_id, row in found.items() if row is not None}
+        wanted = {position: record_id for record_id in record_ids
+                  if (position := self._query.position_of(record_id)) is not None}
+        return {wanted[position]: row for row, position in enumerate(self._shown) if position in wanted}
+
+    def shown_ids(self) -> list[int]:
+        """The record ids of the rows shown, in the order shown."""
         rows = self._query.rows
-        for row, position in enumerate(self._shown):
-            if rows[position][ID_INDEX] == record_id:
-                return row
-        return None
+        return [rows[position][ID_INDEX] for position in self._shown]
 
     def value(self, row: int, column: int) -> Any:
         return self._query.rows[self._shown[row]][column + 1]

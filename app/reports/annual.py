@@ -16,6 +16,7 @@ from pathlib import Path
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -90,7 +91,9 @@ def outcome_counts(session: Session, start: dt.date, end: dt.date) -> list[Outco
 def outcome_chart(counts: list[OutcomeCount], width: float) -> Drawing:
     """A horizontal bar chart of referrals by outcome, drawn with ReportLab's own graphics."""
     bar_height = 14
-    label_room = 200
+    font_size = 9
+    # Room for the longest outcome's name, so no label runs left into the table beside.
+    label_room = max((stringWidth(c.outcome, REGULAR, font_size) for c in counts), default=0) + 8
     height = bar_height * len(counts) + 50
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
@@ -100,7 +103,7 @@ def outcome_chart(counts: list[OutcomeCount], width: float) -> Drawing:
     chart.data = [[c.referrals for c in reversed(counts)]]
     chart.categoryAxis.categoryNames = [c.outcome for c in reversed(counts)]
     chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 9
+    chart.categoryAxis.labels.fontSize = font_size
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.labels.fontSize = 9

@@ -129,9 +129,15 @@ def make_editor(parent: QWidget | None, database: Database, undo_stack, kind: st
 
 
 def _run(dialog: RecordDialog) -> int | None:
+    """Run ``dialog`` modally; the id it saved, or None. The dialog is deleted afterwards:
+    a form left as a child of the window kept its few hundred widgets for as long as the
+    window was open, one more set for every record opened."""
     dialog.fit_to_screen()
-    dialog.exec()
-    return dialog.saved_id
+    try:
+        dialog.exec()
+        return dialog.saved_id
+    finally:
+        dialog.deleteLater()
 
 
 def open_editor(parent: QWidget | None, database: Database, undo_stack, kind: str,

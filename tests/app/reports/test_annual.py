@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import lookups
 from app.errors import UserError
-from app.reports.annual import build_annual, outcome_counts
+from app.reports.annual import OutcomeCount, build_annual, outcome_chart, outcome_counts
 from db.models import Decision, LearningEvent, ListKind, Referral
 from tests.app.reports.conftest import GENERATED, pdf_pages, pdf_text
 
@@ -88,3 +88,11 @@ def test_a_period_with_nothing_in_it_is_refused(decisions_db, tmp_path):
     with decisions_db.sessions() as s, pytest.raises(UserError, match="ends before it starts"):
         build_annual(s, tmp_path / "x.pdf", start=END, end=START)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_chart_s_longest_outcome_name_stays_inside_the_chart():
+    """The chart sits beside the outcome table: a long outcome's name must not run left into it."""
+    counts = [OutcomeCount("Deferred pending finding of fact in care proceedings", 0), OutcomeCount("Rapid Review", 2)]
+    chart = outcome_chart(counts, 460)
+    left, _bottom, right, _top = chart.contents[0].getBounds()
+    assert 0 <= left and right <= chart.width
