@@ -31,8 +31,8 @@ from db.models import Agency, AgencyResponse, ListItem, Review
 
 TITLE = "Partnership response to reviews"
 
-REVIEW_COLUMNS = [Column("Ref", 14), Column("Review", 32), Column("Type", 24), Column("Published", 13),
-                  Column("Recommendations", 17, align="right")]
+REVIEW_COLUMNS = [Column("Ref", 14, min_width=80), Column("Review", 32), Column("Type", 24), Column("Published", 13),
+                  Column("Recommendations", 17, align="right", min_width=100)]
 ACTION_COLUMNS = [Column("Ref", 8, min_width=50), Column("Action", 34), Column("Lead agency and officer", 17),
                   Column("Target (revised)", 11, min_width=60), Column("Status", 14, min_width=60),
                   Column("Evidence", 22)]
