@@ -659,7 +659,11 @@ class RegisterView(QWidget):
             row = self.model.row_of(record_id)
         if row is None:
             return False
-        self.table.selectRow(row)
+        # Not ``selectRow``: it takes the keys held down into account, and with Ctrl held it
+        # would unselect a row already selected.
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                                    | QItemSelectionModel.SelectionFlag.Rows)
         self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
@@ -674,10 +678,8 @@ class RegisterView(QWidget):
             return
         selection = QItemSelection()
         last = self.model.columnCount() - 1
-        for record_id in selected:
-            row = self.model.row_of(record_id)
-            if row is not None:
-                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        for row in self.model.rows_of(selected).values():
+            selection.select(self.model.index(row, 0), self.model.index(row, last))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.table.selectionModel().select(selection, flags)
         row = self.model.row_of(current) if current is not None else None

@@ -66,8 +66,8 @@ def test_a_saved_edit_reads_only_the_rows_it_changed(qtbot, window, office_datab
         a2 = session.query(Action).filter_by(reference="A2").one().id
     save_in_form(qtbot, window, a2, "Audit supervision records, twice a year.")
     qtbot.waitUntil(lambda: descriptions(window)["A2"] == "Audit supervision records, twice a year.", timeout=SLOW)
+    qtbot.waitUntil(lambda: view.selected_ids() == [a2], timeout=SLOW)  # the record saved is selected
     assert rows == [("actions", [a2])] and whole == []  # the one row, not the register
-    assert view.selected_ids() == [a2]  # still selected
     assert window.findChildren(RecordDialog) == [] or not any(d.isVisible() for d in window.findChildren(RecordDialog))
     assert reported == []
 
