@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from app import paths
 from app.cli import __version__
 from app.database import open_database
+from app.defaults import WORDS
 from app.registers import REGISTERS
 from db.models import Action, Review
 from tests.ui.conftest import open_window
@@ -23,8 +24,8 @@ from ui.undo import RecordCommand
 
 EXPECTED_ROWS = {
     "referrals": 1, "decisions": 2, "reviews": 1, "recommendations": 2, "actions": 3,
-    "progress_updates": 1, "meetings": 1, "learning": 1, "agencies": 10, "themes": 13,
-    "lists": 64, "clocks": 6,
+    "progress_updates": 1, "meetings": 1, "learning": 1, "agencies": 13, "themes": 13,
+    "lists": 64 + sum(len(words) for words in WORDS.values()), "clocks": 6,
 }
 
 
