@@ -16,7 +16,6 @@ all. Rows come as lists from column A, blanks as "" (calamine's own way), dates 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import threading
 import zipfile
