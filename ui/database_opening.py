@@ -20,7 +20,7 @@ from app import paths
 from app.database import Database, open_database, open_demo_database
 from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
-from ui import dialogs
+from ui import dialogs, file_folders
 from ui.operations import BackgroundOp
 from ui.settings_store import WindowSettings
 from ui.workers import Progress, upkeep_queue
@@ -74,9 +74,10 @@ class OpenDatabase(QObject):
 
     def new_database(self) -> None:
         path = dialogs.save_file(self._window, "New database", "Case Review Tracker databases (*.sqlite)",
-                                 paths.data_dir() / "new-database.sqlite")
+                                 file_folders.start_folder(file_folders.DATABASE) / "new-database.sqlite")
         if path is None:
             return
+        file_folders.remember(file_folders.DATABASE, path)
         if path.suffix == "":
             path = path.with_suffix(".sqlite")
         if path.exists() and path.stat().st_size > 0:

@@ -166,6 +166,28 @@ class WindowSettings:
         items = [item for item in self.recent_databases() if item != str(path)]
         self._settings.setValue("recent/databases", json.dumps(items))
 
+    # --- folders ---
+
+    def last_folder(self, kind: str) -> Path | None:
+        """The folder a file of ``kind`` ("paper", "export"...) was last opened from or saved
+        in, or None."""
+        value = self._settings.value(f"folders/{kind}", "")
+        return Path(value) if isinstance(value, str) and value else None
+
+    def set_last_folder(self, kind: str, folder: Path) -> None:
+        self._settings.setValue(f"folders/{kind}", str(folder))
+
+    # --- first run ---
+
+    @property
+    def welcomed(self) -> bool:
+        """Whether the first-run page has been shown (it is not shown again unless asked for)."""
+        return self._settings.value("window/welcomed", "") == "yes"
+
+    @welcomed.setter
+    def welcomed(self, value: bool) -> None:
+        self._settings.setValue("window/welcomed", "yes" if value else "")
+
     # --- tables ---
 
     def table_state(self, register: str) -> TableState:
