@@ -44,6 +44,7 @@ from app.database import Database
 from app.errors import UserError, ValidationError
 from app.services import archive as archive_service
 from app.services.records import record_version
+from app.suggestions import suggested_values
 from ui import dialogs
 from ui.operations import CollectionOp, QueryOp
 from ui.undo import ChangeCommand, CreateCommand, RecordCommand, push
@@ -152,8 +153,13 @@ class RecordDialog(QDialog):
 
     @classmethod
     def defaults(cls, session: Session, context: dict) -> dict:
-        """Values a new record starts with; context values with a field's key are used."""
-        return {f.key: context[f.key] for f in cls.fields if f.key in context}
+        """Values a new record starts with: what ``app.suggestions`` suggests (the next
+        reference, the next recommendation number, the review type its decision
+        commissioned), then context values with a field's key."""
+        keys = {f.key for f in cls.fields}
+        values = {key: value for key, value in suggested_values(session, cls.kind, context).items() if key in keys}
+        values.update({key: context[key] for key in keys if key in context})
+        return values
 
     @classmethod
     def create(cls, session: Session, values: dict, context: dict) -> int:
