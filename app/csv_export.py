@@ -96,22 +96,31 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
 def export_plan_csv(session: Session, path: Path, *, agency_id: int | None = None, open_only: bool = False,
                     action_ids: Sequence[int] | None = None, as_at: dt.date | None = None) -> CsvResult:
     """Write the composite action plan as at ``as_at`` (default today), one line per action,
-    in plan order, narrowed as the workbook export is."""
+    in plan order (or the order of ``action_ids`` where given: the view on screen), narrowed
+    as the workbook export is."""
     plan = read_action_plan(session, as_at, PlanFilter(
         agency_id=agency_id, open_only=open_only,
         action_ids=tuple(action_ids) if action_ids is not None else None), order="plan")
+    if action_ids is not None:
+        place = {action_id: i for i, action_id in enumerate(action_ids)}
+        plan.rows.sort(key=lambda row: place[row.id])
     pickers = [(lambda row, _plan, field=how: getattr(row, field)) if isinstance(how, str) else how
                for _header, how in PLAN_COLUMNS]
     rows = ([pick(row, plan) for pick in pickers] for row in plan.rows)
     return CsvResult(Path(path), write_csv(path, [header for header, _how in PLAN_COLUMNS], rows))
 
 
-def export_register_csv(session: Session, key: str, path: Path) -> CsvResult:
+def export_register_csv(session: Session, key: str, path: Path, ids: Sequence[int] | None = None) -> CsvResult:
     """Write register ``key`` (one of ``app.registers.REGISTERS``) as its window shows it: its
-    columns, its rows, in its own order."""
+    columns, its rows, in its own order; or only the rows of ``ids``, in that order (the
+    rows the window shows, as filtered and sorted there)."""
     register = REGISTERS[key]
     width = len(register.columns)
-    rows = (row[1:1 + width] for row in register.fetch(session))
+    found = register.fetch(session)
+    if ids is not None:
+        by_id = {row[0]: row for row in found}
+        found = [by_id[record_id] for record_id in ids if record_id in by_id]
+    rows = (row[1:1 + width] for row in found)
     return CsvResult(Path(path), write_csv(path, [column.header for column in register.columns], rows))
 
 

@@ -124,6 +124,30 @@ class Filters:
         return bool(self.choices or self.flags or self.date_from or self.date_to)
 
 
+def describe_view(columns: Sequence[Column], search: str = "", filters: Filters = Filters(),
+                  sort: tuple[int, bool] | None = None,
+                  date_text: Callable[[dt.date], str] = dates.format_date) -> str:
+    """What narrows and orders a register on screen, in words for the top of an export or
+    a paper: "Lead agency: Police; Overdue only; searched for "toolkit"; sorted by Target
+    date (descending)". Empty when the register is shown whole in its own order."""
+    by_key = {column.key: column for column in columns}
+    parts = [f"{by_key[key].filter_title if key in by_key else key}: {value}" for key, value in filters.choices]
+    parts += [by_key[key].filter_title if key in by_key else key for key in sorted(filters.flags)]
+    if filters.date_from or filters.date_to:
+        title = next((c.header for c in columns if c.filter == DATE), "Date")
+        if filters.date_from and filters.date_to:
+            parts.append(f"{title} from {date_text(filters.date_from)} to {date_text(filters.date_to)}")
+        elif filters.date_from:
+            parts.append(f"{title} from {date_text(filters.date_from)}")
+        else:
+            parts.append(f"{title} up to {date_text(filters.date_to)}")
+    if search.strip():
+        parts.append(f'searched for "{search.strip()}"')
+    if sort is not None and 0 <= sort[0] < len(columns):
+        parts.append(f"sorted by {columns[sort[0]].header}" + (" (descending)" if sort[1] else ""))
+    return "; ".join(parts)
+
+
 # "SCR-01 R3, R4; SCR-02 R1": each part is a reference and its numbers. Anchored at the part's
 # end, so the search does not backtrack through every position of the text.
 _REVIEW_REFERENCE = re.compile(r"(?:^|;\s*)(.+?)\s+R\d+(?:,\s*R\d+)*(?=;|$)")

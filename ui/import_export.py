@@ -49,8 +49,8 @@ from app.backups import backup_before_change
 from app.database import Database
 from app.errors import UserError
 from app.privacy_scan import CheckedFile
-from ui import dialogs, errors, privacy_prompt, report_dialogs
-from ui.operations import CollectionOp, Flow, QueryOp
+from ui import dialogs, errors, file_folders, privacy_prompt, report_dialogs
+from ui.operations import Changes, CollectionOp, Flow, QueryOp, changes
 from ui.widgets.list_combo import ListCombo
 from ui.workers import Progress
 
@@ -58,9 +58,13 @@ if TYPE_CHECKING:
     from app.excel import export, legacy, returns
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
+CSV_FILTER = "CSV files (*.csv)"
+CSV_SUFFIX = ".csv"
 KIND_RETURN = "return"
 IMPORT_TITLE = "Import workbook"
 REGISTER_TITLES = {"referrals": "Referrals register", "reviews": "Reviews register"}
+# The "table" of a change that may have touched any record (an import's bulk writes).
+ANY_RECORD = "any record"
 
 
 # --- seams: how a dialog is shown and a file opened (tests replace these) -----------------
@@ -149,11 +153,11 @@ def import_workbook(parent: QWidget | None, database: Database, path: Path | Non
     user accepts, back up and apply it. ``finished(True)`` if anything was written."""
     flow = Flow(finished, False)
     if path is None:
-        path = dialogs.open_file(parent, "Import workbook", XLSX_FILTER,
-                                 report_dialogs.default_report_folder())
+        path = dialogs.open_file(parent, "Import workbook", XLSX_FILTER, file_folders.start_folder(file_folders.IMPORT))
         if path is None:
             flow.fail()
             return
+        file_folders.remember(file_folders.IMPORT, path)
     path = Path(path)
 
     def read(found: tuple[str, Any]) -> None:
@@ -233,6 +237,10 @@ def _import_tracker(parent: QWidget | None, database: Database, flow: Flow,
 def _apply(parent: QWidget | None, database: Database, flow: Flow, what: Callable[[Session], str],
            label: str) -> None:
     def applied(summary: str) -> None:
+        # An import writes most rows in bulk, which a write's own list of the records it
+        # changed does not see: say that any record may have changed, so every register
+        # on screen is read again.
+        changes().records_changed.emit(Changes(database, frozenset({(ANY_RECORD, 0)})))
         dialogs.inform(parent, IMPORT_TITLE, summary)
         flow.end(True)
 
@@ -257,13 +265,19 @@ class Written:
 
 def write_export(write: Callable[[Session, Path], export.ExportResult],
                  out: Path, label: str) -> Callable[[Session, Progress], Written]:
-    """What writes one workbook for ``out`` under its partial name and scans it, in the
-    operation's unit of work (the first export of a database stamps it with its identity).
-    Qt-free. Cancel before it returns, and nothing is left."""
+    """What writes one workbook (or CSV file, by ``out``'s ending) for ``out`` under its
+    partial name and scans it, in the operation's unit of work (the first export of a
+    database stamps it with its identity). Qt-free. Cancel before it returns, and nothing
+    is left."""
     def write_and_scan(session: Session, progress: Progress) -> Written:
         progress(0, 2, label)
-        result, checked = privacy_scan.write_checked_workbook(
-            session, out, lambda partial: write(session, partial), progress=progress)
+        if out.suffix.lower() == CSV_SUFFIX:
+            from app.csv_export import write_checked_csv
+
+            result, checked = write_checked_csv(session, out, lambda partial: write(session, partial))
+        else:
+            result, checked = privacy_scan.write_checked_workbook(
+                session, out, lambda partial: write(session, partial), progress=progress)
         return Written(replace(result, path=out), checked)
 
     return write_and_scan
@@ -271,7 +285,7 @@ def write_export(write: Callable[[Session, Path], export.ExportResult],
 
 def _export(parent: QWidget | None, database: Database, flow: Flow, title: str, out: Path,
             write: Callable[[Session, Path], export.ExportResult], label: str) -> None:
-    """Write, scan and (once settled) offer to open one workbook; the flow ends with its path."""
+    """Write, scan and (once settled) offer to open one file; the flow ends with its path."""
     def stopped() -> None:
         # Cancel pressed as the work returned: its workbook never reaches the user.
         privacy_scan.partial_path(out).unlink(missing_ok=True)
@@ -305,22 +319,19 @@ def _keep(parent: QWidget | None, database: Database, flow: Flow, title: str, ou
                                         **flow.watch(kept=settled, failed=refused))
 
 
-def suggested_file(name: str, day: dt.date | None = None) -> Path:
-    """``<Documents or data folder>/<name> <yyyy-mm-dd>.xlsx``, numbered rather than replace
-    a file already there."""
-    pdf = report_dialogs.suggested_file(report_dialogs.default_report_folder(), name,
-                                        day or dt.date.today())
-    path, number = pdf.with_suffix(".xlsx"), 2
-    while path.exists():
-        path = pdf.with_name(f"{pdf.stem} ({number}).xlsx")
-        number += 1
-    return path
+def suggested_file(name: str, day: dt.date | None = None, suffix: str = ".xlsx") -> Path:
+    """``<the folder exports were last saved in>/<name> <yyyy-mm-dd>.xlsx`` (or ``suffix``),
+    numbered rather than replace a file already there."""
+    return report_dialogs.suggested_file(file_folders.start_folder(file_folders.EXPORT), name,
+                                         day or dt.date.today(), suffix)
 
 
-def _ask_file(parent: QWidget | None, title: str, name: str) -> Path | None:
-    path = dialogs.save_file(parent, title, XLSX_FILTER, suggested_file(name))
-    if path is not None and path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
+def _ask_file(parent: QWidget | None, title: str, name: str, *, csv: bool = False) -> Path | None:
+    suffix, filters = (CSV_SUFFIX, CSV_FILTER) if csv else (".xlsx", XLSX_FILTER)
+    path = dialogs.save_file(parent, title, filters, suggested_file(name, suffix=suffix))
+    if path is not None and path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
+    file_folders.remember(file_folders.EXPORT, path)
     return path
 
 
@@ -331,11 +342,12 @@ class ExportActionPlanDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, agencies: Sequence[str], *,
                  action_ids: Sequence[int] | None = None, agency: str | None = None,
-                 open_only: bool = False):
+                 open_only: bool = False, view_text: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Export the action plan")
         self.setObjectName("exportActionPlanDialog")
         self.action_ids = list(action_ids) if action_ids is not None else None
+        self.view_text = view_text
         self.whole_button = QRadioButton("The &whole plan")
         self.agency_button = QRadioButton("One &agency's actions:")
         self.view_button = QRadioButton(
@@ -348,8 +360,16 @@ class ExportActionPlanDialog(QDialog):
         self.agency_combo.setAccessibleName("Agency")
         self.agency_combo.set_choices(agencies, agency)
         self.agency_combo.setEnabled(False)
+        if self.action_ids is not None and view_text:
+            self.view_button.setToolTip(f"In the order on screen; {view_text}")
         self.open_only_box = QCheckBox("&Open actions only")
         self.open_only_box.setChecked(open_only)
+        self.excel_button = QRadioButton("E&xcel workbook (agencies update it and send it back)")
+        self.csv_button = QRadioButton("&CSV file (for Power BI and other tools)")
+        self.excel_button.setChecked(True)
+        formats = QButtonGroup(self)
+        formats.addButton(self.excel_button)
+        formats.addButton(self.csv_button)
         self.group = QButtonGroup(self)
         for button in (self.whole_button, self.agency_button, self.view_button):
             self.group.addButton(button)
@@ -378,6 +398,9 @@ class ExportActionPlanDialog(QDialog):
         layout.addLayout(agency_row)
         layout.addWidget(self.view_button)
         layout.addWidget(self.open_only_box)
+        layout.addWidget(QLabel("Format:"))
+        layout.addWidget(self.excel_button)
+        layout.addWidget(self.csv_button)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
 
@@ -388,7 +411,13 @@ class ExportActionPlanDialog(QDialog):
             options["agency"] = self.agency_combo.value()
         elif self.view_button.isChecked():
             options["action_ids"] = list(self.action_ids or [])
+            if self.view_text and not self.as_csv:
+                options["filter_text"] = self.view_text
         return options
+
+    @property
+    def as_csv(self) -> bool:
+        return self.csv_button.isChecked()
 
     def file_name(self) -> str:
         agency = self.options().get("agency")
@@ -397,27 +426,36 @@ class ExportActionPlanDialog(QDialog):
 
 def export_action_plan_dialog(parent: QWidget | None, database: Database, *,
                               action_ids: Sequence[int] | None = None, agency: str | None = None,
-                              open_only: bool = False,
+                              open_only: bool = False, view_text: str = "",
                               finished: Callable[[Path | None], Any] | None = None) -> None:
-    """Ask what to export and where, write it, check it; ``finished`` with the workbook's
-    path, or None."""
+    """Ask what to export, as a workbook or a CSV file, and where; write it, check it;
+    ``finished`` with the file's path, or None. ``action_ids`` are the actions the view on
+    screen shows, in its order, and ``view_text`` says how it was filtered and sorted."""
     flow = Flow(finished, None)
     title = "Export the action plan"
 
     def choose(agencies: list[str]) -> None:
         dialog = ExportActionPlanDialog(parent, agencies, action_ids=action_ids, agency=agency,
-                                        open_only=open_only)
+                                        open_only=open_only, view_text=view_text)
         try:
             accepted = exec_dialog(dialog)
-            options, name = dialog.options(), dialog.file_name()
+            options, name, as_csv = dialog.options(), dialog.file_name(), dialog.as_csv
         finally:
             dialog.deleteLater()
-        out = _ask_file(parent, title, name) if accepted else None
+        out = _ask_file(parent, title, name, csv=as_csv) if accepted else None
         if out is None:
             flow.fail()
             return
 
-        def write(session: Session, path: Path) -> export.ExportResult:
+        def write(session: Session, path: Path) -> Any:
+            if as_csv:
+                from app import csv_export, lookups
+
+                agency_name = options.get("agency")
+                lead = lookups.agency(session, agency_name, field="agency") if agency_name else None
+                return csv_export.export_plan_csv(session, path, agency_id=lead.id if lead else None,
+                                                  open_only=options["open_only"],
+                                                  action_ids=options.get("action_ids"))
             from app.excel import export
 
             return export.export_action_plan(session, path, **options)
@@ -444,6 +482,26 @@ def export_register_dialog(parent: QWidget | None, database: Database, kind: str
 
     write = export.export_referrals if kind == "referrals" else export.export_reviews
     _export(parent, database, flow, title, out, write, f"Writing the {kind} register…")
+
+
+def export_view_csv(parent: QWidget | None, database: Database, key: str, ids: Sequence[int], title: str, *,
+                    finished: Callable[[Path | None], Any] | None = None) -> None:
+    """Write the rows register ``key`` shows (``ids``, in the order on screen) to a CSV file
+    the user names; ``finished`` with its path, or None."""
+    flow = Flow(finished, None)
+    heading = f"Export {title.lower()}"
+    out = _ask_file(parent, heading, title, csv=True)
+    if out is None:
+        flow.fail()
+        return
+    ids = list(ids)
+
+    def write(session: Session, path: Path) -> Any:
+        from app.csv_export import export_register_csv
+
+        return export_register_csv(session, key, path, ids)
+
+    _export(parent, database, flow, heading, out, write, f"Writing {title.lower()}…")
 
 
 # --- export: agency packs ------------------------------------------------------------------------
@@ -516,7 +574,7 @@ def export_agency_packs_dialog(parent: QWidget | None, database: Database, *,
     folder, or None."""
     flow = Flow(finished, None)
     title = "Export agency packs"
-    default = report_dialogs.default_report_folder() / f"Agency packs {dt.date.today():%Y-%m-%d}"
+    default = file_folders.start_folder(file_folders.EXPORT) / f"Agency packs {dt.date.today():%Y-%m-%d}"
     dialog = AgencyPacksDialog(parent, default)
     try:
         accepted = exec_dialog(dialog)
@@ -526,6 +584,7 @@ def export_agency_packs_dialog(parent: QWidget | None, database: Database, *,
     if not accepted:
         flow.fail()
         return
+    file_folders.remember(file_folders.EXPORT, folder.parent)
     waiting: list[CheckedFile] = []
 
     def discard_waiting() -> None:

@@ -87,11 +87,15 @@ def add_report_actions(menu: QMenu, parent: QWidget,
 def add_import_export_actions(file_menu: QMenu, parent: QWidget,
                               get_database: Callable[[], Database | None],
                               get_visible_action_ids: Callable[[], Sequence[int] | None], *,
-                              before: QAction | None = None) -> list:
+                              before: QAction | None = None,
+                              get_view_text: Callable[[], str] | None = None,
+                              export_view: QAction | None = None) -> list:
     """Add "Import workbook…" (Ctrl+I) and an Export submenu to ``file_menu`` (at the end, or
     above ``before``); returns the actions added. ``get_database`` gives the open database
     when an entry is chosen (None: nothing happens); ``get_visible_action_ids`` the ids the
-    action plan view shows, or None."""
+    action plan view shows (in its order), or None, and ``get_view_text`` how it is filtered
+    and sorted, in words. ``export_view`` (the window's Export of the page on screen) heads
+    the submenu."""
     def with_database(function: Callable[[Any, Database], Any]) -> Callable[..., None]:
         def chosen(_checked: bool = False) -> None:
             database = get_database()
@@ -116,9 +120,14 @@ def add_import_export_actions(file_menu: QMenu, parent: QWidget,
     import_action.triggered.connect(with_database(lambda io, db: io.import_workbook(parent, db)))
 
     submenu.setObjectName("exportMenu")
+    if export_view is not None:
+        submenu.addAction(export_view)
+        submenu.addSeparator()
     entries = [
-        ("exportActionPlan", "&Action plan…", "The composite action plan, for agencies to update",
-         lambda io, db: io.export_action_plan_dialog(parent, db, action_ids=get_visible_action_ids())),
+        ("exportActionPlan", "&Action plan…", "The composite action plan, for agencies to update, "
+                                              "as a workbook or a CSV file",
+         lambda io, db: io.export_action_plan_dialog(parent, db, action_ids=get_visible_action_ids(),
+                                                     view_text=get_view_text() if get_view_text else "")),
         ("exportAgencyPacks", "Agency &packs…", "One action plan workbook per agency",
          lambda io, db: io.export_agency_packs_dialog(parent, db)),
         ("exportReferrals", "&Referrals register…", "Every referral with its latest decision",

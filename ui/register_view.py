@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from app.dates import parse_date
 from app.registers import CHOICE, DATE, FLAG, REVIEW, Register
-from app.table_query import Filters, TableQuery, cell_text, collector_paused
+from app.table_query import Filters, TableQuery, cell_text, collector_paused, describe_view
 from ui.settings_store import TableState, WindowSettings
 from ui.table_model import TOOLTIP_FROM_LENGTH, RegisterTableModel
 from ui.workers import PREPARING, reading_queue, run_job
@@ -88,6 +88,7 @@ class RegisterTable(QTableView):
         self._register = register
         self._needs_sizing = False
         self.saved_widths: dict[str, int] = {}
+        self.setProperty("register", True)  # the window's style sheet pads these tables' cells
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -509,6 +510,19 @@ class RegisterView(QWidget):
         if not 0 <= section < len(self.register.columns):
             return None
         return section, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+    def filters(self) -> Filters:
+        """What the filter bar asks for now."""
+        return self.filter_bar.filters()
+
+    def description(self) -> str:
+        """The search, filters and sort on screen in words ("" when none), for what is
+        exported or printed from it."""
+        return describe_view(self.register.columns, self.search_box.text(), self.filters(), self.sort())
+
+    def shown_ids(self) -> list[int]:
+        """The ids of the rows shown, in the order shown."""
+        return self.model.shown_ids()
 
     def visible_columns(self) -> list[int]:
         header = self.table.horizontalHeader()

@@ -292,21 +292,27 @@ def _describe_filters(agency: Agency | None, open_only: bool, action_ids, as_at:
 
 def export_action_plan(session: Session, path: Path, *, agency: str | None = None,
                        open_only: bool = False, action_ids: Iterable[int] | None = None,
-                       today: dt.date | None = None, as_at: dt.date | None = None) -> ExportResult:
+                       today: dt.date | None = None, as_at: dt.date | None = None,
+                       filter_text: str = "") -> ExportResult:
     """Write the composite action plan to ``path``: the whole plan, one agency's actions
     (``agency``: a name or known spelling), open actions only, or the actions whose ids are
-    given (what the current view shows), as at ``as_at`` (default today). One row per action,
-    read through the plan's read model; the green columns are the ones an agency may change
-    and send back."""
+    given (what the current view shows, in the order given), as at ``as_at`` (default today).
+    One row per action, read through the plan's read model; the green columns are the ones
+    an agency may change and send back. ``filter_text`` (how the view on screen was filtered
+    and sorted) is written above the table."""
     lead = lookups.agency(session, agency, field="agency") if agency else None
     now = _now()
     today = today or now.date()
     as_at = as_at or today
     columns = action_plan_columns(status_choices(session))
     locked = locked_keys(columns)
+    action_ids = list(action_ids) if action_ids is not None else None
     plan = read_action_plan(session, as_at, PlanFilter(
         agency_id=lead.id if lead else None, open_only=open_only,
         action_ids=tuple(action_ids) if action_ids is not None else None), order="plan")
+    if action_ids is not None:  # in the order on screen
+        place = {action_id: i for i, action_id in enumerate(action_ids)}
+        plan.rows.sort(key=lambda row: place[row.id])
     pattern = get_settings(session).date_format
     title = "Composite action plan" + (f": {lead.name}" if lead else "")
     if as_at != today:
@@ -318,8 +324,9 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
     with new_workbook(path) as excel:
         sheet = excel.add_table(
             ACTION_SHEET, columns, _page(session, title, today, A3), protect=True,
-            instructions="Please update the green columns only, then send this file back "
-                         "as it is (same name and layout). Grey columns are for reference.",
+            instructions=(f"As shown on screen: {filter_text}. " if filter_text else "")
+            + "Please update the green columns only, then send this file back "
+              "as it is (same name and layout). Grey columns are for reference.",
         )
         pick_locked, pick_editable = itemgetter(*locked), itemgetter(*EDITABLE_FIELDS)
         pick_row = itemgetter(*(c.key for c in columns))

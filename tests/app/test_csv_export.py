@@ -90,3 +90,15 @@ def test_the_plan_command_lists_each_action_on_one_line(office, capsys):
     a3 = next(line for line in lines if line.startswith("A3"))
     assert "Closed \u2013 superseded" in a3 and "Blue" not in a3
     assert lines[-1] == "3 actions as at " + lines[-1].split(" as at ")[1]
+
+
+def test_the_rows_on_screen_are_written_in_the_order_on_screen(office, tmp_path):
+    from app.csv_export import export_plan_csv, export_register_csv
+
+    with office.readers() as session:
+        ids = {action.reference: action.id for action in session.query(Action)}
+        export_plan_csv(session, tmp_path / "plan.csv", action_ids=[ids["A3"], ids["A1"]])
+        export_register_csv(session, "actions", tmp_path / "register.csv", [ids["A2"], ids["A3"]])
+    assert [row["Ref"] for row in _read(tmp_path / "plan.csv")] == ["A3", "A1"]
+    with (tmp_path / "register.csv").open(encoding="utf-8-sig", newline="") as file:
+        assert [row[0] for row in list(csv.reader(file))[1:]] == ["A2", "A3"]

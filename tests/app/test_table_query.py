@@ -14,6 +14,7 @@ from app.table_query import (
     cell_formatter,
     cell_text,
     collector_paused,
+    describe_view,
     review_references,
 )
 
@@ -220,3 +221,12 @@ def test_sort_keys_worked_out_ahead_give_the_same_order():
         for descending in (False, True):
             assert ahead.order(column, descending) == fresh.order(column, descending)
     assert ids(ahead, ahead.order(0)) == [13, 12, 14, 11]  # a1, A2, A3, A10
+
+
+def test_the_view_on_screen_is_described_in_words_for_its_export_or_paper():
+    filters = Filters(choices=(("agency", "Police"),), flags=frozenset({"overdue"}),
+                      date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 3, 31))
+    text = describe_view(COLUMNS, " toolkit ", filters, (3, True), date_text=lambda day: day.strftime("%d/%m/%Y"))
+    assert text == ('Lead agency: Police; Overdue; Target date from 01/01/2024 to 31/03/2024; '
+                    'searched for "toolkit"; sorted by Target date (descending)')
+    assert describe_view(COLUMNS) == ""  # the register whole, in its own order
