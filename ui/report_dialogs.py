@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -54,26 +53,22 @@ from app import lookups, paths, privacy_scan, registers
 from app.database import Database
 from app.errors import UserError
 from app.reports import WORD_KINDS, WORD_SUFFIX, build_checked_report
-from app.services.reviews import get_review, latest_panel_report
+from app.reports.panel import stored_panel_values
+from app.services.reviews import save_panel_report
 from db.models import ListKind
 from ui import dialogs, privacy_prompt
+from ui.panel_form import PanelForm
 from ui.report_kinds import REPORT_INTROS, REPORT_TITLES
 from ui.widgets.record_picker import RecordPicker
 from ui.widgets.date_edit import UkDateEdit
 from ui.widgets.list_combo import ListCombo
-from ui.operations import Flow, QueryOp
+from ui.operations import CollectionOp, Flow, QueryOp
 from ui.workers import Progress
 
 if TYPE_CHECKING:
     from app.privacy_scan import CheckedFile
     from app.reports.doc import ReportResult
 
-# The panel report's free text the dialog offers to change for this printing.
-PANEL_TEXT_FIELDS: list[tuple[str, str]] = [
-    ("brief_summary", "Brief summary"),
-    ("recommendations_text", "Recommendations"),
-    ("reasons", "Reasons"),
-]
 ERROR_STYLE = "color: #b00020;"
 STATUS_MESSAGE_MS = 15_000
 FINANCIAL_YEAR_START_MONTH = 4  # the partnership's year runs 1 April to 31 March
@@ -119,26 +114,12 @@ def action_status_names(session: Session) -> list[str]:
     return [item.name for item in lookups.list_items(session, ListKind.ACTION_STATUS)]
 
 
-def stored_panel_text(session: Session, review_ref: str) -> dict[str, str] | None:
-    """The free text of the review's latest panel report (the one the paper prints), or
-    None when the review has none."""
-    try:
-        # app.reports.panel has no public "which panel report is printed": its private
-        # helper keeps that rule in one place.
-        report = latest_panel_report(get_review(session, review_ref))
-    except UserError:
-        return None
-    return {key: getattr(report, key) or "" for key, _label in PANEL_TEXT_FIELDS}
+def panel_forms(session: Session) -> dict[tuple[str, str], dict[str, object]]:
+    """What the panel report's short form shows for each current review, by the review as
+    ``review_choices`` gives it: its stored panel report, or nothing yet.
 
-
-def panel_texts(session: Session) -> dict[tuple[str, str], dict[str, str]]:
-    """The stored free text of every review that has a panel report written, by the review
-    as ``review_choices`` gives it.
-
-    One lookup per review: app/ has no single query for this, and reviews number hundreds
-    at most."""
-    found = {choice: stored_panel_text(session, choice[0]) for choice in review_choices(session)}
-    return {choice: text for choice, text in found.items() if text is not None}
+    One lookup per review: reviews number hundreds at most."""
+    return {choice: stored_panel_values(session, choice[0]) for choice in review_choices(session)}
 
 
 @dataclass(frozen=True)
@@ -150,24 +131,24 @@ class ReportChoices:
     reviews: tuple[tuple[str, str], ...] = ()
     agencies: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
-    # For the panel report: each review's stored free text, by reference.
-    panel_texts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # For the panel report: each review's stored parts (``panel_forms``), by reference.
+    panel_forms: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
-    def panel_text(self, review_ref: str) -> dict[str, str] | None:
-        return next((dict(text) for ref, text in self.panel_texts if ref == review_ref), None)
+    def panel_form(self, review_ref: str) -> dict[str, object]:
+        return next((dict(values) for ref, values in self.panel_forms if ref == review_ref), {})
 
 
 def load_choices(session: Session, kind: str, today: dt.date | None = None) -> ReportChoices:
     """Only the lists paper ``kind`` needs."""
     today = today or dt.date.today()
-    panel = panel_texts(session) if kind == "panel" else {}
+    panel = panel_forms(session) if kind == "panel" else {}
     return ReportChoices(
         today=today,
         next_meeting=next_meeting_on(session, today) if kind in MEETING_KINDS else None,
         reviews=tuple(review_choices(session) if kind == "response" else panel),
         agencies=tuple(agency_names(session)) if kind in ("action-plan", "agency") else (),
         statuses=tuple(action_status_names(session)) if kind == "action-plan" else (),
-        panel_texts=tuple((ref, tuple(text.items())) for (ref, _label), text in panel.items()),
+        panel_forms=tuple((ref, tuple(values.items())) for (ref, _label), values in panel.items()),
     )
 
 
@@ -244,7 +225,6 @@ class ReportDialog(QDialog):
         self._building: Path | None = None  # the file the running build is for
         self._problems: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
-        self._stored_text: dict[str, str] | None = None
         self.choices = choices
         self.setWindowTitle(self.title)
         self.setObjectName(f"reportDialog_{kind}")
@@ -370,14 +350,8 @@ class ReportDialog(QDialog):
         self.review_combo = ListCombo(allow_blank=False)
         self.review_combo.set_choices(self.choices.reviews, preset.get("review_ref"))
         self._add_row("review_ref", "&Review", self.review_combo)
-        self.panel_texts: dict[str, QPlainTextEdit] = {}
-        for key, label in PANEL_TEXT_FIELDS:
-            editor = QPlainTextEdit()
-            editor.setTabChangesFocus(True)
-            editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 4 + 12)
-            editor.setPlaceholderText("Blank: the paper prints its standard wording, or “None recorded.”")
-            self._add_row(key, label, editor)
-            self.panel_texts[key] = editor
+        self.panel_form = PanelForm()
+        self._add_row("panel_form", "Panel report", self.panel_form)
         self.review_combo.currentIndexChanged.connect(self._on_panel_review_changed)
         self._on_panel_review_changed()
 
@@ -453,8 +427,7 @@ class ReportDialog(QDialog):
         if self.kind == "annual":
             return {"start": self.start_date.date(), "end": self.end_date.date()}
         if self.kind == "panel":
-            return {"review_ref": self.review_combo.value(),
-                    "overrides": {key: editor.toPlainText() for key, editor in self.panel_texts.items()}}
+            return {"review_ref": self.review_combo.value(), "overrides": self.panel_form.values()}
         return {"agency": self.agency_combo.value()}
 
     # --- checking ------------------------------------------------------------------------
@@ -476,7 +449,11 @@ class ReportDialog(QDialog):
         elif self.kind == "response" and not self.review_list.values():
             found["review_refs"] = "Tick at least one review."
         elif self.kind == "panel":
-            found["review_ref"] = self._panel_review_problem()
+            found["review_ref"] = "" if self.review_combo.value() else "Choose the review."
+            form_problems = self.panel_form.problems()
+            found["panel_form"] = " ".join(form_problems.values())
+            if form_problems:
+                self.panel_form.show_part(next(iter(form_problems)))
         elif self.kind == "agency" and not self.agency_combo.value():
             found["agency"] = "Choose the agency."
         out, suffix = self.out_path(), self.suffix()
@@ -489,14 +466,6 @@ class ReportDialog(QDialog):
         elif out.is_dir():
             found["out_path"] = f"{out} is a folder: give a file name ending in {suffix}."
         return {key: message for key, message in found.items() if message}
-
-    def _panel_review_problem(self) -> str:
-        if not self.review_combo.value():
-            return ("Choose the review." if self.review_combo.count() else
-                    "No review has a scrutiny panel report yet. Fill in a review's panel report first.")
-        if self._stored_text is None:
-            return "No scrutiny panel report has been written for this review. Fill in its panel report first."
-        return ""
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Each problem in red under its field; the first bad field gets the focus."""
@@ -541,13 +510,7 @@ class ReportDialog(QDialog):
 
     def _on_panel_review_changed(self, *_args) -> None:
         ref = self.review_combo.value()
-        self._stored_text = self.choices.panel_text(ref) if ref else None
-        for key, editor in self.panel_texts.items():
-            editor.setPlainText((self._stored_text or {}).get(key, ""))
-            editor.setEnabled(self._stored_text is not None)
-        message = self._panel_review_problem() if ref else ""
-        self._problems["review_ref"].setText(message)
-        self._problems["review_ref"].setVisible(bool(message))
+        self.panel_form.set_values(self.choices.panel_form(ref) if ref else {})
         if hasattr(self, "out_edit"):
             self._on_options_changed()
 
@@ -569,7 +532,23 @@ class ReportDialog(QDialog):
         self.show_problems(problems)
         if problems:
             return
+        if self.kind == "panel":
+            self._save_panel_then_build()
+            return
         self.start_build()
+
+    def _save_panel_then_build(self) -> None:
+        """Keep the short form with the review, for the next printing, then print it."""
+        ref, values = self.review_combo.value(), self.panel_form.values()
+        self._set_busy(True)
+
+        def refused(error: UserError) -> None:
+            self._set_busy(False)
+            self.show_problems({"panel_form": str(error)})
+            self.build_ended.emit()
+
+        CollectionOp(self, self.database, lambda session: save_panel_report(session, ref, values).id,
+                     title=self.title, success=lambda _id: self.start_build(), failure=refused).run_in_background()
 
     # --- building ------------------------------------------------------------------------
 

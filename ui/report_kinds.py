@@ -25,8 +25,10 @@ REPORT_INTROS = {
     "response": "The partnership's response to the reviews you tick, by theme.",
     "annual": "The tables for the annual report: referrals by outcome, reviews agreed, underway, "
               "completed and published, timeliness, and learning events, for a period.",
-    "panel": "The council's cover report for a review going to the scrutiny panel. The text below is "
-             "the review's panel report; what you change here is printed this time only, not saved.",
+    "panel": "The council's cover report for a review going to the scrutiny panel. The review, its "
+             "recommendations and their progress come from the record; the parts below are the "
+             "review's panel report, kept with the review for the next time. A part left blank "
+             "prints its standard wording or \u201cNot recorded\u201d.",
     "agency": "One agency's open actions, overdue ones first, to send to the agency.",
     "pack": "Everything for a sub group meeting in one PDF: a contents page, the briefing paper, the "
             "overdue actions, and the RAG ratings and action plan of the agencies whose actions are "

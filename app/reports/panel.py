@@ -37,7 +37,7 @@ from app.queries.reviews import read_recommendations
 from app.reports.doc import Heading, ReportResult, build_paper, para, spacer
 from app.reports.formatting import DateText
 from app.reports.table import Column, FastTable, Row
-from app.services.reviews import PANEL_REPORT_FLAGS, PANEL_REPORT_TEXT_FIELDS, latest_panel_report
+from app.services.reviews import PANEL_REPORT_FLAGS, PANEL_REPORT_TEXT_FIELDS, latest_panel_report, panel_subject
 from app.settings import get_settings
 from app.text import clean
 from db.models import PanelReport, Review
@@ -46,9 +46,10 @@ TITLE = "Scrutiny panel report"
 NOT_RECORDED = "Not recorded."
 NOT_ANSWERED = "Not answered yet"
 
-# What a caller may replace for this printing (the window's dialog does, and keeps it).
+# What a caller may replace for this printing (the window's short form does, and keeps it).
 FREE_TEXT_FIELDS = ("decision_maker", "subject", *PANEL_REPORT_TEXT_FIELDS)
 YES_NO_FIELDS = PANEL_REPORT_FLAGS
+FORM_FIELDS = (*FREE_TEXT_FIELDS, "decision_on", *YES_NO_FIELDS)
 
 PROGRESS_COLUMNS = [
     Column("No.", 9), Column("Recommendation", 40), Column("Response", 12),
@@ -77,22 +78,32 @@ def _review(session: Session, reference: str) -> Review:
     return found
 
 
+def stored_panel_values(session: Session, review_ref: str) -> dict[str, object]:
+    """The parts of the review's latest panel report (the one printed) by ``FORM_FIELDS``
+    name, for the short form the window asks before printing; empty when none is written."""
+    review = _review(session, review_ref)
+    if not any(report.archived_at is None for report in review.panel_reports):
+        return {}
+    report = latest_panel_report(review)
+    return {name: getattr(report, name) for name in FORM_FIELDS}
+
+
 def _paper(review: Review, report: PanelReport, partnership: str, date_text: DateText,
            overrides: Mapping[str, object]) -> PanelPaper:
-    unknown = set(overrides) - set(FREE_TEXT_FIELDS) - set(YES_NO_FIELDS)
+    unknown = set(overrides) - set(FORM_FIELDS)
     if unknown:
         raise UserError(f"The panel report has no part called {', '.join(sorted(unknown))}.")
     text = {name: str(overrides.get(name, getattr(report, name)) or "").strip() for name in FREE_TEXT_FIELDS}
     answers = {name: overrides.get(name, getattr(report, name)) for name in YES_NO_FIELDS}
     defaults = {
-        "subject": f"{review.review_type.name}: {review.title}",
+        "subject": panel_subject(review),
         "report_of": f"Independent Chair of the {partnership}",
         "brief_summary": f"To brief the Panel on the {review.title} review, its recommendations and progress to date.",
         "detail": f"The review was published on {date_text(review.published_on)}." if review.published_on else "",
     }
     for name, value in defaults.items():
         text[name] = text[name] or value
-    return PanelPaper(text, answers, report.decision_on)
+    return PanelPaper(text, answers, overrides.get("decision_on", report.decision_on))
 
 
 class _Numbering:
@@ -188,11 +199,13 @@ def build_panel(session: Session, out_path: Path, *, review_ref: str, overrides:
     """Write the scrutiny panel cover report for the review ``review_ref``, its progress as
     at ``as_at`` (default today).
 
-    ``overrides`` replaces parts of the stored panel report for this printing.
-    Raises ``UserError`` for an unknown review or one with no panel report.
+    ``overrides`` replaces parts of the stored panel report (``FORM_FIELDS``) for this
+    printing; with them, a review with no panel report yet is printed from them alone.
+    Raises ``UserError`` for an unknown review, or one with no panel report and no overrides.
     """
     review = _review(session, review_ref)
-    report = latest_panel_report(review)
+    written = any(report.archived_at is None for report in review.panel_reports)
+    report = latest_panel_report(review) if written or not overrides else PanelReport()
     settings = get_settings(session)
     date_text = DateText(settings)
     paper = _paper(review, report, settings.partnership_name, date_text, overrides or {})

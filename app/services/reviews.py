@@ -167,12 +167,39 @@ def update_panel_report(session: Session, report_id: int, **fields) -> PanelRepo
     return report
 
 
+def save_panel_report(session: Session, reference_or_id: str | int, fields: dict) -> PanelReport:
+    """Keep what the office filled in before printing a review's panel report: the parts that
+    differ from its latest report are changed, or, for a review with none yet, one is written."""
+    review = get_review(session, reference_or_id)
+    if not optional_text(fields.get("subject")):  # blank prints the usual subject: keep that
+        fields = {**fields, "subject": panel_subject(review)}
+    if not any(p.archived_at is None for p in review.panel_reports):
+        return add_panel_report(session, review.id, **fields)
+    report = latest_panel_report(review)
+    changed = {name: value for name, value in fields.items()
+               if _panel_value(name, value) != _panel_value(name, getattr(report, name))}
+    return update_panel_report(session, report.id, **changed) if changed else report
+
+
+def panel_subject(review: Review) -> str:
+    """A panel report's subject unless the office writes another: the review's type and title."""
+    return f"{review.review_type.name}: {review.title}" if review.review_type else review.title
+
+
+def _panel_value(name: str, value):
+    """A panel report's part as it would be stored, to tell a change from the same text retyped."""
+    if name in PANEL_REPORT_FLAGS or name == "decision_on":
+        return value
+    return (optional_text(value) if name in ("decision_maker", "subject") else multiline_text(value)) or None
+
+
 def latest_panel_report(review: Review) -> PanelReport:
     """The scrutiny panel report to print for a review: its latest one."""
     reports = [p for p in review.panel_reports if p.archived_at is None]
     if not reports:
         raise UserError(f"No scrutiny panel report has been written for review {review.reference}. "
-                        "Fill in its panel report first.", field="review")
+                        "Fill in its panel report first: Reports > Scrutiny panel cover report in the "
+                        "window asks for it.", field="review")
     return max(reports, key=lambda p: (p.decision_on or dt.date.min, p.id))
 
 

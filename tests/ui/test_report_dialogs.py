@@ -240,16 +240,18 @@ def test_response_to_the_reviews_ticked(qtbot, make_dialog, opened):
     assert "Agencies should use the neglect toolkit at every assessment." in text
 
 
-def test_panel_report_prints_the_stored_text_with_the_users_changes(qtbot, office_database, make_dialog, opened):
+def test_panel_report_prints_the_stored_parts_with_the_users_changes_and_keeps_them(
+        qtbot, office_database, make_dialog, opened):
     with office_database.sessions.begin() as s:
         review = s.query(Review).filter_by(reference="SCR-01").one()
         s.add(PanelReport(review=review, decision_maker="Scrutiny Panel", subject="SCR-01",
                           brief_summary="Stored summary.", reasons="The stored reasons."))
     dialog = make_dialog("panel")
+    form = dialog.panel_form
     assert dialog.review_combo.currentText() == "SCR-01: Child U"
-    assert dialog.panel_texts["brief_summary"].toPlainText() == "Stored summary."
-    assert dialog.panel_texts["reasons"].toPlainText() == "The stored reasons."
-    editor = dialog.panel_texts["brief_summary"]
+    assert form.editors["brief_summary"].toPlainText() == "Stored summary."
+    assert form.editors["reasons"].toPlainText() == "The stored reasons."
+    editor = form.editors["brief_summary"]
     editor.selectAll()
     qtbot.keyClicks(editor, "Summary typed for this meeting.")
     create_pdf(qtbot, dialog)
@@ -258,14 +260,51 @@ def test_panel_report_prints_the_stored_text_with_the_users_changes(qtbot, offic
     assert "Summary typed for this meeting." in text
     assert "Stored summary." not in text
     assert "The stored reasons." in text
+    with office_database.sessions() as s:  # kept for the next printing, in the same report
+        [report] = s.query(PanelReport).all()
+        assert (report.brief_summary, report.reasons) == ("Summary typed for this meeting.", "The stored reasons.")
 
 
-def test_panel_report_needs_a_review_with_a_panel_report(qtbot, make_dialog, opened):
-    dialog = make_dialog("panel")  # SCR-01 has none yet
-    assert dialog.review_combo.count() == 0
+def test_the_short_form_asks_every_part_of_the_template_the_record_cannot_fill():
+    from app.reports.panel import FORM_FIELDS
+    from ui.panel_form import PAGES
+
+    asked = [key for _tab, fields in PAGES for key, *_rest in fields]
+    assert sorted(asked) == sorted(FORM_FIELDS) and len(asked) == len(set(asked))
+
+
+def test_a_review_with_no_panel_report_gets_one_from_the_short_form_remembered_next_time(
+        qtbot, office_database, make_dialog, opened):
+    dialog = make_dialog("panel")  # SCR-01 has no panel report yet: the form starts blank
+    form = dialog.panel_form
+    assert dialog.review_combo.currentText() == "SCR-01: Child U"
+    assert form.editors["decision_maker"].text() == ""
+    qtbot.keyClicks(form.editors["chair_email"], "chair.example.org")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert "No review has a scrutiny panel report yet" in dialog.problem_text("review_ref")
     assert dialog.job is None and opened == []
+    problem = dialog.problem_text("panel_form")
+    assert "Decision-maker: type the panel or committee" in problem
+    assert "Chair's e-mail: chair.example.org is not an e-mail address." in problem
+
+    form.editors["chair_email"].setText("chair@example.org")
+    qtbot.keyClicks(form.editors["decision_maker"], "Children and Young People Scrutiny Panel")
+    type_date(qtbot, form.editors["decision_on"], "12/01/2027")
+    form.editors["key_decision"].setCurrentText("No")
+    form.editors["exempt"].setCurrentText("Yes")
+    qtbot.keyClicks(form.editors["exemption"], "Paragraph 2: it could identify a child.")
+    create_pdf(qtbot, dialog)
+    assert not dialog.general_problem.isVisibleTo(dialog), dialog.general_problem.text()
+    assert dialog.problem_text("panel_form") == ""
+
+    text = pdf_text(opened[0])
+    assert "Children and Young People Scrutiny Panel" in text
+    assert "Paragraph 2: it could identify a child." in text
+    assert "chair@example.org" in text
+    again = make_dialog("panel")  # the next printing starts from what was typed
+    kept = again.panel_form.values()
+    assert (kept["decision_maker"], kept["decision_on"], kept["key_decision"], kept["exempt"]) == (
+        "Children and Young People Scrutiny Panel", dt.date(2027, 1, 12), False, True)
+    assert kept["chair_email"] == "chair@example.org"
 
 
 def test_agency_action_list_for_the_agency_chosen(qtbot, make_dialog, opened):
@@ -330,7 +369,7 @@ def test_a_never_print_name_typed_for_this_printing_is_caught_then_put_right(
         s.add(PanelReport(review=review, decision_maker="Scrutiny Panel", subject="SCR-01",
                           brief_summary="Stored summary."))
     dialog = make_dialog("panel")
-    editor = dialog.panel_texts["brief_summary"]
+    editor = dialog.panel_form.editors["brief_summary"]
     editor.selectAll()
     qtbot.keyClicks(editor, "Child U (known as jayden marsh) was seen by the GP.")
     prompts.answers = [False]

@@ -168,3 +168,17 @@ def test_panel_report_needs_a_panel_record(demo, tmp_path):
         build_panel(demo, tmp_path / "x.pdf", review_ref="Ref053")
     with pytest.raises(UserError, match="no review"):
         build_panel(demo, tmp_path / "x.pdf", review_ref="Nope")
+
+
+def test_a_panel_report_typed_before_printing_is_kept_changing_only_what_changed(demo):
+    from app.services.reviews import latest_panel_report, save_panel_report
+
+    session = demo
+    review = session.query(Review).filter(Review.panel_reports.any()).first()
+    report = latest_panel_report(review)
+    version = report.version
+    same = {name: getattr(report, name) for name in ("decision_maker", "subject", "brief_summary")}
+    assert save_panel_report(session, review.reference, same) is report and report.version == version
+    save_panel_report(session, review.reference, {**same, "brief_summary": "  New summary.  ", "subject": ""})
+    assert (report.brief_summary, report.subject) == ("New summary.", f"{review.review_type.name}: {review.title}")
+    session.rollback()  # the module's other tests read the demo as written
