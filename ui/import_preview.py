@@ -779,8 +779,9 @@ class LegacyImportDialog(QDialog):
         self.proposal_view = self._table("agencyProposals", "Agency spellings to settle", self.proposal_model)
         self.proposal_view.setItemDelegateForColumn(4, AgencyDelegate(self.proposal_view))
         self.proposal_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        for column, width in enumerate((90, 170, 90, 220)):
-            self.proposal_view.setColumnWidth(column, width)
+        header = self.proposal_view.horizontalHeader()
+        for column, width in enumerate((90, 170, 60, 220)):  # never narrower than the heading
+            self.proposal_view.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.proposal_model.confirmations_changed.connect(self._show_plan_text)
 
         self.words_model = WordsModel(plan, self.words_decided, self)
