@@ -23,7 +23,6 @@ no progress callback, so Cancel takes effect once the paper is laid out.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app import lookups, paths, privacy_scan, registers
+from app import lookups, privacy_scan, registers
 from app.database import Database
 from app.errors import UserError
 from app.reports import WORD_KINDS, WORD_SUFFIX, build_checked_report
@@ -153,15 +152,11 @@ def load_choices(session: Session, kind: str, today: dt.date | None = None) -> R
 
 
 def default_report_folder() -> Path:
-    """Documents, or the program's data folder for a portable install (and for tests,
-    which point the data folder at a temporary one) or when there is no Documents folder."""
-    if not os.environ.get(paths.DATA_DIR_ENV):
-        from platformdirs import user_documents_dir
+    """The folder papers were last saved in, else the papers and exports folder chosen at
+    first run (``ui.file_folders``)."""
+    from ui import file_folders
 
-        documents = Path(user_documents_dir())
-        if documents.is_dir():
-            return documents
-    return paths.data_dir()
+    return file_folders.start_folder(file_folders.PAPER)
 
 
 def suggested_file(folder: Path, name: str, day: dt.date, suffix: str = PDF_SUFFIX) -> Path:
@@ -658,7 +653,12 @@ def open_report_dialog(parent: QWidget | None, database: Database, kind: str, *,
         dialog = ReportDialog(parent, database, kind, choices, **preset)
         try:
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
-            flow.end(dialog.written.path if accepted and dialog.written is not None else None)
+            written = dialog.written.path if accepted and dialog.written is not None else None
+            if written is not None:
+                from ui import file_folders
+
+                file_folders.remember(file_folders.PAPER, written)
+            flow.end(written)
         finally:
             dialog.deleteLater()
 
