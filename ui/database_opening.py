@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app import paths
@@ -163,6 +163,8 @@ class OpenDatabase(QObject):
         """Run the check and daily backup that opening put off (so the window appeared at
         once), or say what the check at open found; saves wait until it has passed."""
         database = self._database
+        if database.location_warning:  # a network drive or a synced folder: said once it is shown
+            QTimer.singleShot(0, lambda: self._say_location(database))
         if not database.check_pending:
             self._on_checked(database, database.open_check)
             return
@@ -175,6 +177,10 @@ class OpenDatabase(QObject):
         BackgroundOp(self._window, lambda _progress: database.finish_open_check(), title="Checking the database",
                      pool=upkeep_queue(), success=lambda check: self._on_checked(database, check),
                      failure=lambda error: self._on_check_failed(database, error), ended=ended).run_in_background()
+
+    def _say_location(self, database: Database) -> None:
+        if database is self._database:
+            dialogs.warn(self._window, "Where the database is kept", database.location_warning)
 
     def _on_checked(self, database: Database, check) -> None:
         if database is not self._database or check is None:

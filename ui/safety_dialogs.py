@@ -50,7 +50,7 @@ from app.backups import (
     verify_before_open,
 )
 from app.database import Database
-from app.db_errors import DamagedDatabaseError
+from app.db_errors import DamagedDatabaseError, DatabaseUnavailableError
 from app.errors import UserError
 from ui import dialogs, errors
 from ui.operations import BackgroundOp, Flow
@@ -544,7 +544,9 @@ def handle_open_error(parent: QWidget | None, path: Path, error: BaseException, 
         errors.report_exception(error, parent, title="Open database")
         flow.fail()
 
-    if not (isinstance(error, UserError) and Path(path).is_file()):
+    # Locked, read-only or a full disk is said as it is (restoring would lose the work in the
+    # file); anything else said of a file that exists may hide damage, so it is checked.
+    if isinstance(error, DatabaseUnavailableError) or not (isinstance(error, UserError) and Path(path).is_file()):
         say_it()
         return
 

@@ -541,3 +541,36 @@ def test_the_history_view_shows_the_privacy_decision(qtbot, office_database, edi
     prompts.answers.append(False)
     export(qtbot, dialog, tmp_path / "all.xlsx", monkeypatch)
     qtbot.waitUntil(lambda: "Privacy check" in shown(dialog, "operation"), timeout=SLOW)
+
+
+def test_a_locked_database_is_said_as_it_is_with_no_check_and_no_restore_offered(
+        qtbot, office_database, said, monkeypatch):
+    from app.db_errors import LOCKED, DatabaseUnavailableError
+
+    path = office_database.path
+    shown = []
+    monkeypatch.setattr(safety_dialogs, "damage_at", lambda _path: pytest.fail("a locked file is not damaged"))
+    monkeypatch.setattr(safety_dialogs.errors, "report_exception",
+                        lambda error, parent=None, **_kw: shown.append(str(error)))
+    error = DatabaseUnavailableError(path, LOCKED)
+
+    assert outcome(qtbot, lambda done: handle_open_error(None, path, error, restored=done)) is False
+    assert said.asked == [] and shown == [str(error)]
+    assert "in use by another program" in shown[0] and "not damaged" in shown[0]
+
+
+def test_a_database_in_a_synced_folder_is_opened_with_a_warning_in_words(qtbot, tmp_path, said):
+    from tests.ui.conftest import open_window
+
+    folder = tmp_path / "OneDrive - Northshire Council"
+    folder.mkdir()
+    database = open_database(folder / "office.sqlite")
+    try:
+        assert database.location_warning is not None
+        window = open_window(qtbot, database)
+        qtbot.waitUntil(lambda: bool(said.warned), timeout=SLOW)
+        assert said.warned == [database.location_warning]
+        assert "OneDrive keeps in sync" in said.warned[0]
+        window.close()
+    finally:
+        database.close()
