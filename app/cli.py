@@ -22,6 +22,7 @@ from app.database import Database, open_database, open_demo_database
 from app.db_errors import plain_database_errors
 from app.errors import UserError
 from app.plan_command import add_plan_parser
+from app.privacy_scan import add_despite_findings_option
 from app.safety_command import add_safety_parsers
 from app.self_test import CheckWindow, run_self_test
 from app.version import __version__
@@ -99,6 +100,30 @@ def _cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_chase(args, database: Database) -> int:
+    from app import chasing
+    from app.text import plural
+
+    with database.readers() as session:
+        chosen = chasing.recipients(session, agency=args.agency, due_today=args.due_today)
+    if not chosen:
+        print("Nobody to chase: no lead officer or agency is "
+              + ("due a chase today by the chase schedule." if args.due_today else "behind with an action."))
+        return 0
+    if database.path is not None:  # as import does: a checked copy first, or nothing is written
+        from app.backups import backup_before_change
+
+        print(f"Backed up the database first: {backup_before_change(database.path, 'chase').path}")
+    with database.sessions.begin() as session:
+        written = chasing.write_chases(session, args.out, chosen, despite_findings=args.despite_findings)
+    for chase in written:
+        print(chase.describe())
+    actions = sum(len(chase.recipient.actions) for chase in written)
+    print(f"{plural(len(written), 'chase e-mail')} written to {args.out}; the chase is recorded on "
+          f"{plural(actions, 'action')}.")
+    return 0
+
+
 def _with_database(handler: Callable[[argparse.Namespace, Database], int]):
     """Wrap a subcommand that works on an existing database."""
     def run(args) -> int:
@@ -174,6 +199,18 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--actions", metavar="N", type=_positive_int, required=True, help="how many actions")
     gen.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     gen.set_defaults(func=_cmd_generate)
+
+    chase = sub.add_parser(
+        "chase", parents=[db_option], help="write chase e-mails to the leads of actions overdue or due soon",
+        description="Write one e-mail (.eml, opened by Outlook as a new message ready to send) to each lead "
+                    "officer or agency with actions overdue or due soon, listing them, with the agency's "
+                    "workbook attached; the chase is recorded on each action. The database is backed up first.")
+    chase.add_argument("--agency", metavar="NAME", help="only this agency's actions")
+    chase.add_argument("--due-today", action="store_true",
+                       help="only the actions the office's chase schedule says are due a chase today")
+    chase.add_argument("--out", type=Path, required=True, metavar="FOLDER", help="the folder to write the e-mails into")
+    add_despite_findings_option(chase)
+    chase.set_defaults(func=_cmd_chase)
 
     _optional_commands(sub, [db_option])
     return parser
