@@ -41,7 +41,7 @@ from ui import dialogs, file_folders, report_dialogs
 from ui.operations import CollectionOp, QueryOp
 
 TITLE = "Chase"
-HEADERS = ("Chase", "Agency", "Overdue", "Due soon", "E-mail to")
+HEADERS = ("Lead officer or agency", "Agency", "Overdue", "Due soon", "E-mail to")
 
 
 def install(window: QMainWindow) -> QAction:
@@ -103,20 +103,27 @@ class ChaseDialog(QDialog):
         self.template_edit.setObjectName("template")
         self.template_edit.setToolTip("Placeholders: " + "; ".join(
             f"{{{name}}} {meaning}" for name, meaning in CHASE_PLACEHOLDERS.items()))
+        placeholders = QLabel("Filled in for each e-mail: " + ", ".join(f"{{{name}}}" for name in CHASE_PLACEHOLDERS)
+                              + " (point at the text for what each means).")
+        placeholders.setWordWrap(True)
         self.keep_box = QCheckBox("&Keep this wording for the next chases")
         self.keep_box.setObjectName("keepWording")
         self.folder_edit = QLineEdit(str(folder))
         self.folder_edit.setObjectName("folder")
-        browse = QPushButton("C&hoose…")
+        browse = QPushButton("Ch&oose…")
         browse.clicked.connect(self._on_browse_clicked)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(browse)
+        folder_row = QWidget()
+        folder_box = QHBoxLayout(folder_row)
+        folder_box.setContentsMargins(0, 0, 0, 0)
+        folder_box.addWidget(self.folder_edit, 1)
+        folder_box.addWidget(browse)
         form = QFormLayout()
         form.addRow("&Subject:", self.subject_edit)
         form.addRow("&Text:", self.template_edit)
+        form.addRow("", placeholders)
         form.addRow("", self.keep_box)
         form.addRow("&Folder:", folder_row)
+        form.labelForField(folder_row).setBuddy(self.folder_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.write_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.write_button.setText("&Write e-mails")

@@ -1,9 +1,12 @@
-"""File > Settings: what the office prints on every paper and export, and its closure days.
+"""File > Settings: what the office prints on every paper and export, its closure days, and
+how it chases actions.
 
 The partnership's name, the protective marking, the date format (one of
 ``app.dates.DATE_FORMATS``, shown in the window, workbooks and papers alike), an optional
 logo, and the days the office is closed besides bank holidays (typed the UK way, separated
-by commas), which working-day clocks skip; saved with ``app.settings.save_settings`` in one
+by commas), which working-day clocks skip; the chase schedule (days before the target, on
+the day, every so many days while overdue: ``app.chasing.ChaseSchedule``) and the addresses
+chase e-mails go to (one "name = address" a line); saved with ``app.settings.save_settings`` in one
 unit of work. Problems are shown in red beside their field before anything is saved;
 closing with unsaved changes asks first.
 """
@@ -15,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImageReader, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,13 +26,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from sqlalchemy.exc import DBAPIError
 
+from app.chasing import ChaseSchedule
 from app.database import Database
 from app.dates import DATE_FORMATS, DateNotUnderstood, format_date, parse_date_list
 from app.errors import ValidationError
@@ -82,6 +89,19 @@ class OfficeSettingsDialog(QDialog):
         self.closure_edit.setToolTip("Days the office is closed besides bank holidays, such as "
                                      "29/12/2026, 30/12/2026, 31/12/2026. Working-day clocks skip them.")
 
+        schedule = ChaseSchedule.from_settings(self._original)
+        self.chase_before_spin = self._days_spin("Days before the target date", schedule.days_before,
+                                                 " days before the target", "not before the target")
+        self.chase_on_day_box = QCheckBox("Chase on the target &day")
+        self.chase_on_day_box.setChecked(schedule.on_the_day)
+        self.chase_every_spin = self._days_spin("Days between chases while overdue", schedule.every_days_overdue,
+                                                " days while overdue", "not again once overdue", prefix="every ")
+        self.chase_addresses_edit = QPlainTextEdit(self._original.chase_addresses)
+        self.chase_addresses_edit.setAccessibleName("Chase addresses")
+        self.chase_addresses_edit.setPlaceholderText("Police = safeguarding@police.example.uk\n"
+                                                     "Jane Hart = jane.hart@council.example.uk")
+        self.chase_addresses_edit.setMaximumHeight(90)
+
         self._logo = self._original.logo_path
         self.logo_path_label = QLabel()
         self.logo_path_label.setObjectName("logoPath")
@@ -103,6 +123,7 @@ class OfficeSettingsDialog(QDialog):
             "date_format": _error_label("dateFormatError"),
             "closure_days": _error_label("closureDaysError"),
             "logo_path": _error_label("logoError"),
+            "chase_addresses": _error_label("chaseAddressesError"),
         }
 
         form = QFormLayout()
@@ -123,6 +144,10 @@ class OfficeSettingsDialog(QDialog):
         logo_holder.setLayout(logo_box)
         logo_box.setContentsMargins(0, 0, 0, 0)
         form.addRow("Logo:", logo_holder)
+        form.addRow("C&hase:", self.chase_before_spin)
+        form.addRow("", self.chase_on_day_box)
+        form.addRow("Then &chase:", self.chase_every_spin)
+        form.addRow("Chase &addresses:", self._with_error(self.chase_addresses_edit, "chase_addresses"))
 
         note = QLabel("These appear on every printed report and exported workbook.")
         note.setWordWrap(True)
@@ -145,6 +170,22 @@ class OfficeSettingsDialog(QDialog):
         QWidget.setTabOrder(self.date_combo, self.closure_edit)
         QWidget.setTabOrder(self.closure_edit, self.choose_logo_button)
         QWidget.setTabOrder(self.choose_logo_button, self.clear_logo_button)
+
+    @staticmethod
+    def _days_spin(name: str, days: int | None, suffix: str, never: str, prefix: str = "") -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(0, 366)
+        spin.setPrefix(prefix)
+        spin.setSuffix(suffix)
+        spin.setSpecialValueText(never)  # 0: no chase at that point
+        spin.setValue(days or 0)
+        spin.setAccessibleName(name)
+        return spin
+
+    @staticmethod
+    def _chase_values(days_before: int | None, on_the_day: bool, every: int | None, addresses: str) -> dict:
+        return {"chase_days_before": str(days_before or ""), "chase_on_the_day": "yes" if on_the_day else "no",
+                "chase_every_days_overdue": str(every or ""), "chase_addresses": addresses.strip()}
 
     def _with_error(self, widget: QWidget, key: str) -> QWidget:
         holder = QWidget()
@@ -169,6 +210,8 @@ class OfficeSettingsDialog(QDialog):
             "date_format": self.date_combo.currentData(),
             "logo_path": self._logo,
             "closure_days": self.closure_edit.text().strip(),
+            **self._chase_values(self.chase_before_spin.value(), self.chase_on_day_box.isChecked(),
+                                 self.chase_every_spin.value(), self.chase_addresses_edit.toPlainText()),
         }
 
     def is_changed(self) -> bool:
@@ -179,6 +222,9 @@ class OfficeSettingsDialog(QDialog):
             "logo_path": self._original.logo_path,
             "closure_days": self._closure_text(self._original),
         }
+        schedule = ChaseSchedule.from_settings(self._original)
+        original.update(self._chase_values(schedule.days_before, schedule.on_the_day, schedule.every_days_overdue,
+                                           self._original.chase_addresses))
         return self.values() != original
 
     def problems(self) -> dict[str, str]:
@@ -209,7 +255,8 @@ class OfficeSettingsDialog(QDialog):
             label.setVisible(key in problems)
         for key, widget in (("partnership_name", self.name_edit),
                             ("protective_marking", self.marking_combo),
-                            ("closure_days", self.closure_edit)):
+                            ("closure_days", self.closure_edit),
+                            ("chase_addresses", self.chase_addresses_edit)):
             if key in problems:
                 widget.setFocus()
                 break

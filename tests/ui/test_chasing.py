@@ -14,12 +14,14 @@ from PySide6.QtGui import QKeySequence
 from sqlalchemy import select
 
 from app import lookups
+from app.chasing import ChaseSchedule
 from app.settings import get_settings, save_settings
 from db.models import Action, Chase, ListKind
 from tests.ui.conftest import open_window
 from ui import chasing, dialogs, report_dialogs
 from ui.chasing import ChaseDialog
 from ui.history_view import HistoryDialog
+from ui.settings_dialog import OfficeSettingsDialog
 
 TODAY = dt.date.today()
 SLOW = 20_000
@@ -93,3 +95,27 @@ def test_chase_from_the_window_writes_the_ticked_leads_emails_and_records_the_ch
 def chased_rows(database) -> list[int]:
     with database.readers() as s:
         return list(s.scalars(select(Chase.action_id)))
+
+
+def test_the_chase_schedule_and_addresses_are_set_in_settings(qtbot, database, monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_discard_changes", lambda parent: True)
+    settings = OfficeSettingsDialog(database)
+    qtbot.addWidget(settings)
+    settings.show()
+    assert (settings.chase_before_spin.value(), settings.chase_on_day_box.isChecked(),
+            settings.chase_every_spin.value()) == (14, True, 14)  # the default schedule
+    assert not settings.is_changed()
+    settings.chase_before_spin.setValue(0)  # "never"
+    settings.chase_every_spin.setValue(7)
+    settings.chase_addresses_edit.setPlainText("Police = nobody at all")
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert settings.errors["chase_addresses"].text().startswith("line 1 should be a name, then =")
+    assert settings.isVisible()  # nothing saved
+
+    settings.chase_addresses_edit.setPlainText("Police = safeguarding@police.example.uk")
+    qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    assert not settings.isVisible()
+    with database.readers() as s:
+        saved = get_settings(s)
+        assert ChaseSchedule.from_settings(saved) == ChaseSchedule(None, True, 7)
+        assert saved.chase_address_book == {"police": "safeguarding@police.example.uk"}
