@@ -122,6 +122,7 @@ def run(path: Path, open_it: Callable[[], Database]) -> int:
             _exit_with(app, 1)
             return
         QTimer.singleShot(0, lambda: log.info("Window shown"))  # once painted: the start-up benchmark reads it
+        QTimer.singleShot(0, window.welcome)  # the first-run page, the first time
         app.setQuitOnLastWindowClosed(True)
         shown.append((window, database))
 

@@ -42,7 +42,9 @@ from ui.register_loading import RegisterLoading
 from ui.register_view import RegisterView, rows_text, showing_text
 from ui.settings_store import WindowSettings
 from ui.table_model import RegisterTableModel
+from ui.toolbar import MainToolBar
 from ui.undo import UndoStack
+from ui.widgets.date_edit import set_office_date_format
 
 try:  # the linked records (another engineer's module)
     from ui.forms.links import LINKED_KINDS, LinkedRecordsPanel
@@ -61,10 +63,12 @@ SIDEBAR_PADDING = 32
 NUMBERED_PAGES = 9
 
 # Room around the text of side bar entries and table cells, so they are not cramped.
+# Scoped to the registers' tables: a calendar's day cells are a table too, and with this
+# padding two-digit days were cut to "...".
 STYLE_SHEET = """
 QListWidget#pageList::item { padding: 5px 10px; }
-QTableView::item { padding: 0px 6px; }
-QTableView QHeaderView::section:horizontal { padding: 4px 6px; border: none;
+QTableView[register="true"]::item { padding: 0px 6px; }
+QTableView[register="true"] QHeaderView::section:horizontal { padding: 4px 6px; border: none;
     border-right: 1px solid palette(mid); border-bottom: 1px solid palette(mid);
     background: palette(button); font-weight: bold; }
 """
@@ -102,6 +106,7 @@ class MainWindow(QMainWindow):
         self.records = RecordActions(self)
         self._build_body()
         self._build_menus()
+        self._build_toolbar()
         self._build_status_bar()
         self._restore_window()
         self.sidebar.setCurrentRow(0)
@@ -247,10 +252,24 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(lambda: self.databases.fill_recent_menu(self.recent_menu))
         self.databases.fill_recent_menu(self.recent_menu)
         file_menu.addSeparator()
-        add_import_export_actions(file_menu, self, lambda: self.database, self._visible_action_ids)
+        self.export_action = action("&Export this page…", self._on_export_current_view, "Ctrl+E",
+                                    tip="Write the rows on screen, as filtered and sorted, to a file",
+                                    icon=sp.SP_DialogSaveButton)
+        self.export_action.setObjectName("exportCurrentView")
+        self.export_action.setIconText("Export")
+        add_import_export_actions(file_menu, self, lambda: self.database, self._visible_action_ids,
+                                  get_view_text=lambda: self._view_text("actions"), export_view=self.export_action)
         file_menu.addSeparator()
-        add_safety_actions(file_menu, self, lambda: self.database, reopen=self.databases.reopen_after_restore,
-                           close_database=self.databases.close_for_restore)
+        safety = add_safety_actions(file_menu, self, lambda: self.database,
+                                    reopen=self.databases.reopen_after_restore,
+                                    close_database=self.databases.close_for_restore)
+        # Everything is saved as it is entered: Save takes a backup copy there and then.
+        self.save_action = safety[0]
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setIconText("Save")
+        self.save_action.setIcon(self.style().standardIcon(sp.SP_DriveHDIcon))
+        self.save_action.setToolTip("Save: your changes are saved as you make them; this takes a "
+                                    "backup copy of the database now (Ctrl+S)")
         file_menu.addSeparator()
         file_menu.addAction(action("&Settings…", self._on_settings,
                                    tip="The partnership's name, protective marking, date format and logo"))
@@ -314,9 +333,26 @@ class MainWindow(QMainWindow):
         self.reports_menu = reports_menu
 
         help_menu = bar.addMenu("&Help")
+        self.help_action = action("User &guide", self._on_help, QKeySequence.StandardKey.HelpContents,
+                                  tip="A short guide to the program, on this computer", icon=sp.SP_DialogHelpButton)
+        self.help_action.setShortcuts([QKeySequence("F1")])
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(action("Getting &started…", self.show_first_run,
+                                   tip="Open the demo, start an empty database or import a tracker"))
+        help_menu.addSeparator()
         help_menu.addAction(action("&About Case Review Tracker", self._on_about, icon=sp.SP_MessageBoxInformation))
         help_menu.addAction(action("Open the &data folder", self._on_open_data_folder,
                                    tip="Backups, logs and window settings are kept there"))
+
+    def _build_toolbar(self) -> None:
+        self.new_action.setIconText("New")
+        self.undo_action.setIconText("Undo")
+        self.print_action.setIconText("Print")
+        self.print_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView))
+        # Chase (ui.chasing) takes its place with ``self.toolbar.set_chase_action``.
+        self.toolbar = MainToolBar([self.new_action, self.save_action, self.undo_action, None,
+                                    self.export_action, MainToolBar.CHASE, self.print_action], self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     def _build_status_bar(self) -> None:
         self._rows_label = QLabel()
@@ -335,9 +371,11 @@ class MainWindow(QMainWindow):
 
     def _office_date_format(self) -> str:
         # One setting, read as the window is built or switched: the registers' cells need it
-        # before their first read.
+        # before their first read, and the forms' date fields show dates in it.
         with self.database.readers() as session:
-            return get_settings(session).date_format
+            pattern = get_settings(session).date_format
+        set_office_date_format(pattern)
+        return pattern
 
     # --- what tests and other screens use --------------------------------------------
 
@@ -548,11 +586,34 @@ class MainWindow(QMainWindow):
             view.filter_bar.clear()
 
     def _visible_action_ids(self) -> list[int] | None:
-        """The actions the action plan shows as filtered now (None if it is not loaded)."""
+        """The actions the action plan shows as filtered now, in the order shown (None if
+        it is not loaded)."""
         view = self.views.get("actions")  # not built: not loaded
         if view is None or not view.is_loaded:
             return None
-        return [view.model.record_id(row) for row in range(view.model.rowCount())]
+        return view.shown_ids()
+
+    def _view_text(self, key: str) -> str:
+        """How register ``key`` is filtered and sorted on screen, in words ("" if not at all)."""
+        view = self.views.get(key)
+        return view.description() if view is not None and view.is_loaded else ""
+
+    def _on_export_current_view(self) -> None:
+        """Export the page on screen (Ctrl+E, the toolbar's Export): the action plan as a
+        workbook or CSV file, preset to the rows shown in their order; any other register's
+        rows shown, in their order, as a CSV file; from the dashboard, the action plan."""
+        from ui import import_export
+
+        key = self.current_key
+        if key in (DASHBOARD, "actions"):
+            import_export.export_action_plan_dialog(self, self.database, action_ids=self._visible_action_ids(),
+                                                    view_text=self._view_text("actions"))
+            return
+        view = self._view(key)
+        if not view.is_loaded:
+            self.statusBar().showMessage("The register is still being read; export it once it is on screen.", 5000)
+            return
+        import_export.export_view_csv(self, self.database, key, view.shown_ids(), REGISTERS[key].title)
 
     # --- reports, settings and help ---------------------------------------------------
 
@@ -588,6 +649,36 @@ class MainWindow(QMainWindow):
         self._dashboard_needs_refresh = True
         if self.current_key != DASHBOARD:
             self.loading.load(self.current_key)
+
+    def _on_help(self) -> None:
+        from ui.help_view import show_guide
+
+        show_guide(self)
+
+    def welcome(self) -> None:
+        """At start-up: the first-run page the first time the program runs here; after
+        that, where papers and exports go while that has not been chosen."""
+        if not self.settings.welcomed:
+            self.show_first_run()
+        else:
+            from ui.output_folder_dialog import ask_output_folder
+
+            ask_output_folder(self)
+
+    def show_first_run(self) -> None:
+        """The first-run page (Help > Getting started; at the first start, ``ui.app``)."""
+        from ui.first_run import show_first_run
+
+        self.settings.welcomed = True
+        self.settings.sync()
+
+        def import_tracker() -> None:
+            from ui import import_export
+
+            import_export.import_workbook(self, self.database)
+
+        show_first_run(self, {"demo": self.databases.open_demo, "new": self.databases.new_database,
+                              "import": import_tracker})
 
     def _on_about(self) -> None:
         dialogs.inform(self, "About Case Review Tracker", about_text(self.database))

@@ -78,6 +78,8 @@ class _CalendarPopup(QWidget):
         self.calendar = QCalendarWidget(self)
         self.calendar.setAccessibleName("Calendar")
         self.calendar.setGridVisible(True)
+        # Padding a window's style sheet gives table cells would cut "28" to "...".
+        self.calendar.setStyleSheet("QTableView::item { padding: 0px; }")
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         # Month names in English, as the field and the papers write them; only dates the
         # field can read back.
