@@ -31,9 +31,10 @@ from app.registers import (
     PROGRESS_UPDATE_VALUES,
     Column,
     action_column_values,
+    action_own_order,
     fetch_actions,
     fetch_progress_updates,
-    live_actions,
+    live_actions_in_order,
     live_progress_updates,
 )
 from app import rules
@@ -118,14 +119,14 @@ def _by_few_values(session: Session, live: Callable[..., Select], expression, de
 def _action_order(session: Session, key: str, descending: bool, today: dt.date) -> list | None:
     """The ORDER BY that sorts live actions by column ``key`` exactly as the table does,
     or ``None`` where only the table's own code can."""
-    own = (Action.id,)
+    own = action_own_order()
     if key in ("completed_on", "signed_off_on"):
         return _by_date(getattr(Action, key), descending, own)
     if key == "target":
         # A target written as text ("Ongoing") sorts among the dates as the table sorts mixed
         # values: only the table's own code can order those.
         written = session.connection().execute(
-            live_actions().where(Action.target_on.is_(None), Action.target_text.is_not(None),
+            live_actions_in_order().where(Action.target_on.is_(None), Action.target_text.is_not(None),
                                  Action.target_text != "").limit(1)).first()
         return None if written else _by_date(Action.target_on, descending, own)
     if key == "overdue":
@@ -138,7 +139,7 @@ def _action_order(session: Session, key: str, descending: bool, today: dt.date) 
         names = dict(session.connection().execute(select(model.id, model.name)).all())
         return _ranked(column, names, descending, own)
     if key == "lead_officer":
-        return _by_few_values(session, live_actions, Action.lead_officer, descending, own)
+        return _by_few_values(session, live_actions_in_order, Action.lead_officer, descending, own)
     # Status and RAG are worked out from several fields (app.rules): only the read model's
     # own values sort them as the table does.
     return None
@@ -195,7 +196,7 @@ def _first_rows(register: _Large, session: Session, sort: tuple[int, bool] | Non
     return FirstRows([by_id[i] for i in ids if i in by_id], total)
 
 
-_ACTIONS = _Large(ACTION_COLUMNS, live_actions, _action_order, action_column_values,
+_ACTIONS = _Large(ACTION_COLUMNS, live_actions_in_order, _action_order, action_column_values,
                   lambda session, today, ids: fetch_actions(session, today, ids))
 _UPDATES = _Large(PROGRESS_UPDATE_COLUMNS, live_progress_updates, _update_order, _update_values,
                   lambda session, _today, ids: fetch_progress_updates(session, ids))

@@ -18,13 +18,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.queries.action_plan import ActionRow, PlanFilter, live_actions, read_action_plan
+from app.queries.action_plan import NO_TARGET, ActionRow, PlanFilter, live_actions, read_action_plan
 from app.queries.driver import Dates, driver_rows
 from app.queries.referrals import read_referrals
-from app.queries.reviews import read_reviews
+from app.rules import CLOSED, COMPLETED, open_status_ids_clause
+from app.queries.reviews import ReviewRow, read_reviews
+from app.clocks import ClockStatus, live_clocks, referral_deadlines
 from app.word_aliases import WORD_LIST_LABELS
 
 from db.models import (
@@ -191,13 +193,39 @@ REFERRAL_COLUMNS = (
     Column("category", "Category", filter=CHOICE),
     Column("latest_decision", "Latest decision", filter=CHOICE),
     Column("notification_sent_on", "Notification sent"),
+    Column("next_deadline", "Next deadline"),
+    Column("deadline", "Deadline for"),
+    Column("days_left", "Days left"),
 )
 
 
 def fetch_referrals(session: Session) -> list[tuple]:
-    """Referrals, newest first, with the outcome of the decision in force: the referrals read
-    model's rows (``app.queries.referrals``), whose first values are this register's columns."""
-    return read_referrals(session)
+    """Referrals, newest first, with the outcome of the decision in force (the referrals read
+    model's rows, ``app.queries.referrals``) and the next deadline running on each, its own or
+    its decisions' (``app.clocks.referral_deadlines``): when, for what, and the days left
+    (negative once overdue; "Paused" while paused)."""
+    today = dt.date.today()
+    deadlines = referral_deadlines(session, today)
+    own = len(REFERRAL_COLUMNS) - 2  # the read model's values: the id and the columns before the deadline's
+    rows = []
+    for row in read_referrals(session, today):
+        clock = deadlines.get(row.id)
+        rows.append((*row[:own], *_deadline_values(clock)))
+    return rows
+
+
+def _deadline_values(clock: ClockStatus | None) -> tuple:
+    """A referral's next deadline as the register shows it: due date, clock, days left."""
+    if clock is None:
+        return None, None, None
+    return clock.due_on, clock.clock_name, clock_days_left(clock)
+
+
+def clock_days_left(clock: ClockStatus) -> int | str:
+    """Days to a clock's due date (negative once overdue), or its state in a word when it is
+    not running ("Paused", "Met"...)."""
+    days = clock.days_to_due
+    return clock.state_word if days is None else days
 
 
 DECISION_COLUMNS = (
@@ -250,19 +278,35 @@ REVIEW_COLUMNS = (
     Column("briefing_issued_on", "Briefing issued"),
     Column("target_on", "Target date"),
     Column("against_target", "Against target", filter=CHOICE),
+    Column("days_left", "Days left", filter=FLAG, filter_label="Open only"),
     Column("delay_reason", "Reason for delay", long_text=True),
 )
 
 
 def fetch_reviews(session: Session) -> list[tuple]:
     """Reviews in reference order, as the reviews read model (``app.queries.reviews``) has
-    them today: with the referrals each covers and its target date from its clock."""
+    them today: with the referrals each covers, its target date from its clock and the days
+    left to it."""
+    today = dt.date.today()
     return [
         (r.id, r.reference, r.title, r.type_name, r.status, r.status_note, ", ".join(r.referral_refs),
          r.methodology, r.lead_reviewers, r.decision_on, r.initiated_on, r.learning_event_on, r.completed_on,
-         r.published_on, r.briefing_issued_on, r.target_on, r.against_target, r.delay_reason)
-        for r in sorted(read_reviews(session), key=lambda r: r.reference)
+         r.published_on, r.briefing_issued_on, r.target_on, r.against_target, review_days_left(r, today),
+         r.delay_reason)
+        for r in sorted(read_reviews(session, today), key=lambda r: r.reference)
     ]
+
+
+def review_days_left(review: ReviewRow, today: dt.date) -> int | str | None:
+    """An open review's days to its target (negative once past it), or why there are none
+    ("Paused", "No target date"); blank for a review no longer open, so that the column's tick
+    box shows the reviews underway."""
+    if not review.is_open:
+        return None
+    if review.clock is not None and review.clock.due_on is not None:
+        return clock_days_left(review.clock)
+    target = review.target_on
+    return (target - today).days if target is not None else NO_TARGET
 
 
 RECOMMENDATION_COLUMNS = (
@@ -315,21 +359,43 @@ ACTION_COLUMNS = (
     Column("lead_officer", "Lead officer"),
     Column("completed_on", "Completed"),
     Column("signed_off_on", "Signed off"),
+    Column("days_left", "Days left", filter=FLAG, filter_label="Open only"),
+    Column("last_chased", "Last chased"),
 )
+
+
+def action_own_order() -> tuple:
+    """SQL for the action plan register's own order: open actions first, soonest target
+    first (no target date last), then by id; ``action_order_key`` is the same order in
+    Python. The office opens the plan on what is due, not on actions closed years ago."""
+    is_closed = case((Action.status_id.in_(open_status_ids_clause()), 0), else_=1)
+    return (is_closed, Action.target_on.is_(None), Action.target_on, Action.id)
+
+
+def action_order_key(row: ActionRow) -> tuple:
+    """A plan row's place in the register's own order (``action_own_order``)."""
+    return (row.state in (COMPLETED, CLOSED), row.target_on is None, row.target_on or dt.date.min, row.id)
 
 
 def fetch_actions(session: Session, today: dt.date | None = None,
                   ids: Sequence[int] | None = None) -> list[tuple]:
     """The composite action plan as it stands on ``today`` (every live action, or those of
-    ``ids``), in the order of their ids: the plan's read model's rows, whose first values are
-    this register's columns."""
+    ``ids``), in the register's own order (``action_own_order``): the plan's read model's
+    rows, whose first values are this register's columns."""
     flt = PlanFilter(action_ids=tuple(ids)) if ids is not None else PlanFilter()
-    return read_action_plan(session, today, flt, with_updates=False).rows
+    rows = read_action_plan(session, today, flt, with_updates=False).rows
+    rows.sort(key=action_order_key)
+    return rows
 
 
 # Columns whose value is the action's own, read alone; the others are worked out by the read model.
 _ACTION_FIELDS = {"description": Action.description, "lead_officer": Action.lead_officer,
                   "completed_on": Action.completed_on, "signed_off_on": Action.signed_off_on}
+
+
+def live_actions_in_order(*columns) -> Select:
+    """Live actions (id first, then ``columns``) in the register's own order."""
+    return live_actions(*columns).order_by(None).order_by(*action_own_order())
 
 
 def action_column_values(session: Session, key: str, today: dt.date | None = None) -> list[tuple[int, Any]]:
@@ -338,10 +404,10 @@ def action_column_values(session: Session, key: str, today: dt.date | None = Non
     column of the action's own is read alone, in a fraction of the time of the whole rows."""
     day = Dates()
     if key == "target":  # the date, or the target as written when it is not one
-        rows = driver_rows(session, live_actions(Action.target_on, Action.target_text))
+        rows = driver_rows(session, live_actions_in_order(Action.target_on, Action.target_text))
         return [(action_id, day[on] or text or None) for action_id, on, text in rows]
     if key in _ACTION_FIELDS:
-        rows = driver_rows(session, live_actions(_ACTION_FIELDS[key]))
+        rows = driver_rows(session, live_actions_in_order(_ACTION_FIELDS[key]))
         if key in ("description", "lead_officer"):
             return rows
         return [(action_id, day[value]) for action_id, value in rows]
@@ -591,6 +657,67 @@ def fetch_clocks(session: Session) -> list[tuple]:
     ]
 
 
+# --- the clocks of every case --------------------------------------------------------------
+
+CASE_CLOCK_COLUMNS = (
+    Column("due_on", "Due", filter=DATE),
+    Column("days_left", "Days left"),
+    Column("when", "When"),
+    Column("state", "State", filter=CHOICE),
+    Column("due_this_week", "Due this week", filter=FLAG),
+    Column("case", "Case"),
+    Column("record", "On"),
+    Column("clock", "Clock", filter=CHOICE),
+    Column("started_on", "Started"),
+    Column("started_from", "Started from"),
+    Column("adjusted", "Paused or extended", long_text=True),
+)
+
+_RECORD_KINDS = ("referral", "review", "decision")
+# A clock row's id holds the clock's id below this, so that it fits in a Qt int.
+_CLOCK_IDS = 1000
+
+
+def clock_row_id(clock_id: int, record_kind: str, record_id: int) -> int:
+    """One id for a clock on a record (the Clocks page's rows are not records of their own)."""
+    return (record_id * len(_RECORD_KINDS) + _RECORD_KINDS.index(record_kind)) * _CLOCK_IDS + clock_id
+
+
+def clock_of_row(row_id: int) -> tuple[int, str, int]:
+    """(clock id, record kind, record id) of a Clocks page row's id (``clock_row_id``)."""
+    rest, clock_id = divmod(row_id, _CLOCK_IDS)
+    record_id, kind = divmod(rest, len(_RECORD_KINDS))
+    return clock_id, _RECORD_KINDS[kind], record_id
+
+
+def started_from_text(clock: ClockStatus) -> str:
+    """The recorded date a clock started from, in words, saying when it is not the clock's own."""
+    if clock.started_by is None:
+        return ""
+    return f"{clock_event_label(clock.started_by)} (its own start date is not recorded)"
+
+
+def fetch_case_clocks(session: Session) -> list[tuple]:
+    """Every deadline running today on a live record, the soonest due first and the paused
+    last (``app.clocks.live_clocks``), with the days left, whether it started from a date
+    other than its own, and its latest pause or extension."""
+    today = dt.date.today()
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    clocks = live_clocks(session, today)
+    decisions = dict(_execute(session, select(Decision.id, Decision.decided_on).where(
+        Decision.id.in_([c.record_id for c in clocks if c.record_kind == "decision"]))))
+    rows = []
+    for clock in clocks:
+        on = (f"Decision of {decisions[clock.record_id]:%d/%m/%Y}" if clock.record_kind == "decision"
+              else clock.record_kind.capitalize())
+        this_week = "Yes" if clock.state == "due" and clock.due_on <= week_end else None
+        adjusted = clock.adjustments[-1].describe() if clock.adjustments else None
+        rows.append((clock_row_id(clock.clock_id, clock.record_kind, clock.record_id), clock.due_on,
+                     clock_days_left(clock), clock.when, clock.state_word, this_week, clock.reference, on,
+                     clock.clock_name, clock.started_on, started_from_text(clock), adjusted))
+    return rows
+
+
 REGISTERS: dict[str, Register] = {
     "referrals": Register("Referrals", REFERRAL_COLUMNS, fetch_referrals),
     "decisions": Register("Decisions", DECISION_COLUMNS, fetch_decisions),
@@ -600,9 +727,11 @@ REGISTERS: dict[str, Register] = {
     "progress_updates": Register("Progress updates", PROGRESS_UPDATE_COLUMNS, fetch_progress_updates),
     "meetings": Register("Meetings", MEETING_COLUMNS, fetch_meetings),
     "learning": Register("Learning & briefings", LEARNING_COLUMNS, fetch_learning),
+    "case_clocks": Register("Clocks", CASE_CLOCK_COLUMNS, fetch_case_clocks),
     "agencies": Register("Agencies", AGENCY_COLUMNS, fetch_agencies),
     "themes": Register("Themes", THEME_COLUMNS, fetch_themes),
     "lists": Register("Lists", LIST_COLUMNS, fetch_lists),
-    "clocks": Register("Clocks", CLOCK_COLUMNS, fetch_clocks),
+    "clocks": Register("Clock rules", CLOCK_COLUMNS, fetch_clocks),
 }
 """Every register, in the order the side bar lists them."""
+

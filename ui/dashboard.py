@@ -247,13 +247,18 @@ class FiguresTableView(QTableView):
 # --- the view ---------------------------------------------------------------------------
 
 class _Tile(QFrame):
-    """A headline number with its label under it."""
+    """A headline number with its label under it. Clicked (or Enter or Space pressed on it),
+    it sends ``clicked``: the register of what it counts opens, filtered to them."""
+
+    clicked = Signal()
 
     def __init__(self, key: str, caption: str, tip: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(f"tile_{key}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setToolTip(tip)
+        self.setToolTip(f"{tip} Click to list them.")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.caption = caption
         self.value_label = QLabel("–")
         self.value_label.setObjectName(f"tile_{key}_value")
@@ -278,6 +283,17 @@ class _Tile(QFrame):
         self.detail_label.setText(detail)
         self.setAccessibleName(f"{self.caption}: {value:,}" + (f", {detail}" if detail else ""))
 
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
 
 TILES = (
     ("open_actions", "Open actions", "Actions whose status is an open one."),
@@ -293,17 +309,30 @@ TILES = (
     ("clocks_overdue", "Clocks overdue", "Running deadlines already past their due date."),
 )
 
+# The register each tile opens, and the filter that shows what it counts: (register key,
+# drop-down choices, ticked tick boxes), as ``app.registers`` names the columns.
+TILE_REGISTERS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "open_actions": ("actions", {}, ("days_left",)),
+    "overdue_actions": ("actions", {}, ("overdue",)),
+    "reviews_underway": ("reviews", {}, ("days_left",)),
+    "reviews_past_target": ("reviews", {"against_target": "Overdue"}, ()),
+    "clocks_due_this_week": ("case_clocks", {}, ("due_this_week",)),
+    "clocks_overdue": ("case_clocks", {"state": "Overdue"}, ()),
+}
+
 
 class DashboardView(QWidget):
     """Headline tiles, then reviews and overdue actions on the left and the charts and
     clocks on the right, all as at the date in the "As at" field (today by default).
 
     ``open_requested(kind, id)`` asks for a record to be opened: ("actions", id) from an
-    overdue action, ("referrals", id) or ("reviews", id) from a clock. ``figures_shown``
-    is emitted each time new figures are on screen.
+    overdue action, ("referrals", id) or ("reviews", id) from a clock.
+    ``register_requested(key, choices, flags)`` asks for a register filtered to what a tile
+    counts (``TILE_REGISTERS``). ``figures_shown`` is emitted each time new figures are on screen.
     """
 
     open_requested = Signal(str, int)
+    register_requested = Signal(str, object, object)  # key, {column: choice}, (flag columns)
     figures_shown = Signal()
 
     def __init__(self, database: Database, parent: QWidget | None = None):
@@ -357,8 +386,9 @@ class DashboardView(QWidget):
         self.tiles = {key: _Tile(key, caption, tip) for key, caption, tip in TILES}
         tiles = QHBoxLayout()
         tiles.setSpacing(8)
-        for tile in self.tiles.values():
+        for key, tile in self.tiles.items():
             tiles.addWidget(tile)
+            tile.clicked.connect(lambda k=key: self.register_requested.emit(*TILE_REGISTERS[k]))
 
         # Left: reviews by status, overdue actions.
         self.reviews_model = FiguresTableModel(REVIEW_STATUS_COLUMNS, parent=self)

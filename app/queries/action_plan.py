@@ -35,6 +35,7 @@ from app.queries.driver import Dates, driver_rows
 from db.models import (
     Action,
     Agency,
+    Chase,
     ListItem,
     ListKind,
     ProgressUpdate,
@@ -46,6 +47,7 @@ from db.models import (
 )
 
 OVERDUE = "Overdue"  # the register's overdue column: this word, or blank
+NO_TARGET = "No target date"  # the days left of an open action with no target date, nor words for one
 IN_PROGRESS, NOT_STARTED = "in_progress", "not_started"  # action status codes
 
 
@@ -67,6 +69,10 @@ class ActionRow(NamedTuple):
     lead_officer: str | None
     completed_on: dt.date | None
     signed_off_on: dt.date | None
+    # Days to the target date, negative once overdue, for an open action (its target as written,
+    # or NO_TARGET, when it has no date); None once closed.
+    days_left: int | str | None
+    last_chased: dt.date | None  # the latest chase (app.services.chases) on or before the date
     # --- beyond the register's columns
     state: str  # one of app.rules.STATES
     version: int
@@ -227,6 +233,17 @@ def _links(session: Session, ids: Select | None) -> dict[int, str]:
     return dict(driver_rows(session, answered))
 
 
+def _last_chased(session: Session, ids: Select | None, as_at: dt.date) -> dict[int, dt.date]:
+    """Each chased action's latest chase on or before ``as_at``, by action id: one grouped
+    query over the chases, which are few beside the actions."""
+    latest = (select(Chase.action_id, func.max(Chase.chased_on))
+              .where(Chase.archived_at.is_(None), Chase.chased_on <= as_at).group_by(Chase.action_id))
+    if ids is not None:
+        latest = latest.where(Chase.action_id.in_(ids))
+    day = Dates()
+    return {action_id: day[on] for action_id, on in driver_rows(session, latest)}
+
+
 class _Sets(dict):
     """``sets[joined]``: the (ids, recommendations text) of a joined set of recommendation
     ids, keeping only recommendations that exist (live, and made by the date)."""
@@ -333,6 +350,13 @@ class _Judge:
         self.as_at = as_at
         self.open_states: dict[dt.date | None, str] = {}
         self._words: dict[tuple, tuple[str, str]] = {}
+        self.days_left: dict[dt.date, int] = {}
+
+    def days_to(self, target_on: dt.date) -> int:
+        days = self.days_left.get(target_on)
+        if days is None:
+            days = self.days_left[target_on] = (target_on - self.as_at).days
+        return days
 
     def open_state(self, target_on: dt.date | None) -> str:
         state = self.open_states.get(target_on)
@@ -376,6 +400,7 @@ def read_action_plan(session: Session, as_at: dt.date | None = None, flt: PlanFi
     recommendations = _recommendations(session, as_at if past else None)
     links = _links(session, chosen)
     history = _History(session, chosen, as_at if past else None) if past or with_updates else _History.none()
+    chased = _last_chased(session, chosen, as_at)
     stmt = live_actions(*_COLUMNS)
     if chosen is not None:
         stmt = stmt.where(Action.id.in_(chosen))
@@ -426,14 +451,16 @@ def read_action_plan(session: Session, as_at: dt.date | None = None, flt: PlanFi
         if is_open:
             state, status = open_states.get(target_on) or judge.open_state(target_on), status_name
             overdue = OVERDUE if state == rules.OVERDUE else ""
+            days_left = judge.days_to(target_on) if target_on else target_text or NO_TARGET
         else:
             (state, status), overdue = judge.closed(status_name, status_code, closure_name, closure_code,
                                                     completion), ""
             rag = "Blue" if state == rules.COMPLETED else None  # app.rules.shown_rag, inline for speed
+            days_left = None
         append(make((
             action_id, reference or f"A{action_id}", description, agencies.get(agency_id),
             target_on or target_text or None, status, rag, overdue, rec_text, themes.get(theme_id), officer,
-            completed_on, signed_off_on, state, version, status_name, closure_name, closure_note, agency_id,
+            completed_on, signed_off_on, days_left, chased.get(action_id), state, version, status_name, closure_name, closure_note, agency_id,
             theme_id, target_on, day[original_target], target_text, moves.get(action_id, 0), required, completion,
             impact, latest_on, latest, rec_ids, as_recorded,
         )))

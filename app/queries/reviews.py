@@ -23,8 +23,6 @@ from app.clocks import ClockStatus, review_clocks
 from app.queries.action_plan import recommendation_made
 from db.models import ListItem, ListKind, Recommendation, Referral, Review, Theme, review_referral
 
-# A clock's state (``ClockStatus.state``) as the registers and workbooks say it.
-CLOCK_STATES = {"due": "Running", "overdue": "Overdue", "met": "Met", "late": "Late", "not started": "Not started"}
 # Review status codes, in the order a review passes through them (defaults and migration 0002).
 AGREED, UNDERWAY, COMPLETED, PUBLISHED = "agreed", "underway", "completed", "published"
 
@@ -74,7 +72,7 @@ class ReviewRow:
     @property
     def against_target(self) -> str:
         """Where it stands against its clock, in a word ("" when no clock applies)."""
-        return CLOCK_STATES[self.clock.state] if self.clock is not None else ""
+        return self.clock.state_word if self.clock is not None else ""
 
 
 def _open_review(is_open: bool | None, status_name: str | None, completed, published) -> bool:

@@ -112,6 +112,9 @@ QUICK_ACTIONS: dict[str, tuple[QuickAction, ...]] = {
         QuickAction("add_dissemination", "Record dissemination…", "learning.DisseminationDialog",
                     "learning_event_id"),
     ),
+    "case_clocks": (
+        QuickAction("adjust_clock", "Pause or extend the clock…", "clock_adjustment.ClockAdjustmentDialog"),
+    ),
 }
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from app.services import referrals
 from db.models import ListKind, Referral
 from ui.forms.base import AGENCY, CHOICE, DATE, LIST, MULTILINE, TEXT, Field, RecordDialog
+from ui.forms.deadlines import WithDeadlines
 
 GENDERS = ("Male", "Female", "Both", "Not known")
 
 
-class ReferralDialog(RecordDialog):
+class ReferralDialog(WithDeadlines, RecordDialog):
+    """A referral, with the deadlines it is held to (notification, rapid review...) above it."""
+
     kind = "referrals"
     noun = "referral"
     model = Referral
@@ -20,7 +23,9 @@ class ReferralDialog(RecordDialog):
         Field("reference", "Reference", TEXT, required=True, hint="The office's reference, e.g. Ref053"),
         Field("subject", "Subject (pseudonym)", TEXT, hint="Never a real name: Child U, Family A"),
         Field("date_referred", "Date referred", DATE),
-        Field("date_aware", "Partners aware on", DATE, beside=True, hint="Starts the notification clocks"),
+        Field("date_aware", "Partners aware on", DATE, beside=True,
+              hint="Starts the notification and rapid review clocks; until it is recorded they run from the "
+                   "date referred"),
         Field("referring_agency", "Referring agency", AGENCY),
         Field("category", "Category", LIST, list_kind=ListKind.REFERRAL_CATEGORY),
         Field("summary", "Summary", MULTILINE, lines=3),
