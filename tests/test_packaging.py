@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -25,20 +27,25 @@ from app.windows_shell import APP_USER_MODEL_ID
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+# The one name the wheel installs: app, db, ui and the resources go inside it.
+INSTALLED = "case_review_tracker"
+CODE_PACKAGES = ("app", "db", "ui")
 
 
 def _source_packages() -> set[str]:
     found = set()
-    for top in ("app", "db", "ui"):
+    for top in CODE_PACKAGES:
         for init in (ROOT / top).rglob("__init__.py"):
             found.add(".".join(init.parent.relative_to(ROOT).parts))
     return found
 
 
-def test_the_package_list_names_every_package_of_the_source_tree_and_the_resources():
+def test_the_package_list_names_every_package_of_the_source_tree_inside_the_programs_own():
     listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
-    assert listed == _source_packages() | {RESOURCE_PACKAGE}
-    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {RESOURCE_PACKAGE: "resources"}
+    assert listed == {f"{INSTALLED}.{name}" for name in _source_packages()} | {INSTALLED, RESOURCE_PACKAGE}
+    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {
+        INSTALLED: "packaging/wheel_package", RESOURCE_PACKAGE: "resources",
+        **{f"{INSTALLED}.{name}": name for name in CODE_PACKAGES}}
 
 
 def test_every_resource_file_is_package_data():
@@ -51,7 +58,7 @@ def test_every_resource_file_is_package_data():
 
 
 def test_the_migrations_alembic_reads_are_package_data():
-    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["db"]
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"][f"{INSTALLED}.db"]
     needed = [p.relative_to(ROOT / "db") for p in (ROOT / "db" / "migrations").rglob("*")
               if p.is_file() and p.suffix in (".py", ".mako") and "__pycache__" not in p.parts]
     assert any(str(p) == "migrations/env.py" for p in needed)
@@ -59,8 +66,58 @@ def test_the_migrations_alembic_reads_are_package_data():
 
 
 def test_both_commands_start_the_one_entry_point():
-    assert PYPROJECT["project"]["gui-scripts"] == {"case-review-tracker": "ui.launch:main"}
-    assert PYPROJECT["project"]["scripts"] == {"case-review-tracker-cli": "ui.launch:main"}
+    assert PYPROJECT["project"]["gui-scripts"] == {"case-review-tracker": f"{INSTALLED}:main"}
+    assert PYPROJECT["project"]["scripts"] == {"case-review-tracker-cli": f"{INSTALLED}:main"}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel, built as CI builds it, from a copy of what it is built from (so the build
+    leaves nothing in the shared source tree)."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"
+    for folder in (*CODE_PACKAGES, "resources", "packaging/wheel_package"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir",
+                    str(work / "dist"), str(source)], check=True, capture_output=True, timeout=300)
+    return next((work / "dist").glob("*.whl"))
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_nothing_but_its_own_package_and_carries_what_the_program_reads(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {name.split("/")[0] for name in names} == {INSTALLED, f"{INSTALLED}-{version.__version__}.dist-info"}
+    assert not [name for name in names if name.split("/")[0] in CODE_PACKAGES]
+    for needed in ("__init__.py", "ui/launch.py", "db/migrations/env.py", "resources/fonts/DejaVuSans.ttf",
+                   "resources/demo/05-current-work.json", "resources/icons/case-review-tracker.png"):
+        assert f"{INSTALLED}/{needed}" in names
+
+
+@pytest.mark.slow
+def test_the_installed_program_uses_its_own_app_db_and_ui_not_anothers(wheel, tmp_path):
+    site, strangers = tmp_path / "site", tmp_path / "strangers"
+    zipfile.ZipFile(wheel).extractall(site)
+    for name in CODE_PACKAGES:  # another distribution's, earlier on the path than ours
+        (strangers / name).mkdir(parents=True)
+        (strangers / name / "__init__.py").write_text(f"raise ImportError('the stranger {name}')", encoding="utf-8")
+    # What the installed command runs, from outside the source tree.
+    command = ("import sys; sys.path[:0] = sys.argv[1:3]; import case_review_tracker; "
+               "sys.exit(case_review_tracker.main(sys.argv[3:]))")
+    env = {**os.environ, "CRT_DATA_DIR": str(tmp_path / "data"), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-c", command, str(strangers), str(site), *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    said = run("--version")
+    assert (said.returncode, said.stdout.strip()) == (0, f"Case Review Tracker {version.__version__}"), said.stderr
+    # A new database, migrated by the wheel's own migrations.
+    said = run("new", "--db", str(tmp_path / "office.sqlite"))
+    assert said.returncode == 0, said.stderr
+    assert (tmp_path / "office.sqlite").stat().st_size > 0
 
 
 def test_resources_are_found_in_the_source_tree_and_the_fonts_with_them():
