@@ -37,7 +37,6 @@ from ui import dialogs, operations
 from ui.about import about_text
 from ui.database_opening import OpenDatabase
 from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
-from ui import case_tools
 from ui.record_actions import DASHBOARD, RecordActions
 from ui.register_loading import RegisterLoading
 from ui.register_view import RegisterView, rows_text, showing_text
@@ -108,7 +107,6 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_menus()
         self._build_toolbar()
-        case_tools.install(self)  # deadlines, the case page and chasing (ui.case_tools)
         self._build_status_bar()
         self._restore_window()
         self.sidebar.setCurrentRow(0)
@@ -220,7 +218,6 @@ class MainWindow(QMainWindow):
         else:
             self.dashboard = DashboardView(self.database, self._dashboard_holder)
             self.dashboard.open_requested.connect(self.open_record)
-            case_tools.connect_dashboard(self, self.dashboard)
         layout.addWidget(self.dashboard)
 
     def make_action(self, text: str, slot: Callable, shortcut: QKeySequence | str | None = None,
@@ -626,9 +623,15 @@ class MainWindow(QMainWindow):
         key = self.current_key
         preset = {}
         if key in REGISTERS:
-            filters = self._view(key).filters()
+            view = self._view(key)
+            filters = view.filters()
             preset = {**dict(filters.choices), **{flag: True for flag in filters.flags},
                       "date_from": filters.date_from, "date_to": filters.date_to}
+            if key == "recommendations" and "review" not in preset and view.is_loaded:
+                # No review chosen: the response covers the reviews of the recommendations shown.
+                column = REGISTERS[key].column_index("review")
+                preset["review"] = list(dict.fromkeys(
+                    view.model.display_text(row, column) for row in range(view.model.rowCount())))
         found = report_for_register(key or "", **preset)
         if found is None:
             found = ("briefing", {})  # the dashboard and the lists: the paper the chair reads

@@ -280,3 +280,37 @@ def test_undo_and_redo_from_the_toolbar_and_the_keys_after_a_delete(qtbot, windo
     drive(qtbot, window, "actions", window.undo_action, press_shortcuts(window, qtbot))
     qtbot.waitUntil(lambda: window.is_loaded("actions") and window.model("actions").rowCount() == rows, timeout=SLOW)
     assert faults == []
+
+
+def test_printing_from_every_page_writes_its_paper_with_the_filter_on_screen(qtbot, window, faults, out,
+                                                                               monkeypatch):
+    from pypdf import PdfReader
+
+    from ui import report_dialogs
+
+    papers: dict[str, tuple[str, object]] = {}
+
+    def create(dialog):
+        """The officer presses Create with the options the page gave."""
+        window.answerer.timer.stop()  # this dialog is answered here
+        dialog.show()
+        key = window.current_key
+        dialog.out_edit.setText(str(out / f"{key}.pdf"))
+        if not dialog.problems():  # else Create says what is missing, and nothing is built
+            with qtbot.waitSignal(dialog.build_ended, timeout=SLOW):
+                dialog.ok_button.click()
+        window.answerer.timer.start()
+        papers[key] = (dialog.kind, dialog.written.path if dialog.written else dialog.problems())
+        return QDialog.DialogCode.Accepted if dialog.written else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(report_dialogs.ReportDialog, "exec", create)
+    on_page(qtbot, window, "actions")
+    window.view("actions").filter_bar.flags["overdue"].setChecked(True)
+    for key in PAGES:
+        drive(qtbot, window, key, window.print_action, press_shortcuts(window, qtbot))
+        assert faults == [], f"Ctrl+P on {key}:\n{faults[0]}"
+    assert set(papers) == set(PAGES)
+    written = {key: path for key, (_kind, path) in papers.items() if not isinstance(path, dict)}
+    assert set(written) == set(PAGES), {key: papers[key] for key in PAGES if key not in written}
+    plan = "".join(page.extract_text() for page in PdfReader(written["actions"]).pages)
+    assert papers["actions"][0] == "action-plan" and "overdue actions only" in plan
