@@ -37,6 +37,7 @@ from ui import dialogs, operations
 from ui.about import about_text
 from ui.database_opening import OpenDatabase
 from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
+from ui import case_tools
 from ui.record_actions import DASHBOARD, RecordActions
 from ui.register_loading import RegisterLoading
 from ui.register_view import RegisterView, rows_text, showing_text
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_menus()
         self._build_toolbar()
+        case_tools.install(self)  # deadlines, the case page and chasing (ui.case_tools)
         self._build_status_bar()
         self._restore_window()
         self.sidebar.setCurrentRow(0)
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
         else:
             self.dashboard = DashboardView(self.database, self._dashboard_holder)
             self.dashboard.open_requested.connect(self.open_record)
+            case_tools.connect_dashboard(self, self.dashboard)
         layout.addWidget(self.dashboard)
 
     def make_action(self, text: str, slot: Callable, shortcut: QKeySequence | str | None = None,
