@@ -56,13 +56,14 @@ def _bundled_files() -> str:
     _require(not missing, f"fonts missing from {fonts}: {', '.join(missing)}")
     demo = sorted(resource("demo").glob("*.json"))
     _require(bool(demo), f"no demo content in {resource('demo')}")
+    _require(resource("help", "guide.html").is_file(), f"the user guide (F1) is missing from {resource('help')}")
     versions = sorted((MIGRATIONS_DIR / "versions").glob("*.py"))
     _require((MIGRATIONS_DIR / "env.py").is_file() and bool(versions),
              f"the database migrations are missing from {MIGRATIONS_DIR}")
     components = bundled_components()
     _require(any(c.name.casefold().startswith("pyside6") for c in components),
              "the packages' metadata is missing, so Help > About cannot list their licences")
-    return (f"{len(FONT_FILES)} fonts, {len(demo)} demo files, {len(versions)} migrations, "
+    return (f"{len(FONT_FILES)} fonts, {len(demo)} demo files, the user guide, {len(versions)} migrations, "
             f"{len(components)} components' licences")
 
 
