@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import openpyxl
@@ -271,7 +272,12 @@ def test_f1_opens_the_user_guide(qtbot, window):
 
     guide = window.findChild(HelpWindow)
     assert guide is not None and guide.isVisible()
-    assert "Keyboard shortcuts" in guide.browser.toPlainText()
+    text = guide.browser.toPlainText()
+    assert "Keyboard shortcuts" in text
+    # Each Ctrl+letter the guide names is a shortcut of the window's menus.
+    named = set(re.findall(r"Ctrl\+[A-Z]\b", text))
+    shortcuts = {keys.toString() for action in window.findChildren(QAction) for keys in action.shortcuts()}
+    assert named and named <= shortcuts, named - shortcuts
     guide.close()
 
 
