@@ -25,6 +25,12 @@ from db.models import (
     action_recommendation,
 )
 
+# Completion and closure go through ``close_action`` (the date, the evidence, the reason) and
+# back through ``reopen_action``: a status change alone does neither, so the edit form cannot.
+CLOSE_WITH_CLOSE = ("an action is completed or closed with Close action\u2026, which asks for the date, "
+                    "the evidence and the reason")
+REOPEN_WITH_REOPEN = "a closed action is reopened with Reopen action\u2026"
+
 ACTION_TEXT_FIELDS = ("description", "lead_officer", "evidence_required", "evidence_of_completion",
                       "evidence_of_impact", "reference", "target_text")
 
@@ -49,6 +55,9 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
     if not recommendation_ids:
         problems.add("recommendations", "choose at least one recommendation this action answers")
     rag_value = check_rag(problems, rag)
+    status_item = lookups.list_item(session, ListKind.ACTION_STATUS, status, field="status")
+    if not status_item.is_open:
+        problems.add("status", f"a new action starts open: {CLOSE_WITH_CLOSE}")
     recs = [session.get(Recommendation, rid) for rid in recommendation_ids]
     if any(r is None for r in recs):
         problems.add("recommendations", "one of the recommendations does not exist")
@@ -57,8 +66,7 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
         description=multiline_text(description), lead_officer=optional_text(lead_officer),
         lead_agency=lookups.agency(session, lead_agency, field="lead_agency") if lead_agency else None,
         original_target_on=target_on, target_on=target_on,
-        status=lookups.list_item(session, ListKind.ACTION_STATUS, status, field="status"),
-        rag=rag_value, theme=lookups.theme(session, theme) if theme else None,
+        status=status_item, rag=rag_value, theme=lookups.theme(session, theme) if theme else None,
         evidence_required=multiline_text(evidence_required), reference=optional_text(reference),
         target_text=optional_text(target_text), recommendations=recs, added_on=added_on_day(added_on),
     )
@@ -68,7 +76,9 @@ def create_action(session: Session, *, description: str, recommendation_ids: lis
 
 
 def update_action(session: Session, action_id: int, **fields) -> Action:
-    """Change an action's text, lead, status or RAG. Target dates go through ``revise_target``."""
+    """Change an action's text, lead, open status or RAG. Target dates go through
+    ``revise_target``; completing or closing it through ``close_action``, reopening it through
+    ``reopen_action``."""
     action = get_action(session, action_id)
     problems = Problems()
     allowed = set(ACTION_TEXT_FIELDS) | {"lead_agency", "status", "rag", "theme", "recommendation_ids"}
@@ -79,6 +89,12 @@ def update_action(session: Session, action_id: int, **fields) -> Action:
     if "recommendation_ids" in fields and not fields["recommendation_ids"]:
         problems.add("recommendations", "choose at least one recommendation this action answers")
     rag_value = check_rag(problems, fields.get("rag")) if "rag" in fields else action.rag
+    status = (lookups.list_item(session, ListKind.ACTION_STATUS, fields["status"], field="status")
+              if "status" in fields else action.status)
+    if status != action.status and not status.is_open:
+        problems.add("status", CLOSE_WITH_CLOSE)
+    elif status != action.status and not action.status.is_open:
+        problems.add("status", REOPEN_WITH_REOPEN)
     problems.raise_if_any()
     for name in ACTION_TEXT_FIELDS:
         if name in fields:
@@ -89,8 +105,7 @@ def update_action(session: Session, action_id: int, **fields) -> Action:
     if "lead_agency" in fields:
         action.lead_agency = (lookups.agency(session, fields["lead_agency"], field="lead_agency")
                               if fields["lead_agency"] else None)
-    if "status" in fields:
-        action.status = lookups.list_item(session, ListKind.ACTION_STATUS, fields["status"], field="status")
+    action.status = status
     if "theme" in fields:
         action.theme = lookups.theme(session, fields["theme"]) if fields["theme"] else None
     if "recommendation_ids" in fields:
@@ -162,12 +177,34 @@ def close_action(session: Session, action_id: int, *, reason: str, completed_on:
     return action
 
 
+def reopen_action(session: Session, action_id: int, *, status: str) -> Action:
+    """Reopen a completed or closed action with an open ``status``: its closure (reason,
+    date, note, a Blue RAG) and sign-off are cleared; the evidence written is kept."""
+    action = get_action(session, action_id)
+    if action.status.is_open:
+        raise UserError("This action is open already.", field="status")
+    open_status = lookups.list_item(session, ListKind.ACTION_STATUS, status, field="status")
+    if not open_status.is_open:
+        raise ValidationError({"status": "choose an open status"})
+    action.status = open_status
+    action.closure_reason = action.completed_on = action.closure_note = None
+    action.signed_off_meeting = action.signed_off_on = None
+    if action.rag == "Blue":
+        action.rag = None
+    session.flush()
+    return action
+
+
 def sign_off(session: Session, action_id: int, meeting_id: int) -> Action:
-    """The sub group signs a closed action off at a meeting — only with evidence."""
+    """The sub group signs a closed action off at a meeting held on or before today — only
+    with evidence."""
     action = get_action(session, action_id)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise UserError(f"Meeting: there is no meeting {meeting_id}.", field="meeting")
+    if meeting.held_on > dt.date.today():
+        raise UserError(f"The meeting of {meeting.held_on:%d/%m/%Y} has not been held yet: an action is signed "
+                        "off at a meeting held on or before today.", field="meeting")
     if action.status.is_open:
         raise UserError("This action is still open: close it with a reason before it is signed off.",
                         field="status")
@@ -474,6 +511,8 @@ def _check_state(problems: RowProblems, index: int, values: dict, statuses: dict
             problems.add(index, "signed_off_meeting_id", f"there is no meeting {meeting_id}")
         elif values["signed_off_on"] not in (None, meetings[meeting_id]):
             problems.add(index, "signed_off_on", "must be the date of the meeting that signed it off")
+        elif meetings[meeting_id] > today:
+            problems.add(index, "signed_off_meeting_id", "the meeting has not been held yet")
         values["signed_off_on"] = meetings.get(meeting_id)
         if status is not None and status.is_open:
             problems.add(index, "status_id", "an open action cannot be signed off")

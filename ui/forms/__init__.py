@@ -106,6 +106,7 @@ QUICK_ACTIONS: dict[str, tuple[QuickAction, ...]] = {
         QuickAction("add_update", "Add progress update…", "progress_update.ProgressUpdateDialog", "action_id"),
         QuickAction("revise_target", "Revise target date…", "action.ReviseTargetDialog"),
         QuickAction("close_action", "Close action…", "action.CloseActionDialog"),
+        QuickAction("reopen_action", "Reopen action…", "action.ReopenActionDialog"),
         QuickAction("sign_off", "Sign off at a meeting…", "action.SignOffDialog"),
     ),
     "learning": (

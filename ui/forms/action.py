@@ -1,13 +1,19 @@
 """The action form (the composite action plan's rows), and the quick forms for an action:
-revise its target date, close it with a reason and evidence, sign it off at a meeting."""
+revise its target date, close it with a reason and evidence, reopen it, sign it off at a
+meeting held by today. The action form offers only open statuses: an action is completed or
+closed only through Close action… (``app.services.actions.close_action``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
+from app import lookups
 from app.choices import record_choices
+from app.errors import UserError
 from app.services import actions
-from db.models import RAG_VALUES, Action, ListKind
+from db.models import RAG_VALUES, Action, ListKind, Meeting
 from ui.forms.base import (
     AGENCY, CHOICE, DATE, LIST, MULTI, MULTILINE, RECORD, TEXT, THEME, Conflict, Field, RecordDialog,
 )
@@ -32,7 +38,8 @@ class ActionDialog(RecordDialog):
         Field("lead_officer", "Lead officer", TEXT, hint="A role is fine: Head of Safeguarding"),
         Field("target_on", "Target date", DATE, fixed_when_editing=True,
               hint="Once set, move it with Revise target date… so the original is kept"),
-        Field("status", "Status", LIST, list_kind=ListKind.ACTION_STATUS, required=True),
+        Field("status", "Status", LIST, list_kind=ListKind.ACTION_STATUS, required=True,
+              hint="Completed or closed with Close action…, reopened with Reopen action…"),
         Field("rag", "RAG rating", CHOICE, choices=RAG_VALUES, beside=True),
         Field("evidence_required", "Evidence required", MULTILINE, lines=2),
         Field("evidence_of_completion", "Evidence of completion", MULTILINE, lines=2),
@@ -44,6 +51,12 @@ class ActionDialog(RecordDialog):
         if field.key == "recommendation_ids":
             return sorted(r.id for r in record.recommendations)
         return super().field_value(record, field)
+
+    @classmethod
+    def choices_for(cls, session, field, current, *, fixed=False):
+        if field.key == "status":
+            return open_statuses_or(session, current)
+        return super().choices_for(session, field, current, fixed=fixed)
 
     @classmethod
     def defaults(cls, session, context):
@@ -71,6 +84,15 @@ class ActionDialog(RecordDialog):
         if action is None:
             return super().describe(session, record_id)
         return f"action {action.reference}" if action.reference else f"action {record_id}"
+
+
+def open_statuses_or(session, current: str | None) -> list[str]:
+    """The open statuses an action can be given in a form; only ``current`` when that is a
+    closed one (the form then changes the rest and leaves the closure alone)."""
+    items = lookups.list_items(session, ListKind.ACTION_STATUS)
+    if current is not None and any(i.name == current and not i.is_open for i in items):
+        return [current]
+    return [i.name for i in items if i.is_open]
 
 
 class ActionStepDialog(RecordDialog):
@@ -166,7 +188,6 @@ class CloseActionDialog(ActionStepDialog):
     @classmethod
     def choices_for(cls, session, field, current, *, fixed=False):
         if field.key == "reason":
-            from app import lookups
             return [i.name for i in lookups.list_items(session, ListKind.CLOSURE_REASON)]
         return super().choices_for(session, field, current, fixed=fixed)
 
@@ -184,17 +205,50 @@ class CloseActionDialog(ActionStepDialog):
                              evidence_of_impact=values["evidence_of_impact"], note=values["note"])
 
 
-class SignOffDialog(ActionStepDialog):
-    verb = "Sign off"
-    focus_edit = "meeting_id"
+class ReopenActionDialog(ActionStepDialog):
+    """A completed or closed action put back on the plan with an open status; undo closes
+    it again as it was."""
+
+    verb = "Reopen"
+    focus_edit = "status"
     fields = (
-        Field("meeting_id", "At the meeting of", RECORD, records="meetings", required=True,
-              problem_keys=("meeting",)),
+        Field("status", "Status", LIST, list_kind=ListKind.ACTION_STATUS, required=True,
+              hint="Its closure and sign-off are cleared; the evidence written is kept"),
     )
 
     @classmethod
     def read(cls, session, record_id):
-        meetings = record_choices(session, "meetings")
+        if actions.get_action(session, record_id).status.is_open:
+            raise UserError("This action is open: only a completed or closed action is reopened.")
+        return {"status": None}
+
+    @classmethod
+    def choices_for(cls, session, field, current, *, fixed=False):
+        return open_statuses_or(session, None)
+
+    @classmethod
+    def perform(cls, session, record_id, values):
+        actions.reopen_action(session, record_id, status=values["status"])
+
+
+class SignOffDialog(ActionStepDialog):
+    """Sign-off at a meeting of the sub group already held: the latest one is offered."""
+
+    verb = "Sign off"
+    focus_edit = "meeting_id"
+    fields = (
+        Field("meeting_id", "At the meeting of", RECORD, records="meetings", required=True,
+              problem_keys=("meeting",), hint="Meetings held on or before today"),
+    )
+
+    @classmethod
+    def choices_for(cls, session, field, current, *, fixed=False):
+        held = set(session.scalars(select(Meeting.id).where(Meeting.held_on <= dt.date.today())))
+        return [choice for choice in record_choices(session, "meetings") if choice[0] in held]
+
+    @classmethod
+    def read(cls, session, record_id):
+        meetings = cls.choices_for(session, cls.fields[0], None)
         return {"meeting_id": meetings[0][0] if meetings else None}
 
     @classmethod

@@ -112,7 +112,8 @@ def test_quick_actions_offered():
     assert forms.quick_actions("referrals")[0] == ("record_decision", "Record decision…")
     assert forms.quick_actions("actions") == [
         ("add_update", "Add progress update…"), ("revise_target", "Revise target date…"),
-        ("close_action", "Close action…"), ("sign_off", "Sign off at a meeting…")]
+        ("close_action", "Close action…"), ("reopen_action", "Reopen action…"),
+        ("sign_off", "Sign off at a meeting…")]
     assert ("add_recommendation", "Add recommendation…") in forms.quick_actions("reviews")
     assert forms.quick_actions("recommendations") == [
         ("add_action", "Add action…"), ("record_response", "Record response…")]
