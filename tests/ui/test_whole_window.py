@@ -112,6 +112,10 @@ def window(qtbot, demo, faults, monkeypatch, out):
         return out / f"{next(names)}{suffix}" if suffix in SAVED_KINDS else None
 
     monkeypatch.setattr(dialogs, "save_file", save_file)
+    # A file or folder to open: Cancel. (Answered here, not by closing a file dialog: on
+    # Windows the static file dialogs may be the system's, which no Qt test can close.)
+    monkeypatch.setattr(dialogs, "open_file", lambda *args: window.answerer.seen.append("open_file"))
+    monkeypatch.setattr(dialogs, "choose_folder", lambda *args: window.answerer.seen.append("choose_folder"))
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)  # the data folder, a file written
     window = open_window(qtbot, demo)
     window.answerer = Answerer(window)
