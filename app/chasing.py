@@ -43,6 +43,11 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 
+class ChaseHoldsFindings(UserError):
+    """The privacy check found in a chase e-mail or its workbook what should not leave the
+    office; nothing was written. Writing them ``despite_findings`` goes ahead knowingly."""
+
+
 # --- the schedule ---------------------------------------------------------------------------
 
 def _days(text: str) -> int | None:
@@ -258,7 +263,7 @@ def write_chases(session: Session, folder: Path, chosen: Iterable[Recipient], *,
             name = f"Chase - {_safe(recipient.label)} - {today:%Y-%m-%d}.eml"
             if findings:
                 if not despite_findings:
-                    raise UserError(
+                    raise ChaseHoldsFindings(
                         f"The chase to {recipient.label} holds details that should not leave the office "
                         f"({privacy_scan.summarise(findings)}: {findings[0].describe()}). Nothing was written "
                         "and nobody was chased; correct the records first.")

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import chasing, rules
-from app.chasing import ChaseSchedule, Recipient, WrittenChase
+from app.chasing import ChaseHoldsFindings, ChaseSchedule, Recipient, WrittenChase
 from app.database import Database
+from app.errors import UserError
 from app.settings import CHASE_PLACEHOLDERS, get_settings, save_settings
 from app.text import plural
 from ui import dialogs, file_folders, report_dialogs
@@ -204,10 +205,22 @@ def write(window: QMainWindow, database: Database, dialog: ChaseDialog) -> None:
     keep = dialog.keep_box.isChecked()
     file_folders.remember(file_folders.EXPORT, folder.parent)
 
-    def work(session, progress) -> list[WrittenChase]:
-        if keep:
-            save_settings(session, chase_subject=subject, chase_template=template)
-        return chasing.write_chases(session, folder, chosen, subject=subject, template=template, progress=progress)
+    def start(despite_findings: bool) -> None:
+        def work(session, progress) -> list[WrittenChase]:
+            if keep:
+                save_settings(session, chase_subject=subject, chase_template=template)
+            return chasing.write_chases(session, folder, chosen, subject=subject, template=template,
+                                        despite_findings=despite_findings, progress=progress)
+
+        CollectionOp(window, database, work, progress=True, title=TITLE, label="Writing the chase e-mails…",
+                     success=written, failure=refused).run_in_background()
+
+    def refused(error: UserError) -> None:
+        if not isinstance(error, ChaseHoldsFindings):
+            dialogs.warn(window, TITLE, str(error))
+        elif dialogs.confirm(window, TITLE, f"{error}\n\nSend them anyway? That decision is recorded in the "
+                             "audit trail.", yes="Write them anyway", no="Stop"):
+            start(despite_findings=True)
 
     def written(chases: list[WrittenChase]) -> None:
         actions = sum(len(chase.recipient.actions) for chase in chases)
@@ -218,5 +231,4 @@ def write(window: QMainWindow, database: Database, dialog: ChaseDialog) -> None:
                            yes="Open folder", no="Close"):
             report_dialogs.open_in_viewer(folder)
 
-    CollectionOp(window, database, work, progress=True, title=TITLE, label="Writing the chase e-mails…",
-                 success=written).run_in_background()
+    start(despite_findings=False)

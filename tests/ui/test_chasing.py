@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from app import lookups
 from app.chasing import ChaseSchedule
+from app.privacy_scan import save_never_print_terms
 from app.settings import get_settings, save_settings
-from db.models import Action, Chase, ListKind
+from db.models import Action, AuditEntry, Chase, ListKind
 from tests.ui.conftest import open_window
 from ui import chasing, dialogs, report_dialogs
 from ui.chasing import ChaseDialog
@@ -119,3 +120,44 @@ def test_the_chase_schedule_and_addresses_are_set_in_settings(qtbot, database, m
         saved = get_settings(s)
         assert ChaseSchedule.from_settings(saved) == ChaseSchedule(None, True, 7)
         assert saved.chase_address_book == {"police": "safeguarding@police.example.uk"}
+
+
+def open_chase_dialog(qtbot, window) -> ChaseDialog:
+    def shown() -> ChaseDialog | None:
+        return next((d for d in window.findChildren(ChaseDialog) if d.isVisible()), None)
+
+    window.chase_action.trigger()
+    qtbot.waitUntil(lambda: shown() is not None, timeout=SLOW)
+    return shown()
+
+
+def test_a_chase_the_privacy_check_stops_is_written_only_if_the_user_goes_ahead(
+        qtbot, office_database, reported, monkeypatch, tmp_path):
+    with office_database.sessions.begin() as s:
+        save_never_print_terms(s, ["neglect toolkit"])  # in A1's description
+    answers, asked = [], []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text, **kw: asked.append(text) or answers.pop(0))
+    window = open_window(qtbot, office_database)
+    chasing.install(window)
+    out = tmp_path / "chases"
+
+    answers[:] = [False]  # Stop
+    dialog = open_chase_dialog(qtbot, window)
+    dialog.folder_edit.setText(str(out))
+    qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: answers == [], timeout=SLOW)
+    assert "holds details that should not leave the office" in asked[-1]
+    assert not out.exists() and chased_rows(office_database) == []
+
+    answers[:] = [True, False]  # write them anyway; do not open the folder
+    dialog = open_chase_dialog(qtbot, window)
+    dialog.folder_edit.setText(str(out))
+    qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: answers == [], timeout=SLOW)
+    assert "Open the folder" in asked[-1]
+    assert [f.name for f in out.glob("*.eml")] == [f"Chase - Children's Services - {TODAY:%Y-%m-%d}.eml"]
+    assert len(chased_rows(office_database)) == 1
+    with office_database.readers() as s:
+        decision = s.scalar(select(AuditEntry.new_value).where(AuditEntry.operation == "privacy-check"))
+    assert decision.startswith("Proceeded knowingly")
+    assert reported == []
