@@ -45,7 +45,16 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 class ChaseHoldsFindings(UserError):
     """The privacy check found in a chase e-mail or its workbook what should not leave the
-    office; nothing was written. Writing them ``despite_findings`` goes ahead knowingly."""
+    office; nothing was written. Writing them ``despite_findings`` goes ahead knowingly;
+    ``record_stopped`` keeps the decision to stop in the audit trail."""
+
+    def __init__(self, message: str, document: str, findings: list):
+        super().__init__(message)
+        self.document, self.findings = document, findings
+
+    def record_stopped(self, session: Session) -> None:
+        """Record in the audit trail that the chase was stopped to put the records right."""
+        privacy_scan.record_privacy_decision(session, self.document, self.findings, proceeded=False)
 
 
 # --- the schedule ---------------------------------------------------------------------------
@@ -266,7 +275,7 @@ def write_chases(session: Session, folder: Path, chosen: Iterable[Recipient], *,
                     raise ChaseHoldsFindings(
                         f"The chase to {recipient.label} holds details that should not leave the office "
                         f"({privacy_scan.summarise(findings)}: {findings[0].describe()}). Nothing was written "
-                        "and nobody was chased; correct the records first.")
+                        "and nobody was chased; correct the records first.", name, findings)
                 privacy_scan.record_privacy_decision(session, name, findings, proceeded=True)
             emails.append((recipient, email, folder / name))
     report(len(chosen), len(chosen), "Recording the chases…")

@@ -114,8 +114,14 @@ def _cmd_chase(args, database: Database) -> int:
         from app.backups import backup_before_change
 
         print(f"Backed up the database first: {backup_before_change(database.path, 'chase').path}")
-    with database.sessions.begin() as session:
-        written = chasing.write_chases(session, args.out, chosen, despite_findings=args.despite_findings)
+    try:
+        with database.sessions.begin() as session:
+            written = chasing.write_chases(session, args.out, chosen, despite_findings=args.despite_findings)
+    except chasing.ChaseHoldsFindings as stopped:
+        with database.sessions.begin() as session:
+            stopped.record_stopped(session)
+        raise UserError(f"{stopped} To write them anyway, add --despite-findings (that decision is recorded "
+                        "in the audit trail).") from None
     for chase in written:
         print(chase.describe())
     actions = sum(len(chase.recipient.actions) for chase in written)

@@ -221,6 +221,8 @@ def write(window: QMainWindow, database: Database, dialog: ChaseDialog) -> None:
         elif dialogs.confirm(window, TITLE, f"{error}\n\nSend them anyway? That decision is recorded in the "
                              "audit trail.", yes="Write them anyway", no="Stop"):
             start(despite_findings=True)
+        else:
+            CollectionOp(window, database, error.record_stopped, title=TITLE).run_in_background()
 
     def written(chases: list[WrittenChase]) -> None:
         actions = sum(len(chase.recipient.actions) for chase in chases)

@@ -26,7 +26,7 @@ from app.errors import ValidationError
 from app.privacy_scan import save_never_print_terms
 from app.services.chases import record_chases
 from app.settings import get_settings, save_settings
-from db.models import Action, Chase, ListKind
+from db.models import Action, AuditEntry, Chase, ListKind
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
@@ -209,9 +209,12 @@ def test_a_chase_holding_a_never_print_name_is_refused_unless_despite_findings(o
         save_never_print_terms(s, ["Hart"])
     out = tmp_path / "chases"
     assert main(["chase", "--db", str(office.path), "--out", str(out)]) == 1
-    assert "should not leave the office" in capsys.readouterr().err
-    assert not list(out.glob("*")) if out.exists() else True
+    err = capsys.readouterr().err
+    assert "should not leave the office" in err and "add --despite-findings" in err
+    assert not out.exists()
     with office.readers() as s:
         assert s.scalar(select(Chase.id)) is None  # nobody chased
+        assert s.scalar(select(AuditEntry.new_value).where(AuditEntry.operation == "privacy-check")).startswith(
+            "Stopped to fix the document")
     assert main(["chase", "--db", str(office.path), "--out", str(out), "--despite-findings"]) == 0
     assert len(list(out.glob("*.eml"))) == 2
