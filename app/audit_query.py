@@ -74,6 +74,7 @@ OPERATION_NAMES: dict[str, str] = {
     "delete": "Deleted",
     "purge": "Purged",
     "privacy-check": "Privacy check",
+    "chase": "Chased",
 }
 
 

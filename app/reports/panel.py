@@ -88,13 +88,13 @@ def stored_panel_values(session: Session, review_ref: str) -> dict[str, object]:
     return {name: getattr(report, name) for name in FORM_FIELDS}
 
 
-def _paper(review: Review, report: PanelReport, partnership: str, date_text: DateText,
+def _paper(review: Review, report: PanelReport | None, partnership: str, date_text: DateText,
            overrides: Mapping[str, object]) -> PanelPaper:
     unknown = set(overrides) - set(FORM_FIELDS)
     if unknown:
         raise UserError(f"The panel report has no part called {', '.join(sorted(unknown))}.")
-    text = {name: str(overrides.get(name, getattr(report, name)) or "").strip() for name in FREE_TEXT_FIELDS}
-    answers = {name: overrides.get(name, getattr(report, name)) for name in YES_NO_FIELDS}
+    text = {name: str(overrides.get(name, getattr(report, name, None)) or "").strip() for name in FREE_TEXT_FIELDS}
+    answers = {name: overrides.get(name, getattr(report, name, None)) for name in YES_NO_FIELDS}
     defaults = {
         "subject": panel_subject(review),
         "report_of": f"Independent Chair of the {partnership}",
@@ -103,7 +103,7 @@ def _paper(review: Review, report: PanelReport, partnership: str, date_text: Dat
     }
     for name, value in defaults.items():
         text[name] = text[name] or value
-    return PanelPaper(text, answers, overrides.get("decision_on", report.decision_on))
+    return PanelPaper(text, answers, overrides.get("decision_on", getattr(report, "decision_on", None)))
 
 
 class _Numbering:
@@ -205,7 +205,7 @@ def build_panel(session: Session, out_path: Path, *, review_ref: str, overrides:
     """
     review = _review(session, review_ref)
     written = any(report.archived_at is None for report in review.panel_reports)
-    report = latest_panel_report(review) if written or not overrides else PanelReport()
+    report = latest_panel_report(review) if written or not overrides else None  # the form alone
     settings = get_settings(session)
     date_text = DateText(settings)
     paper = _paper(review, report, settings.partnership_name, date_text, overrides or {})

@@ -83,7 +83,7 @@ def test_chase_from_the_window_writes_the_ticked_leads_emails_and_records_the_ch
     with qtbot.waitSignal(history.rows_loaded, timeout=SLOW):
         history.show()
     shown = [history.model.audit_row(r) for r in range(history.model.rowCount())]
-    assert any(row.operation_text == "Chase" and row.new_value.startswith("Chased Children's Services by e-mail")
+    assert any(row.operation_text == "Chased" and row.new_value.startswith("Chased Children's Services by e-mail")
                for row in shown)
 
     with office_database.readers() as s:
