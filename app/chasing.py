@@ -263,7 +263,7 @@ def write_chases(session: Session, folder: Path, chosen: Iterable[Recipient], *,
             findings = privacy_scan.scan_text(email.get_content(), never_print, f"the e-mail to {recipient.label}")
             if recipient.agency:
                 if recipient.agency not in packs:
-                    pack = Path(packs_folder) / export._pack_file_name(recipient.agency, today)
+                    pack = Path(packs_folder) / export.pack_file_name(recipient.agency, today)
                     export.export_action_plan(session, pack, agency=recipient.agency, open_only=True, today=today)
                     packs[recipient.agency] = (pack, privacy_scan.scan_workbook(pack, never_print))
                 pack, pack_findings = packs[recipient.agency]

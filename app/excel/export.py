@@ -359,7 +359,7 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
     return ExportResult(Path(path), rows, export_id)
 
 
-def _pack_file_name(agency_name: str, today: dt.date) -> str:
+def pack_file_name(agency_name: str, today: dt.date) -> str:
     safe = _FILE_NAME_UNSAFE.sub("-", agency_name).strip(" .") or "Agency"
     return f"Action plan - {safe} - {today:%Y-%m-%d}.xlsx"
 
@@ -377,7 +377,7 @@ def export_agency_packs(session: Session, folder: Path, *, open_only: bool = Tru
         session, today, PlanFilter(open_only=open_only), with_updates=False).rows}
     agencies = session.scalars(select(Agency).where(Agency.id.in_(leads - {None})).order_by(Agency.name))
     return [
-        export_action_plan(session, folder / _pack_file_name(agency.name, today),
+        export_action_plan(session, folder / pack_file_name(agency.name, today),
                            agency=agency.name, open_only=open_only, today=today)
         for agency in agencies
     ]
