@@ -360,6 +360,7 @@ def export_action_plan(session: Session, path: Path, *, agency: str | None = Non
 
 
 def pack_file_name(agency_name: str, today: dt.date) -> str:
+    """An agency pack's file name: "Action plan - <agency> - <date>.xlsx", safe on Windows."""
     safe = _FILE_NAME_UNSAFE.sub("-", agency_name).strip(" .") or "Agency"
     return f"Action plan - {safe} - {today:%Y-%m-%d}.xlsx"
 
