@@ -318,3 +318,26 @@ def test_printing_from_every_page_writes_its_paper_with_the_filter_on_screen(qtb
     assert set(written) == set(PAGES), {key: papers[key] for key in PAGES if key not in written}
     plan = "".join(page.extract_text() for page in PdfReader(written["actions"]).pages)
     assert papers["actions"][0] == "action-plan" and "overdue actions only" in plan
+
+
+def test_every_button_and_tile_on_the_dashboard(qtbot, window, faults):
+    dashboard = window.dashboard
+    qtbot.waitUntil(lambda: dashboard.figures is not None and not dashboard.is_loading(), timeout=SLOW)
+    for button in (dashboard.today_button, dashboard.refresh_button):
+        on_page(qtbot, window, DASHBOARD)
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: not dashboard.is_loading(), timeout=SLOW)
+        assert faults == [], f"{button.text()!r}:\n{faults[0]}"
+    for name, tile in dashboard.tiles.items():
+        on_page(qtbot, window, DASHBOARD)
+        qtbot.waitUntil(lambda: not dashboard.is_loading(), timeout=SLOW)
+        counted = tile.value_label.text()
+        QTest.mouseClick(tile, Qt.MouseButton.LeftButton)
+        settle(qtbot, window)
+        key = window.current_key
+        assert key != DASHBOARD, f"the tile {name} opened nothing"
+        qtbot.waitUntil(lambda: window.is_loaded(key), timeout=SLOW)
+        assert window.view(key).description(), f"the tile {name} opened {key} unfiltered"
+        assert f"{window.view(key).shown_count:,}" == counted, (name, key, window.view(key).description())
+        assert faults == [], f"the tile {name}:\n{faults[0]}"
