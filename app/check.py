@@ -1,4 +1,5 @@
-"""Verify a database without changing it: integrity, schema version, foreign keys, contents."""
+"""Verify a database without changing it: integrity, schema version, foreign keys, contents
+(an SQLite file, or a database on a PostgreSQL server)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, exc, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db_errors import raise_if_unavailable
 from app.errors import UserError
 from db import engine as db_engine
 from db.engine import SQLITE_MAGIC, read_only_uri
-from db.migrate import head_revision, quick_head_revision
+from db.migrate import current_revision, head_revision, quick_head_revision
 from db import models as m
 
 COUNTED = [
@@ -27,7 +28,7 @@ COUNTED = [
 
 @dataclass
 class CheckReport:
-    path: Path
+    path: Path | str  # the file, or the server database as said to the user
     size_bytes: int
     integrity: str
     schema_revision: str | None
@@ -45,7 +46,8 @@ class CheckReport:
             f"Database: {self.path} ({self.size_bytes / 1_048_576:.1f} MB)",
             f"Integrity: {self.integrity}",
             f"Schema: {self.schema_revision or 'none'} (this program: {self.program_revision})",
-            f"Foreign keys: {'all valid' if not self.foreign_key_problems else f'{self.foreign_key_problems} broken'}",
+            f"Foreign keys: {'all valid' if not self.foreign_key_problems else f'{self.foreign_key_problems} broken'}"
+            + (" (enforced by the server)" if isinstance(self.path, str) else ""),
         ]
         if self.counts:
             lines.append("Holds:")
@@ -119,6 +121,46 @@ def check_database(path: Path, as_at: dt.date | None = None, *, summarise: bool 
         return report
     finally:
         conn.close()
+
+
+def check_location(location: Path | str, as_at: dt.date | None = None) -> CheckReport:
+    """Check the database at ``location``: a file (``check_database``) or a server address
+    (``check_server``), as ``app.database.database_location`` gives it."""
+    return check_database(location, as_at) if isinstance(location, Path) else check_server(location, as_at)
+
+
+def check_server(address: str, as_at: dt.date | None = None) -> CheckReport:
+    """Check a database on a PostgreSQL server read-only and summarise what it holds.
+
+    The server looks after its own pages and enforces every link between records, so what is
+    checked here is that it can be reached, its schema and what it holds (read from one
+    consistent moment, while others may be saving).
+    """
+    as_at = as_at or dt.date.today()
+    engine = db_engine.make_engine(address)
+    where = db_engine.describe_location(engine.url)
+    try:
+        revision = current_revision(engine)
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            report = CheckReport(where, conn.scalar(select(func.pg_database_size(func.current_database()))),
+                                 "looked after by the server", revision, head_revision(), 0)
+            if revision is None:
+                report.problems.append("This is not a Case Review Tracker database (no schema version).")
+            elif revision != report.program_revision:
+                report.problems.append(
+                    f"The schema is {revision} but this program uses {report.program_revision}: an "
+                    "administrator upgrades it by opening it with the newer program, or it was written by a "
+                    "newer version (install that).")
+            else:
+                with Session(bind=conn) as s:
+                    report.counts = _counts(s, as_at)
+            return report
+    except exc.OperationalError as err:
+        reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else str(err)
+        raise UserError(f"Could not check {where}: {reason}.") from err
+    finally:
+        engine.dispose()
 
 
 def _counts(session: Session, as_at: dt.date) -> dict[str, int]:

@@ -17,8 +17,8 @@ from typing import Callable, Sequence
 from sqlalchemy import func, select
 
 from app import logs, paths
-from app.check import check_database
-from app.database import Database, open_database, open_demo_database
+from app.check import check_location
+from app.database import Database, database_location, open_database, open_demo_database
 from app.db_errors import plain_database_errors
 from app.errors import UserError
 from app.plan_command import add_plan_parser
@@ -95,7 +95,7 @@ def _cmd_generate(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    report = check_database(Path(args.db or paths.default_db_path()))
+    report = check_location(database_location(args.db))
     print(report.describe())
     return 0 if report.ok else 1
 
@@ -133,7 +133,7 @@ def _cmd_chase(args, database: Database) -> int:
 def _with_database(handler: Callable[[argparse.Namespace, Database], int]):
     """Wrap a subcommand that works on an existing database."""
     def run(args) -> int:
-        db = open_database(Path(args.db or paths.default_db_path()), create=False)
+        db = open_database(database_location(args.db), create=False)
         if db.location_warning:
             print(f"Warning: {db.location_warning}", file=sys.stderr)
         try:
@@ -168,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # The data folder is named, not looked up: --help and --version touch nothing on disk.
     parser.add_argument("--db", metavar="FILE",
-                        help=f"the database file (default: {paths.DEFAULT_DB_NAME} in your data folder)")
+                        help=f"the database file, or a PostgreSQL address (postgresql+psycopg://user@host/"
+                             f"database) (default: {paths.DEFAULT_DB_NAME} in your data folder)")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo database (created with sample data on first use)")
     parser.add_argument("--version", action="version", version=f"Case Review Tracker {__version__}")

@@ -23,7 +23,11 @@ from db.engine import (
     READ_ONLY_OPTION,
     ROLLBACK_JOURNAL,
     SQLITE_MAGIC,
+    KEYRING_SERVICE,
     WAL,
+    describe_location,
+    is_server_address,
+    keyring_user,
     make_engine,
     make_session_factory,
     read_only_uri,
@@ -118,8 +122,26 @@ class Database:
         self.open_check = backups.daily_backup_at_open(self.path, self.backup_folder)
         return self.open_check
 
+    @property
+    def on_server(self) -> bool:
+        """True for a shared database on a PostgreSQL server (no file: no file backups)."""
+        return self.path is None and self.engine.dialect.name != "sqlite"
+
+    @property
+    def location(self) -> str:
+        """Where the records are, as said to the user: the file, or the database and server."""
+        return str(self.path) if self.path is not None else describe_location(self.engine.url)
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+def database_location(given: str | Path | None) -> str | Path:
+    """What the user gave as ``--db`` (or chose to open): a server address is kept as text (a
+    ``Path`` would fold its ``//``), anything else is a file; ``None`` is the default file."""
+    if given is None:
+        return paths.default_db_path()
+    return str(given) if is_server_address(given) else Path(given)
 
 
 def _refuse_non_database(path: Path) -> None:
@@ -214,7 +236,7 @@ def open_database(location: str | Path, *, create: bool | None = None,
     start at once. A file that needs upgrading is always checked first.
     """
     text = str(location)
-    path = None if "://" in text else Path(text)
+    path = None if is_server_address(location) else Path(text)
     open_check = None
     warning = paths.location_warning(path) if path is not None else None
     gate = WriteGate(passed=True)
@@ -261,6 +283,8 @@ def open_database(location: str | Path, *, create: bool | None = None,
         engine.dispose()
         if path is not None:  # locked, read-only or a full disk: said as such, not as damage
             raise_if_unavailable(err, path)
+        else:
+            _raise_server_error(err, engine)
         if isinstance(err, OSError):
             raise
         raise UserError(f"{path or text} could not be read as a database: {err.orig if hasattr(err, 'orig') else err}.") from err
@@ -269,6 +293,25 @@ def open_database(location: str | Path, *, create: bool | None = None,
         raise
     _install_gate(engine, gate)
     return Database(path, engine, sessions, readers, migration, open_check, gate, backup_folder, warning)
+
+
+def _raise_server_error(err: BaseException, engine: Engine) -> None:
+    """Say why a database server could not be used: not reached, or the login refused."""
+    if not isinstance(err, exc.OperationalError):
+        return
+    where = describe_location(engine.url)
+    reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else str(err)
+    if "no password supplied" in reason or "password authentication failed" in reason:
+        said = "asks for a password, and none is" if "no password" in reason else "refused the password"
+        raise UserError(
+            f"Could not open {where}: the server {said} kept in the system keyring for "
+            f"{keyring_user(engine.url)}. Keep your password there (Windows Credential Manager, or: "
+            f'python -m keyring set "{KEYRING_SERVICE}" {keyring_user(engine.url)}) and try again. '
+            "Nothing has been changed.") from err
+    raise UserError(
+        f"Could not open {where}: {reason}. Check the address, that the server is running and reachable "
+        "from this computer, and your login (its password is kept in the system keyring). "
+        "Nothing has been changed.") from err
 
 
 def open_demo_database(path: Path, *, check_later: bool = False) -> Database:

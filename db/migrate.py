@@ -120,6 +120,35 @@ def expected_schema(revision: str) -> dict[tuple[str, str], frozenset[str]]:
     return _SCHEMAS[revision]
 
 
+def may_migrate(engine: Engine) -> bool:
+    """Whether the server login may change the schema: it owns the tables (a member of the
+    role that owns them), or, in a database with none yet, it may create them. An officer's
+    or a viewer's login may not; the database's administrator (its owner) may."""
+    with engine.connect() as conn:
+        return bool(conn.scalar(text(
+            "SELECT CASE WHEN to_regclass(:table) IS NULL"
+            " THEN has_schema_privilege(current_schema(), 'CREATE')"
+            " ELSE pg_has_role((SELECT relowner FROM pg_class WHERE oid = to_regclass(:table)), 'USAGE') END"),
+            {"table": VERSION_TABLE}))
+
+
+def _refuse_without_rights(engine: Engine, current: str | None, head: str) -> None:
+    # On a server the schema belongs to the database's administrator: an officer's program
+    # never half-changes it (a permission error in the middle of a migration), it says who can.
+    if may_migrate(engine):
+        return
+    if current is None:
+        raise UserError(
+            "This database on the server is empty, and your login may not create the program's tables "
+            "in it. Ask the database's administrator to set it up: they open it once with Case Review "
+            "Tracker, or copy the office's records into it (python main.py copy). Nothing has been changed.")
+    raise UserError(
+        f"This database on the server has an older schema ({current}) than this version of Case Review "
+        f"Tracker needs ({head}). Only the database's administrator can upgrade it: ask them to open it "
+        "once with this version (after the server's own backup). Until then, use the version of the "
+        "program the office had before. Nothing has been changed.")
+
+
 @dataclass
 class MigrationResult:
     from_revision: str | None
@@ -160,13 +189,16 @@ def upgrade(engine: Engine, back_up: Callable[[Path, str], Path] | None) -> Migr
         )
     if current is None and tables:
         raise UserError(
-            "This file is an SQLite database, but not a Case Review Tracker one; "
-            "it has not been opened or changed."
+            ("This file is an SQLite database" if engine.dialect.name == "sqlite"
+             else "This database on the server holds tables")
+            + ", but not a Case Review Tracker one; it has not been opened or changed."
         )
 
+    sqlite = engine.dialect.name == "sqlite"
+    if not sqlite:
+        _refuse_without_rights(engine, current, head)
     backup = None
     db_file = engine.url.database
-    sqlite = engine.dialect.name == "sqlite"
     if current is not None and sqlite and db_file and back_up is not None:
         backup = back_up(Path(db_file), head)
 
