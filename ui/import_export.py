@@ -50,6 +50,7 @@ from app.database import Database
 from app.errors import UserError
 from app.privacy_scan import CheckedFile
 from ui import dialogs, errors, file_folders, privacy_prompt, report_dialogs
+from ui.change_watch import ANY_RECORD
 from ui.operations import Changes, CollectionOp, Flow, QueryOp, changes
 from ui.widgets.list_combo import ListCombo
 from ui.workers import Progress
@@ -63,8 +64,6 @@ CSV_SUFFIX = ".csv"
 KIND_RETURN = "return"
 IMPORT_TITLE = "Import workbook"
 REGISTER_TITLES = {"referrals": "Referrals register", "reviews": "Reviews register"}
-# The "table" of a change that may have touched any record (an import's bulk writes).
-ANY_RECORD = "any record"
 
 
 # --- seams: how a dialog is shown and a file opened (tests replace these) -----------------

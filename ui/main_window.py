@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -35,6 +35,7 @@ from app.settings import get_settings
 from app.table_query import cell_formatter
 from ui import dialogs, operations
 from ui.about import about_text
+from ui.change_watch import ANY_RECORD, ChangeWatch
 from ui.database_opening import OpenDatabase
 from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
 from ui import case_tools
@@ -101,6 +102,8 @@ class MainWindow(QMainWindow):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(0)
         self._reload_timer.timeout.connect(self._reload_after_change)
+        self.change_watch = ChangeWatch(self)
+        self.change_watch.changed_elsewhere.connect(self._on_changed_elsewhere)
 
         self.setWindowTitle(self._window_title())
         self.setStyleSheet(STYLE_SHEET)
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setFocus()
         self.loading.read_ahead()
         self.databases.finish_opening()
+        self.change_watch.check()
 
     # --- building ---------------------------------------------------------------------
 
@@ -485,7 +489,19 @@ class MainWindow(QMainWindow):
                 self.loading.load(key, dialog=False)
         self._show_linked_records()
 
+    def _on_changed_elsewhere(self) -> None:
+        # Written by another copy of the program or a command: any register may be out of date.
+        self._on_records_changed(operations.Changes(self.database, frozenset({(ANY_RECORD, 0)})))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange:
+            # As the officer leaves the window and comes back to it: what changed meanwhile.
+            self.change_watch.check()
+
     def _on_database_switched(self, database: Database) -> None:
+        self.change_watch.forget()
+        self.change_watch.check()
         self.undo_stack.clear()
         self.loading.forget()
         self._changed.clear()

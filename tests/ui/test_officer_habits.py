@@ -295,3 +295,26 @@ def test_the_first_run_page_opens_the_demo(qtbot, window, monkeypatch):
     qtbot.waitUntil(lambda: window.database.path.name == "demo.sqlite" or "demo" in window.database.path.name,
                     timeout=SLOW)
     qtbot.waitUntil(lambda: not window.databases.database.check_pending, timeout=SLOW)
+
+
+def test_the_register_shows_a_change_made_elsewhere_when_the_officer_comes_back(qtbot, window, office_database):
+    from PySide6.QtWidgets import QWidget
+
+    from app import lookups
+    from db.models import Action, ListKind
+    from ui.operations import running_operations
+
+    qtbot.waitActive(window)
+    show(qtbot, window, "actions")
+    assert window.view("actions").total_count == 3
+    elsewhere = QWidget()  # the officer goes to another program...
+    qtbot.addWidget(elsewhere)
+    elsewhere.show()
+    elsewhere.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow() and not running_operations(), timeout=SLOW)
+    with office_database.sessions.begin() as session:  # ...where a colleague's copy adds an action
+        session.add(Action(reference="A9", description="Added by a colleague.",
+                           status=lookups.list_item(session, ListKind.ACTION_STATUS, "Not started")))
+    window.activateWindow()  # and comes back
+    qtbot.waitUntil(lambda: window.is_loaded("actions") and window.view("actions").total_count == 4, timeout=SLOW)
+    assert "Added by a colleague." in column(window, "actions", "description")

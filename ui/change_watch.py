@@ -1,0 +1,80 @@
+"""Notices a change made outside this window (a colleague's copy of the program on a shared
+database, a command run meanwhile) when the officer comes back to the window, so that a
+register never shows what was true before they left it.
+
+The window's own writes announce what they changed (``ui.operations``); a change mark
+(``app.change_mark``) that moved with no such announcement was written elsewhere.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMainWindow
+
+from app.change_mark import change_mark
+from ui import operations
+from ui.operations import CollectionOp, QueryOp
+from ui.workers import AHEAD, reading_queue
+
+# The "table" of a change that may have touched any record: an import's bulk writes, or a
+# write made elsewhere. Every register shown is read again.
+ANY_RECORD = "any record"
+
+
+class ChangeWatch(QObject):
+    """``check()`` reads the change mark off the GUI thread; ``changed_elsewhere`` when it
+    has moved since the last reading and no write of this program explains it."""
+
+    changed_elsewhere = Signal()
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self._window = window
+        self._mark: int | None = None
+        self._reading = False
+        self._again = False  # asked for while a reading was under way
+        self._own_write = False
+        operations.changes().records_changed.connect(self._on_own_write)
+
+    def _on_own_write(self, changes: operations.Changes) -> None:
+        if changes.database is self._window.database:
+            # Read the mark again as it stands after this write: it is not news.
+            self._own_write, self._mark = True, None
+            self.check()
+
+    def forget(self) -> None:
+        """Another database is open: its first reading is taken as it is."""
+        self._mark = None
+
+    def check(self) -> None:
+        """Read the mark (once the reading under way, if any, has ended)."""
+        window = self._window
+        if self._reading:
+            self._again = True
+            return
+        if window.refusal is not None:
+            return
+        database = window.database
+        self._reading, self._own_write = True, False
+
+        def read(mark: int) -> None:
+            if database is not window.database or self._own_write or _writing():
+                self._mark = None  # a write of this window may be under way: read it afresh next time
+            elif self._mark is None:
+                self._mark = mark
+            elif mark != self._mark:
+                self._mark = mark
+                self.changed_elsewhere.emit()
+
+        def ended() -> None:
+            self._reading = False
+            if self._again:
+                self._again = False
+                self.check()
+
+        QueryOp(window, database, change_mark, title="Checking for changes", pool=reading_queue(),
+                priority=AHEAD, success=read, failure=lambda _error: None, ended=ended).run_in_background()
+
+
+def _writing() -> bool:
+    return any(isinstance(op, CollectionOp) for op in operations.running_operations())
