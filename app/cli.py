@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from app import logs, paths
 from app.check import check_location
+from app.copy_command import add_copy_parser
 from app.database import Database, database_location, open_database, open_demo_database
 from app.db_errors import plain_database_errors
 from app.errors import UserError
@@ -158,6 +159,7 @@ def _optional_commands(subparsers, parents) -> None:
             add(subparsers, parents)
     add_plan_parser(subparsers, parents)
     add_safety_parsers(subparsers, parents)
+    add_copy_parser(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,6 +11,8 @@ import argparse
 from pathlib import Path
 
 from app import paths
+from app.errors import UserError
+from db.engine import describe_location, is_server_address, server_url
 from app.backups import (
     MANUAL,
     backup_folder,
@@ -23,10 +25,25 @@ from app.backups import (
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else paths.default_db_path()
+    given = getattr(args, "db", None)
+    if given and is_server_address(given):
+        raise UserError(SERVER_BACKUPS.format(where=describe_location(server_url(given))) + " Restoring it "
+                        "is theirs too; to bring the records of a file into an empty server database, use "
+                        "python main.py copy.")
+    return Path(given) if given else paths.default_db_path()
+
+
+SERVER_BACKUPS = ("{where} is a shared database on a PostgreSQL server: the server's backups are your IT "
+                  "department's job (ask them how long they are kept and how to get one back), and this "
+                  "program takes none of its own.")
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
+    if is_server_address(getattr(args, "db", None) or ""):
+        return _server_snapshot(args)
+    if args.snapshot is not None:
+        raise UserError("--snapshot is for a database on a server; a database file is backed up as it is "
+                        "(python main.py backup).")
     db_path = _db_path(args)
     folder = args.to or backup_folder()
     info = take_backup(db_path, folder, MANUAL)
@@ -35,6 +52,22 @@ def _cmd_backup(args: argparse.Namespace) -> int:
         rotate_after(folder, info)
     print(f"Backed up {db_path} to {info.path}: {info.holds} ({info.size / 1_048_576:.1f} MB), "
           "checked by SQLite.")
+    return 0
+
+
+def _server_snapshot(args: argparse.Namespace) -> int:
+    """On a server: say whose the backups are; with ``--snapshot FILE``, save the records as
+    a new SQLite file for the officer's own archive."""
+    from app.copy_database import copy_database
+
+    where = describe_location(server_url(args.db))
+    if args.snapshot is None:
+        raise UserError(SERVER_BACKUPS.format(where=where) + " To keep a copy for your own archive, save "
+                        "a snapshot as an SQLite file: python main.py backup --db ADDRESS --snapshot FILE.sqlite")
+    print(SERVER_BACKUPS.format(where=where))
+    result = copy_database(args.db, args.snapshot)
+    print(f"Snapshot saved as {args.snapshot}: {result.rows:,} rows, every table checked against the server. "
+          "Open it with python main.py --db FILE to read it; it is a copy, and changes to it stay in it.")
     return 0
 
 
@@ -69,6 +102,9 @@ def add_safety_parsers(subparsers, parents: list[argparse.ArgumentParser]) -> No
                     "open) into the backup folder, or into DIR.")
     backup.add_argument("--to", metavar="DIR", type=Path,
                         help="put the copy in this folder instead (it is not rotated)")
+    backup.add_argument("--snapshot", metavar="FILE", type=Path,
+                        help="for a database on a PostgreSQL server (backed up by the server): save a "
+                             "snapshot of it as this new SQLite file, for your own archive")
     backup.set_defaults(func=_cmd_backup)
 
     restore = subparsers.add_parser(
