@@ -318,3 +318,18 @@ def test_the_register_shows_a_change_made_elsewhere_when_the_officer_comes_back(
     window.activateWindow()  # and comes back
     qtbot.waitUntil(lambda: window.is_loaded("actions") and window.view("actions").total_count == 4, timeout=SLOW)
     assert "Added by a colleague." in column(window, "actions", "description")
+
+
+def test_the_first_run_page_starts_an_empty_database_or_an_import(qtbot, window, monkeypatch):
+    from ui.first_run import FirstRunPage
+
+    monkeypatch.setattr("ui.first_run.ask_output_folder", lambda window: None)
+    asked = []
+    monkeypatch.setattr(dialogs, "save_file", lambda parent, title, *args: asked.append(title))
+    monkeypatch.setattr(dialogs, "open_file", lambda parent, title, *args: asked.append(title))
+    for choice in ("new", "import"):
+        window.show_first_run()
+        page = next(page for page in window.findChildren(FirstRunPage) if page.isVisible())
+        page.buttons[choice].click()
+        qtbot.waitUntil(lambda: not page.isVisible(), timeout=SLOW)
+    assert asked == ["New database", "Import workbook"]
