@@ -1,7 +1,8 @@
 """Database errors the office user can act on, said in plain words.
 
 SQLite reports a busy, full, unreadable or damaged file with terse messages ("database is
-locked"); a record saved over someone else's newer change raises ``StaleDataError``. These
+locked"), a PostgreSQL server with SQLSTATE codes (a login that may only read, a lock, a lost
+connection); a record saved over someone else's newer change raises ``StaleDataError``. These
 are known conditions, not bugs: ``friendly_database_error`` turns each into a ``UserError``
 with a sentence for the officer. Anything it does not recognise is left alone (returns
 ``None``) so that it reaches the crash handler as the bug it is.
@@ -57,10 +58,44 @@ def _sqlite_error(err: BaseException) -> sqlite3.Error | None:
     return None
 
 
+# A PostgreSQL server's SQLSTATE codes (or their class, the first two characters) and what
+# they mean to the user.
+SERVER_READ_ONLY = ("Your login may read this database but not change it, so nothing was saved. If you "
+                    "should be able to, ask the database's administrator.")
+SERVER_BUSY = ("Someone else was saving the same records at that moment, so nothing was saved. "
+               "Try again.")
+SERVER_LOST = ("The connection to the database server was lost, so nothing was saved. Check that this "
+               "computer is on the office network, then try again.")
+KNOWN_SERVER_ERRORS: dict[str, str] = {
+    "42501": SERVER_READ_ONLY,  # insufficient privilege
+    "40001": SERVER_BUSY,  # serialization failure
+    "40P01": SERVER_BUSY,  # deadlock detected
+    "55P03": SERVER_BUSY,  # lock not available
+    "53100": ("The database server's disk is full, so nothing was saved. Tell your IT department."),
+    "08": SERVER_LOST,  # connection exceptions
+    "57P01": SERVER_LOST,  # the server was shut down
+}
+
+
+def _server_error(err: BaseException) -> UserError | None:
+    if not isinstance(err, exc.DBAPIError):
+        return None
+    if err.connection_invalidated:
+        return UserError(SERVER_LOST)
+    state = getattr(err.orig, "sqlstate", None)
+    if not state:
+        return None
+    sentence = KNOWN_SERVER_ERRORS.get(state) or KNOWN_SERVER_ERRORS.get(state[:2])
+    return UserError(sentence) if sentence else None
+
+
 def friendly_database_error(err: BaseException) -> UserError | None:
     """A ``UserError`` saying what ``err`` means for the user, or ``None`` if it is a bug."""
     if isinstance(err, StaleDataError):
         return UserError(STALE)
+    server = _server_error(err)
+    if server is not None:
+        return server
     original = _sqlite_error(err)
     if original is None:
         return None

@@ -9,10 +9,11 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.cli import main
+from app.database import open_database
 from app.db_errors import plain_database_errors
 from app.errors import UserError
 from app.queries.action_plan import PlanFilter, read_action_plan
@@ -119,3 +120,30 @@ def test_a_stale_save_waits_for_the_other_and_is_then_refused(plan):
         second.close()
     with db.readers() as s:
         assert s.get(Action, action_id).lead_officer == "First"
+
+
+def test_a_login_that_may_only_read_is_told_so_when_it_saves(plan, pg_url):
+    server.login("crt_reader")
+    server.run_as_superuser("GRANT SELECT ON ALL TABLES IN SCHEMA public TO crt_reader", database=pg_url.database)
+    db = open_database(server.as_login(pg_url, "crt_reader"))
+    try:
+        with db.readers() as s:
+            assert len(read_action_plan(s, D(2017, 4, 3)).rows) == 1  # reading is allowed
+        with pytest.raises(UserError, match="Your login may read this database but not change it"):
+            with plain_database_errors(), db.sessions.begin() as s:
+                actions.update_action(s, plan[1], lead_officer="Not allowed")
+    finally:
+        db.close()
+    with plan[0].readers() as s:
+        assert s.get(Action, plan[1]).lead_officer == "Designated Nurse"
+
+
+def test_a_connection_lost_in_the_middle_of_a_save_is_said_in_words(plan):
+    db, action_id = plan
+    with pytest.raises(UserError, match="connection to the database server was lost, so nothing was saved"):
+        with plain_database_errors(), db.sessions.begin() as s:
+            backend = s.scalar(select(func.pg_backend_pid()))
+            server.run_as_superuser(f"SELECT pg_terminate_backend({backend})")
+            actions.update_action(s, action_id, lead_officer="Lost on the way")
+    with db.readers() as s:  # the next unit of work finds a new connection
+        assert s.get(Action, action_id).lead_officer == "Designated Nurse"
