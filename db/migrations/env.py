@@ -9,7 +9,9 @@ connection = config.attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
-    render_as_batch=True,  # SQLite can only ALTER by copying the table
+    # SQLite can only ALTER by copying the table: scripts use batch_alter_table, which copies
+    # the table on SQLite only and is a plain ALTER TABLE on PostgreSQL.
+    render_as_batch=True,
     compare_type=True,
 )
 with context.begin_transaction():
