@@ -50,8 +50,7 @@ def insert_records(session: Session, table: Table, rows: Sequence[dict], *, audi
     if not rows:
         return []
     session.flush()  # records the ORM holds go first: these rows may refer to them
-    first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
-    ids = list(range(first, first + len(rows)))
+    ids = _new_ids(session, table, len(rows))
     columns = [c for c in table.columns if c.key != "id"]
     # Every row gets every column (executemany needs the same keys in each); a column with a
     # computed default is left to Core.
@@ -72,6 +71,17 @@ def insert_records(session: Session, table: Table, rows: Sequence[dict], *, audi
     elif audit:
         _audit(session, str(table.name), full, links or {})
     return ids
+
+
+def _new_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` ids no other record has or will be given. SQLite's write lock makes the next
+    ones after the highest safe; PostgreSQL's id sequence is taken from, so that records the
+    services save later (numbered by the sequence) never meet these."""
+    if session.connection().dialect.name == "postgresql":
+        taken = select(func.nextval(func.pg_get_serial_sequence(str(table.name), "id")))
+        return list(session.scalars(taken.select_from(func.generate_series(1, count))))
+    first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(first, first + count))
 
 
 def insert_links(session: Session, table: Table, rows: Sequence[dict]) -> None:
