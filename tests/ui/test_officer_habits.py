@@ -208,7 +208,8 @@ def test_save_dialogs_open_where_that_kind_of_file_was_last_saved(qtbot, window,
 def test_the_toolbar_holds_new_save_undo_export_and_print(window):
     bar = window.findChild(QToolBar, "mainToolBar")
     texts = [action.iconText() for action in bar.actions() if not action.isSeparator()]
-    assert texts == ["New", "Save", "Undo", "Export", "Print"]
+    # Chase is ui.chasing's: between Export and Print once it is installed.
+    assert texts in (["New", "Save", "Undo", "Export", "Print"], ["New", "Save", "Undo", "Export", "Chase", "Print"])
     assert window.save_action.shortcut().toString() == "Ctrl+S"
     assert window.export_action.shortcut().toString() == "Ctrl+E"
 
