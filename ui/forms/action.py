@@ -14,6 +14,7 @@ from app.choices import record_choices
 from app.errors import UserError
 from app.services import actions
 from db.models import RAG_VALUES, Action, ListKind, Meeting
+from ui.case_page import WithCasePage
 from ui.forms.base import (
     AGENCY, CHOICE, DATE, LIST, MULTI, MULTILINE, RECORD, TEXT, THEME, Conflict, Field, RecordDialog,
 )
@@ -21,7 +22,7 @@ from ui.undo import OperationCommand
 from ui.widgets.date_edit import format_uk_date
 
 
-class ActionDialog(RecordDialog):
+class ActionDialog(WithCasePage, RecordDialog):
     kind = "actions"
     noun = "action"
     model = Action

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
 
 from app.clocks import ClockStatus, referral_clocks, review_record_clocks
-from app.registers import clock_event_label, clock_row_id
+from app.queries.case_story import clock_text, is_running
+from app.registers import clock_row_id
 from db.models import Referral, Review
 from ui.widgets.date_edit import format_uk_date
 
@@ -28,21 +29,8 @@ class DeadlineLine:
 
 def deadline_line(status: ClockStatus) -> DeadlineLine:
     """A clock's line: "due 11/03/2024, 3 days overdue", "not started: record ...", "met (sent ...)"."""
-    state = status.state
-    if state == "not started":
-        text = f"not started: it starts on \u201c{clock_event_label(status.start_event)}\u201d"
-    elif state in ("met", "late"):
-        text = f"{status.state_word.lower()}: due {format_uk_date(status.due_on)}"
-        text += f", done {format_uk_date(status.done_on)}" if status.done_on else ""
-    else:
-        text = f"due {format_uk_date(status.due_on)}, {status.when}"
-    if status.started_by:
-        text += f" (counted from \u201c{clock_event_label(status.started_by)}\u201d: its own start date is not recorded)"
-    if status.adjustments:
-        text += f". {status.adjustments[-1].describe(format_uk_date)}"
-    running = state in ("due", "overdue", "paused")
-    row_id = clock_row_id(status.clock_id, status.record_kind, status.record_id) if running else None
-    return DeadlineLine(status.clock_name, text, state == "overdue", row_id)
+    row_id = clock_row_id(status.clock_id, status.record_kind, status.record_id) if is_running(status) else None
+    return DeadlineLine(status.clock_name, clock_text(status, format_uk_date), status.state == "overdue", row_id)
 
 
 def read_deadlines(session, kind: str, record_id: int, as_at: dt.date | None = None) -> list[DeadlineLine]:

@@ -6,12 +6,13 @@ import datetime as dt
 
 from app.services import recommendations
 from db.models import ListKind, Recommendation
+from ui.case_page import WithCasePage
 from ui.forms.base import DATE, LIST, MULTILINE, NUMBER, RECORD, TEXT, THEME, Field, RecordDialog
 
 RESPONSE_KEYS = ("response_status", "board_response", "response_on")
 
 
-class RecommendationDialog(RecordDialog):
+class RecommendationDialog(WithCasePage, RecordDialog):
     kind = "recommendations"
     noun = "recommendation"
     model = Recommendation

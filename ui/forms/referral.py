@@ -5,12 +5,13 @@ from __future__ import annotations
 from app.services import referrals
 from db.models import ListKind, Referral
 from ui.forms.base import AGENCY, CHOICE, DATE, LIST, MULTILINE, TEXT, Field, RecordDialog
+from ui.case_page import WithCasePage
 from ui.forms.deadlines import WithDeadlines
 
 GENDERS = ("Male", "Female", "Both", "Not known")
 
 
-class ReferralDialog(WithDeadlines, RecordDialog):
+class ReferralDialog(WithCasePage, WithDeadlines, RecordDialog):
     """A referral, with the deadlines it is held to (notification, rapid review...) above it."""
 
     kind = "referrals"

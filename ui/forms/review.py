@@ -5,10 +5,11 @@ from __future__ import annotations
 from app.services import reviews
 from db.models import ListKind, Review
 from ui.forms.base import DATE, LIST, MULTI, MULTILINE, TEXT, Field, RecordDialog
+from ui.case_page import WithCasePage
 from ui.forms.deadlines import WithDeadlines
 
 
-class ReviewDialog(WithDeadlines, RecordDialog):
+class ReviewDialog(WithCasePage, WithDeadlines, RecordDialog):
     """A review, with its target and the other deadlines it is held to above it."""
 
     kind = "reviews"
