@@ -38,7 +38,7 @@ from ui.about import about_text
 from ui.change_watch import ANY_RECORD, ChangeWatch
 from ui.database_opening import OpenDatabase
 from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
-from ui import case_tools
+from ui import case_tools, chasing
 from ui.record_actions import DASHBOARD, RecordActions
 from ui.register_loading import RegisterLoading
 from ui.register_view import RegisterView, rows_text, showing_text
@@ -111,7 +111,8 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_menus()
         self._build_toolbar()
-        case_tools.install(self)  # deadlines, the case page and chasing (ui.case_tools)
+        case_tools.install(self)  # deadlines and the case page (ui.case_tools)
+        chasing.install(self)  # Chase… in the Records menu and on the toolbar (ui.chasing)
         self._build_status_bar()
         self._restore_window()
         self.sidebar.setCurrentRow(0)

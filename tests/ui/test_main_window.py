@@ -25,7 +25,7 @@ from ui.undo import RecordCommand
 EXPECTED_ROWS = {
     "referrals": 1, "decisions": 2, "reviews": 1, "recommendations": 2, "actions": 3,
     "progress_updates": 1, "meetings": 1, "learning": 1, "agencies": 13, "themes": 13,
-    "lists": 64 + sum(len(words) for words in WORDS.values()), "clocks": 6,
+    "lists": 64 + sum(len(words) for words in WORDS.values()), "clocks": 6, "case_clocks": 3,
 }
 
 
@@ -67,7 +67,7 @@ def test_window_opens_on_the_dashboard_and_lists_every_page(window, office_datab
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == ["Dashboard", "Referrals", "Decisions", "Reviews", "Recommendations",
                       "Action plan", "Progress updates", "Meetings", "Learning & briefings",
-                      "Agencies", "Themes", "Lists", "Clocks"]
+                      "Clocks", "Agencies", "Themes", "Lists", "Clock rules"]
     assert window.current_key == "dashboard"
     assert window.sidebar.currentItem().text() == "Dashboard"
 
