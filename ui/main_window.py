@@ -655,6 +655,10 @@ class MainWindow(QMainWindow):
         found = report_for_register(key or "", **preset)
         if found is None:
             found = ("briefing", {})  # the dashboard and the lists: the paper the chair reads
+        elif key == "actions" and self._view(key).is_loaded and self._view(key).description():
+            # A search or a filter the paper has no option for: offer the rows shown.
+            view = self._view(key)
+            found[1].update(action_ids=view.shown_ids(), shown=view.description())
         from ui.report_dialogs import open_report_dialog
 
         open_report_dialog(self, self.database, found[0], **found[1])

@@ -325,6 +325,17 @@ class ReportDialog(QDialog):
         row.addWidget(self.overdue_only_box)
         row.addStretch(1)
         self._add_row("only", "Show", ticks, problem=False)
+        # From Ctrl+P on the action plan: the rows on screen (its search and every filter).
+        self._shown_ids = preset.get("action_ids")
+        self.on_screen_box = QCheckBox()
+        self.on_screen_box.setVisible(self._shown_ids is not None)
+        if self._shown_ids is not None:
+            count = len(self._shown_ids)
+            self.on_screen_box.setText(f"Only the {count:,} action{'s' * (count != 1)} shown on screen"
+                                       + (f": {preset['shown']}" if preset.get("shown") else ""))
+            self.on_screen_box.setChecked(True)
+            self._add_row("on_screen", "On screen", self.on_screen_box, problem=False)
+        self._shown_text = preset.get("shown", "")
         self.by_review_button = QRadioButton("By &review")
         self.by_theme_button = QRadioButton("By &theme")
         (self.by_theme_button if preset.get("group_by") == "theme" else self.by_review_button).setChecked(True)
@@ -416,7 +427,9 @@ class ReportDialog(QDialog):
             return {"agency": self.agency_combo.value(), "status": self.status_combo.value(),
                     "open_only": self.open_only_box.isChecked(),
                     "overdue_only": self.overdue_only_box.isChecked(),
-                    "group_by": "theme" if self.by_theme_button.isChecked() else "review"}
+                    "group_by": "theme" if self.by_theme_button.isChecked() else "review",
+                    **({"action_ids": list(self._shown_ids), "shown": self._shown_text}
+                       if self._shown_ids is not None and self.on_screen_box.isChecked() else {})}
         if self.kind == "response":
             return {"review_refs": self.review_list.values()}
         if self.kind == "annual":

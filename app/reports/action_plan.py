@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -67,6 +68,7 @@ class PlanOptions:
     status: str | None = None
     open_only: bool = False
     overdue_only: bool = False
+    shown: str | None = None  # the window's search, filters and sort, when only its rows are printed
 
 
 def action_cells(action: ActionRow, as_at: dt.date, date_text: DateText) -> tuple[str, ...]:
@@ -211,6 +213,8 @@ def _filters_text(options: PlanOptions, as_at: dt.date, date_text: DateText) -> 
         parts.append("open actions only")
     if options.overdue_only:
         parts.append("overdue actions only")
+    if options.shown is not None:
+        parts.append(f"Only the actions shown on screen ({options.shown or 'the whole plan'})")
     parts.append(f"Grouped by {options.group_by}")
     parts.append(f"Overdue means open with a target date before {date_text(as_at)}")
     return ". ".join(parts) + "."
@@ -231,20 +235,27 @@ def _status(session: Session, status: str | None) -> str | None:
 def build_action_plan(session: Session, out_path: Path, *, group_by: str = "review",
                       agency: str | None = None, status: str | None = None,
                       open_only: bool = False, overdue_only: bool = False, paper: str = "A4",
+                      action_ids: Sequence[int] | None = None, shown: str = "",
                       as_at: dt.date | None = None, generated: dt.datetime | None = None) -> ReportResult:
     """Write the composite action plan as at ``as_at`` (default today) to ``out_path`` on
     ``paper`` (A4 or A3, landscape), its actions grouped by ``group_by`` (one of
-    ``PLAN_GROUPINGS``). Raises ``UserError`` for an unknown agency or status."""
+    ``PLAN_GROUPINGS``). ``action_ids`` narrows it to those actions (the rows the window
+    shows), and ``shown`` says in words how the window narrowed them, for the page.
+    Raises ``UserError`` for an unknown agency or status."""
     if group_by not in PLAN_GROUPINGS:
         raise UserError(f"Group the plan by one of: {', '.join(PLAN_GROUPINGS)} (not '{group_by}').")
     as_at = as_at or dt.date.today()
-    options = PlanOptions(group_by, agency, status, open_only, overdue_only)
+    options = PlanOptions(group_by, agency, status, open_only, overdue_only,
+                          shown if action_ids is not None else None)
     settings = get_settings(session)
     date_text = DateText(settings)
     flt = PlanFilter(agency_id=lookups.agency(session, agency).id if agency else None,
                      status=_status(session, status), open_only=open_only, overdue_only=overdue_only)
     plan = read_action_plan(session, as_at, flt, order="plan")
-    filtered = flt != PlanFilter()
+    if action_ids is not None:
+        chosen = set(action_ids)
+        plan = replace(plan, rows=[row for row in plan.rows if row.id in chosen])
+    filtered = flt != PlanFilter() or action_ids is not None
     themes = read_themes(session)
     story = [Heading(TITLE, 0), para(_filters_text(options, as_at, date_text), "subtitle")]
     if plan.rows:

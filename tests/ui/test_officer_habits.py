@@ -102,16 +102,50 @@ def test_ctrl_p_on_every_register_opens_its_paper_with_the_filters_on_screen(qtb
     monkeypatch.setattr(report_dialogs.ReportDialog, "exec", exec_report)
     qtbot.waitActive(window)
     for key in REGISTERS:
+        before = len(shown)
         window.show_page(key)
+        assert wait_for_jobs(SLOW)  # the last paper's reads, and the check as the window is come back to
         qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-        qtbot.waitUntil(lambda n=len(shown): len(shown) > n - 1 and wait_for_jobs(0) is not False, timeout=SLOW)
-    qtbot.waitUntil(lambda: len(shown) == len(REGISTERS), timeout=SLOW)
+        qtbot.waitUntil(lambda: len(shown) > before, timeout=SLOW)  # one paper asked for, each time
+    assert len(shown) == len(REGISTERS)
     show(qtbot, window, "actions")
     window.view("actions").filter_bar.flags["overdue"].setChecked(True)
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(shown) == len(REGISTERS) + 1, timeout=SLOW)
     kind, options = shown[-1]
     assert kind == "action-plan" and options["overdue_only"] is True
+    assert reported == []
+
+
+def test_ctrl_p_on_a_searched_plan_prints_only_the_actions_on_screen_and_says_so(
+        qtbot, window, office_database, reported, monkeypatch, tmp_path):
+    from pypdf import PdfReader
+
+    from app.reports.action_plan import build_action_plan
+
+    shown = []
+
+    def exec_report(dialog):
+        shown.append((dialog.on_screen_box.text(), dialog.options()))
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(report_dialogs.ReportDialog, "exec", exec_report)
+    qtbot.waitActive(window)
+    show(qtbot, window, "actions")
+    view = window.view("actions")
+    qtbot.keyClicks(view.search_box, "audit")  # no option of the paper's narrows by words
+    qtbot.waitUntil(lambda: window.model("actions").rowCount() == 1, timeout=SLOW)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(shown), timeout=SLOW)
+    text, options = shown[0]
+    assert text == 'Only the 1 action shown on screen: searched for "audit"'
+    assert options["action_ids"] == view.shown_ids() and options["shown"] == 'searched for "audit"'
+
+    with office_database.readers() as session:
+        paper = build_action_plan(session, tmp_path / "plan.pdf", **options)
+    printed = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(paper.path).pages)
+    assert "Audit supervision records" in printed and "Relaunch the neglect toolkit" not in printed
+    assert 'Only the actions shown on screen (searched for "audit")' in printed
     assert reported == []
 
 
