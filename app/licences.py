@@ -34,13 +34,16 @@ NOT_PACKAGES = (
 )
 
 
-def _requirement_names(distribution: metadata.Distribution) -> list[str]:
-    """The packages ``distribution`` needs at run time (not for an optional extra)."""
+def _requirement_names(distribution: metadata.Distribution, extras: frozenset[str] = frozenset()) -> list[str]:
+    """The packages ``distribution`` needs at run time: its own, and those of the optional
+    ``extras`` asked for (``psycopg[binary]`` brings psycopg-binary, which is bundled), each
+    as "name" or "name[extra,...]"."""
     names = []
     for requirement in distribution.requires or []:
-        if "extra ==" in requirement:
+        wanted = _EXTRA_MARKER.findall(requirement)
+        if wanted and not extras.intersection(wanted):
             continue
-        names.append(re.split(r"[\s;<>=!~\[(]", requirement, maxsplit=1)[0])
+        names.append(re.split(r"[\s;<>=!~(]", requirement, maxsplit=1)[0])
     return names
 
 
@@ -60,6 +63,11 @@ def _licence(distribution: metadata.Distribution) -> str:
     return "see the licence file in its package"
 
 
+_EXTRA_MARKER = re.compile(r"""extra\s*==\s*["']([^"']+)["']""")
+# "psycopg[binary]": the package's name, and the extras asked of it.
+_NAME_AND_EXTRAS = re.compile(r"([^\[]+)(?:\[([^\]]*)\])?")
+
+
 def _key(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -68,20 +76,23 @@ def bundled_components(root: str = DISTRIBUTION) -> list[Component]:
     """Every package installed for ``root`` (its dependencies, and theirs), with its licence,
     by name; then the components that are not packages. A dependency that is not installed
     (one for another Python version, say) is not bundled, so not listed."""
-    seen: set[str] = set()
+    seen: set[tuple[str, frozenset[str]]] = set()  # (package, extras asked of it)
     found: list[Component] = []
     waiting = [root]
     while waiting:
+        wanted, extras = _NAME_AND_EXTRAS.fullmatch(waiting.pop()).groups()
         try:
-            distribution = metadata.distribution(waiting.pop())
+            distribution = metadata.distribution(wanted)
         except metadata.PackageNotFoundError:
             continue
         name = distribution.metadata["Name"]
-        if _key(name) in seen:
+        extras = frozenset(extra.strip() for extra in (extras or "").split(",") if extra.strip())
+        if (_key(name), extras) in seen:
             continue
-        seen.add(_key(name))
-        waiting.extend(_requirement_names(distribution))
-        if _key(name) != _key(root):
+        listed = any(key == _key(name) for key, _extras in seen)
+        seen.add((_key(name), extras))
+        waiting.extend(_requirement_names(distribution, extras))
+        if not listed and _key(name) != _key(root):
             found.append(Component(name, distribution.version, _licence(distribution)))
     return sorted(found, key=lambda c: c.name.casefold()) + list(NOT_PACKAGES)
 

@@ -30,3 +30,9 @@ def test_every_runtime_dependency_is_listed_with_its_licence():
 def test_the_list_names_the_fonts_and_qt_too():
     text = licence_list()
     assert "DejaVu fonts" in text and "Qt 6" in text and "SQLAlchemy" in text
+
+
+def test_a_package_asked_for_with_an_extra_brings_the_extras_packages():
+    # pyproject asks for psycopg[binary]: psycopg-binary (libpq and OpenSSL inside) is bundled.
+    names = {component.name.lower() for component in bundled_components()}
+    assert {"psycopg", "psycopg-binary", "keyring"} <= names
