@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
@@ -32,14 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import chasing, rules
-from app.chasing import ChaseHoldsFindings, ChaseSchedule, Recipient, WrittenChase
+from app import rules
 from app.database import Database
 from app.errors import UserError
 from app.settings import CHASE_PLACEHOLDERS, get_settings, save_settings
 from app.text import plural
-from ui import dialogs, file_folders, report_dialogs
+from ui import dialogs, file_folders
 from ui.operations import CollectionOp, QueryOp
+
+if TYPE_CHECKING:  # the e-mails and their workbooks load when Chase… is first chosen, not at start
+    from app.chasing import ChaseSchedule, Recipient, WrittenChase
 
 TITLE = "Chase"
 HEADERS = ("Lead officer or agency", "Agency", "Overdue", "Due soon", "E-mail to")
@@ -181,10 +184,12 @@ def open_chase_dialog(window: QMainWindow) -> None:
         return
     database: Database = window.database
 
+    from app import chasing
+
     def read(session):
         settings = get_settings(session)
         return (chasing.recipients(session), chasing.due_today(session), settings.chase_subject,
-                settings.chase_template, ChaseSchedule.from_settings(settings))
+                settings.chase_template, chasing.ChaseSchedule.from_settings(settings))
 
     def show(found) -> None:
         everyone, due, subject, template, schedule = found
@@ -200,6 +205,9 @@ def open_chase_dialog(window: QMainWindow) -> None:
 
 def write(window: QMainWindow, database: Database, dialog: ChaseDialog) -> None:
     """Write the e-mails ``dialog`` asks for and record the chases, in one unit of work."""
+    from app import chasing
+    from ui import report_dialogs
+
     chosen, folder = dialog.chosen(), dialog.folder()
     subject, template = dialog.subject_edit.text(), dialog.template_edit.toPlainText()
     keep = dialog.keep_box.isChecked()
@@ -216,7 +224,7 @@ def write(window: QMainWindow, database: Database, dialog: ChaseDialog) -> None:
                      success=written, failure=refused).run_in_background()
 
     def refused(error: UserError) -> None:
-        if not isinstance(error, ChaseHoldsFindings):
+        if not isinstance(error, chasing.ChaseHoldsFindings):
             dialogs.warn(window, TITLE, str(error))
         elif dialogs.confirm(window, TITLE, f"{error}\n\nSend them anyway? That decision is recorded in the "
                              "audit trail.", yes="Write them anyway", no="Stop"):
