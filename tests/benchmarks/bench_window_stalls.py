@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # run as a script from anywhere, installed or not
+    sys.path.insert(0, str(REPO))
 TICK_MS = 5
 SAVES = 20
 
