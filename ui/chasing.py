@@ -178,9 +178,8 @@ class ChaseDialog(QDialog):
             self.folder_edit.setText(str(folder))
 
 
-def open_chase_dialog(window: QMainWindow, *, due_only: bool = False) -> None:
-    """Read who to chase (off the GUI thread), then show ``ChaseDialog`` over ``window``
-    (with only those due a chase today, from the dashboard's tile)."""
+def open_chase_dialog(window: QMainWindow) -> None:
+    """Read who to chase (off the GUI thread), then show ``ChaseDialog`` over ``window``."""
     if window.refusal is not None:
         return
     database: Database = window.database
@@ -198,7 +197,6 @@ def open_chase_dialog(window: QMainWindow, *, due_only: bool = False) -> None:
         dialog = ChaseDialog(window, everyone, due, subject=subject, template=template, schedule=schedule,
                              folder=folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.due_only_box.setChecked(due_only)
         dialog.accepted.connect(lambda: write(window, database, dialog))
         dialog.show()
 
