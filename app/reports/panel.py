@@ -37,7 +37,8 @@ from app.queries.reviews import read_recommendations
 from app.reports.doc import Heading, ReportResult, build_paper, para, spacer
 from app.reports.formatting import DateText
 from app.reports.table import Column, FastTable, Row
-from app.services.reviews import PANEL_REPORT_FLAGS, PANEL_REPORT_TEXT_FIELDS, latest_panel_report, panel_subject
+from app.services.reviews import (PANEL_REPORT_FLAGS, PANEL_REPORT_TEXT_FIELDS, has_panel_report, latest_panel_report,
+                                   panel_subject)
 from app.settings import get_settings
 from app.text import clean
 from db.models import PanelReport, Review
@@ -82,7 +83,7 @@ def stored_panel_values(session: Session, review_ref: str) -> dict[str, object]:
     """The parts of the review's latest panel report (the one printed) by ``FORM_FIELDS``
     name, for the short form the window asks before printing; empty when none is written."""
     review = _review(session, review_ref)
-    if not any(report.archived_at is None for report in review.panel_reports):
+    if not has_panel_report(review):
         return {}
     report = latest_panel_report(review)
     return {name: getattr(report, name) for name in FORM_FIELDS}
@@ -204,8 +205,7 @@ def build_panel(session: Session, out_path: Path, *, review_ref: str, overrides:
     Raises ``UserError`` for an unknown review, or one with no panel report and no overrides.
     """
     review = _review(session, review_ref)
-    written = any(report.archived_at is None for report in review.panel_reports)
-    report = latest_panel_report(review) if written or not overrides else None  # the form alone
+    report = latest_panel_report(review) if has_panel_report(review) or not overrides else None  # the form alone
     settings = get_settings(session)
     date_text = DateText(settings)
     paper = _paper(review, report, settings.partnership_name, date_text, overrides or {})

@@ -173,7 +173,7 @@ def save_panel_report(session: Session, reference_or_id: str | int, fields: dict
     review = get_review(session, reference_or_id)
     if not optional_text(fields.get("subject")):  # blank prints the usual subject: keep that
         fields = {**fields, "subject": panel_subject(review)}
-    if not any(p.archived_at is None for p in review.panel_reports):
+    if not has_panel_report(review):
         return add_panel_report(session, review.id, **fields)
     report = latest_panel_report(review)
     changed = {name: value for name, value in fields.items()
@@ -191,6 +191,11 @@ def _panel_value(name: str, value):
     if name in PANEL_REPORT_FLAGS or name == "decision_on":
         return value
     return (optional_text(value) if name in ("decision_maker", "subject") else multiline_text(value)) or None
+
+
+def has_panel_report(review: Review) -> bool:
+    """Whether the review has a current scrutiny panel report (one not deleted)."""
+    return any(report.archived_at is None for report in review.panel_reports)
 
 
 def latest_panel_report(review: Review) -> PanelReport:
