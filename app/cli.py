@@ -29,9 +29,10 @@ from app.self_test import CheckWindow, run_self_test
 from app.version import __version__
 from db.models import Agency
 
-# Starts the window: given the database file and a function that opens it (the window calls
-# it itself, so that a refusal is shown in a dialog rather than on a console nobody sees).
-GuiStarter = Callable[[Path, Callable[[], Database]], int]
+# Starts the window: given the database (a file, or a server address kept as text) and a
+# function that opens it (the window calls it itself, so that a refusal is shown in a dialog
+# rather than on a console nobody sees).
+GuiStarter = Callable[[Path | str, Callable[[], Database]], int]
 
 log = logging.getLogger(__name__)
 
@@ -279,12 +280,12 @@ def _open_window(args, start_gui: GuiStarter | None) -> int:
         raise UserError("The window is not available from here; run 'python main.py'.")
     if args.demo and args.db:
         raise UserError("Give either --demo or --db, not both.")
-    path = paths.demo_db_path() if args.demo else Path(args.db) if args.db else paths.default_db_path()
+    location = paths.demo_db_path() if args.demo else database_location(args.db)
 
     def open_it() -> Database:
         # The window shows at once; SQLite's page check and the day's backup follow on a worker.
         if args.demo:
-            return open_demo_database(path, check_later=True)
-        return open_database(path, check_later=True)
+            return open_demo_database(location, check_later=True)
+        return open_database(location, check_later=True)
 
-    return start_gui(path, open_it)
+    return start_gui(location, open_it)

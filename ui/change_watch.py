@@ -1,6 +1,8 @@
 """Notices a change made outside this window (a colleague's copy of the program on a shared
 database, a command run meanwhile) when the officer comes back to the window, so that a
-register never shows what was true before they left it.
+register never shows what was true before they left it. On a shared database on a server,
+where colleagues save all day, it also looks every ``POLL_SECONDS`` while the window is in
+use (active, and no write of its own under way): one ``max(id)`` query, off the GUI thread.
 
 The window's own writes announce what they changed (``ui.operations``); a change mark
 (``app.change_mark``) that moved with no such announcement was written elsewhere.
@@ -8,7 +10,7 @@ The window's own writes announce what they changed (``ui.operations``); a change
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from app.change_mark import change_mark
@@ -19,6 +21,8 @@ from ui.workers import AHEAD, reading_queue
 # The "table" of a change that may have touched any record: an import's bulk writes, or a
 # write made elsewhere. Every register shown is read again.
 ANY_RECORD = "any record"
+# How often a shared database on a server is looked at while the window is in use.
+POLL_SECONDS = 15
 
 
 class ChangeWatch(QObject):
@@ -35,6 +39,21 @@ class ChangeWatch(QObject):
         self._again = False  # asked for while a reading was under way
         self._own_write = False
         operations.changes().records_changed.connect(self._on_own_write)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_SECONDS * 1000)
+        self.poll_timer.timeout.connect(self._on_poll)
+        self._follow(window.database)
+
+    def _follow(self, database) -> None:
+        """Look at a server database on the timer; a file only when the officer comes back."""
+        if database.on_server:
+            self.poll_timer.start()
+        else:
+            self.poll_timer.stop()
+
+    def _on_poll(self) -> None:
+        if self._window.isActiveWindow() and not self._reading and not _writing():
+            self.check()
 
     def _on_own_write(self, changes: operations.Changes) -> None:
         if changes.database is self._window.database:
@@ -45,6 +64,7 @@ class ChangeWatch(QObject):
     def forget(self) -> None:
         """Another database is open: its first reading is taken as it is."""
         self._mark = None
+        self._follow(self._window.database)
 
     def check(self) -> None:
         """Read the mark (once the reading under way, if any, has ended)."""

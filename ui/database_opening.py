@@ -1,5 +1,6 @@
-"""The window's database: opening another (File > New database, Open database, Open demo,
-Recent databases), switching to it, and the check and daily backup that opening puts off.
+"""The window's database: opening another (File > New database, Open database, Open server
+database, Open demo, Recent databases, and the server database after Move to a server),
+switching to it, and the check and daily backup that opening puts off.
 
 Everything that touches a file runs off the GUI thread (``ui.operations``). ``OpenDatabase``
 holds the database the window shows and says what happens to it by signal, for the window
@@ -20,7 +21,8 @@ from app import paths
 from app.database import Database, open_database, open_demo_database
 from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
-from ui import dialogs, file_folders
+from db.engine import is_server_address
+from ui import dialogs, file_folders, server_dialogs
 from ui.operations import BackgroundOp
 from ui.settings_store import WindowSettings
 from ui.workers import Progress, upkeep_queue
@@ -52,10 +54,8 @@ class OpenDatabase(QObject):
         return self._database
 
     def description(self) -> str:
-        """The file's path (or the database's address), as the status bar names it."""
-        if self._database.path is not None:
-            return str(self._database.path)
-        return self._database.engine.url.render_as_string(hide_password=True)
+        """The file's path, or the database and its server, as the status bar names it."""
+        return self._database.location
 
     def _status(self, message: str, timeout: int = 0) -> None:
         self._window.statusBar().showMessage(message, timeout)
@@ -68,9 +68,13 @@ class OpenDatabase(QObject):
         if not recent:
             menu.addAction("(none yet)").setEnabled(False)
             return
-        for number, path in enumerate(recent, start=1):
-            action = menu.addAction(f"&{number} {Path(path).name} — {path}")
-            action.triggered.connect(lambda _checked=False, p=path: self.open_file(Path(p), create=False))
+        for number, location in enumerate(recent, start=1):
+            if is_server_address(location):  # kept as the user gave it, with no password
+                action = menu.addAction(f"&{number} {server_dialogs.describe_address(location)} — {location}")
+                action.triggered.connect(lambda _checked=False, a=location: self.open_server(a))
+            else:
+                action = menu.addAction(f"&{number} {Path(location).name} — {location}")
+                action.triggered.connect(lambda _checked=False, p=location: self.open_file(Path(p), create=False))
 
     def new_database(self) -> None:
         path = dialogs.save_file(self._window, "New database", "Case Review Tracker databases (*.sqlite)",
@@ -91,6 +95,34 @@ class OpenDatabase(QObject):
                                  self._database.path.parent if self._database.path else None)
         if path is not None:
             self.open_file(path, create=False)
+
+    def choose_server_and_open(self) -> None:
+        """File > Open server database…: ask for the address, then open it."""
+        last = next((item for item in self._settings.recent_databases() if is_server_address(item)), "")
+        address = server_dialogs.ask_server_address(
+            self._window, "Open server database",
+            "Open the office's shared database on a PostgreSQL server, where several people work at once, "
+            "each with their own login.", "Open", last)
+        if address is not None:
+            self.open_server(address)
+
+    def open_server(self, address: str) -> None:
+        """Open the database at the server ``address`` and show it instead of the current one;
+        if it cannot be opened, say why and stay on the current one."""
+        if self._database.on_server and server_dialogs.address_without_password(self._database) == address:
+            return
+        where = server_dialogs.describe_address(address)
+
+        def open_it(progress: Progress) -> Database:
+            progress(0, 0, f"Connecting to {where}…")
+            return open_database(address, create=False)
+
+        self._open_in_worker(open_it, address, f"Opening {where}")
+
+    def move_to_server(self) -> None:
+        """File > Move to a server…: copy this file's records into an empty server database,
+        then offer to open it."""
+        server_dialogs.move_to_server(self._window, self._database, self.open_server)
 
     def open_demo(self) -> None:
         def open_demo(progress: Progress) -> Database:
@@ -124,9 +156,10 @@ class OpenDatabase(QObject):
 
     # --- switching --------------------------------------------------------------------------
 
-    def _open_in_worker(self, function: Callable[[Progress], Database], path: Path, title: str) -> None:
+    def _open_in_worker(self, function: Callable[[Progress], Database], path: Path | str, title: str) -> None:
         def refused(error: UserError) -> None:
-            if not path.exists():
+            # A file gone is forgotten; a server that did not answer may answer tomorrow.
+            if isinstance(path, Path) and not path.exists():
                 self._settings.remove_recent_database(path)
             from ui.safety_dialogs import handle_open_error
 
@@ -145,8 +178,8 @@ class OpenDatabase(QObject):
         self.refusal = None
         # The command line closes the first database again on exit; closing twice is harmless.
         old.close()
-        if database.path is not None:
-            self._settings.add_recent_database(database.path)
+        self._settings.add_recent_database(database.path if database.path is not None
+                                           else server_dialogs.address_without_password(database))
         self.switched.emit(database)
         self._status(f"Opened {self.description()}.", 5000)
         self.finish_opening()

@@ -124,8 +124,10 @@ class MainWindow(QMainWindow):
     # --- building ---------------------------------------------------------------------
 
     def _window_title(self) -> str:
-        path = self.database.path
-        return f"{path.name} — {APP_TITLE}" if path else APP_TITLE
+        database = self.database
+        if database.path is not None:
+            return f"{database.path.name} — {APP_TITLE}"
+        return f"{database.location} — {APP_TITLE}" if database.on_server else APP_TITLE
 
     def _page_title(self, key: str) -> str:
         return "Dashboard" if key == DASHBOARD else REGISTERS[key].title
@@ -253,12 +255,20 @@ class MainWindow(QMainWindow):
                                            QKeySequence.StandardKey.Open, tip="Open another database file",
                                            icon=sp.SP_DialogOpenButton)
         file_menu.addAction(self.open_database_action)
+        self.open_server_action = action("Open &server database…", self.databases.choose_server_and_open,
+                                         tip="Open the office's shared database on a PostgreSQL server")
+        file_menu.addAction(self.open_server_action)
         file_menu.addAction(action("Open &demo", self.databases.open_demo,
                                    tip="Open the demo database of made-up records"))
         self.recent_menu = file_menu.addMenu("&Recent databases")
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(lambda: self.databases.fill_recent_menu(self.recent_menu))
         self.databases.fill_recent_menu(self.recent_menu)
+        self.move_to_server_action = action("&Move to a server…", self.databases.move_to_server,
+                                            tip="Copy this database into an empty one on a PostgreSQL server, "
+                                                "to share it")
+        file_menu.addAction(self.move_to_server_action)
+        file_menu.aboutToShow.connect(lambda: self.move_to_server_action.setEnabled(not self.database.on_server))
         file_menu.addSeparator()
         self.export_action = action("&Export this page…", self._on_export_current_view, "Ctrl+E",
                                     tip="Write the rows on screen, as filtered and sorted, to a file",
@@ -375,7 +385,13 @@ class MainWindow(QMainWindow):
         self._show_database_name()
 
     def _show_database_name(self) -> None:
-        self._database_label.setText(f"Database: {self.databases.description()}")
+        if self.database.on_server:
+            self._database_label.setText(f"Shared database: {self.databases.description()}")
+            self._database_label.setToolTip("On a PostgreSQL server, where others may be working at the same "
+                                            "time: their changes appear here as they save them.")
+        else:
+            self._database_label.setText(f"Database: {self.databases.description()}")
+            self._database_label.setToolTip("")
 
     def _office_date_format(self) -> str:
         # One setting, read as the window is built or switched: the registers' cells need it

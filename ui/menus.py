@@ -158,9 +158,11 @@ def add_safety_actions(file_menu: QMenu, parent: QWidget,
                        get_database: Callable[[], Database | None],
                        reopen: Callable[[Path], None],
                        close_database: Callable[[], None]) -> list:
-    """Add "Back up now", "Restore…", "Backup folder…" and "History…" to ``file_menu``.
+    """Add "Back up now", "Save a snapshot as an SQLite file…" (shown for a database on a
+    server only), "Restore…", "Backup folder…" and "History…" to ``file_menu``.
 
-    ``get_database`` returns the open database (None: the entries do nothing).
+    ``get_database`` returns the open database (None: the entries do nothing). On a server
+    database, Back up now and Restore… say that its backups are IT's, and offer the snapshot.
     Restore… calls ``close_database`` once the user has confirmed the restore, and
     ``reopen(path)`` afterwards whenever the database was closed (restored or not).
     """
@@ -169,8 +171,23 @@ def add_safety_actions(file_menu: QMenu, parent: QWidget,
         if database is not None:
             _safety().back_up_now(parent, database)
 
+    def on_snapshot() -> None:
+        database = get_database()
+        if database is not None and database.on_server:
+            from ui.server_dialogs import save_snapshot
+
+            save_snapshot(parent, database)
+
     def on_restore() -> None:
         database = get_database()
+        if database is not None and database.on_server:
+            from app.safety_command import SERVER_BACKUPS
+
+            dialogs.inform(parent, "Restore", SERVER_BACKUPS.format(where=database.location) + " Restoring "
+                           "it is theirs too: ask them if records need to go back to an earlier day.\n\n"
+                           "A snapshot you saved (File > Save a snapshot as an SQLite file…) opens with "
+                           "File > Open database…, to read what it held.")
+            return
         if database is None or database.path is None:
             if database is not None:
                 dialogs.warn(parent, "Restore", "This database is not a file on this computer, so it "
@@ -198,6 +215,9 @@ def add_safety_actions(file_menu: QMenu, parent: QWidget,
     actions = []
     for name, text, tip, slot in (
         ("backUpNow", "&Back up now", "Take a backup of the database now, into the backup folder.", on_back_up),
+        ("saveSnapshot", "Save a &snapshot as an SQLite file…", "Copy the shared database, as it is now, "
+                                                                "into a file on this computer for your own archive.",
+         on_snapshot),
         ("restore", "&Restore…", "Go back to a backup of the database.", on_restore),
         ("backupFolder", "Backup &folder…", "Choose where backups are kept.",
          lambda: _safety().change_backup_folder(parent)),
@@ -208,4 +228,17 @@ def add_safety_actions(file_menu: QMenu, parent: QWidget,
         action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
         actions.append(action)
+
+    def show_for_database() -> None:
+        # A shared database on a server: a snapshot, not the file backups that are IT's there.
+        database = get_database()
+        on_server = database is not None and database.on_server
+        snapshot, restore = actions[1], actions[2]
+        snapshot.setVisible(on_server)
+        snapshot.setEnabled(on_server)
+        restore.setStatusTip("The server's backups are your IT department's: ask them to restore one."
+                             if on_server else "Go back to a backup of the database.")
+
+    file_menu.aboutToShow.connect(show_for_database)
+    show_for_database()
     return actions

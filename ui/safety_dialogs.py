@@ -1,7 +1,7 @@
 """Keeping the data safe, window side: Back up now, Restore…, a damaged file, two copies at once.
 
 - ``back_up_now`` takes a manual backup off the GUI thread and says where it went and what
-  it holds. Like everything here that takes time, it runs as an operation
+  it holds (on a server database, whose backups are IT's, it offers a snapshot as a file). Like everything here that takes time, it runs as an operation
   (``ui.operations``) and reports back by callback: nothing waits in an event loop.
 - ``RestoreDialog`` / ``choose_and_restore`` list the backups (newest first, what each holds,
   good or damaged) and restore the chosen one after a confirmation naming its date; the
@@ -54,6 +54,7 @@ from app.db_errors import DamagedDatabaseError, DatabaseUnavailableError
 from app.errors import UserError
 from ui import dialogs, errors
 from ui.operations import BackgroundOp, Flow
+from ui.server_dialogs import explain_server_backups
 from ui.widgets.date_edit import format_uk_date, format_uk_datetime
 
 MANUAL_LABEL = "manual"
@@ -107,6 +108,9 @@ def back_up_now(parent: QWidget | None, database: Database, *,
     """Take a manual backup of ``database`` into the backup folder off the GUI thread; say
     where and what it holds. ``finished`` gets the backup's path, or None if none was taken
     (the reason has been shown)."""
+    if database.on_server:  # the server's backups are IT's: a snapshot as a file is offered
+        explain_server_backups(parent, database, finished=finished)
+        return
     flow = Flow(finished, None)
     if database.path is None:
         dialogs.warn(parent, "Back up now", "This database is not a file on this computer, so the "
@@ -527,9 +531,10 @@ def damage_at(path: Path) -> DamagedDatabaseError | None:
     return None
 
 
-def handle_open_error(parent: QWidget | None, path: Path, error: BaseException, *,
+def handle_open_error(parent: QWidget | None, path: Path | str, error: BaseException, *,
                       restored: Callable[[bool], Any]) -> None:
-    """What start-up (or File > Open) does when ``open_database(path)`` raised ``error``.
+    """What start-up (or File > Open) does when ``open_database(path)`` raised ``error``
+    (``path`` a file, or a server address: a server's refusal is only ever said).
 
     A damaged or non-database file gets ``offer_restore_for_damaged``; anything else is shown
     in words (or, for a bug, in the crash dialog). ``restored(True)`` when a backup was
@@ -546,7 +551,8 @@ def handle_open_error(parent: QWidget | None, path: Path, error: BaseException, 
 
     # Locked, read-only or a full disk is said as it is (restoring would lose the work in the
     # file); anything else said of a file that exists may hide damage, so it is checked.
-    if isinstance(error, DatabaseUnavailableError) or not (isinstance(error, UserError) and Path(path).is_file()):
+    if isinstance(error, DatabaseUnavailableError) or isinstance(path, str) \
+            or not (isinstance(error, UserError) and Path(path).is_file()):
         say_it()
         return
 

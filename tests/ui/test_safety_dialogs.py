@@ -212,8 +212,11 @@ def test_the_file_menu_restore_closes_then_reopens(qtbot, office_database, said,
     actions = add_safety_actions(menu, window, lambda: office_database,
                                  reopen=lambda path: events.append(("reopen", path)),
                                  close_database=lambda: events.append(("close",)))
-    assert [a.text() for a in menu.actions()] == ["&Back up now", "&Restore…", "Backup &folder…", "&History…"]
-    actions[1].trigger()
+    # A snapshot as an SQLite file is for a database on a server: not shown for a file.
+    assert [a.text() for a in menu.actions() if a.isVisible()] == ["&Back up now", "&Restore…", "Backup &folder…",
+                                                                    "&History…"]
+    assert not actions[1].isVisible() and not actions[1].isEnabled()
+    actions[2].trigger()
     assert events == [("dialog", office_database.path), ("close",), ("reopen", office_database.path)]
 
     actions[0].trigger()  # Back up now, from the menu
