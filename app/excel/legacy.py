@@ -46,6 +46,7 @@ from app.excel.legacy_writing import Writer
 from app.excel.tracker_book import TrackerBook, open_tracker, release
 from app.excel.workbook_guard import column_number
 from app.memory import collecting_afterwards
+from app.services.bulk import wait_for_other_imports
 from app.text import clean, match_key
 from app.word_aliases import WORD_LISTS, Words
 
@@ -377,7 +378,8 @@ def apply_import(session: Session, plan: LegacyImportPlan) -> str:
 
     Refused (``UserError``, nothing written) while a word that means several things is
     undecided. Records found again are left as they are, so applying the same workbook twice
-    creates nothing the second time.
+    creates nothing the second time; on a database server two imports at once are written one
+    after the other (``bulk.wait_for_other_imports``), so that the second finds the first's.
     """
     undecided = plan.words_to_decide()
     if undecided:
@@ -388,6 +390,7 @@ def apply_import(session: Session, plan: LegacyImportPlan) -> str:
                         f"meant (--word \"{first.word.word}={first.word.meanings[-1]}\", or choose in the preview) "
                         "and import again. Nothing was written.")
     doubts = plan.warnings
+    wait_for_other_imports(session)  # on a server: another import's records are then found again
     writer = Writer(session, plan)
     with collecting_afterwards():
         writer.write()

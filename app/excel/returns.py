@@ -28,6 +28,9 @@ shows them now, so a closed action's rating on record is never a conflict.
 Nothing is written until ``apply_return`` is called with the rows the user accepted; it
 writes through the services (``actions.record_return``, ``updates.add_progress_update``) in the
 caller's transaction, so every change is checked there and the audit trail records every field.
+It first locks the accepted actions' rows and refuses, naming them, those someone else changed
+after the preview was read (``ChangedSincePreview``): several officers can share one database,
+and a return never overwrites a change it did not show.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ from app.excel.parsing import parse_uk_date
 from app.excel.sheet_xml import first_rows, formula_cells
 from app.queries.action_plan import PlanFilter, read_action_plan
 from app.services.actions import StatusChoices, check_closure, record_return
+from app.services.bulk import lock_changed_since
 from app.services.signing_key import signing_key
 from app.services.updates import add_progress_update
 from app.services.validation import Problems, multiline_text
@@ -908,10 +912,26 @@ def read_return(session: Session, path: Path, *, today: dt.date | None = None) -
 
 # --- applying it ----------------------------------------------------------------------------
 
+class ChangedSincePreview(UserError):
+    """Someone else changed actions a return would change after its preview was read: each
+    of them is named (``references``, ``action_ids``) and nothing was written."""
+
+    def __init__(self, path: Path, items: Sequence[ActionReturn]):
+        self.action_ids = [item.action_id for item in items]
+        self.references = [item.reference for item in items]
+        names = ", ".join(self.references)
+        many = len(items) > 1
+        super().__init__(f"Action{'s' if many else ''} {names} {'were' if many else 'was'} changed in the "
+                         f"tracker after the preview was made (someone else saved {'them' if many else 'it'}); "
+                         f"read {path.name} again to see their change beside the agency's. Nothing was written.")
+
+
 def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: Iterable[int]) -> ApplySummary:
     """Write the accepted rows of ``preview`` in the caller's transaction, through the
     services (so every field is checked and audited). Refuses — writing nothing — a preview with a fatal problem,
-    an accepted row that was refused, or an action changed since the preview was made."""
+    or an accepted row that was refused; ``ChangedSincePreview`` names the accepted actions changed since the
+    preview was read. The accepted actions are locked (``bulk.lock_changed_since``) until the caller's unit
+    of work ends."""
     if preview.fatal:
         raise UserError(f"{preview.path.name} was refused, so nothing was written: {preview.fatal[0]}")
     accepted = set(accepted_action_ids)
@@ -924,10 +944,11 @@ def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: 
         if item.refused:
             raise UserError(f"Row {item.row} (action {item.reference}) was refused and cannot be "
                             f"applied: {item.refused[0]}. Nothing was written.")
-        action = session.get(Action, item.action_id)
-        if action is None or action.version != item.db_version:
-            raise UserError(f"Action {item.reference} was changed in the tracker after the preview was "
-                            f"made; read {preview.path.name} again. Nothing was written.")
+    # The accepted actions stay locked until the unit of work ends: none changed since the
+    # preview is overwritten, and none can change between this check and the writes.
+    changed = set(lock_changed_since(session, Action.__table__, {item.action_id: item.db_version for item in chosen}))
+    if changed:
+        raise ChangedSincePreview(preview.path, [item for item in chosen if item.action_id in changed])
     summary = ApplySummary(not_applied=sum(1 for a in preview.actions if a.action_id not in accepted))
     source = f"Agency return {preview.path.name}"[:200]
     statuses = StatusChoices(session)

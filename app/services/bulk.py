@@ -38,6 +38,9 @@ _NOT_AUDITED = {"version"}  # as in db/audit.py
 AUDIT_BY_RECORD: Literal["by record"] = "by record"
 # Fields the audit trail names a record by (``app.audit_query``): kept as entries of their own.
 _NAMING_FIELDS = ("reference", "name", "title")
+# The key of the server's advisory lock importers queue for (``wait_for_other_imports``): any
+# number, this one spelling "CRTI".
+_IMPORT_LOCK = 0x43525449
 
 
 def insert_records(session: Session, table: Table, rows: Sequence[dict], *, audit: bool | str = True,
@@ -82,6 +85,37 @@ def _new_ids(session: Session, table: Table, count: int) -> list[int]:
         return list(session.scalars(taken.select_from(func.generate_series(1, count))))
     first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
     return list(range(first, first + count))
+
+
+def lock_changed_since(session: Session, table: Table, read_at: dict[int, int | None]) -> list[int]:
+    """Lock the rows of ``table`` whose ids are the keys of ``read_at`` (id -> the version
+    read, as a preview showed it) until the unit of work ends, and return, in id order, those
+    that changed or went since: a bulk change writes none of those, so it never overwrites
+    what someone else saved after the preview was read.
+
+    On a database server the rows are locked one chunk at a time in id order, so that two
+    bulk changes over the same records queue up rather than deadlock; the lock is the one an
+    UPDATE takes (``FOR NO KEY UPDATE``), so it stops others changing these rows, not adding
+    records that refer to them, nor reading them. On SQLite the unit of work already holds
+    the database's write lock and ``FOR UPDATE`` is not said."""
+    wanted = sorted(read_at)
+    now: dict[int, int] = {}
+    for start in range(0, len(wanted), CHUNK):
+        now.update(session.execute(
+            select(table.c.id, table.c.version).where(table.c.id.in_(wanted[start:start + CHUNK]))
+            .order_by(table.c.id).with_for_update(key_share=True)).all())
+    return [record_id for record_id in wanted if now.get(record_id) != read_at[record_id]]
+
+
+def wait_for_other_imports(session: Session) -> None:
+    """On a database server, wait until no other import is being written, and keep the turn
+    until this unit of work ends. An importer finds the records already present before adding
+    the rest, and two imports of one tracker at once would each find none and add them twice;
+    rows not yet written cannot be locked, and locking the tables would stop every officer's
+    saves meanwhile, so importers queue for a lock of the server's own (an advisory lock),
+    which nothing else waits for. On SQLite the unit of work holds the write lock already."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_IMPORT_LOCK)))
 
 
 def insert_links(session: Session, table: Table, rows: Sequence[dict]) -> None:
