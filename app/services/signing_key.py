@@ -13,13 +13,15 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import Setting
 
 SIGNING_KEY_SETTING = "export_signing_key"
 _SETTING = Setting.__table__
+# "Insert unless there is one" is written in each engine's own words.
+_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def signing_key(session: Session, *, create: bool = False) -> bytes | None:
@@ -28,6 +30,7 @@ def signing_key(session: Session, *, create: bool = False) -> bytes | None:
     stored = session.scalar(select(_SETTING.c.value).where(_SETTING.c.key == SIGNING_KEY_SETTING))
     if stored is None and create:
         # Two exports at once both find none: the second keeps the first's.
+        insert = _INSERT[session.connection().dialect.name]
         session.execute(insert(_SETTING).values(key=SIGNING_KEY_SETTING, value=secrets.token_hex(32))
                         .on_conflict_do_nothing())
         stored = session.scalar(select(_SETTING.c.value).where(_SETTING.c.key == SIGNING_KEY_SETTING))
