@@ -30,14 +30,17 @@ from email.utils import formataddr
 from pathlib import Path
 from typing import Callable, Iterable
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import lookups, privacy_scan, rules
 from app.errors import UserError
 from app.queries.action_plan import ActionRow, PlanFilter, read_action_plan
+from app.queries.driver import Dates, driver_rows
 from app.services.chases import record_chases
 from app.settings import OfficeSettings, get_settings
 from app.text import clean, plural
+from db.models import Action, Chase
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
@@ -100,8 +103,21 @@ class ChaseSchedule:
         the schedule chases it has come, and it has not been chased since."""
         if row.state in (rules.COMPLETED, rules.CLOSED) or row.target_on is None:
             return False
-        due = self.last_due(row.target_on, today)
-        return due is not None and (row.last_chased is None or row.last_chased < due)
+        return self.chased_too_long_ago(self.last_due(row.target_on, today), row.last_chased)
+
+    @staticmethod
+    def chased_too_long_ago(due: dt.date | None, last_chased: dt.date | None) -> bool:
+        """Whether an open action whose latest chase day is ``due`` still needs it."""
+        return due is not None and (last_chased is None or last_chased < due)
+
+    def days_ahead(self) -> int | None:
+        """How far after today a target may be and its action already be due a chase (None:
+        the schedule never chases)."""
+        if self.days_before:
+            return self.days_before
+        if self.on_the_day:
+            return 0
+        return -self.every_days_overdue if self.every_days_overdue else None
 
     def describe(self) -> str:
         """The schedule in words: "14 days before the target, on the day, then every 14
@@ -173,6 +189,42 @@ def due_today(session: Session, today: dt.date | None = None) -> list[Recipient]
     """Who is due a chase today by the office's schedule, each with the actions due (for the
     dashboard, and ``main.py chase --due-today``)."""
     return recipients(session, today, due_today=True)
+
+
+def count_due_today(session: Session, today: dt.date | None = None) -> tuple[int, int]:
+    """(leads, actions) as ``due_today`` lists them, counted without building the plan, for
+    the dashboard: one query over the open actions whose target is near enough. A past date
+    is read through the plan, which rebuilds the actions as they stood then."""
+    today = today or dt.date.today()
+    if today < dt.date.today():
+        due = due_today(session, today)
+        return len(due), sum(len(lead.actions) for lead in due)
+    schedule = ChaseSchedule.from_settings(get_settings(session))
+    ahead = schedule.days_ahead()
+    if ahead is None:
+        return 0, 0
+    chased = (select(Chase.action_id, func.max(Chase.chased_on).label("chased_on"))
+              .where(Chase.archived_at.is_(None), Chase.chased_on <= today).group_by(Chase.action_id).subquery())
+    rows = driver_rows(session, select(Action.target_on, Action.lead_agency_id, Action.lead_officer, chased.c.chased_on)
+                       .outerjoin(chased, chased.c.action_id == Action.id)
+                       # "+ 0": SQLite reads the table straight through, twice as fast as walking
+                       # the status index and fetching a third of the rows out of order.
+                       .where(Action.archived_at.is_(None), (Action.status_id + 0).in_(rules.open_status_ids_clause()),
+                              Action.target_on <= today + dt.timedelta(days=ahead)))
+    day, officers, last_due = Dates(), {}, {}
+    leads: set[tuple] = set()
+    actions = 0
+    for target_on, agency_id, officer, last_chased in rows:
+        target_on = day[target_on]
+        if target_on not in last_due:
+            last_due[target_on] = schedule.last_due(target_on, today)
+        if officer not in officers:
+            officers[officer] = clean(officer).casefold()
+        if (officers[officer] or agency_id is not None) and \
+                schedule.chased_too_long_ago(last_due[target_on], day[last_chased]):
+            leads.add((agency_id, officers[officer]))
+            actions += 1
+    return len(leads), actions
 
 
 # --- the e-mails ----------------------------------------------------------------------------

@@ -11,7 +11,8 @@ counted by the database with the same rules, ``app.rules``); an action is overdu
 and its target is before the as-at date; a review is past its target when still open and
 its target is before the as-at date without the clock's stop event (completed, published...)
 recorded on or before the target; clocks are judged as ``app.clocks.clocks_due`` judges them
-on that date; referral outcomes cover the financial year (1 April to 31 March) holding the
+on that date; who is due a chase is what ``app.chasing.due_today`` says of that date, counted by ``count_due_today`` (the
+office's chase schedule); referral outcomes cover the financial year (1 April to 31 March) holding the
 date, up to and including it.
 """
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app import rules
+from app import chasing, rules
 from app.clocks import ClockStatus, clocks_due
 from app.dates import format_date
 from app.queries.action_plan import PlanFilter, read_action_plan
@@ -145,6 +146,8 @@ class Headlines:
     reviews_past_target: int
     clocks_due_this_week: int  # running, due from the as-at date to the Sunday of its week
     clocks_overdue: int
+    chases_due: int = 0  # lead officers (or agencies) the chase schedule says to chase on the date
+    chased_actions_due: int = 0  # and their actions
 
 
 @dataclass(frozen=True)
@@ -334,6 +337,7 @@ def dashboard_figures(session: Session, as_at: dt.date, *,
     actions = _actions_then if as_at < dt.date.today() else _actions_now
     by_agency, overdue_total, oldest_overdue = actions(session, as_at, overdue_limit)
     clocks = _clock_lines(session, as_at)
+    chases_due, chased_actions_due = chasing.count_due_today(session, as_at)
     year = FinancialYear.containing(as_at)
     week_end = end_of_week(as_at)
     headlines = Headlines(
@@ -343,6 +347,8 @@ def dashboard_figures(session: Session, as_at: dt.date, *,
         reviews_past_target=sum(row.past_target for row in reviews),
         clocks_due_this_week=sum(c.state == "due" and c.due_on <= week_end for c in clocks),
         clocks_overdue=sum(c.state == "overdue" for c in clocks),
+        chases_due=chases_due,
+        chased_actions_due=chased_actions_due,
     )
     return DashboardFigures(
         as_at=as_at,

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from app.queries.case_story import KINDS as CASE_KINDS
-from ui import forms
+from ui import chasing, forms
 from ui.case_page import CLOCKS_PAGE, CasePage, open_line
 from ui.register_links import show_register_filtered
 
@@ -29,10 +29,11 @@ def install(window: QMainWindow) -> None:
 
 
 def connect_dashboard(window: QMainWindow, dashboard) -> None:
-    """Let ``dashboard``'s tiles open their registers in ``window``."""
+    """Let ``dashboard``'s tiles open their registers in ``window`` (and the chase tile Chase…)."""
     if hasattr(dashboard, "register_requested"):
         dashboard.register_requested.connect(
             lambda key, choices, flags: show_register_filtered(window, key, choices, flags))
+        dashboard.chase_requested.connect(lambda: chasing.open_chase_dialog(window, due_only=True))
 
 
 def _adjust_clock(window: QMainWindow, row_id: int) -> None:

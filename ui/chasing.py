@@ -178,8 +178,9 @@ class ChaseDialog(QDialog):
             self.folder_edit.setText(str(folder))
 
 
-def open_chase_dialog(window: QMainWindow) -> None:
-    """Read who to chase (off the GUI thread), then show ``ChaseDialog`` over ``window``."""
+def open_chase_dialog(window: QMainWindow, *, due_only: bool = False) -> None:
+    """Read who to chase (off the GUI thread), then show ``ChaseDialog`` over ``window``
+    (with only those due a chase today, from the dashboard's tile)."""
     if window.refusal is not None:
         return
     database: Database = window.database
@@ -197,6 +198,7 @@ def open_chase_dialog(window: QMainWindow) -> None:
         dialog = ChaseDialog(window, everyone, due, subject=subject, template=template, schedule=schedule,
                              folder=folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.due_only_box.setChecked(due_only)
         dialog.accepted.connect(lambda: write(window, database, dialog))
         dialog.show()
 

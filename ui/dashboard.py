@@ -307,7 +307,10 @@ TILES = (
     ("clocks_due_this_week", "Clocks due this week",
      "Running deadlines due from the as-at date to the end of its week (Sunday)."),
     ("clocks_overdue", "Clocks overdue", "Running deadlines already past their due date."),
+    ("chases_due", "Due a chase today",
+     "Lead officers (or agencies) the office's chase schedule says to chase today."),
 )
+CHASE_TILE = "chases_due"  # opens Chase…, not a register
 
 # The register each tile opens, and the filter that shows what it counts: (register key,
 # drop-down choices, ticked tick boxes), as ``app.registers`` names the columns.
@@ -333,6 +336,7 @@ class DashboardView(QWidget):
 
     open_requested = Signal(str, int)
     register_requested = Signal(str, object, object)  # key, {column: choice}, (flag columns)
+    chase_requested = Signal()  # the "Due a chase today" tile: Chase…, with only those ticked
     figures_shown = Signal()
 
     def __init__(self, database: Database, parent: QWidget | None = None):
@@ -388,7 +392,10 @@ class DashboardView(QWidget):
         tiles.setSpacing(8)
         for key, tile in self.tiles.items():
             tiles.addWidget(tile)
-            tile.clicked.connect(lambda k=key: self.register_requested.emit(*TILE_REGISTERS[k]))
+            if key == CHASE_TILE:
+                tile.clicked.connect(self.chase_requested.emit)
+            else:
+                tile.clicked.connect(lambda k=key: self.register_requested.emit(*TILE_REGISTERS[k]))
 
         # Left: reviews by status, overdue actions.
         self.reviews_model = FiguresTableModel(REVIEW_STATUS_COLUMNS, parent=self)
@@ -577,6 +584,8 @@ class DashboardView(QWidget):
         self.tiles["reviews_past_target"].set_value(h.reviews_past_target)
         self.tiles["clocks_due_this_week"].set_value(h.clocks_due_this_week)
         self.tiles["clocks_overdue"].set_value(h.clocks_overdue)
+        self.tiles[CHASE_TILE].set_value(h.chases_due, f"{h.chased_actions_due:,} action"
+                                         f"{'s' * (h.chased_actions_due != 1)}" if h.chases_due else "")
 
         reviews = list(figures.reviews_by_status)
         total = ReviewStatusCount("All reviews", True, sum(r.count for r in reviews),

@@ -50,7 +50,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     os.environ.setdefault("CRT_DATA_DIR", str(folder / "data"))
-    from app import dashboard as d
+    from app import chasing, dashboard as d
 
     as_at = args.as_at
     if args.db is None:
@@ -72,13 +72,13 @@ def main() -> None:
             _f, wall, cpu = _timed(d.dashboard_figures, session, as_at)
             walls.append(wall)
             cpus.append(cpu)
-        statuses = d._open_status_ids(session)
+        actions = d._actions_then if as_at < dt.date.today() else d._actions_now
         parts = {
             "reviews by status": lambda: d._reviews_by_status(session, as_at),
-            "open actions by agency/RAG": lambda: d._open_actions_by_agency(session, as_at, statuses),
-            "oldest overdue actions": lambda: d._oldest_overdue(session, as_at, statuses, d.OVERDUE_LIST_LIMIT),
+            "open and overdue actions": lambda: actions(session, as_at, d.OVERDUE_LIST_LIMIT),
             "clocks due": lambda: d._clock_lines(session, as_at),
             "referrals by outcome": lambda: d._referrals_by_outcome(session, d.FinancialYear.containing(as_at)),
+            "who is due a chase": lambda: chasing.count_due_today(session, as_at),
         }
         part_times = {name: min(_timed(fn)[1] for _ in range(3)) for name, fn in parts.items()}
     database.close()
