@@ -8,6 +8,12 @@ range, some text) newest first with one Core select — a single record's histor
 dataclasses whose values read as the office would say them: a record is "Referral Ref053",
 a changed agency is "Police", not ``referring_agency_id`` 3.
 
+On a database server the server also records every change to a record, made by the program
+or by any other tool (``db.audit.ROW_CHANGE``). ``outside_changes`` lists those made in a
+transaction that wrote nothing to the audit trail: changed outside the program (with psql or
+a script), by the login named. That is a pointer, not a proof: a login that may save may
+also add an audit entry by hand, but the server's record of what it changed stays.
+
 Times are stored in UTC; rows carry local time and the date filters take local dates, so
 "changes on 31/03" means the office's 31 March, in summer time too.
 
@@ -26,11 +32,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import xlsxwriter
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.settings import get_settings
+from db.audit import ROW_CHANGE, SKIPPED_FIELDS, TRAIL_WRITE
 from db.models import AuditEntry, Base
 
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
@@ -75,6 +82,7 @@ OPERATION_NAMES: dict[str, str] = {
     "purge": "Purged",
     "privacy-check": "Privacy check",
     "chase": "Chased",
+    "truncate": "Emptied (every record deleted)",
 }
 
 
@@ -292,8 +300,7 @@ def _linked_table(table: str, field: str | None) -> str | None:
 
 # --- naming records ---------------------------------------------------------------------------
 
-def _name_of(table: str, row) -> str | None:
-    mapping = row._mapping
+def _name_of(table: str, mapping) -> str | None:
     if table == "list_item":
         return mapping.get("name")
     if table == "recommendation":
@@ -350,7 +357,7 @@ def _names_in_table(session: Session, table: str, ids: set[str]) -> dict[str, st
     for chunk in _chunks(values, 500):
         for row in session.execute(select(key, *wanted).where(key.in_(chunk))):
             record_id = str(row[0])
-            name = _name_of(table, row)
+            name = _name_of(table, row._mapping)
             if name:
                 names[record_id] = name
             if table == "recommendation" and row._mapping.get("review_id") is not None:
@@ -408,6 +415,82 @@ def audit_users(session: Session) -> list[str]:
 def audit_operations(session: Session) -> list[str]:
     table = AuditEntry.__table__
     return sorted(session.scalars(select(table.c.operation).distinct()).all(), key=operation_title)
+
+
+# --- changes made outside the program (on a database server) -------------------------------
+
+# How the server's record says an operation, as the audit trail says it.
+_SERVER_OPERATIONS = {"insert": "create", "update": "update", "delete": "delete", "truncate": "truncate"}
+
+
+@dataclass(frozen=True)
+class OutsideChange:
+    """A change the server recorded in a transaction that wrote nothing to the audit trail:
+    made outside the program (with psql or a script) by ``login``."""
+
+    id: int  # in the server's record (audit.row_change)
+    at: dt.datetime  # local time
+    login: str
+    operation: str  # create, update, delete, truncate
+    table_name: str
+    record_id: str | None
+    record: str  # "Action SO14-06"; the table's title for a table emptied
+    fields: tuple[str, ...]  # the fields an update changed
+
+    def describe(self) -> str:
+        """"04/12/2026 12:30 jsmith: Changed Action 12 (Lead officer), outside the program"."""
+        fields = f" ({', '.join(field_title(f) for f in self.fields)})" if self.fields else ""
+        return (f"{self.at:%d/%m/%Y %H:%M} {self.login}: {operation_title(self.operation)} {self.record}"
+                f"{fields}, outside the program")
+
+
+def server_keeps_changes(session: Session) -> bool:
+    """Whether the database is on a server that records every change (migration 0005) and
+    this login may read that record."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return bool(session.scalar(text(
+        "SELECT CASE WHEN c IS NULL THEN false ELSE has_schema_privilege('audit', 'USAGE')"
+        " AND has_table_privilege(c, 'SELECT') AND has_table_privilege('audit.trail_write', 'SELECT') END"
+        " FROM to_regclass('audit.row_change') AS c")))
+
+
+def _outside() -> Select:
+    changes = ROW_CHANGE.c
+    return select(ROW_CHANGE).where(~exists().where(TRAIL_WRITE.c.xact == changes.xact))
+
+
+def count_outside_changes(session: Session) -> int | None:
+    """How many changes were made outside the program; ``None`` where the database does not
+    keep that record (an SQLite file) or this login may not read it."""
+    if not server_keeps_changes(session):
+        return None
+    return session.scalar(select(func.count()).select_from(_outside().subquery()))
+
+
+def outside_changes(session: Session, limit: int = 50) -> list[OutsideChange]:
+    """The newest ``limit`` changes made outside the program, newest first (none where the
+    database does not keep that record)."""
+    if not server_keeps_changes(session):
+        return []
+    changes = ROW_CHANGE.c
+    rows = session.execute(_outside().order_by(changes.at.desc(), changes.id.desc()).limit(limit)).all()
+    labels = _labels(session, {(r.table_name, r.record_id) for r in rows if r.record_id is not None})
+    found = []
+    for r in rows:
+        record = table_title(r.table_name)
+        if r.record_id is not None:
+            # A record deleted outside the program is named from the row the server kept.
+            kept = _name_of(r.table_name, r.old_row) if r.new_row is None and r.old_row else None
+            record = f"{table_title(r.table_name)} {kept}" if kept else labels[(r.table_name, r.record_id)]
+        fields = ()
+        if r.old_row is not None and r.new_row is not None:
+            fields = tuple(key for key in r.new_row if key not in SKIPPED_FIELDS
+                           and r.old_row.get(key) != r.new_row[key])
+        found.append(OutsideChange(r.id, r.at.astimezone().replace(tzinfo=None), r.login,
+                                   _SERVER_OPERATIONS.get(r.operation, r.operation), r.table_name,
+                                   r.record_id, record, fields))
+    return found
 
 
 # --- the export -------------------------------------------------------------------------------
@@ -530,4 +613,5 @@ __all__ = [
     "AuditFilter", "AuditRow", "audit_rows", "audit_query", "count_audit", "record_label",
     "export_audit", "audit_tables", "audit_users", "audit_operations",
     "table_title", "operation_title", "field_title",
+    "OutsideChange", "server_keeps_changes", "count_outside_changes", "outside_changes",
 ]

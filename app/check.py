@@ -153,8 +153,13 @@ def check_server(address: str, as_at: dt.date | None = None) -> CheckReport:
                     "administrator upgrades it by opening it with the newer program, or it was written by a "
                     "newer version (install that).")
             else:
+                from app.audit_query import count_outside_changes  # it loads XlsxWriter: not at start-up
+
                 with Session(bind=conn) as s:
                     report.counts = _counts(s, as_at)
+                    outside = count_outside_changes(s)  # the server's own record of every change
+                    if outside is not None:
+                        report.counts["Changes made outside the program"] = outside
             return report
     except exc.OperationalError as err:
         reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else str(err)

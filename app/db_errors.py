@@ -66,6 +66,13 @@ SERVER_BUSY = ("Someone else was saving the same records at that moment, so noth
                "Try again.")
 SERVER_LOST = ("The connection to the database server was lost, so nothing was saved. Check that this "
                "computer is on the office network, then try again.")
+AUDIT_KEPT = ("The database server keeps the audit trail as it was written: only the database's administrator "
+              "may change or delete an entry in it, so nothing was saved. A mistake in a record is put right "
+              "by changing the record, which the audit trail then shows.")
+# SQLSTATE raised by the server's audit triggers (migration 0005) for a change to the trail.
+AUDIT_REFUSED = "CRT01"
+# The server's audit tables, as its "permission denied for table ..." names them.
+_AUDIT_TABLES = ("audit_entry", "row_change", "trail_write", "schema audit")
 KNOWN_SERVER_ERRORS: dict[str, str] = {
     "42501": SERVER_READ_ONLY,  # insufficient privilege
     "40001": SERVER_BUSY,  # serialization failure
@@ -74,6 +81,7 @@ KNOWN_SERVER_ERRORS: dict[str, str] = {
     "53100": ("The database server's disk is full, so nothing was saved. Tell your IT department."),
     "08": SERVER_LOST,  # connection exceptions
     "57P01": SERVER_LOST,  # the server was shut down
+    AUDIT_REFUSED: AUDIT_KEPT,
 }
 
 
@@ -85,6 +93,8 @@ def _server_error(err: BaseException) -> UserError | None:
     state = getattr(err.orig, "sqlstate", None)
     if not state:
         return None
+    if state == "42501" and any(table in str(err.orig) for table in _AUDIT_TABLES):
+        return UserError(AUDIT_KEPT)  # refused the audit trail itself, not the records
     sentence = KNOWN_SERVER_ERRORS.get(state) or KNOWN_SERVER_ERRORS.get(state[:2])
     return UserError(sentence) if sentence else None
 

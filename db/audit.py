@@ -1,5 +1,13 @@
 """The audit trail: every create, change and delete, field by field, written in the same
-transaction as the change itself (so an audit row exists exactly when the change does)."""
+transaction as the change itself (so an audit row exists exactly when the change does).
+
+On a PostgreSQL server the server keeps it too (migration 0005): it stamps each entry written
+by a login other than the database's owner with that login and its own clock, refuses to
+change or delete entries for anyone but the owner, and records every change to a record
+table, made by the program or by any other tool, in ``audit.row_change``, a table only the
+owner may change. ``ROW_CHANGE`` and ``TRAIL_WRITE`` describe that schema for reading; they
+are not part of the program's models, so a copy to or from a file leaves them on the server.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +15,35 @@ import datetime as dt
 import getpass
 from typing import Any, Iterable
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import (BigInteger, Column, Connection, DateTime, MetaData, Table, Text, event, func, insert,
+                        inspect, select, text)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
 
-_SKIPPED_FIELDS = {"version"}
+SKIPPED_FIELDS = {"version"}  # bumped with every save: not a change anyone made
+
+# The server's own record (PostgreSQL only), as migration 0005 makes it.
+SERVER_SCHEMA = "audit"
+_server = MetaData(schema=SERVER_SCHEMA)
+ROW_CHANGE = Table(
+    "row_change", _server,
+    Column("id", BigInteger, primary_key=True),
+    Column("xact", Text),  # the transaction (xid8), read as text
+    Column("at", DateTime(timezone=True)),
+    Column("login", Text),
+    Column("table_name", Text),
+    Column("operation", Text),  # insert, update, delete, truncate
+    Column("record_id", Text),
+    Column("old_row", JSONB),
+    Column("new_row", JSONB),
+)
+TRAIL_WRITE = Table("trail_write", _server, Column("xact", Text, primary_key=True),
+                    Column("at", DateTime(timezone=True)))
+# Set in a transaction that copies a whole database in: the server then does not record the
+# copied rows as changes (honoured for the database's owner only).
+COPYING_SETTING = "crt.copying"
 
 
 def current_user() -> str:
@@ -21,6 +52,30 @@ def current_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name (a service account, say): still record something
         return "unknown"
+
+
+def audit_user(session: Session) -> str:
+    """Who the audit trail names for changes made through ``session``: a name given to the
+    session (``session.info["audit_user"]``); else, on a database server, the login (the
+    server stamps it itself for every login but the owner's); else the operating-system user."""
+    named = session.info.get("audit_user")
+    if named:
+        return named
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return current_user()
+    # Connection.info lives as long as the pooled connection: asked once per sign-in.
+    if "audit_login" not in connection.info:
+        connection.info["audit_login"] = connection.scalar(text("SELECT session_user"))
+    return connection.info["audit_login"]
+
+
+def copying_in(connection: Connection) -> None:
+    """Mark ``connection``'s transaction as a whole database being copied in, ids, audit trail
+    and all: on a server, its rows are not recorded as changes (the audit trail's own names
+    and times are kept anyway, as the copy runs as the database's owner). Nothing on SQLite."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.set_config(COPYING_SETTING, "on", True)))
 
 
 def audit_text(value: Any) -> str | None:
@@ -44,7 +99,7 @@ def _record_id(obj: Any) -> str:
 
 def _columns_and_links(obj: Any) -> tuple[list, list]:
     mapper = inspect(obj).mapper
-    columns = [a for a in mapper.column_attrs if a.key not in _SKIPPED_FIELDS]
+    columns = [a for a in mapper.column_attrs if a.key not in SKIPPED_FIELDS]
     links = [r for r in mapper.relationships if r.secondary is not None]
     return columns, links
 
@@ -97,7 +152,7 @@ def _entries_for(obj: Any, operation: str, user: str, now: dt.datetime) -> Itera
 
 
 def _after_flush(session: Session, _ctx) -> None:
-    user = session.info.get("audit_user") or current_user()
+    user = audit_user(session)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     rows: list[dict] = []
     for operation, objs in (("create", session.new), ("update", session.dirty),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
 
+from db.audit import copying_in
 from db.models import Base
 
 BATCH_ROWS = 2000
@@ -92,8 +93,11 @@ def copy_tables(source: Connection, target: Connection,
     and all; the sums of what was read. ``progress(table, rows so far)`` after each batch.
 
     A column pointing into its own table (a decision outcome's review type) is filled in
-    after the table's rows are all there, so the rows may come in any order.
+    after the table's rows are all there, so the rows may come in any order. On a server the
+    rows copied in are not recorded as changes (``copying_in``): they are the record moved,
+    with its own audit trail.
     """
+    copying_in(target)
     sums = []
     for table in tables():
         own_links = [fk.parent for fk in table.foreign_keys if fk.column.table is table]

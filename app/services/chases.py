@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.services.validation import Problems
-from db.audit import current_user
+from db.audit import audit_user
 from db.models import Action, AuditEntry, Chase
 
 CHANNEL = "e-mail"
@@ -42,7 +42,7 @@ def record_chases(session: Session, action_ids: Iterable[int], *, chased_on: dt.
     chases = [Chase(action_id=action_id, chased_on=chased_on, to_whom=to_whom.strip()[:300], channel=channel,
                     subject=(subject or "")[:300] or None, note=note) for action_id in ids]
     session.add_all(chases)
-    user = session.info.get("audit_user") or current_user()
+    user = audit_user(session)
     session.add_all([AuditEntry(user=user, operation=HISTORY_OPERATION, table_name="action",
                                 record_id=str(action_id), field="chased",
                                 new_value=f"Chased {to_whom.strip()} by {channel} on {chased_on:%d/%m/%Y}: {subject}")

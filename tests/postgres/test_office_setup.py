@@ -4,8 +4,6 @@ logins, the administrator copies the office's file in, an officer saves, a reade
 from __future__ import annotations
 
 import re
-import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,37 +15,14 @@ from app.errors import UserError
 from app.services import referrals
 from db.models import AuditEntry, Referral
 from tests.postgres import databases as server
-
-README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def _readme_sql(names: dict[str, str]) -> tuple[list[str], list[str]]:
-    """The README's SQL for IT: (run on the server, run in the new database), with this test's names."""
-    section = README.read_text(encoding="utf-8").split("## Several officers: PostgreSQL", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
-    assert len(blocks) == 2, "the README gives IT two blocks of SQL"
-
-    def statements(block: str) -> list[str]:
-        for old, new in names.items():
-            block = re.sub(rf"\b{old}\b", new, block)
-        lines = [line for line in block.splitlines() if not line.lstrip().startswith("--")]
-        return [s.strip() for s in " ".join(lines).split(";") if s.strip()]
-    return statements(blocks[0]), statements(blocks[1])
+from tests.postgres.office import remove_office, set_up_office
 
 
 @pytest.fixture
 def office(server_url):
-    suffix = uuid.uuid4().hex[:6]
-    names = {name: f"{name}_{suffix}" for name in
-             ("casereviews", "crt_admin", "crt_officers", "crt_readers", "jsmith", "achair")}
-    on_server, in_database = _readme_sql(names)
-    server.run_as_superuser(*on_server)
-    # IT runs the second block in the new database as its owner, the administrator.
-    server.run_as_superuser(f"SET ROLE {names['crt_admin']}", *in_database, database=names["casereviews"])
-    yield names, server.server_url().set(database=names["casereviews"])
-    server.run_as_superuser(f"DROP DATABASE IF EXISTS {names['casereviews']} WITH (FORCE)",
-                            *(f"DROP ROLE IF EXISTS {names[n]}" for n in
-                              ("jsmith", "achair", "crt_officers", "crt_readers", "crt_admin")))
+    names, url = set_up_office()
+    yield names, url
+    remove_office(names)
 
 
 def test_an_office_set_up_as_the_readme_says_works(office, tmp_path, capsys):
@@ -65,9 +40,9 @@ def test_an_office_set_up_as_the_readme_says_works(office, tmp_path, capsys):
         with officer.sessions.begin() as s:
             new = referrals.create_referral(s, reference="Ref-officer", summary="Saved by an officer")
         with officer.readers() as s:
-            assert s.scalar(select(AuditEntry.new_value).where(
+            assert s.execute(select(AuditEntry.user, AuditEntry.new_value).where(
                 AuditEntry.table_name == "referral", AuditEntry.record_id == str(new.id),
-                AuditEntry.field == "reference")) == "Ref-officer"
+                AuditEntry.field == "reference")).one() == (names["jsmith"], "Ref-officer")
     finally:
         officer.close()
 
@@ -82,3 +57,4 @@ def test_an_office_set_up_as_the_readme_says_works(office, tmp_path, capsys):
     finally:
         reader.close()
     assert main(["check", "--db", server.as_login(url, names["achair"])]) == 0
+    assert re.search(r"Changes made outside the program +0\n", capsys.readouterr().out)
