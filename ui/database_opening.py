@@ -99,21 +99,24 @@ class OpenDatabase(QObject):
     def choose_server_and_open(self) -> None:
         """File > Open server database…: ask for the address, then open it."""
         last = next((item for item in self._settings.recent_databases() if is_server_address(item)), "")
-        address = server_dialogs.ask_server_address(
+        login = server_dialogs.ask_server_address(
             self._window, "Open server database",
             "Open the office's shared database on a PostgreSQL server, where several people work at once, "
             "each with their own login.", "Open", last)
-        if address is not None:
-            self.open_server(address)
+        if login is not None:
+            self.open_server(login.address, login)
 
-    def open_server(self, address: str) -> None:
-        """Open the database at the server ``address`` and show it instead of the current one;
-        if it cannot be opened, say why and stay on the current one."""
+    def open_server(self, address: str, login: server_dialogs.ServerLogin | None = None) -> None:
+        """Open the database at the server ``address`` (keeping the password ``login`` gives,
+        if any, in the keyring first) and show it instead of the current one; if it cannot
+        be opened, say why and stay on the current one."""
         if self._database.on_server and server_dialogs.address_without_password(self._database) == address:
             return
         where = server_dialogs.describe_address(address)
 
         def open_it(progress: Progress) -> Database:
+            if login is not None:
+                server_dialogs.sign_in(login, progress)
             progress(0, 0, f"Connecting to {where}…")
             return open_database(address, create=False)
 

@@ -268,7 +268,8 @@ class MainWindow(QMainWindow):
                                             tip="Copy this database into an empty one on a PostgreSQL server, "
                                                 "to share it")
         file_menu.addAction(self.move_to_server_action)
-        file_menu.aboutToShow.connect(lambda: self.move_to_server_action.setEnabled(not self.database.on_server))
+        self.move_to_server_action.setEnabled(not self.database.on_server)  # a file only
+        self.databases.switched.connect(lambda database: self.move_to_server_action.setEnabled(not database.on_server))
         file_menu.addSeparator()
         self.export_action = action("&Export this page…", self._on_export_current_view, "Ctrl+E",
                                     tip="Write the rows on screen, as filtered and sorted, to a file",
@@ -509,6 +510,9 @@ class MainWindow(QMainWindow):
     def _on_changed_elsewhere(self) -> None:
         # Written by another copy of the program or a command: any register may be out of date.
         self._on_records_changed(operations.Changes(self.database, frozenset({(ANY_RECORD, 0)})))
+        # Rows that change with no action of the officer's are said to be others' doing.
+        self.statusBar().showMessage("Shown with the changes saved meanwhile by others (another person, or "
+                                     "another copy of the program).", 10_000)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

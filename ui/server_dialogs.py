@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
@@ -21,6 +21,7 @@ from app.copy_database import CopyResult, copy_database
 from app.database import Database
 from app.errors import UserError
 from app.safety_command import SERVER_BACKUPS
+from app.server_login import keep_password
 from app.text import plural
 from db import copy as table_copy
 from db.engine import KEYRING_SERVICE, describe_location, is_server_address, keyring_user, server_url
@@ -51,44 +52,54 @@ def describe_address(address: str) -> str:
 
 
 def keyring_hint(address: str) -> str:
-    """Where the login's password comes from, in words, for ``address`` as typed so far."""
+    """Where the login's password is kept, in words, for ``address`` as typed so far."""
     try:
         url = make_url(address)
-        user = keyring_user(url) if url.username else "your login@the server"
+        user = keyring_user(url) if url.username else "your login"
     except ArgumentError:
-        user = "your login@the server"
-    return ("Your password is never part of the address, and the program never keeps it itself: it "
-            f"is read from the system keyring (Windows Credential Manager), kept under “{KEYRING_SERVICE}” "
-            f"for {user}. To put it there: python -m keyring set \"{KEYRING_SERVICE}\" {user}. If the "
-            "server signs you in with your Windows account or a certificate, no password is needed.")
+        user = "your login"
+    return (f"Kept in Windows Credential Manager (the system keyring) under “{KEYRING_SERVICE}” for {user}, "
+            "never in the program's settings or the address. Leave it blank if it is already kept there, or if "
+            "the server signs you in with your Windows account.")
+
+
+@dataclass(frozen=True)
+class ServerLogin:
+    """What the user gave: the address, and a password to keep in the keyring ("": none given)."""
+
+    address: str
+    password: str = field(default="", repr=False)
 
 
 class ServerAddressDialog(QDialog):
-    """The address of a database on a PostgreSQL server, checked before it is accepted
-    (``address`` once accepted); what the password is and where it is kept, said beside it."""
+    """The address of a database on a PostgreSQL server, checked before it is accepted, and
+    the login's password if the server asks for one (``login`` once accepted)."""
 
     def __init__(self, parent: QWidget | None, title: str, intro: str, ok_text: str, address: str = ""):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("serverAddressDialog")
-        self.address = ""
+        self.login: ServerLogin | None = None
         intro_label = QLabel(intro)
         intro_label.setWordWrap(True)
         self.address_edit = QLineEdit(address)
         self.address_edit.setObjectName("serverAddress")
         self.address_edit.setPlaceholderText(EXAMPLE_ADDRESS)
         self.address_edit.setAccessibleName("Address of the server database")
-        self.address_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("serverPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("only if the server asks for one")
+        self.password_edit.setAccessibleName("Password")
+        address_help = _note(f"From your IT department, such as {EXAMPLE_ADDRESS} (your login @ the server / "
+                             "the database). For an encrypted connection add ?sslmode=require at the end.")
+        self.hint_label = _note("")
+        self.hint_label.setObjectName("keyringHint")
         form = QFormLayout()
         form.addRow("&Address:", self.address_edit)
-        format_label = QLabel(
-            f"Your IT department gives you the address, in the form {EXAMPLE_ADDRESS} (your login, the "
-            "server, then the database). Add ?sslmode=require at the end for an encrypted connection.")
-        format_label.setWordWrap(True)
-        self.hint_label = QLabel()
-        self.hint_label.setObjectName("keyringHint")
-        self.hint_label.setWordWrap(True)
-        self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("", address_help)
+        form.addRow("&Password:", self.password_edit)
+        form.addRow("", self.hint_label)
         self.error_label = QLabel()
         self.error_label.setObjectName("addressProblem")
         self.error_label.setStyleSheet(ERROR_STYLE)
@@ -104,17 +115,23 @@ class ServerAddressDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro_label)
+        layout.addSpacing(6)
         layout.addLayout(form)
-        layout.addWidget(format_label)
         layout.addWidget(self.error_label)
-        layout.addWidget(self.hint_label)
         layout.addWidget(buttons)
+        # Wide enough for an address, so the notes wrap to a few lines rather than many.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
         self._on_address_edited(address)
 
     def _on_address_edited(self, text: str) -> None:
         self.hint_label.setText(keyring_hint(text.strip()))
-        self.error_label.hide()
+        self._say("")
         self.ok_button.setEnabled(bool(text.strip()))
+
+    def _say(self, problem: str) -> None:
+        self.error_label.setText(problem)
+        self.error_label.setVisible(bool(problem))
+        self.adjustSize()  # room for the problem (or none), never text drawn over text
 
     def problem(self) -> str:
         """Why the address typed cannot be used, in words ("" when it can)."""
@@ -125,28 +142,48 @@ class ServerAddressDialog(QDialog):
         try:
             server_url(text)  # the checks made when it is opened: its form, and no password in it
         except UserError as err:
+            if make_url(text).password is not None:
+                return ("The address holds a password, which would then be kept in plain text. Give the "
+                        "address without it, and type the password in the Password box.")
             return str(err)
         return ""
 
     def accept(self) -> None:
         problem = self.problem()
         if problem:
-            self.error_label.setText(problem)
-            self.error_label.show()
+            self._say(problem)
             self.address_edit.setFocus()
             return
-        self.address = self.address_edit.text().strip()
+        self.login = ServerLogin(self.address_edit.text().strip(), self.password_edit.text())
+        self.password_edit.clear()
         super().accept()
 
 
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    label.setFont(font)
+    return label
+
+
 def ask_server_address(parent: QWidget | None, title: str, intro: str, ok_text: str,
-                       address: str = "") -> str | None:
-    """Ask for a server database's address; the address, or None if the user cancelled."""
+                       address: str = "") -> ServerLogin | None:
+    """Ask for a server database's address (and password); None if the user cancelled."""
     dialog = ServerAddressDialog(parent, title, intro, ok_text, address)
     try:
-        return dialog.address if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.login if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
+
+
+def sign_in(login: ServerLogin, progress: Progress) -> None:
+    """On a worker, before connecting: keep a password given in the keyring, where the
+    connection reads it."""
+    if login.password:
+        progress(0, 0, "Keeping your password in the system keyring…")
+        keep_password(login.address, login.password)
 
 
 def _copy_progress(progress: Progress) -> Callable[[str, int], None]:
@@ -230,7 +267,7 @@ def move_to_server(parent: QWidget | None, database: Database, open_server: Call
         dialogs.inform(parent, "Move to a server", f"{database.location} is already on a server.")
         return
     path = database.path
-    address = ask_server_address(
+    login = ask_server_address(
         parent, "Move to a server",
         f"Copy every record, the audit trail and the settings of {path.name} into an empty database on a "
         "PostgreSQL server, so that several people can work in it at once, each with their own login. "
@@ -238,11 +275,12 @@ def move_to_server(parent: QWidget | None, database: Database, open_server: Call
         f"{path.name} itself is not changed. Once the server database is open, work there: what is "
         "saved in this file after the copy is not on the server.",
         "Copy to the server")
-    if address is None:
+    if login is None:
         return
-    where = describe_address(address)
+    address, where = login.address, describe_address(login.address)
 
     def copy(progress: Progress) -> CopyResult:
+        sign_in(login, progress)
         progress(0, 0, f"Connecting to {where}…")
         return copy_database(path, address, _copy_progress(progress))
 
@@ -255,5 +293,11 @@ def move_to_server(parent: QWidget | None, database: Database, open_server: Call
                 yes="Open the server database", no="Stay on this file"):
             open_server(address)
 
+    def refused(error: UserError) -> None:
+        dialogs.warn(parent, "Move to a server",
+                     f"{error}\n\n{path.name} has not been changed. If the server could not be reached, check the "
+                     "address your IT department gave you, that this computer can reach the server, and your "
+                     "password; then choose File > Move to a server… again.")
+
     BackgroundOp(parent, copy, title="Move to a server", label=f"Copying {path.name} to {where}…",
-                 cancellable=True, success=copied).run_in_background()
+                 cancellable=True, success=copied, failure=refused).run_in_background()

@@ -14,7 +14,9 @@ from app.database import open_database
 from app.services import actions as action_service
 from app.services import referrals
 from db.models import Action, Referral
+from db.engine import KEYRING_SERVICE
 from tests.postgres import databases as server
+from tests.postgres.test_engines import tcp_login  # noqa: F401 (a fixture)
 from tests.ui.conftest import add_case_records, office_database, open_window  # noqa: F401 (a fixture)
 from ui import dialogs, forms, operations
 from ui.server_dialogs import ServerAddressDialog
@@ -30,8 +32,9 @@ def wait_for_operations(qtbot) -> None:
     qtbot.waitUntil(lambda: not operations.running_operations(), timeout=SLOW)
 
 
-def answer_address(address: str, seen: list[str]) -> QTimer:
-    """Type ``address`` into the server address dialog once it is open, and press its button."""
+def answer_address(address: str, seen: list[str], password: str = "") -> QTimer:
+    """Type ``address`` (and ``password``) into the server address dialog once it is open, and
+    press its button."""
     timer = QTimer()
     timer.setInterval(20)
 
@@ -41,6 +44,7 @@ def answer_address(address: str, seen: list[str]) -> QTimer:
                 timer.stop()
                 seen.append(widget.windowTitle())
                 widget.address_edit.setText(address)
+                widget.password_edit.setText(password)
                 widget.ok_button.click()
 
     timer.timeout.connect(answer)
@@ -119,6 +123,22 @@ def test_open_server_database_from_the_file_menu_remembers_the_address_without_a
     window.show_page("actions")
     qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
     assert window.model("actions").rowCount() == 3
+
+
+def test_a_password_typed_when_opening_is_kept_in_the_keyring_and_nowhere_else(
+        qtbot, office_database, tcp_login, data_dir):
+    address, keyring = tcp_login
+    window = open_window(qtbot, office_database)
+    seen = []
+    timer = answer_address(address, seen, password="s3cret-Pw")
+    window.open_server_action.trigger()
+    timer.stop()
+    qtbot.waitUntil(lambda: window.database.on_server, timeout=SLOW)
+    assert keyring.passwords == {(KEYRING_SERVICE, "crt_officer_pw@127.0.0.1"): "s3cret-Pw"}
+    assert window.settings.recent_databases()[0] == address
+    window.close()  # the window's settings written
+    written = [path for path in data_dir.rglob("*") if path.is_file()]
+    assert written and not [path for path in written if b"s3cret-Pw" in path.read_bytes()]
 
 
 def test_a_server_that_refuses_the_login_is_said_in_words(qtbot, office_database, pg_url, monkeypatch):
@@ -230,6 +250,7 @@ def test_the_register_shows_a_change_another_connection_saved_by_itself(qtbot, o
                 for row in range(model.rowCount()) for column in range(model.columnCount()))
 
         qtbot.waitUntil(shown, timeout=SLOW)
+        assert "changes saved meanwhile by others" in window.statusBar().currentMessage()
     finally:
         window.close()
         other.close()
