@@ -474,7 +474,7 @@ def outside_changes(session: Session, limit: int = 50) -> list[OutsideChange]:
     if not server_keeps_changes(session):
         return []
     changes = ROW_CHANGE.c
-    rows = session.execute(_outside().order_by(changes.at.desc(), changes.id.desc()).limit(limit)).all()
+    rows = session.execute(_outside().order_by(changes.id.desc()).limit(limit)).all()
     labels = _labels(session, {(r.table_name, r.record_id) for r in rows if r.record_id is not None})
     found = []
     for r in rows:

@@ -69,8 +69,6 @@ UPGRADE = [
         record_id text,
         old_row jsonb,
         new_row jsonb)""",
-    "CREATE INDEX ix_row_change_record ON audit.row_change (table_name, record_id)",
-    "CREATE INDEX ix_row_change_at ON audit.row_change (at)",
     """CREATE TABLE audit.trail_write (
         xact xid8 PRIMARY KEY,
         at timestamptz NOT NULL)""",
@@ -103,6 +101,7 @@ UPGRADE = [
         old_row jsonb;
         new_row jsonb;
         record_id text;
+        position int;
     BEGIN
         IF current_setting('crt.copying', true) = 'on' AND {_BY_OWNER} THEN
             RETURN NULL;  -- a whole database copied in by its owner, not a change to it
@@ -116,8 +115,10 @@ UPGRADE = [
                 old_row := old_row || jsonb_build_object('value', '(a secret: not recorded)');
                 new_row := new_row || jsonb_build_object('value', '(a secret: not recorded)');
             END IF;
-            SELECT string_agg(coalesce(new_row, old_row) ->> key, '/' ORDER BY position) INTO record_id
-            FROM unnest(TG_ARGV) WITH ORDINALITY AS keys(key, position);
+            record_id := coalesce(new_row, old_row) ->> TG_ARGV[0];
+            FOR position IN 1 .. TG_NARGS - 1 LOOP  -- a link table's key: "3/12", as the program says it
+                record_id := record_id || '/' || (coalesce(new_row, old_row) ->> TG_ARGV[position]);
+            END LOOP;
         END IF;
         INSERT INTO audit.row_change (xact, at, login, table_name, operation, record_id, old_row, new_row)
         VALUES (pg_current_xact_id(), statement_timestamp(), session_user, TG_TABLE_NAME, lower(TG_OP),
