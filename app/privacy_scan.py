@@ -28,7 +28,7 @@ import re
 import shutil
 import sys
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -226,7 +226,7 @@ class _Scanner:
         found: dict[int, list[tuple[int, str, str]]] = {}
         taken: dict[int, list[tuple[int, int]]] = {}  # reported spans: a phone number is not also a postcode
         for kind, pattern, accept, hint in self.checks:
-            windows = [(0, len(joined))] if hint is None else _texts_holding(hint, joined, starts)
+            windows = _spans(starts, _SPAN) if hint is None else _texts_holding(hint, joined, starts)
             for first, last in windows:
                 for match in pattern.finditer(joined, first, last):
                     if accept is not None and not accept(match):
@@ -248,6 +248,21 @@ class _Scanner:
 def _allowed_key(text: str) -> str:
     """A detail as compared with the ones a document may print: letters and digits only."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+# Characters the regex engine reads in one call. It holds the interpreter while it reads, so
+# shorter calls let another thread (a workbook being compressed) have it in between.
+_SPAN = 1 << 20
+
+
+def _spans(starts: list[int], size: int) -> Iterator[tuple[int, int]]:
+    """The joined texts in spans of about ``size`` characters, each ending where a text ends."""
+    end, first = starts[-1] - 1, 0
+    while first < end:
+        index = bisect_left(starts, first + size)
+        last = starts[index] - 1 if index < len(starts) else end
+        yield first, last
+        first = last + 1
 
 
 def _texts_holding(hint: re.Pattern, joined: str, starts: list[int]) -> Iterator[tuple[int, int]]:
@@ -492,7 +507,7 @@ class TextCheck:
         self._pending.update(dict.fromkeys(texts))
         self._characters += sum(map(len, texts))  # as written, repeats too: it only sizes the batch
         if self._characters >= _BATCH_CHARACTERS:
-            self._scan_pending()
+            self.scan()
 
     def add_workbook(self, path: Path) -> None:
         """Everything a reader can see in the workbook file at ``path`` (``workbook_cells``)."""
@@ -500,11 +515,12 @@ class TextCheck:
 
     def written(self) -> None:
         """The workbook is complete at its path, with nothing else in it."""
-        self._scan_pending()
+        self.scan()
         if not self._found:
             self._waiting.clean[_path_key(self._path)] = _digest(self._path)
 
-    def _scan_pending(self) -> None:
+    def scan(self) -> None:
+        """Scan the texts handed over so far (``written`` scans what is left)."""
         if not self._found and self._pending:
             self._found = bool(self._waiting.scanner.scan_texts(list(self._pending)))
         self._pending.clear()

@@ -29,6 +29,7 @@ import os
 import re
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,9 @@ class SheetColumn:
     hidden: bool = False
     choices: tuple[str, ...] = ()
     rag: bool = False  # coloured by the RAG rating it holds
+    # Whether the privacy check reads its cells as they are written: False only for a column
+    # the program fills with its own code, which can hold nothing of the record's text.
+    scanned: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,15 @@ def _xml_text(text: str) -> str:
     if not text.isprintable() and _CONTROL_CHARACTERS.search(text):  # isprintable: a quick first look
         text = _CONTROL_CHARACTERS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
+
+
+def _xml_string(text: str) -> str:
+    """An inline string's <t> element; spaces at either end kept only when told to, as Excel
+    writes it."""
+    xml = _xml_text(text)
+    if text[:1].isspace() or text[-1:].isspace():
+        return f'<t xml:space="preserve">{xml}</t>'
+    return f"<t>{xml}</t>"
 
 
 class ExcelFile:
@@ -222,9 +235,16 @@ def new_workbook(path: Path) -> Iterator[ExcelFile]:
     try:
         yield excel
         workbook.close()
-        if check is not None:  # the rows' texts were handed over as written; the rest is here
+        if check is None:
+            excel.assemble(frame, assembled)
+        else:  # the rows' texts were handed over as written; the rest is here
             check.add_workbook(frame)
-        excel.assemble(frame, assembled)
+            # zlib lets go of the interpreter while it compresses, so the rows are packed on
+            # another core while their texts are scanned on this one.
+            with ThreadPoolExecutor(1, thread_name_prefix="assemble") as pool:
+                assembling = pool.submit(excel.assemble, frame, assembled)
+                check.scan()
+                assembling.result()
         try:
             os.replace(assembled, path)
         except PermissionError as err:
@@ -263,7 +283,7 @@ class SheetWriter:
         # Per column: letter, kind and XlsxWriter's style number for its cells (the number
         # XlsxWriter gives a format when a cell first uses it, as its constant-memory mode does).
         self._cells = [(xl_col_to_name(i), c.kind, style._get_xf_index(),
-                        f'" s="{style._get_xf_index()}" t="inlineStr"><is><t xml:space="preserve">')
+                        f'" s="{style._get_xf_index()}" t="inlineStr"><is>', c.scanned)
                        for i, (c, style) in enumerate(zip(self.columns, self._cell_formats))]
         self._escaped: dict[str, str] = {}  # each distinct text escaped once (a plan repeats many)
         self._write_top(page, instructions)
@@ -345,24 +365,25 @@ class SheetWriter:
         escaped = self._escaped
         cells = []
         texts = []  # what each cell says, for the privacy check
-        for (letter, kind, style, text_open), value in zip(self._cells, values):
+        for (letter, kind, style, text_open, scanned), value in zip(self._cells, values):
             if value is None or value == "":
                 continue
             if kind == "date" and isinstance(value, dt.date):  # a date written as text stays text
                 day = value.date() if isinstance(value, dt.datetime) else value
                 cells.append(f'<c r="{letter}{number}" s="{style}"><v>{(day - EXCEL_EPOCH).days}</v></c>')
-                texts.append(str(day))
+                text = str(day)
             elif kind == "number":
                 cells.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
-                texts.append(str(value))
+                text = str(value)
             else:
                 text = value if isinstance(value, str) and len(value) <= MAX_CELL_CHARS else excel_text(str(value))
                 xml = escaped.get(text)
                 if xml is None:
                     if len(escaped) > _ESCAPED_CACHE_LIMIT:
                         escaped.clear()
-                    xml = escaped[text] = _xml_text(text)
-                cells.append(f'<c r="{letter}{number}{text_open}{xml}</t></is></c>')
+                    xml = escaped[text] = _xml_string(text)
+                cells.append(f'<c r="{letter}{number}{text_open}{xml}</is></c>')
+            if scanned:
                 texts.append(text)
         if self.check is not None:
             self.check.add(texts)
@@ -378,9 +399,11 @@ class SheetWriter:
 
     def copy_rows(self, stream: IO[bytes]) -> None:
         """Copy the streamed rows' XML into the sheet being assembled."""
-        self.rows.seek(0)
-        while chunk := self.rows.read(1 << 20):
-            stream.write(chunk.encode("utf-8"))
+        self.rows.flush()
+        rows = self.rows.buffer  # the UTF-8 bytes as written: nothing to decode and encode again
+        rows.seek(0)
+        while chunk := rows.read(1 << 22):
+            stream.write(chunk)
 
     def finish(self) -> None:
         """Add the autofilter, drop-down lists, RAG colours and protection once rows are in."""
