@@ -45,6 +45,7 @@ from app.excel.legacy_reading import (FIELDS, HEADER_SCAN_ROWS, KEY_FIELDS, find
 from app.excel.legacy_writing import Writer
 from app.excel.tracker_book import TrackerBook, open_tracker, release
 from app.excel.workbook_guard import column_number
+from app.lookups import find_agency
 from app.memory import collecting_afterwards
 from app.services.bulk import wait_for_other_imports
 from app.text import clean, match_key
@@ -391,6 +392,7 @@ def apply_import(session: Session, plan: LegacyImportPlan) -> str:
                         "and import again. Nothing was written.")
     doubts = plan.warnings
     wait_for_other_imports(session)  # on a server: another import's records are then found again
+    _refuse_agencies_added_meanwhile(session, plan)
     writer = Writer(session, plan)
     with collecting_afterwards():
         writer.write()
@@ -401,6 +403,18 @@ def apply_import(session: Session, plan: LegacyImportPlan) -> str:
     if report is not None:
         _write_after_commit(session, report, summary, doubts)
     return summary
+
+
+def _refuse_agencies_added_meanwhile(session: Session, plan: LegacyImportPlan) -> None:
+    """Refuse a plan that would add an agency someone else added since its preview (another
+    import, most likely): the preview decided which spellings are new, and what they now mean
+    is for the user to see again. Everything else is found again as it is written."""
+    added = [name for name, _marked in plan.new_agencies().values() if find_agency(session, name) is not None]
+    if added:
+        raise UserError(f"{plan.path.name} would add the agenc{'ies' if len(added) > 1 else 'y'} "
+                        f"{', '.join(repr(name) for name in added)}, which someone else added after the preview was "
+                        f"made (another import?). Import {plan.path.name} again to see what it would do now. "
+                        "Nothing was written.")
 
 
 def _report_target(session: Session, plan: LegacyImportPlan) -> Path | None:

@@ -20,6 +20,7 @@ import datetime as dt
 import multiprocessing
 import random
 import tempfile
+import threading
 import time
 import traceback
 import uuid
@@ -34,9 +35,11 @@ from app.database import open_database
 from app.db_errors import SERVER_READ_ONLY, STALE, ensure_unchanged, plain_database_errors
 from app.errors import UserError
 from app.excel.export import ACTION_SHEET, export_action_plan
+from app.excel.legacy import apply_import, plan_import
 from app.excel.returns import ChangedSincePreview, apply_return, read_return
 from app.services import actions, recommendations, referrals, reviews
 from db.models import Action, AuditEntry
+from tests.app.excel.legacy_fixtures import build_action_plan
 from tests.app.excel.test_export import cell
 from tests.postgres import databases as server
 
@@ -356,3 +359,113 @@ def test_five_officers_at_once_lose_no_update_and_are_told_of_every_conflict(off
     print(f"\n{WRITERS} writers x {ROUNDS} rounds in {elapsed:.1f} s: {len(saved)} changes saved "
           f"({sum(1 for s in saved if s.kind == 'import')} by returns), {len(refused)} conflicts reported "
           f"({sum(1 for r in refused if r.kind == 'import')} returns), viewer refused {len(viewer_told)} times")
+
+
+# --- the locks, one at a time -----------------------------------------------------------------
+
+def _in_thread(work) -> tuple[threading.Thread, list]:
+    """Run ``work`` on a thread of its own (another officer); its outcome lands in the list."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as err:  # noqa: BLE001 - handed to the test's thread
+            outcome.append(err)
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@pytest.fixture
+def plan(pg_database):
+    """Three Police actions on the server and a return changing the first two, previewed."""
+    with pg_database.sessions.begin() as s:
+        review = reviews.create_review(s, reference="SCR-31", title="Child S", review_type="Serious Case Review")
+        rec = recommendations.add_recommendation(s, review.id, text="Share chronologies within a week.")
+        ids = [actions.create_action(s, description=f"Action {n}", recommendation_ids=[rec.id],
+                                     lead_agency=AGENCY, lead_officer="DI Smith").id for n in (1, 2, 3)]
+    path = Path(tempfile.mkdtemp()) / "police.xlsx"
+    with pg_database.sessions.begin() as s:
+        export_action_plan(s, path, agency=AGENCY, today=TODAY)
+    book = openpyxl.load_workbook(path)
+    for action_id in ids[:2]:
+        cell(book[ACTION_SHEET], action_id, "Evidence of impact").value = "Fewer repeat referrals"
+    book.save(path)
+    with pg_database.readers() as s:
+        preview = read_return(s, path, today=TODAY)
+    assert preview.applicable() == ids[:2]
+    return pg_database, ids, preview
+
+
+def test_a_return_being_saved_holds_its_actions_only(plan):
+    """While a return is written, an officer's save of one of its actions waits for it and is
+    then refused as stale; a save of another action goes straight through."""
+    db, ids, preview = plan
+    returning = db.sessions()
+    try:
+        apply_return(returning, preview, ids[:2])  # written, not yet committed
+
+        def save(action_id: int):
+            with plain_database_errors(), db.sessions.begin() as s:
+                action = actions.get_action(s, action_id)
+                ensure_unchanged(action, 1)
+                actions.update_action(s, action_id, lead_officer="Named Nurse")
+            return "saved"
+        other, other_outcome = _in_thread(lambda: save(ids[2]))
+        other.join(10)
+        assert other_outcome == ["saved"]  # not one of the return's: no waiting
+        same, same_outcome = _in_thread(lambda: save(ids[0]))
+        same.join(0.5)
+        assert same.is_alive()  # waits for the return's lock on the row
+        returning.commit()
+        same.join(10)
+        assert [str(err) for err in same_outcome] == [STALE]
+    finally:
+        returning.close()
+    with db.readers() as s:
+        assert [(a.lead_officer, a.evidence_of_impact) for a in map(lambda i: s.get(Action, i), ids)] == [
+            ("DI Smith", "Fewer repeat referrals"), ("DI Smith", "Fewer repeat referrals"), ("Named Nurse", None)]
+
+
+def test_a_return_names_every_action_changed_since_its_preview_and_writes_nothing(plan):
+    db, ids, preview = plan
+    for action_id, officer in zip(ids[:2], ("Named Nurse", "DS Jones")):
+        with db.sessions.begin() as s:
+            actions.update_action(s, action_id, lead_officer=officer)
+    with pytest.raises(ChangedSincePreview) as refused, db.sessions.begin() as s:
+        apply_return(s, preview, ids[:2])
+    assert refused.value.action_ids == ids[:2]
+    assert str(refused.value).startswith(f"Actions {', '.join(refused.value.references)} were changed in the "
+                                         "tracker after the preview was made")
+    with db.readers() as s:
+        assert [s.get(Action, i).evidence_of_impact for i in ids] == [None, None, None]
+
+
+def test_two_imports_of_one_tracker_at_once_add_it_once(pg_database, tmp_path):
+    """Both previewed before either is written: the second waits for the first, then sees the
+    agency the first added ('Polise', a spelling nobody mapped) and asks to be previewed again,
+    writing nothing; so imported again, it finds every record again instead of adding them twice."""
+    tracker = build_action_plan(tmp_path / "Composite action plan v7.xlsx")
+    first, second = pg_database.sessions(), pg_database.sessions()
+    try:
+        first_plan = plan_import(first, tracker, "action-plan")
+        second_plan = plan_import(second, tracker, "action-plan")
+        assert first_plan.counts()["actions"] == second_plan.counts()["actions"] == (10, 0)
+        apply_import(first, first_plan)
+        waiting, outcome = _in_thread(lambda: apply_import(second, second_plan))
+        waiting.join(0.5)
+        assert waiting.is_alive()  # queued behind the first import
+        first.commit()
+        waiting.join(30)
+        assert [str(err) for err in outcome] == [
+            "Composite action plan v7.xlsx would add the agency 'Polise', which someone else added after the "
+            "preview was made (another import?). Import Composite action plan v7.xlsx again to see what it would "
+            "do now. Nothing was written."]
+    finally:
+        first.close()
+        second.close()
+    with pg_database.sessions.begin() as s:
+        assert "Created: nothing." in apply_import(s, plan_import(s, tracker, "action-plan"))
+    with pg_database.readers() as s:
+        assert s.scalar(select(func.count()).select_from(Action)) == 10
