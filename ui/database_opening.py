@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -22,13 +23,24 @@ from app.database import Database, open_database, open_demo_database
 from app.db_errors import DamagedDatabaseError
 from app.errors import UserError
 from db.engine import is_server_address
-from ui import dialogs, file_folders, server_dialogs
+from ui import dialogs, file_folders
 from ui.operations import BackgroundOp
 from ui.settings_store import WindowSettings
 from ui.workers import Progress, upkeep_queue
 
+if TYPE_CHECKING:
+    from ui.server_dialogs import ServerLogin
+
 DATABASE_FILTER = "Case Review Tracker databases (*.sqlite *.db);;All files (*)"
 CHECKING = "Checking the database and taking today's backup…"
+
+
+def _server_dialogs():
+    """``ui.server_dialogs``, imported when a server database is first asked for (the copy
+    machinery behind it is not needed to start the window)."""
+    from ui import server_dialogs
+
+    return server_dialogs
 
 
 class OpenDatabase(QObject):
@@ -70,7 +82,7 @@ class OpenDatabase(QObject):
             return
         for number, location in enumerate(recent, start=1):
             if is_server_address(location):  # kept as the user gave it, with no password
-                action = menu.addAction(f"&{number} {server_dialogs.describe_address(location)} — {location}")
+                action = menu.addAction(f"&{number} {_server_dialogs().describe_address(location)} — {location}")
                 action.triggered.connect(lambda _checked=False, a=location: self.open_server(a))
             else:
                 action = menu.addAction(f"&{number} {Path(location).name} — {location}")
@@ -99,17 +111,18 @@ class OpenDatabase(QObject):
     def choose_server_and_open(self) -> None:
         """File > Open server database…: ask for the address, then open it."""
         last = next((item for item in self._settings.recent_databases() if is_server_address(item)), "")
-        login = server_dialogs.ask_server_address(
+        login = _server_dialogs().ask_server_address(
             self._window, "Open server database",
             "Open the office's shared database on a PostgreSQL server, where several people work at once, "
             "each with their own login.", "Open", last)
         if login is not None:
             self.open_server(login.address, login)
 
-    def open_server(self, address: str, login: server_dialogs.ServerLogin | None = None) -> None:
+    def open_server(self, address: str, login: ServerLogin | None = None) -> None:
         """Open the database at the server ``address`` (keeping the password ``login`` gives,
         if any, in the keyring first) and show it instead of the current one; if it cannot
         be opened, say why and stay on the current one."""
+        server_dialogs = _server_dialogs()
         if self._database.on_server and server_dialogs.address_without_password(self._database) == address:
             return
         where = server_dialogs.describe_address(address)
@@ -125,7 +138,7 @@ class OpenDatabase(QObject):
     def move_to_server(self) -> None:
         """File > Move to a server…: copy this file's records into an empty server database,
         then offer to open it."""
-        server_dialogs.move_to_server(self._window, self._database, self.open_server)
+        _server_dialogs().move_to_server(self._window, self._database, self.open_server)
 
     def open_demo(self) -> None:
         def open_demo(progress: Progress) -> Database:
@@ -182,7 +195,7 @@ class OpenDatabase(QObject):
         # The command line closes the first database again on exit; closing twice is harmless.
         old.close()
         self._settings.add_recent_database(database.path if database.path is not None
-                                           else server_dialogs.address_without_password(database))
+                                           else _server_dialogs().address_without_password(database))
         self.switched.emit(database)
         self._status(f"Opened {self.description()}.", 5000)
         self.finish_opening()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from app import cli
 from app.database import open_database
@@ -18,8 +18,8 @@ from db.engine import KEYRING_SERVICE
 from tests.postgres import databases as server
 from tests.postgres.test_engines import tcp_login  # noqa: F401 (a fixture)
 from tests.ui.conftest import add_case_records, office_database, open_window  # noqa: F401 (a fixture)
+from tests.ui.test_server_menus import drive_address_dialog
 from ui import dialogs, forms, operations
-from ui.server_dialogs import ServerAddressDialog
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing
 
@@ -35,21 +35,13 @@ def wait_for_operations(qtbot) -> None:
 def answer_address(address: str, seen: list[str], password: str = "") -> QTimer:
     """Type ``address`` (and ``password``) into the server address dialog once it is open, and
     press its button."""
-    timer = QTimer()
-    timer.setInterval(20)
+    def steps(dialog) -> None:
+        seen.append(dialog.windowTitle())
+        dialog.address_edit.setText(address)
+        dialog.password_edit.setText(password)
+        dialog.ok_button.click()
 
-    def answer() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, ServerAddressDialog) and widget.isVisible():
-                timer.stop()
-                seen.append(widget.windowTitle())
-                widget.address_edit.setText(address)
-                widget.password_edit.setText(password)
-                widget.ok_button.click()
-
-    timer.timeout.connect(answer)
-    timer.start()
-    return timer
+    return drive_address_dialog(steps)
 
 
 @pytest.fixture
