@@ -47,6 +47,7 @@ from app.excel.tracker_book import TrackerBook, open_tracker, release
 from app.excel.workbook_guard import column_number
 from app.lookups import find_agency
 from app.memory import collecting_afterwards
+from app.output_folder import default_output_folder
 from app.services.bulk import wait_for_other_imports
 from app.text import clean, match_key
 from app.word_aliases import WORD_LISTS, Words
@@ -418,10 +419,14 @@ def _refuse_agencies_added_meanwhile(session: Session, plan: LegacyImportPlan) -
 
 
 def _report_target(session: Session, plan: LegacyImportPlan) -> Path | None:
-    database = session.get_bind().url.database
-    if not database or database == ":memory:":
+    url = session.get_bind().url
+    if url.get_backend_name() != "sqlite":
+        # A database on a server has no folder of its own: the report goes where this
+        # person's papers and exports go, named after the database.
+        return report_path(default_output_folder() / url.database, plan.path)
+    if not url.database or url.database == ":memory:":
         return None
-    return report_path(Path(database), plan.path)
+    return report_path(Path(url.database), plan.path)
 
 
 def _write_after_commit(session: Session, report: Path, summary: str, doubts: list[ImportWarning]) -> None:
