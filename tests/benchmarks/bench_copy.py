@@ -12,7 +12,6 @@ and checksum came back equal.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -51,12 +50,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         os.environ.setdefault("CRT_DATA_DIR", str(folder / "data"))
-        started_server = None
-        if databases.server_url() is None:
-            # A folder of its own under the temporary folder: the server's account must reach it.
-            started_server = Path(tempfile.mkdtemp())
-            os.environ[databases.ENV] = server.start(started_server)
-        try:
+        with server.for_this_run():
             source = folder / "office.sqlite"
             started = time.perf_counter()
             made = cli(["demo", "--db", str(source)] if args.demo
@@ -70,10 +64,6 @@ def main() -> int:
                 equal = _sums(sqlite_url(source)) == _sums(target) == _sums(sqlite_url(folder / "back.sqlite"))
             finally:
                 databases.drop_database(target)
-        finally:
-            if started_server is not None:
-                server.stop(started_server)
-                shutil.rmtree(started_server, ignore_errors=True)
     print(f"SQLite -> PostgreSQL: {there.rows:,} rows in {there.seconds:.1f} s")
     print(f"PostgreSQL -> SQLite: {back.rows:,} rows in {back.seconds:.1f} s")
     print(f"Every table's rows and checksum equal after the round trip: {'yes' if equal else 'NO'}")

@@ -20,7 +20,6 @@ import argparse
 import multiprocessing
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -113,12 +112,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         os.environ.setdefault("CRT_DATA_DIR", str(folder / "data"))
-        started_server = None
-        if databases.server_url() is None:
-            # A folder of its own under the temporary folder: the server's account must reach it.
-            started_server = Path(tempfile.mkdtemp())
-            os.environ[databases.ENV] = server.start(started_server)
-        try:
+        with server.for_this_run():
             target = databases.new_database()
             try:
                 address = databases.address(target)
@@ -128,10 +122,6 @@ def main() -> int:
             file = str(folder / "office.sqlite")
             rows.append((f"SQLite ({BUSY_TIMEOUT_MS / 1000:.0f} s busy timeout)",
                          *_run(file, args.writers, args.saves, _office(file, args.actions))))
-        finally:
-            if started_server is not None:
-                server.stop(started_server)
-                shutil.rmtree(started_server, ignore_errors=True)
 
     print(f"Single-action saves through the services: {args.writers} writers at once, {args.saves} saves "
           f"each, on an office of {args.actions:,} actions ({os.cpu_count()} CPU cores)")

@@ -16,7 +16,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 SUPERUSER = "crt_super"
 VERSIONS = ("15", "16", "17", "14")
@@ -70,6 +73,25 @@ def stop(folder: Path) -> None:
     folder = folder.resolve()
     subprocess.run(_as_server_user([str(bin_dir() / "pg_ctl"), "-D", str(folder / "data"), "-m", "fast",
                                     "-w", "stop"], folder), check=False, stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def for_this_run() -> Iterator[None]:
+    """The server ``CRT_TEST_POSTGRES_URL`` names or, when it names none, a throw-away one
+    started for the block (as ``.ci/run`` does) and stopped after it: for the benchmarks."""
+    from tests.postgres import databases
+
+    if databases.server_url() is not None:
+        yield
+        return
+    # A folder of its own under the temporary folder: the server's account must reach it.
+    folder = Path(tempfile.mkdtemp())
+    os.environ[databases.ENV] = start(folder)
+    try:
+        yield
+    finally:
+        stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
