@@ -115,6 +115,23 @@ def open_window(qtbot, database):
 
 
 @pytest.fixture
+def window(qtbot, office_database):
+    """The window over ``office_database``, its dashboard read; afterwards the case page (if
+    shown) is closed and every operation and background job the test started has ended."""
+    from tests.ui.forms.conftest import SLOW, wait_for_operations
+    from ui.workers import wait_for_jobs
+
+    window = open_window(qtbot, office_database)
+    qtbot.waitUntil(lambda: window.dashboard.figures is not None and not window.dashboard.is_loading(),
+                    timeout=SLOW)
+    yield window
+    if window.case_page is not None:
+        window.case_page.close()
+    wait_for_operations(qtbot)
+    assert wait_for_jobs(SLOW)
+
+
+@pytest.fixture
 def reported(monkeypatch):
     """The errors that reach the one handler, ``ui.errors.report_exception`` (which still
     shows and logs them)."""

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from tests.ui.conftest import open_window
-from tests.ui.forms.conftest import fill, wait_for_operations
+from tests.ui.forms.conftest import fill
 from ui import forms
 from ui.undo import UndoStack
-from ui.workers import wait_for_jobs
 
 SLOW = 20_000
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -31,18 +28,6 @@ A1_LINES = [
     "    A2: Audit supervision records for neglect cases. \u2014 Police, Not started, target 31/12/2099",
     "  SCR-01 R4: Supervision should test whether drift in a neglect case is challenged.",
 ]
-
-
-@pytest.fixture
-def window(qtbot, office_database):
-    window = open_window(qtbot, office_database)
-    qtbot.waitUntil(lambda: window.dashboard.figures is not None and not window.dashboard.is_loading(),
-                    timeout=SLOW)
-    yield window
-    if window.case_page is not None:
-        window.case_page.close()
-    wait_for_operations(qtbot)
-    assert wait_for_jobs(SLOW)
 
 
 def choose_row(qtbot, window, key: str, reference: str) -> None:

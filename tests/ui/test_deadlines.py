@@ -18,22 +18,10 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from db.models import ClockAdjustment, Referral
-from tests.ui.conftest import open_window
 from tests.ui.forms.conftest import choose, click_save, fill, wait_for_operations
 from tests.ui.test_window_operations import when_modal
-from ui.workers import wait_for_jobs
 
 SLOW = 20_000
-
-
-@pytest.fixture
-def window(qtbot, office_database):
-    window = open_window(qtbot, office_database)
-    qtbot.waitUntil(lambda: window.dashboard.figures is not None and not window.dashboard.is_loading(),
-                    timeout=SLOW)
-    yield window
-    wait_for_operations(qtbot)
-    assert wait_for_jobs(SLOW)
 
 
 def shown(window, key: str, column: str) -> list:
