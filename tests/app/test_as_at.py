@@ -25,6 +25,9 @@ from db.models import (
     TargetRevision,
 )
 from tests.app.reports.conftest import pdf_text
+from tests.engines import db_arg
+
+pytestmark = pytest.mark.both_engines
 
 D = dt.date
 END_2016_17 = D(2017, 3, 31)
@@ -86,7 +89,7 @@ def test_the_plan_then_is_rebuilt_from_the_history(office):
 
 def test_the_annual_report_for_2016_17_does_not_know_of_the_2018_publication(office, tmp_path):
     out = tmp_path / "annual.pdf"
-    assert main(["report", "annual", "--db", str(office.path), "--from", "01/04/2016", "--to", "31/03/2017",
+    assert main(["report", "annual", "--db", db_arg(office), "--from", "01/04/2016", "--to", "31/03/2017",
                  "--out", str(out)]) == 0
     text = pdf_text(out)
     assert "Published" not in text and "2018" not in text and "March 2018" not in text
@@ -100,7 +103,7 @@ def test_the_annual_report_for_2016_17_does_not_know_of_the_2018_publication(off
 
 def test_a_2017_briefing_shows_the_reviews_status_then(office, tmp_path):
     out = tmp_path / "briefing.pdf"
-    assert main(["report", "briefing", "--db", str(office.path), "--meeting", "31/03/2017",
+    assert main(["report", "briefing", "--db", db_arg(office), "--meeting", "31/03/2017",
                  "--out", str(out)]) == 0
     text = pdf_text(out)
     assert "Completed" in text and "Published" not in text
@@ -112,7 +115,7 @@ def test_the_plan_paper_workbook_and_csv_for_a_past_date(office, tmp_path):
     pdf, xlsx, csv_path = tmp_path / "plan.pdf", tmp_path / "plan.xlsx", tmp_path / "plan.csv"
     for out in (pdf, xlsx, csv_path):
         kind = ["report", "action-plan"] if out.suffix == ".pdf" else ["export", "action-plan"]
-        assert main([*kind, "--db", str(office.path), "--as-at", "31/03/2017", "--out", str(out)]) == 0
+        assert main([*kind, "--db", db_arg(office), "--as-at", "31/03/2017", "--out", str(out)]) == 0
     text = pdf_text(pdf)
     assert "As at 31/03/2017" in text and "Q-2" not in text
     assert re.search(r"Q-1 SCR-Q R1 Audit strategy discussions .* In progress OVERDUE by 30 days", text)
@@ -132,7 +135,7 @@ def test_a_period_that_ends_after_today_is_counted_to_today_and_says_so(office, 
     today = dt.date.today()
     out = tmp_path / "annual.pdf"
     end = today + dt.timedelta(days=200)
-    assert main(["report", "annual", "--db", str(office.path), "--from", "01/04/2016",
+    assert main(["report", "annual", "--db", db_arg(office), "--from", "01/04/2016",
                  "--to", end.isoformat(), "--out", str(out)]) == 0
     text = pdf_text(out)
     assert f"everything is counted up to today, {format_date(today)}" in text

@@ -13,6 +13,8 @@ from app.errors import ValidationError
 from app.services import actions, recommendations, referrals, reviews, updates
 from db.models import Action, AuditEntry, ListKind, ProgressUpdate, Recommendation, TargetRevision
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 
 

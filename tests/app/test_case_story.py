@@ -9,6 +9,8 @@ from app.queries.case_story import CLOCKS, DECISIONS, PLAN, REFERRALS, REVIEWS, 
 from db.models import Action, Decision, ProgressUpdate, Recommendation, Referral, Review
 from tests.ui.conftest import add_case_records
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def office(database):

@@ -13,6 +13,8 @@ from app.errors import UserError, ValidationError
 from app.services import actions, recommendations, reviews
 from db.models import Action, ListKind, Meeting
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = dt.date.today()
 
 

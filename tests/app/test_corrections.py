@@ -16,6 +16,8 @@ from app.services import (
 from db.models import Action, Agency, ClockRule, Decision, ListItem, ListKind, ProgressUpdate
 from tests.ui.conftest import add_case_records
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def case(session):

@@ -12,7 +12,10 @@ import pytest
 from app.cli import main
 from app.registers import REGISTERS
 from db.models import Action, ListItem, ListKind
+from tests.engines import db_arg
 from tests.ui.conftest import add_case_records
+
+pytestmark = pytest.mark.both_engines
 
 FORMULA = '=HYPERLINK("http://example.com","click")'
 
@@ -34,7 +37,7 @@ def _read(path) -> list[dict[str, str]]:
 
 def test_the_plan_as_csv_is_utf8_with_a_bom_and_defuses_formulas(office, tmp_path):
     out = tmp_path / "plan.csv"
-    assert main(["export", "action-plan", "--db", str(office.path), "--out", str(out)]) == 0
+    assert main(["export", "action-plan", "--db", db_arg(office), "--out", str(out)]) == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = {row["Ref"]: row for row in _read(out)}
     assert set(rows) == {"A1", "A2", "A3"}
@@ -48,7 +51,7 @@ def test_the_plan_as_csv_is_utf8_with_a_bom_and_defuses_formulas(office, tmp_pat
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_a_spreadsheet_program_opens_the_csv_as_text_not_formulas(office, tmp_path):
     out = tmp_path / "plan.csv"
-    assert main(["export", "action-plan", "--db", str(office.path), "--out", str(out)]) == 0
+    assert main(["export", "action-plan", "--db", db_arg(office), "--out", str(out)]) == 0
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--infilter=CSV:44,34,76",
                     "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo-out"), str(out)],
                    check=True, capture_output=True, timeout=120)
@@ -64,7 +67,7 @@ def test_a_spreadsheet_program_opens_the_csv_as_text_not_formulas(office, tmp_pa
 def test_every_register_exports_as_csv_with_its_columns_and_rows(office, tmp_path, key):
     register = REGISTERS[key]
     out = tmp_path / f"{key}.csv"
-    assert main(["export", key.replace("_", "-"), "--db", str(office.path), "--out", str(out)]) == 0
+    assert main(["export", key.replace("_", "-"), "--db", db_arg(office), "--out", str(out)]) == 0
     with office.readers() as session:
         expected = register.fetch(session)
     with out.open(encoding="utf-8-sig", newline="") as file:
@@ -74,7 +77,7 @@ def test_every_register_exports_as_csv_with_its_columns_and_rows(office, tmp_pat
 
 
 def test_a_register_without_a_workbook_asks_for_csv(office, tmp_path, capsys):
-    assert main(["export", "meetings", "--db", str(office.path), "--out", str(tmp_path / "m.xlsx")]) == 1
+    assert main(["export", "meetings", "--db", db_arg(office), "--out", str(tmp_path / "m.xlsx")]) == 1
     assert "should be a file name ending in .csv" in capsys.readouterr().err
     assert not (tmp_path / "m.xlsx").exists()
 
@@ -84,7 +87,7 @@ def test_the_plan_command_lists_each_action_on_one_line(office, capsys):
         closed = s.query(ListItem).filter_by(kind=ListKind.CLOSURE_REASON, code="superseded").one()
         action = s.query(Action).filter_by(reference="A3").one()
         action.closure_reason, action.evidence_of_completion = closed, None
-    assert main(["plan", "--db", str(office.path)]) == 0
+    assert main(["plan", "--db", db_arg(office)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["Ref", "Lead", "agency", "Status", "Target", "RAG", "Overdue", "Recommendations"]
     a3 = next(line for line in lines if line.startswith("A3"))

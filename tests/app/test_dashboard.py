@@ -24,6 +24,8 @@ from app.queries.action_plan import PlanFilter, read_action_plan
 from app.demo import write_demo
 from db.models import Action, Decision, ListKind, Referral, Review
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 AS_AT = D(2025, 6, 4)  # a Wednesday; financial year 2025/26
 

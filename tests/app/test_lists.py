@@ -9,6 +9,8 @@ from app.errors import UserError, ValidationError
 from app.services import agencies, clock_rules, lists, referrals
 from db.models import ListKind
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_a_new_database_holds_the_vocabulary_of_the_seeds(session):
     names = lambda kind: [i.name for i in lookups.list_items(session, kind)]

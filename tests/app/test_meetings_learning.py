@@ -9,6 +9,8 @@ import pytest
 from app.errors import UserError, ValidationError
 from app.services import learning, meetings, referrals
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def referral(session):

@@ -19,6 +19,8 @@ from db import models
 from db.models import Action, Agency, ListItem, Referral, Theme
 from tests.ui.conftest import add_case_records
 
+pytestmark = pytest.mark.both_engines
+
 # A new database holds the usual words offices write for review types, statuses, RAG...
 USUAL_WORDS = sum(len(words) for words in WORDS.values())
 

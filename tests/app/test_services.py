@@ -14,6 +14,8 @@ from app.services import actions, archive, decisions, recommendations, referrals
 from app.services.search import search
 from db.models import Action, Meeting, Referral
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 
 

@@ -16,7 +16,7 @@ from tests.postgres import databases as server
 def server_url():
     """The superuser's address of the test server (skips the test when there is none)."""
     if server.server_url() is None:
-        pytest.skip(f"no PostgreSQL server to test on ({server.ENV} is not set; .ci/run starts one)")
+        pytest.skip(server.NO_SERVER)
     return server.server_url()
 
 

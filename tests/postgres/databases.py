@@ -16,6 +16,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 
 ENV = "CRT_TEST_POSTGRES_URL"
 TEMPLATE = "crt_test_template"
+NO_SERVER = f"no PostgreSQL server to test on ({ENV} is not set; .ci/run starts one)"
 _counter = itertools.count(1)
 _template_made = False
 

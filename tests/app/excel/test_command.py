@@ -14,7 +14,9 @@ from app.excel.export import ACTION_SHEET
 from db.models import Action, AuditEntry, Referral
 from tests.app.excel.test_export import HEADER_ROW, build_plan, export_plan
 from tests.app.excel.test_returns import action, edit
-from tests.app.excel.test_returns_bad_files import database_bytes
+from tests.engines import database_bytes, db_arg
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture
@@ -26,8 +28,8 @@ def plan(database):
 
 
 def run(database, *argv) -> int:
-    return main([*argv[:2], "--db", str(database.path), *argv[2:]] if argv[0] == "export"
-                else [argv[0], "--db", str(database.path), *argv[1:]])
+    return main([*argv[:2], "--db", db_arg(database), *argv[2:]] if argv[0] == "export"
+                else [argv[0], "--db", db_arg(database), *argv[1:]])
 
 
 def test_export_action_plan_for_one_agency_open_only(database, plan, tmp_path, capsys):

@@ -36,6 +36,8 @@ from db.models import (
     Setting,
 )
 
+pytestmark = pytest.mark.both_engines
+
 FORMULA_TEXT = '=HYPERLINK("http://example.invalid","click me")'
 DDE_TEXT = "+cmd|' /C calc'!A0"
 EMOJI_RTL = "Train officers 😀 — تدريب الضباط على الإهمال"

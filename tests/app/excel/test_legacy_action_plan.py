@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +13,9 @@ from app.excel.import_doubts import ROW_SKIPPED
 from db.models import Action, Agency, AgencyAlias, AuditEntry, ProgressUpdate, Recommendation, Review, Theme
 from tests.app.excel.legacy_fixtures import (EMOJI_RTL, EXPECTED_PLAN, FORMULA_LIKE,
                                              LONG_PROGRESS, build_action_plan)
+from tests.engines import database_bytes
+
+pytestmark = pytest.mark.both_engines
 
 
 DEFAULT_ALIASES = sum(len(spellings) for *_, spellings in AGENCIES)
@@ -38,12 +40,7 @@ def _warnings(plan) -> dict[str, str]:
 
 def _db_bytes(database) -> str:
     database.engine.dispose()  # closes connections: SQLite folds the WAL into the file
-    digest = hashlib.sha256()
-    for suffix in ("", "-wal"):
-        path = database.path.with_name(database.path.name + suffix)
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return database_bytes(database)
 
 
 def test_detects_an_action_plan(tracker):

@@ -10,6 +10,8 @@ from app.excel.agency_matching import match_agency
 from app.services.agencies import add_agency_alias
 from db.models import Agency, AgencyAlias
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.mark.parametrize("spelling", [
     "Children's Services", "Childrens\u00a0Services ", "children\u2019s  services",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from app.errors import UserError
@@ -12,16 +10,14 @@ from tests.app.excel.legacy_fixtures import (build_action_plan, build_csv_rename
                                              build_empty_workbook, build_old_xls,
                                              build_password_protected, build_truncated,
                                              build_unrelated_columns)
+from tests.engines import database_bytes
+
+pytestmark = pytest.mark.both_engines
 
 
 def _db_bytes(database) -> str:
-    database.engine.dispose()
-    digest = hashlib.sha256()
-    for suffix in ("", "-wal"):
-        path = database.path.with_name(database.path.name + suffix)
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    database.engine.dispose()  # closes connections: SQLite folds the WAL into the file
+    return database_bytes(database)
 
 
 def _truncated(path):

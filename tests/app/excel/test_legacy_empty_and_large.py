@@ -15,6 +15,8 @@ from db.models import Action, AuditEntry
 from tests.app.excel.hostile_workbooks import build_tracker
 from tests.app.excel.legacy_fixtures import ACTION_HEADERS
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def office(data_dir, tmp_path):

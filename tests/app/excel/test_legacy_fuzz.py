@@ -7,12 +7,15 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import UserError
 from app.excel.legacy import apply_import, decide_word, plan_import
 from tests.app.excel.legacy_fixtures import ACTION_HEADERS, REGISTER_HEADERS
+
+pytestmark = pytest.mark.both_engines
 
 _TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=40)
 _CELL = st.one_of(

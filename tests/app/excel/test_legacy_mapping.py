@@ -13,6 +13,8 @@ from app.excel.legacy import apply_import, load_mapping, plan_import, save_mappi
 from db.models import Action, ProgressUpdate
 from tests.app.excel.legacy_fixtures import build_action_plan
 
+pytestmark = pytest.mark.both_engines
+
 PROPOSED = {"A": "review", "B": "theme", "C": "rec_number", "D": "recommendation",
             "E": "response", "F": "action", "G": "lead_agency", "H": "lead_officer",
             "I": "target_date", "J": "rag", "K": "progress", "L": "completed_on"}

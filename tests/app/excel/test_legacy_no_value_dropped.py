@@ -20,6 +20,8 @@ from app.excel.legacy_plan import NEW_AGENCY_SECTOR
 from db.models import Action, Agency, AgencyAlias, ProgressUpdate, Recommendation, Review
 from tests.app.excel.legacy_fixtures import MESSY_AGENCIES, MESSY_WORDS, build_messy_tracker
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 
 

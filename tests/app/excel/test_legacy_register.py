@@ -12,6 +12,8 @@ from db.models import Decision, Referral
 from tests.app.excel.legacy_fixtures import (EXPECTED_REGISTER, RTL_SUMMARY, SQUEEZED_HISTORY,
                                              build_referral_register)
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def register(tmp_path):

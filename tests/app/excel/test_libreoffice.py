@@ -21,7 +21,8 @@ from tests.app.excel.test_export import (
 )
 
 SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = [pytest.mark.both_engines,
+              pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")]
 CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76,1"
 XLSX = "xlsx:Calc MS Excel 2007 XML"
 

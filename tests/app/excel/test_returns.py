@@ -28,6 +28,8 @@ from tests.app.excel.test_export import (
     row_of,
 )
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def plan(database):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 
 import openpyxl
@@ -12,6 +11,9 @@ from app.errors import UserError
 from app.excel.export import ACTION_SHEET
 from app.excel.returns import read_return
 from tests.app.excel.test_export import HEADER_ROW, build_plan, export_plan
+from tests.engines import database_bytes
+
+pytestmark = pytest.mark.both_engines
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -21,17 +23,6 @@ def plan(database):
     """The small plan of ``build_plan``: action name -> id."""
     with database.sessions.begin() as s:
         return build_plan(s)
-
-
-
-def database_bytes(database) -> str:
-    """A digest of the database file and its write-ahead log."""
-    digest = hashlib.sha256()
-    for suffix in ("", "-wal"):
-        part = database.path.with_name(database.path.name + suffix)
-        if part.exists():
-            digest.update(part.read_bytes())
-    return digest.hexdigest()
 
 
 def _csv(path, _export):

@@ -11,7 +11,9 @@ import pytest
 from tests.app.excel.test_command import run
 from tests.app.excel.test_export import build_plan, export_plan
 from tests.app.excel.test_returns import action, edit
-from tests.app.excel.test_returns_bad_files import database_bytes
+from tests.engines import database_bytes
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ from tests.app.excel.hostile_workbooks import (build_empty_rows, build_far_cell,
                                                build_styled_far_cell, build_tracker, build_zip_bomb, cell,
                                                write_workbook)
 
+pytestmark = pytest.mark.both_engines
+
 ROOT = Path(__file__).resolve().parents[3]
 FAST = 2.0  # seconds: the limit for refusing a hostile file
 

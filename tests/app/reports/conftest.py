@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.database import open_database
 from app.demo import write_demo
+from tests.engines import close_test_database, open_test_database
 
 # The demo office is dated from this day, so overdue actions and clocks are stable.
 DEMO_TODAY = dt.date(2026, 11, 23)
@@ -33,14 +33,14 @@ _FURNITURE = re.compile(r"^.*?Page \d+ of \d+ ?")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """One demo office shared by a module's tests (they only read it)."""
+def demo_db(db_engine, tmp_path_factory):
+    """One demo office shared by a module's tests (they only read it), on the module's engine."""
     folder = tmp_path_factory.mktemp("demo")
-    database = open_database(folder / "demo.sqlite", backup_folder=folder / "backups")
+    database = open_test_database(db_engine, folder, backup_folder=folder / "backups")
     with database.sessions.begin() as s:
         write_demo(s, today=DEMO_TODAY)
     yield database
-    database.close()
+    close_test_database(database)
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ from db.models import (
 )
 from tests.app.reports.conftest import GENERATED, pdf_pages, pdf_text
 
+pytestmark = pytest.mark.both_engines
+
 AS_AT = dt.date(2026, 6, 1)
 AWKWARD = "Home conditions checklist \u2013 \u201cZo\u00eb\u2019s\u201d visits, \u00a3250, \u0141\u00f3d\u017a & Dvo\u0159\u00e1k <b>"
 D = dt.date

@@ -14,6 +14,8 @@ from app.reports.annual import OutcomeCount, build_annual, outcome_chart, outcom
 from db.models import Decision, LearningEvent, ListKind, Referral
 from tests.app.reports.conftest import GENERATED, pdf_pages, pdf_text
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 START, END = D(2024, 4, 1), D(2025, 3, 31)
 

@@ -14,6 +14,8 @@ from app.reports.briefing import build_briefing
 from db.models import Action, Agency, Decision, ListItem, Meeting, Referral, Review
 from tests.app.reports.conftest import DEMO_TODAY, GENERATED, pdf_pages
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture(scope="module")
 def briefing(demo_db, tmp_path_factory):

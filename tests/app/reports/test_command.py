@@ -10,10 +10,13 @@ from app.privacy_scan import save_never_print_terms
 from db.models import Action, AuditEntry
 from tests.app.excel.test_export import build_plan
 from tests.app.reports.conftest import pdf_pages, pdf_text
+from tests.engines import db_arg
+
+pytestmark = pytest.mark.both_engines
 
 
 def run(capsys, db, *args):
-    code = main(["report", *args, "--db", str(db.path)])
+    code = main(["report", *args, "--db", db_arg(db)])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -29,6 +29,9 @@ from app.reports import build_checked_report, build_report
 from app.settings import get_settings, save_settings
 from db.models import Action, Recommendation, Review, action_recommendation
 from tests.app.reports.conftest import DEMO_TODAY, GENERATED, pdf_text
+from tests.engines import db_arg
+
+pytestmark = pytest.mark.both_engines
 
 SEED_002 = ["SCR-2013-01", "SCR-2013-02", "SCR-2013-03"]
 PAPERS = {
@@ -200,7 +203,7 @@ def test_libreoffice_opens_the_word_copy(papers, tmp_path):
 # --- where Word copies are offered, and the privacy check ----------------------------------
 
 def run(capsys, db, *args):
-    code = main(["report", *args, "--db", str(db.path)])
+    code = main(["report", *args, "--db", db_arg(db)])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -16,6 +16,9 @@ from app.privacy_scan import save_never_print_terms
 from app.reports.pack import build_pack
 from db.models import Action, Agency, ListItem, Meeting
 from tests.app.reports.conftest import GENERATED, pdf_pages
+from tests.engines import db_arg
+
+pytestmark = pytest.mark.both_engines
 
 PARTS = ["Case review sub group briefing paper", "Actions overdue, by agency",
          "RAG ratings of the meeting\u2019s agencies", "Action plan of the meeting\u2019s agencies"]
@@ -119,7 +122,7 @@ def test_a_date_with_no_meeting_is_refused_naming_the_closest(demo, meeting_on, 
 # --- the command ---------------------------------------------------------------------------
 
 def run(capsys, db, *args):
-    code = main(["report", *args, "--db", str(db.path)])
+    code = main(["report", *args, "--db", db_arg(db)])
     out, err = capsys.readouterr()
     return code, out, err
 

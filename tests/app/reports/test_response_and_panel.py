@@ -22,6 +22,9 @@ from db.models import (
     action_recommendation,
 )
 from tests.app.reports.conftest import GENERATED, pdf_text
+from tests.engines import db_arg
+
+pytestmark = pytest.mark.both_engines
 
 SEED_002 = ["SCR-2013-01", "SCR-2013-02", "SCR-2013-03"]
 
@@ -149,13 +152,13 @@ def test_the_officers_contact_details_are_printed_but_other_personal_details_are
     from app.cli import main
 
     out = tmp_path / "panel.pdf"
-    assert main(["report", "panel", "--db", str(demo_db.path), "--review", "SCR-2018-01", "--out", str(out)]) == 0
+    assert main(["report", "panel", "--db", db_arg(demo_db), "--review", "SCR-2018-01", "--out", str(out)]) == 0
     with demo_db.sessions.begin() as s:
         report = s.scalar(select(PanelReport).join(Review).where(Review.reference == "SCR-2018-01"))
         kept = report.reasons
         report.reasons = kept + " The child's NHS number is 943 476 5919."
     try:
-        assert main(["report", "panel", "--db", str(demo_db.path), "--review", "SCR-2018-01",
+        assert main(["report", "panel", "--db", db_arg(demo_db), "--review", "SCR-2018-01",
                      "--out", str(tmp_path / "leak.pdf")]) == 1
         assert not (tmp_path / "leak.pdf").exists()
     finally:
