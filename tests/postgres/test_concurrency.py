@@ -44,7 +44,7 @@ from tests.app.excel.test_export import cell
 from tests.postgres import databases as server
 
 WRITERS = 5
-ROUNDS = 4
+ROUNDS = 3
 ACTIONS = 4  # fewer than the writers: every round has a collision
 KINDS = ("edit", "close", "import")
 AGENCY = "Police"
