@@ -4,9 +4,11 @@ Through the ORM a 10,000-action tracker takes most of a minute; here rows go in 
 ``executemany`` in chunks, in the caller's unit of work. The kind's service checks each row
 first, as its one-record function would. The audit trail gets what ``db/audit.py`` writes
 for a record added through the ORM: one "create" entry per field that has a value, and one
-per link to other records. Ids are given in order from the table's highest: the unit of
-work holds the database's write lock from its start (``db.engine``), so no other writer can
-take them meanwhile.
+per link to other records. On SQLite ids are given in order from the table's highest: the
+unit of work holds the database's write lock from its start (``db.engine``), so no other writer
+can take them meanwhile. On a database server no table is locked: ids come from the table's
+sequence, a bulk change locks only the rows it changes (``lock_changed_since``), and imports
+queue for a lock of their own (``wait_for_other_imports``), so officers' saves go on meanwhile.
 
 An importer bringing in a whole tracker asks for ``AUDIT_BY_RECORD`` instead: one "create"
 entry per record whose value lists every field it was made with (as JSON), beside the entries
