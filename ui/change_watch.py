@@ -3,6 +3,8 @@ database, a command run meanwhile) when the officer comes back to the window, so
 register never shows what was true before they left it. On a shared database on a server,
 where colleagues save all day, it also looks every ``POLL_SECONDS`` while the window is in
 use (active, and no write of its own under way): one ``max(id)`` query, off the GUI thread.
+When the mark has moved, the audit entries after it say which records were written, so a
+register reads only those rows again.
 
 The window's own writes announce what they changed (``ui.operations``); a change mark
 (``app.change_mark``) that moved with no such announcement was written elsewhere.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
-from app.change_mark import change_mark
+from app.change_mark import change_mark, changed_since
 from ui import operations
 from ui.operations import CollectionOp, QueryOp
 from ui.workers import AHEAD, reading_queue
@@ -26,10 +28,12 @@ POLL_SECONDS = 15
 
 
 class ChangeWatch(QObject):
-    """``check()`` reads the change mark off the GUI thread; ``changed_elsewhere`` when it
-    has moved since the last reading and no write of this program explains it."""
+    """``check()`` reads the change mark off the GUI thread; ``changed_elsewhere(records)``
+    when it has moved since the last reading and no write of this program explains it:
+    the (table, id) of every record written since, or {(ANY_RECORD, 0)} when they are too
+    many to name (an import) or not all records of ours."""
 
-    changed_elsewhere = Signal()
+    changed_elsewhere = Signal(object)  # frozenset of (table, id)
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
@@ -76,15 +80,23 @@ class ChangeWatch(QObject):
             return
         database = window.database
         self._reading, self._own_write = True, False
+        previous = self._mark
 
-        def read(mark: int) -> None:
+        def read_mark(session) -> tuple[int, frozenset[tuple[str, int]] | None]:
+            mark = change_mark(session)
+            if previous is None or mark == previous:
+                return mark, None
+            return mark, _records(changed_since(session, previous))
+
+        def read(found: tuple[int, frozenset[tuple[str, int]] | None]) -> None:
+            mark, records = found
             if database is not window.database or self._own_write or _writing():
                 self._mark = None  # a write of this window may be under way: read it afresh next time
-            elif self._mark is None:
-                self._mark = mark
+            elif self._mark is None or self._mark != previous:
+                self._mark = mark  # a first reading, or one taken afresh meanwhile
             elif mark != self._mark:
                 self._mark = mark
-                self.changed_elsewhere.emit()
+                self.changed_elsewhere.emit(records)
 
         def ended() -> None:
             self._reading = False
@@ -92,8 +104,16 @@ class ChangeWatch(QObject):
                 self._again = False
                 self.check()
 
-        QueryOp(window, database, change_mark, title="Checking for changes", pool=reading_queue(),
+        QueryOp(window, database, read_mark, title="Checking for changes", pool=reading_queue(),
                 priority=AHEAD, success=read, failure=lambda _error: None, ended=ended).run_in_background()
+
+
+def _records(changed: set[tuple[str, str]] | None) -> frozenset[tuple[str, int]]:
+    """The audit trail's (table, record id) pairs as a write's ``Changes`` name them; any record
+    when they are too many, or one is not a single record's number."""
+    if changed and all(record_id.isdigit() for _table, record_id in changed):
+        return frozenset((table, int(record_id)) for table, record_id in changed)
+    return frozenset({(ANY_RECORD, 0)})
 
 
 def _writing() -> bool:

@@ -35,7 +35,7 @@ from app.settings import get_settings
 from app.table_query import cell_formatter
 from ui import dialogs, operations
 from ui.about import about_text
-from ui.change_watch import ANY_RECORD, ChangeWatch
+from ui.change_watch import ChangeWatch
 from ui.database_opening import OpenDatabase
 from ui.menus import add_import_export_actions, add_report_actions, add_safety_actions, report_for_register
 from ui import case_tools, chasing
@@ -507,9 +507,9 @@ class MainWindow(QMainWindow):
                 self.loading.load(key, dialog=False)
         self._show_linked_records()
 
-    def _on_changed_elsewhere(self) -> None:
-        # Written by another copy of the program or a command: any register may be out of date.
-        self._on_records_changed(operations.Changes(self.database, frozenset({(ANY_RECORD, 0)})))
+    def _on_changed_elsewhere(self, records: frozenset[tuple[str, int]]) -> None:
+        # Written by another copy of the program or a command: the rows it wrote are read again.
+        self._on_records_changed(operations.Changes(self.database, records))
         # Rows that change with no action of the officer's are said to be others' doing.
         self.statusBar().showMessage("Shown with the changes saved meanwhile by others (another person, or "
                                      "another copy of the program).", 10_000)

@@ -215,9 +215,8 @@ def add_safety_actions(file_menu: QMenu, parent: QWidget,
     actions = []
     for name, text, tip, slot in (
         ("backUpNow", "&Back up now", "Take a backup of the database now, into the backup folder.", on_back_up),
-        ("saveSnapshot", "Save a &snapshot as an SQLite file…", "Copy the shared database, as it is now, "
-                                                                "into a file on this computer for your own archive.",
-         on_snapshot),
+        ("saveSnapshot", "Save a &snapshot as an SQLite file…",
+         "Copy the shared database, as it is now, into a file on this computer for your own archive.", on_snapshot),
         ("restore", "&Restore…", "Go back to a backup of the database.", on_restore),
         ("backupFolder", "Backup &folder…", "Choose where backups are kept.",
          lambda: _safety().change_backup_folder(parent)),

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLabel
 from app import cli
 from app.database import open_database
 from app.services import actions as action_service
-from app.services import referrals
 from db.models import Action, Referral
 from db.engine import KEYRING_SERVICE
 from tests.postgres import databases as server
@@ -220,7 +219,7 @@ def test_move_to_a_server_copies_the_file_and_opens_the_server_database(
     assert "already holds data" in warned[0] and "nothing has been copied" in warned[0]
 
 
-def test_the_register_shows_a_change_another_connection_saved_by_itself(qtbot, office_on_server):
+def test_the_register_shows_a_change_another_connection_saved_by_itself(qtbot, office_on_server, monkeypatch):
     database = open_database(office_on_server)
     other = open_database(office_on_server)  # a colleague's copy of the program
     window = open_window(qtbot, database)
@@ -232,6 +231,8 @@ def test_the_register_shows_a_change_another_connection_saved_by_itself(qtbot, o
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=SLOW)
         qtbot.wait(300)  # the watch has taken its first reading
+        whole_reads = []
+        monkeypatch.setattr(window.loading, "load", lambda key, **kw: whole_reads.append(key))
         with other.sessions.begin() as session:
             action_service.update_action(session, action_id(other, "A2"), description="Changed by a colleague")
 
@@ -242,6 +243,7 @@ def test_the_register_shows_a_change_another_connection_saved_by_itself(qtbot, o
                 for row in range(model.rowCount()) for column in range(model.columnCount()))
 
         qtbot.waitUntil(shown, timeout=SLOW)
+        assert whole_reads == []  # only the row the colleague changed was read again
         assert "changes saved meanwhile by others" in window.statusBar().currentMessage()
     finally:
         window.close()
