@@ -505,8 +505,8 @@ LEARNING_COLUMNS = (
 
 
 def fetch_learning(session: Session) -> list[tuple]:
-    """Learning events, de-briefs and briefings, newest first, with how many agencies have
-    recorded spreading each one."""
+    """Learning events, de-briefs and briefings, newest first (undated last, on either engine:
+    PostgreSQL would put them first), with how many agencies have recorded spreading each one."""
     event_type = aliased(ListItem)
     disseminations = _counts(Dissemination.learning_event_id, Dissemination.archived_at.is_(None))
     stmt = (
@@ -519,7 +519,7 @@ def fetch_learning(session: Session) -> list[tuple]:
         .outerjoin(Review, LearningEvent.review_id == Review.id)
         .outerjoin(disseminations, disseminations.c.owner == LearningEvent.id)
         .where(*_not_archived(LearningEvent))
-        .order_by(LearningEvent.held_on.desc(), LearningEvent.id.desc())
+        .order_by(LearningEvent.held_on.desc().nulls_last(), LearningEvent.id.desc())
     )
     return _tuples(session, stmt)
 

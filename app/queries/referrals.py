@@ -48,8 +48,8 @@ def _then(day: dt.date | None, as_at: dt.date) -> dt.date | None:
 
 
 def read_referrals(session: Session, as_at: dt.date | None = None) -> list[ReferralRow]:
-    """Every live referral made by ``as_at`` (default today), newest first, each with the
-    decision in force on that date."""
+    """Every live referral made by ``as_at`` (default today), newest first (undated last, on
+    either engine: PostgreSQL would put them first), each with the decision in force on that date."""
     as_at = as_at or dt.date.today()
     category, outcome = aliased(ListItem), aliased(ListItem)
     in_force = (select(Decision.id)
@@ -69,7 +69,7 @@ def read_referrals(session: Session, as_at: dt.date | None = None) -> list[Refer
         .outerjoin(outcome, Decision.outcome_id == outcome.id)
         .where(Referral.archived_at.is_(None))
         .where((Referral.date_referred.is_(None)) | (Referral.date_referred <= as_at))
-        .order_by(Referral.date_referred.desc(), Referral.id.desc())
+        .order_by(Referral.date_referred.desc().nulls_last(), Referral.id.desc())
     )
     rows = []
     for row in session.execute(stmt):

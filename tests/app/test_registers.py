@@ -15,6 +15,7 @@ from app.registers import (
     REGISTERS,
     fetch_actions,
 )
+from app.services import learning, referrals
 from db import models
 from db.models import Action, Agency, ListItem, Referral, Theme
 from tests.ui.conftest import add_case_records
@@ -262,3 +263,15 @@ def test_the_clocks_page_lists_the_running_clocks_of_every_case_soonest_first(of
         review_id = session.query(models.Review).one().id
     assert [clock_of_row(i)[1:] for i in ids] == [("referral", referral_id), ("referral", referral_id),
                                                    ("review", review_id)]
+
+
+def test_undated_referrals_and_learning_events_come_last_in_the_newest_first_registers(database):
+    with database.sessions.begin() as session:
+        for reference, day in (("Ref-2023", dt.date(2023, 5, 1)), ("Ref-undated", None),
+                               ("Ref-2024", dt.date(2024, 5, 1))):
+            referrals.create_referral(session, reference=reference, date_referred=day)
+            learning.create_learning_event(session, title=f"Briefing {reference[4:]}", event_type="7-minute briefing",
+                                           held_on=day)
+    assert [row["reference"] for row in rows_of(database, "referrals")] == ["Ref-2024", "Ref-2023", "Ref-undated"]
+    assert [row["title"] for row in rows_of(database, "learning")] == [
+        "Briefing 2024", "Briefing 2023", "Briefing undated"]
