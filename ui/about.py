@@ -21,7 +21,7 @@ def about_text(database: Database | None) -> str:
     elif database.path is not None:
         where = str(database.path)
     else:
-        where = database.engine.url.render_as_string(hide_password=True)
+        where = database.location  # "casereviews on dbserver (as officer)": no address with "***"
     return (
         f"Case Review Tracker {__version__}\n\n"
         "Referrals, reviews, recommendations and the composite action plan of a "

@@ -65,7 +65,7 @@ def action_id(database, reference: str) -> int:
         return session.query(Action).filter_by(reference=reference).one().id
 
 
-def test_the_window_opens_a_server_address_and_says_where_it_is(qtbot, office_on_server, pg_url):
+def test_the_window_opens_a_server_address_and_says_where_it_is(qtbot, office_on_server, pg_url, monkeypatch):
     given = []
 
     def start_gui(location, open_it):
@@ -81,6 +81,10 @@ def test_the_window_opens_a_server_address_and_says_where_it_is(qtbot, office_on
         assert window.windowTitle().startswith(where) and window.windowTitle().endswith(" — Case Review Tracker")
         assert f"(as {pg_url.username})" in window.windowTitle()
         assert status_text(window).startswith(f"Shared database: {where}")
+        about = []
+        monkeypatch.setattr(dialogs, "inform", lambda parent, title, text: about.append(text))
+        window._on_about()  # Help > About
+        assert f"Database: {where}" in about[0] and "postgresql" not in about[0]
         window.show_page("actions")
         qtbot.waitUntil(lambda: window.is_loaded("actions"), timeout=SLOW)
         assert window.model("actions").rowCount() == 3
