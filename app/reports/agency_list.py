@@ -79,7 +79,7 @@ def _learning(session: Session, agency_id: int, review_ids: set[int], as_at: dt.
         .join(Review, Review.id == LearningEvent.review_id)
         .where(LearningEvent.archived_at.is_(None), LearningEvent.review_id.in_(review_ids),
                (LearningEvent.held_on.is_(None)) | (LearningEvent.held_on <= as_at))
-        .order_by(LearningEvent.held_on, LearningEvent.id)
+        .order_by(LearningEvent.held_on.nulls_first(), LearningEvent.id)  # undated first on either engine
     ).all()
     spread = {event_id: (on, evidence) for event_id, on, evidence in session.execute(
         select(Dissemination.learning_event_id, Dissemination.disseminated_on, Dissemination.evidence)

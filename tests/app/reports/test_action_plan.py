@@ -175,7 +175,8 @@ def test_agency_list_holds_the_agencys_open_actions_under_their_recommendations(
         spread.disseminations = [Dissemination(agency=police, disseminated_on=D(2026, 3, 2),
                                                evidence="Briefed at the district team meetings")]
         s.add_all([spread, LearningEvent(review=review, event_type=briefing, title="Child T practitioner event",
-                                         held_on=D(2026, 3, 20))])
+                                         held_on=D(2026, 3, 20)),
+                   LearningEvent(review=review, event_type=briefing, title="Child T newsletter")])
     with plan_db.sessions() as s:
         result = build_agency_list(s, tmp_path / "police.pdf", agency="Constabulary", as_at=AS_AT,
                                    generated=GENERATED)
@@ -187,7 +188,9 @@ def test_agency_list_holds_the_agencys_open_actions_under_their_recommendations(
     assert re.search(r"SCR-T1 R1 – Child T Audit strategy meetings\. .*A-RED", text)
     assert re.search(r"A-RED .*OVERDUE by 121 days", text)
     assert not {"A-BLUE", "A-GREEN", "A-ARCHIVED"} & set(re.findall(r"A-[A-Z]+", text))
-    assert "Spreading the learning" in text and "1 of 2 not yet recorded as spread by it" in text
+    assert "Spreading the learning" in text and "2 of 3 not yet recorded as spread by it" in text
+    # Oldest first, the undated one before them (as SQLite orders a blank date; PostgreSQL would put it last).
+    assert re.search(r"Child T newsletter .*Child T 7-minute briefing .*Child T practitioner event", text)
     assert re.search(r"Child T 7-minute briefing .*02/03/2026 Briefed at the district team meetings", text)
     assert re.search(r"Child T practitioner event .*Not yet recorded", text)
 
