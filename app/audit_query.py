@@ -199,7 +199,8 @@ def _conditions(flt: AuditFilter) -> list:
         found.append(table.at < _local_midnight_utc(flt.date_to + dt.timedelta(days=1)))
     if flt.text and flt.text.strip():
         pattern = _like(flt.text.strip())
-        found.append(or_(*(column.like(pattern, escape="\\") for column in
+        # ILIKE: case ignored on either engine (SQLite's LIKE ignores it, PostgreSQL's does not).
+        found.append(or_(*(column.ilike(pattern, escape="\\") for column in
                            (table.old_value, table.new_value, table.field, table.record_id, table.user))))
     return found
 

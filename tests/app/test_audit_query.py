@@ -102,6 +102,12 @@ def test_filters_by_user_table_operation_and_text(database, referral_id):
     assert len(limited) == 2
 
 
+def test_the_text_search_ignores_case_on_either_engine(database, referral_id):
+    with database.readers() as s:
+        found = audit_rows(s, AuditFilter(text="infant WITH bruising"))
+    assert [(r.field, r.new_value) for r in found] == [("summary", "Infant with bruising.")]
+
+
 @pytest.fixture
 def london(monkeypatch):
     monkeypatch.setenv("TZ", "Europe/London")
