@@ -33,6 +33,7 @@ def search(session: Session, words: str, *, limit: int = 50) -> list[SearchHit]:
     def matching(model, columns):
         return (select(model).where(model.archived_at.is_(None),
                                     *[or_(*[c.ilike(f"%{t}%") for c in columns]) for t in terms])
+                .order_by(model.id)  # as made: PostgreSQL's unordered scan moves an edited row last
                 .limit(limit))
 
     hits: list[SearchHit] = []

@@ -182,6 +182,15 @@ def test_search_finds_records_by_any_words(session, plan):
     assert session.scalar(select(Referral.reference)) == "Ref021"
 
 
+def test_search_lists_records_in_the_order_they_were_made_even_after_an_edit(session):
+    for reference in ("Ref031", "Ref032", "Ref033"):
+        referrals.create_referral(session, reference=reference, summary="Neglect of a toddler")
+    session.flush()
+    referrals.update_referral(session, referrals.get_referral(session, "Ref031").id, location="Corby")
+    session.flush()
+    assert [h.label for h in search(session, "neglect")] == ["Ref031", "Ref032", "Ref033"]
+
+
 def test_an_agency_return_changes_only_what_an_agency_may(session, plan):
     *_, action = plan
     actions.record_return(session, action.id, {"status": "completed", "rag": "b", "completed_on": D(2017, 3, 1),
