@@ -290,3 +290,39 @@ def test_two_windows_saving_the_same_action_show_the_second_the_conflict(qtbot, 
             window.close()
         first_db.close()
         second_db.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # off screen: no raising a window, no grabbing keys
+def test_every_menu_entry_on_a_server_database(qtbot, office_on_server, monkeypatch, tmp_path):
+    """The whole-window test's walk (tests/ui/test_whole_window.py) on a server database: every
+    entry of every menu, on the action plan, answered as a user who changes their mind would."""
+    from PySide6.QtGui import QDesktopServices
+
+    from tests.ui.test_whole_window import OPEN_DEMO, QUIT, SAVED_KINDS, Answerer, click_menu_entry, drive, menu_actions
+    from ui import errors
+
+    faults = []
+    monkeypatch.setattr(errors, "report_exception", lambda error, parent=None, title="": faults.append(error))
+    written = iter(range(1, 1000))
+    monkeypatch.setattr(dialogs, "save_file", lambda parent, title, filters, suggested=None: (
+        tmp_path / f"{next(written)}{suggested.suffix}" if suggested is not None and suggested.suffix in SAVED_KINDS
+        else None))
+    monkeypatch.setattr(dialogs, "open_file", lambda *args: None)
+    monkeypatch.setattr(dialogs, "choose_folder", lambda *args: None)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    database = open_database(office_on_server)
+    window = open_window(qtbot, database)
+    window.answerer = Answerer(window)
+    try:
+        driven = []
+        for action in menu_actions(window):
+            if action.text() not in (OPEN_DEMO, QUIT) and drive(qtbot, window, "actions", action,
+                                                                 click_menu_entry) is not None:
+                driven.append(action.text())
+            assert faults == [], f"{action.text()!r}: {faults[0]!r}"
+        assert "Save a &snapshot as an SQLite file…" in driven and "&Move to a server…" not in driven
+        assert window.database is database
+    finally:
+        window.answerer.timer.stop()
+        window.close()
+        database.close()
