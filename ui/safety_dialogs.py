@@ -1,8 +1,9 @@
 """Keeping the data safe, window side: Back up now, Restore…, a damaged file, two copies at once.
 
 - ``back_up_now`` takes a manual backup off the GUI thread and says where it went and what
-  it holds (on a server database, whose backups are IT's, it offers a snapshot as a file). Like everything here that takes time, it runs as an operation
-  (``ui.operations``) and reports back by callback: nothing waits in an event loop.
+  it holds (on a server database, whose backups are IT's, it offers a snapshot as a file).
+  Like everything here that takes time, it runs as an operation (``ui.operations``) and
+  reports back by callback: nothing waits in an event loop.
 - ``RestoreDialog`` / ``choose_and_restore`` list the backups (newest first, what each holds,
   good or damaged) and restore the chosen one after a confirmation naming its date; the
   database being replaced is itself backed up first (``before-restore``) by ``restore_backup``.
