@@ -79,7 +79,7 @@ from app.services.signing_key import signing_key
 from app.services.updates import add_progress_update
 from app.services.validation import Problems, multiline_text
 from app.text import match_key
-from db.audit import current_user
+from db.audit import audit_user
 from db.models import (
     RAG_VALUES,
     Action,
@@ -955,7 +955,7 @@ def apply_return(session: Session, preview: ReturnPreview, accepted_action_ids: 
     for item in chosen:
         _apply_row(session, item, source, summary, statuses)
     session.add(AuditEntry(
-        user=session.info.get("audit_user") or current_user(), operation="import",
+        user=audit_user(session), operation="import",
         table_name="action", record_id=None, field=None,
         new_value=f"{preview.path.name} (export {preview.stamp.export_id}): {summary.describe()}",
     ))

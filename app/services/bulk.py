@@ -30,8 +30,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
-from db.audit import audit_text
-from db.audit import current_user
+from db.audit import audit_text, audit_user
 from db.models import AuditEntry, ListItem
 
 # Rows per executemany call: large enough to amortise the call, small enough for memory.
@@ -165,7 +164,7 @@ def _execute_values(session: Session, table: Table, keys: list[str], values: Ite
 def _audit(session: Session, table_name: str, rows: Sequence[dict],
            links: dict[str, Sequence[Iterable[int]]]) -> None:
     base = {"at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-            "user": session.info.get("audit_user") or current_user(),
+            "user": audit_user(session),
             "operation": "create", "table_name": table_name, "old_value": None}
     entries: list[dict] = []
     for index, row in enumerate(rows):
@@ -197,7 +196,7 @@ _AUDIT_KEYS = ["at", "user", "operation", "table_name", "record_id", "field", "o
 def _audit_by_record(session: Session, table_name: str, rows: Sequence[dict],
                      links: dict[str, Sequence[Iterable[int]]]) -> None:
     at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    user = session.info.get("audit_user") or current_user()
+    user = audit_user(session)
     naming = [name for name in _NAMING_FIELDS if rows and name in rows[0]]
 
     def entries() -> Iterator[tuple]:
@@ -267,7 +266,7 @@ def audit_link_changes(session: Session, table_name: str, field: str, before: di
     """The "update" entries the ORM's audit writes when records' links change: each record's
     linked ids before and after."""
     base = {"at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-            "user": session.info.get("audit_user") or current_user(),
+            "user": audit_user(session),
             "operation": "update", "table_name": table_name, "field": field}
     _execute(session, AuditEntry.__table__, [
         {**base, "record_id": str(record_id), "old_value": audit_text([str(i) for i in before.get(record_id, ())]),
