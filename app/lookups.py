@@ -13,7 +13,7 @@ from db.models import Agency, AgencyAlias, ClockRule, ListItem, Review, Theme
 def list_item(session: Session, kind: str, name_or_code: str, *, field: str | None = None) -> ListItem:
     """The value of list ``kind`` whose name or code matches (case and spacing ignored)."""
     wanted = match_key(name_or_code)
-    items = session.scalars(select(ListItem).where(ListItem.kind == kind)).all()
+    items = list_items(session, kind, include_archived=True)  # in the list's order, on either engine
     for item in items:
         if match_key(item.name) == wanted or (item.code and item.code == wanted):
             return item

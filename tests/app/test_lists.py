@@ -36,6 +36,17 @@ def test_list_values_can_be_added_and_renamed_but_not_duplicated(session):
         lists.add_list_item(session, "colours", "Red")
 
 
+def test_a_word_not_on_the_list_is_refused_naming_the_choices_in_the_lists_order(session):
+    first = lookups.list_items(session, ListKind.CLOSURE_REASON)[0]
+    lists.rename_list_item(session, first.id, "Implemented and checked")  # an edited row, first still
+    session.flush()
+    with pytest.raises(UserError) as refused:
+        lookups.list_item(session, ListKind.CLOSURE_REASON, "Forgotten")
+    assert str(refused.value) == ("Closure reason: 'Forgotten' is not on the list (Implemented and checked, "
+                                  "Closed, risk accepted, Superseded, Not implemented, No longer applicable, "
+                                  "Merged with another action).")
+
+
 def test_agency_spellings_are_learnt_and_used(session):
     with pytest.raises(UserError, match="no agency is called 'Northants Police'"):
         referrals.create_referral(session, reference="Ref070", referring_agency="Northants Police")
