@@ -9,6 +9,8 @@ from app.services import archive, recommendations
 from db.models import Recommendation
 from tests.ui.conftest import add_case_records
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def case(session):

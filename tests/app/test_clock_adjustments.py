@@ -14,24 +14,23 @@ import pytest
 from sqlalchemy import select
 
 from app.clocks import clocks_due, live_clocks, record_clock, referral_clocks, referral_deadlines, review_clock
-from app.database import open_database
 from app.errors import UserError, ValidationError
 from app.lookups import clock, list_item
 from app.services import clock_adjustments as adjust
 from db.models import ClockRule, Decision, ListKind, Referral, Review
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 
 
 @pytest.fixture
-def session(tmp_path):
-    db = open_database(tmp_path / "x.sqlite")
-    with db.sessions() as s:
+def session(database):
+    with database.sessions() as s:
         for rule in s.scalars(select(ClockRule)):  # these cases date from 2017 and 2021
             rule.applies_from = rule.applies_until = None
         yield s
         s.rollback()
-    db.close()
 
 
 def referral(s, reference, **dates) -> Referral:

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from app import clocks
 from app.clocks import clocks_due, referral_clocks, review_clock, review_target, validate_clock_rule
 from app.dates import add_period, add_working_days, is_working_day, working_days_between
-from app.database import open_database
 from app.errors import UserError
 from app.lookups import clock, list_item
 from app.settings import get_settings, save_settings
 from db.models import ClockRule, Decision, ListKind, Referral, Review
+
+pytestmark = pytest.mark.both_engines
 
 D = dt.date
 
@@ -75,18 +76,15 @@ def test_month_end_arithmetic():
 # --- clocks in a real database ---------------------------------------------------------
 
 @pytest.fixture
-def session(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRT_DATA_DIR", str(tmp_path / "data"))
-    db = open_database(tmp_path / "x.sqlite")
+def session(database):
     # Rolled back afterwards: tests may leave a clock half-edited (an invalid unit, say).
-    with db.sessions() as s:
+    with database.sessions() as s:
         # These cases date from 2017; hold them to every clock whatever guidance was in force
         # (the dates each clock applies between have tests of their own below).
         for rule in s.scalars(select(ClockRule)):
             rule.applies_from = rule.applies_until = None
         yield s
         s.rollback()
-    db.close()
 
 
 def add_referral(s, reference, **dates) -> Referral:

@@ -14,18 +14,19 @@ from app.registers import ACTION_COLUMNS, PROGRESS_UPDATE_COLUMNS, fetch_actions
 from app.synthetic import generate
 from app.table_query import TableQuery
 from db.models import Action, Agency, ProgressUpdate
+from tests.engines import close_test_database, open_test_database
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = dt.date(2026, 12, 2)
 SORTS = [None] + [(column, descending) for column in range(len(ACTION_COLUMNS)) for descending in (False, True)]
 
 
 @pytest.fixture(scope="module")
-def plan(tmp_path_factory):
+def plan(db_engine, tmp_path_factory):
     """A synthetic plan of 1,500 actions with the awkward cases put in: blank agencies,
     themes, officers and RAGs, names equal but for case, archived actions."""
-    from app.database import open_database
-
-    db = open_database(tmp_path_factory.mktemp("plan") / "plan.sqlite")
+    db = open_test_database(db_engine, tmp_path_factory.mktemp("plan"))
     generate(db, 1500, seed=7, today=TODAY)
     with db.sessions.begin() as session:
         ids = list(session.scalars(select(Action.id).order_by(Action.id)))
@@ -43,7 +44,7 @@ def plan(tmp_path_factory):
         session.execute(update(ProgressUpdate).where(ProgressUpdate.id.in_(updates[::37]))
                         .values(archived_at=dt.datetime(2026, 1, 1)))
     yield db
-    db.close()
+    close_test_database(db)
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app import lookups
 from app.services import actions, recommendations, reviews
 from db.models import Action, ListKind
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_revising_an_imprecise_target_keeps_what_was_written(session):

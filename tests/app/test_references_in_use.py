@@ -3,9 +3,13 @@ whose references the tracker already holds (issue 14, item 1)."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.services import actions
 from app.services.records import archive_record
 from tests.app.excel.test_export import build_plan
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_references_already_on_live_actions_are_found_as_given(session):

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from app import lookups, rules
 from db.models import Action, ListKind
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 AS_AT = D(2017, 4, 1)
 

@@ -12,6 +12,8 @@ from app.reports.formatting import DateText
 from app.settings import get_settings, save_settings
 from db.models import Setting
 
+pytestmark = pytest.mark.both_engines
+
 D = dt.date
 
 

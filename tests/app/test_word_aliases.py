@@ -13,6 +13,8 @@ from app.word_aliases import (ACTION_STATUS_WORDS, CATEGORY_WORDS, DECISION_WORD
                               Words, parse_entry)
 from db.models import ListItem
 
+pytestmark = pytest.mark.both_engines
+
 
 def _entry(session, kind: str, word: str) -> ListItem:
     return next(i for i in session.scalars(select(ListItem).where(ListItem.kind == kind))
