@@ -47,18 +47,25 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _fill_new_database(path: Path, fill: Callable[[Database], object]) -> object:
-    """Create a new database file and fill it; an existing file is never touched, and a
-    failed fill leaves no half-made file behind."""
-    if path.exists() and path.stat().st_size > 0:
+def _fill_new_database(given: str, fill: Callable[[Database], object]) -> object:
+    """Create a new database file, or the tables of a new one in an empty database on a
+    server, and fill it. An existing file is never touched, a server database that already
+    holds one is refused, and a failed fill leaves no half-made file behind."""
+    location = database_location(given)
+    path = location if isinstance(location, Path) else None
+    if path is not None and path.exists() and path.stat().st_size > 0:
         raise UserError(f"{path} already exists. Choose a new file name; nothing has been written.")
-    db = open_database(path, create=True)
+    db = open_database(location, create=True)
     try:
+        if path is None and db.migration.from_revision is not None:
+            raise UserError(f"{db.location} already holds a Case Review Tracker database. Choose an empty "
+                            "database on the server; nothing has been written.")
         return fill(db)
     except BaseException:
         db.close()
-        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
+        if path is not None:
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
         raise
     finally:
         db.close()
@@ -71,7 +78,7 @@ def _cmd_demo(args) -> int:
         with db.sessions.begin() as s:
             return write_demo(s)
 
-    summary = _fill_new_database(Path(args.db), fill)
+    summary = _fill_new_database(args.db, fill)
     print(f"Demo database written to {args.db}: {summary}")
     return 0
 
@@ -81,7 +88,7 @@ def _cmd_new(args) -> int:
         with db.sessions() as s:
             return s.scalar(select(func.count()).select_from(Agency))
 
-    agencies = _fill_new_database(Path(args.db), fill)
+    agencies = _fill_new_database(args.db, fill)
     print(f"New database created at {args.db}: empty, with the usual lists, clocks and "
           f"{agencies} agencies, ready to edit. Import a tracker into it with "
           f"'import FILE --db {args.db}'.")
@@ -91,7 +98,7 @@ def _cmd_new(args) -> int:
 def _cmd_generate(args) -> int:
     from app.synthetic import generate
 
-    summary = _fill_new_database(Path(args.db), lambda db: generate(db, args.actions, seed=args.seed))
+    summary = _fill_new_database(args.db, lambda db: generate(db, args.actions, seed=args.seed))
     print(f"Synthetic database written to {args.db}: {summary}")
     return 0
 
