@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import make_url
 from PySide6.QtCore import Qt
 
 from app import rules
@@ -28,7 +29,11 @@ from app.dates import format_date
 from app.queries.action_plan import read_action_plan
 from app.registers import ACTION_COLUMNS, fetch_actions
 from app.settings import get_settings
+from tests.engines import POSTGRESQL
+from tests.postgres import databases as server
 from ui.table_model import RegisterTableModel
+
+pytestmark = pytest.mark.both_engines
 
 RATINGS = ("Red", "Amber", "Green", "Blue", "\u2013")  # "–": not rated
 PLAN_HEADER = "Ref Rec. no. Action Lead agency and officer Target (revised) Status RAG Latest update Evidence"
@@ -43,15 +48,19 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=["demo", "generated"])
-def office(request, tmp_path_factory) -> Path:
+def office(request, db_engine, tmp_path_factory) -> str:
+    """The office's ``--db``: a file, or a database on the test server."""
     folder = tmp_path_factory.mktemp(request.param)
-    path = folder / "office.sqlite"
+    location = (server.address(server.new_database(empty=True)) if db_engine == POSTGRESQL
+                else str(folder / "office.sqlite"))
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CRT_DATA_DIR", str(folder / "data"))
-        command = ["demo", "--db", str(path)] if request.param == "demo" else [
-            "generate", "--db", str(path), "--actions", "10000"]
+        command = ["demo", "--db", location] if request.param == "demo" else [
+            "generate", "--db", location, "--actions", "10000"]
         assert main(command) == 0
-    return path
+    yield location
+    if db_engine == POSTGRESQL:
+        server.drop_database(make_url(location))
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +172,10 @@ def _read_pdf(path: Path, refs: set[str]) -> tuple[list[str], dict[str, list[str
     return pages, ratings
 
 
-def test_the_printed_plan_agrees_and_its_totals_are_the_read_models(office, truth, tmp_path):
+def test_the_printed_plan_agrees_and_its_totals_are_the_read_models(office, truth, tmp_path, request):
+    if request.node.callspec.params == {"office": "generated", "db_engine": POSTGRESQL}:
+        pytest.skip("the 10,000-action paper is read back on SQLite only (over a minute in pypdf); "
+                    "on the server, the demo's paper and the generated plan's other views are compared")
     out = tmp_path / "plan.pdf"
     assert main(["report", "action-plan", "--db", str(office), "--out", str(out)]) == 0
     plan, pattern = truth
