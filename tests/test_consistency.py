@@ -19,8 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import make_url
 from PySide6.QtCore import Qt
+from sqlalchemy import make_url
 
 from app import rules
 from app.cli import main
