@@ -31,6 +31,9 @@ from db.models import (
     Review,
     TargetRevision,
 )
+from tests.engines import close_test_database, open_test_database
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = dt.date(2025, 6, 4)
 SEED_002_REVIEWS = ("SCR-2013-01", "SCR-2013-02", "SCR-2013-03")
@@ -52,16 +55,16 @@ def db(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(db_engine, tmp_path_factory):
     """One demo database shared by the read-only tests of this module."""
     folder = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CRT_DATA_DIR", str(folder / "data"))
-        database = open_database(folder / "x.sqlite")
+        database = open_test_database(db_engine, folder)
         with database.sessions.begin() as s:
             summary = write_demo(s, TODAY)
         yield database, summary
-    database.close()
+    close_test_database(database)
 
 
 def _review(s, reference: str) -> Review:
