@@ -308,3 +308,11 @@ def test_the_migration_comes_off_and_on_again(pg_url):
             assert conn.scalar(text("SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_stamp'")) == 1
     finally:
         engine.dispose()
+
+
+def test_a_file_has_no_servers_record_and_says_nothing_of_one(tmp_path):
+    with opened(tmp_path / "office.sqlite") as db:
+        with db.sessions.begin() as s:
+            referrals.create_referral(s, reference="Ref076", summary="Saved to a file")
+        with db.readers() as s:
+            assert (count_outside_changes(s), outside_changes(s)) == (None, [])
