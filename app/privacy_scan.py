@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 from app.errors import UserError
 from app.excel.visible_text import WorkbookText, column_letter, read_workbook_text
 from app.file_permissions import make_private
-from db.audit import current_user
+from db.audit import audit_user
 from db.models import AuditEntry, Setting
 
 if TYPE_CHECKING:
@@ -372,10 +372,6 @@ def _how_many(terms: list[str]) -> str:
     return f"{len(terms)} term{'' if len(terms) == 1 else 's'}"
 
 
-def _audit_user(session: Session) -> str:
-    return session.info.get("audit_user") or current_user()
-
-
 def save_never_print_terms(session: Session, terms: Iterable[str]) -> list[str]:
     """Replace the never-print list; return it as stored (trimmed, duplicates removed).
 
@@ -390,7 +386,7 @@ def save_never_print_terms(session: Session, terms: Iterable[str]) -> list[str]:
         session.execute(insert(Setting).values(key=NEVER_PRINT_KEY, value="\n".join(new)))
     else:
         session.execute(update(Setting).where(Setting.key == NEVER_PRINT_KEY).values(value="\n".join(new)))
-    session.add(AuditEntry(user=_audit_user(session), operation="update", table_name="setting",
+    session.add(AuditEntry(user=audit_user(session), operation="update", table_name="setting",
                            record_id=NEVER_PRINT_KEY, field="value",
                            old_value=_how_many(old), new_value=_how_many(new)))
     session.flush()
@@ -407,7 +403,7 @@ def record_privacy_decision(session: Session, document: str, findings: Sequence[
     if places:
         shown = ", ".join(places[:20]) + (f" and {len(places) - 20} more places" if len(places) > 20 else "")
         detail += f" at {shown}"
-    entry = AuditEntry(user=_audit_user(session), operation="privacy-check", table_name="export",
+    entry = AuditEntry(user=audit_user(session), operation="privacy-check", table_name="export",
                        record_id=document[:60], field="decision",
                        old_value=None, new_value=detail + ".")
     session.add(entry)

@@ -34,7 +34,7 @@ from app.errors import UserError
 from app.memory import collecting_afterwards
 from app.services import actions as action_service
 from app.services import decisions, learning, meetings, recommendations, referrals, reviews
-from db.audit import current_user
+from db.audit import audit_user
 from db.models import Action, Agency, AuditEntry, ListItem, ListKind, Review, Theme
 
 # Actions generated (and written) at a time, with their links, revisions and updates.
@@ -317,7 +317,7 @@ def generate(database: Database, actions: int, *, seed: int = 1,
         writer.write_all(actions, progress)
         session.execute(insert(AuditEntry.__table__), [{
             "at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-            "user": current_user(),
+            "user": audit_user(session),
             "operation": "generate",
             "table_name": "database",
             "record_id": None,
