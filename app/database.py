@@ -305,9 +305,9 @@ def _raise_server_error(err: BaseException, engine: Engine) -> None:
         said = "asks for a password, and none is" if "no password" in reason else "refused the password"
         raise UserError(
             f"Could not open {where}: the server {said} kept in the system keyring for "
-            f"{keyring_user(engine.url)}. Keep your password there (Windows Credential Manager, or: "
-            f'python -m keyring set "{KEYRING_SERVICE}" {keyring_user(engine.url)}) and try again. '
-            "Nothing has been changed.") from err
+            f"{keyring_user(engine.url)}. Type it in the window's File > Open server database… (it is "
+            f'kept there), or on the command line run: python -m keyring set "{KEYRING_SERVICE}" '
+            f"{keyring_user(engine.url)}; then try again. Nothing has been changed.") from err
     raise UserError(
         f"Could not open {where}: {reason}. Check the address, that the server is running and reachable "
         "from this computer, and your login (its password is kept in the system keyring). "
