@@ -23,6 +23,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,12 +43,20 @@ def _writer(address: str, index: int, saves: int, action_ids: list[int], barrier
     from db.models import Action
 
     rng = random.Random(index)
-    db = open_database(address)
     latencies, refused = [], []
     try:
+        db = open_database(address)
         with db.readers() as s:  # the first connection is made before the clock starts
             s.get(Action, action_ids[0])
-        barrier.wait(120)
+    except Exception as err:  # the others are not kept waiting: the run is reported as failed
+        barrier.abort()
+        results.put((latencies, [f"could not start: {err!r}"]))
+        return
+    try:
+        try:
+            barrier.wait(120)
+        except threading.BrokenBarrierError:
+            return  # another writer could not start
         for n in range(saves):
             action_id = rng.choice(action_ids)
             with db.readers() as s:
@@ -73,7 +82,10 @@ def _run(address: str, writers: int, saves: int, action_ids: list[int]) -> tuple
                  for i in range(writers)]
     for process in processes:
         process.start()
-    barrier.wait(120)
+    try:
+        barrier.wait(120)
+    except threading.BrokenBarrierError:
+        pass  # a writer could not start: it says why
     started = time.perf_counter()
     outcomes = [results.get(timeout=600) for _ in processes]
     elapsed = time.perf_counter() - started
@@ -128,7 +140,10 @@ def main() -> int:
     print(f"{'engine':32} {'saved':>6} {'conflicts':>9} {'busy':>5} {'median ms':>10} {'p95 ms':>8} {'saves/s':>8}")
     for engine, latencies, refused, elapsed in rows:
         conflicts = refused.count("conflict")
-        p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else float("nan")
+        if len(latencies) < 2:
+            print(f"{engine:32} {len(latencies):6} {conflicts:9}  too few saves to measure: " + "; ".join(refused))
+            continue
+        p95 = statistics.quantiles(latencies, n=20)[-1]
         print(f"{engine:32} {len(latencies):6} {conflicts:9} {len(refused) - conflicts:5} "
               f"{statistics.median(latencies) * 1000:10.1f} {p95 * 1000:8.1f} {len(latencies) / elapsed:8.0f}")
         for message in sorted(set(refused) - {"conflict"}):
