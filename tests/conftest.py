@@ -58,6 +58,7 @@ def data_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def database(db_engine, tmp_path):
+    """A new database on the test's engine: a file in ``tmp_path``, or one on the test server."""
     db = open_test_database(db_engine, tmp_path)
     yield db
     close_test_database(db)
