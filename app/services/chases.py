@@ -35,7 +35,10 @@ def record_chases(session: Session, action_ids: Iterable[int], *, chased_on: dt.
     problems.required("chased_on", chased_on)
     problems.required("to_whom", (to_whom or "").strip())
     problems.raise_if_any()
-    live = set(session.scalars(select(Action.id).where(Action.id.in_(ids), Action.archived_at.is_(None))))
+    # On a server the actions are held (in id order, as bulk changes take them) until the chases
+    # are saved, so one deleted meanwhile cannot be chased.
+    live = set(session.scalars(select(Action.id).where(Action.id.in_(ids), Action.archived_at.is_(None))
+                               .order_by(Action.id).with_for_update(read=True)))
     missing = [action_id for action_id in ids if action_id not in live]
     if missing:
         raise UserError(f"Action {missing[0]} is not on the plan (deleted, or never there); nobody was chased.")
