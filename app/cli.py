@@ -139,15 +139,32 @@ def _cmd_chase(args, database: Database) -> int:
     return 0
 
 
+# Commands that only read the record and write files (put in place only once the database
+# has passed its check at open): the check runs alongside them instead of before.
+_CHECKED_ALONGSIDE = {"export", "report"}
+
+
 def _with_database(handler: Callable[[argparse.Namespace, Database], int]):
     """Wrap a subcommand that works on an existing database."""
     def run(args) -> int:
-        db = open_database(database_location(args.db), create=False)
+        alongside = args.command in _CHECKED_ALONGSIDE
+        db = open_database(database_location(args.db), create=False, check_later=alongside)
         if db.location_warning:
             print(f"Warning: {db.location_warning}", file=sys.stderr)
+        checking = db.check_alongside()
         try:
-            return handler(args, db)
+            try:
+                result = handler(args, db)
+            except Exception:
+                if checking is not None:  # a damaged file: say so, and what to restore,
+                    checking.join()       # rather than what broke in reading it
+                    db.wait_for_open_check()
+                raise
+            db.wait_for_open_check()  # whatever the command read came from a sound file
+            return result
         finally:
+            if checking is not None:
+                checking.join()
             db.close()
     return run
 

@@ -71,6 +71,12 @@ class WriteGate:
         self._error = error
         self._settled.set()
 
+    def wait_for_check(self) -> None:
+        """Return once the check has passed; raise the check's own error if it failed."""
+        self._settled.wait()
+        if self._error is not None:
+            raise self._error
+
     def wait(self) -> None:
         """Return once writing is safe; ``UserError`` if it is not (or not yet)."""
         if not self._settled.wait(CHECK_WAIT_SECONDS):
@@ -121,6 +127,29 @@ class Database:
         _ensure_identity(self.engine, self.sessions)  # before the backup, which carries it
         self.open_check = backups.daily_backup_at_open(self.path, self.backup_folder)
         return self.open_check
+
+    def check_alongside(self) -> threading.Thread | None:
+        """Run the check put off by ``check_later`` on a thread of its own, while the caller
+        reads (SQLite checks its pages without holding the interpreter, so a command that
+        only reads need not wait for it); None when nothing was put off. Every write waits
+        for it; ``wait_for_open_check`` before anything read leaves the program."""
+        if not self.check_pending:
+            return None
+
+        def check() -> None:
+            try:
+                self.finish_open_check()
+            except BaseException:  # kept by the gate: wait_for_open_check raises it
+                pass
+
+        thread = threading.Thread(target=check, name="open check", daemon=True)
+        thread.start()
+        return thread
+
+    def wait_for_open_check(self) -> None:
+        """Return once the file has passed its check at open; raise what the check raised
+        (a damaged file: the newest good backup offered) if it did not."""
+        self.gate.wait_for_check()
 
     @property
     def on_server(self) -> bool:
@@ -283,6 +312,8 @@ def open_database(location: str | Path, *, create: bool | None = None,
         engine.dispose()
         if path is not None:  # locked, read-only or a full disk: said as such, not as damage
             raise_if_unavailable(err, path)
+            if gate.pending:  # the check put off: run it now, to say what is damaged and what to restore
+                backups.prepare_to_open(path, backup_folder)
         else:
             _raise_server_error(err, engine)
         if isinstance(err, OSError):

@@ -630,6 +630,7 @@ def settle_on_command_line(database: Database, waiting: Sequence[CheckedFile], *
     Returns the paths written."""
     found = [checked for checked in waiting if checked.findings]
     try:
+        database.wait_for_open_check()  # nothing read from a file that failed its check leaves
         if found:
             for checked in found:
                 print(f"{checked.final.name} holds details that should not leave the office "

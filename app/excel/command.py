@@ -35,8 +35,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from app import identity
 from app.database import Database
 from app.errors import UserError
+from app.services.signing_key import signing_key
 from app.privacy_scan import (
     add_despite_findings_option,
     settle_on_command_line,
@@ -122,12 +124,24 @@ def add_excel_parsers(subparsers, parents) -> None:
 
 def _export_one(args: argparse.Namespace, database: Database, write: Callable) -> int:
     """Write one workbook with ``write(session, path)``, check it, and say what was written."""
-    # A unit of work: the first export of a database stamps it with its identity.
-    with database.sessions.begin() as session:
+    _ready_to_sign(database)
+    # The export only reads: a colleague's save never waits for it.
+    with database.readers() as session:
         result, checked = write_checked_workbook(session, args.out, lambda partial: write(session, partial))
     settle_on_command_line(database, [checked], despite=args.despite_findings)
     print(replace(result, path=checked.final).describe())
     return 0
+
+
+def _ready_to_sign(database: Database) -> None:
+    """Give the database the signing key and identity its exports are stamped with, the
+    first time only, in a unit of work of its own."""
+    with database.readers() as session:
+        if signing_key(session) is not None and identity.stored_identity(session.connection()) is not None:
+            return
+    with database.sessions.begin() as session:
+        signing_key(session, create=True)
+        identity.database_id(session)
 
 
 def _out_format(args: argparse.Namespace, allowed: tuple[str, ...]) -> str:
