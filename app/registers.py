@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Sequence
 from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.giving_way import sort_giving_way
 from app.queries.action_plan import NO_TARGET, ActionRow, PlanFilter, live_actions, read_action_plan
 from app.queries.driver import Dates, driver_rows
 from app.queries.referrals import read_referrals
@@ -384,8 +385,7 @@ def fetch_actions(session: Session, today: dt.date | None = None,
     rows, whose first values are this register's columns."""
     flt = PlanFilter(action_ids=tuple(ids)) if ids is not None else PlanFilter()
     rows = read_action_plan(session, today, flt, with_updates=False).rows
-    rows.sort(key=action_order_key)
-    return rows
+    return sort_giving_way(rows, action_order_key)  # read on a worker while the window paints
 
 
 # Columns whose value is the action's own, read alone; the others are worked out by the read model.

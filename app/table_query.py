@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from app import dates
+from app.giving_way import SLICE, give_way
 from app.registers import CHOICE, DATE, ID_INDEX, REVIEW, Column
 
 # Between cells in a row's search text, so that a search never matches across two cells.
@@ -282,7 +283,7 @@ class TableQuery:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def release(self, chunk: int = 2000) -> None:
+    def release(self, chunk: int = SLICE) -> None:
         """Let go of the rows and everything worked out from them, a slice at a time.
 
         Freeing a large register's million objects in one go holds the interpreter's lock
@@ -297,6 +298,7 @@ class TableQuery:
             items = held.pop()
             while items:
                 del items[-chunk:]
+                give_way()
 
     def position_of(self, record_id: int) -> int | None:
         """Where the row of ``record_id`` is in ``rows`` (looked up by id: worked out once,
@@ -462,9 +464,15 @@ class TableQuery:
         texts = self._texts
         if texts is None:
             columns = self._search_columns
-            cells = [self.texts(c) for c in columns]
+            cells = []
+            for column in columns:
+                cells.append(self.texts(column))
+                give_way()
             join = _CELL_SEPARATOR.join
-            texts = [join(row).casefold() for row in zip(*cells)] if cells else [""] * len(self.rows)
+            texts = [] if cells else [""] * len(self.rows)
+            for start in range(0, len(self.rows) if cells else 0, SLICE):
+                texts += [join(row).casefold() for row in zip(*(c[start:start + SLICE] for c in cells))]
+                give_way()
             with self._texts_lock:
                 if columns == self._search_columns:
                     self._texts = texts
