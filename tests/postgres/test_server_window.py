@@ -17,18 +17,15 @@ from db.engine import KEYRING_SERVICE
 from tests.postgres import databases as server
 from tests.postgres.test_engines import tcp_login  # noqa: F401 (a fixture)
 from tests.ui.conftest import add_case_records, office_database, open_window  # noqa: F401 (a fixture)
+from tests.ui.forms.conftest import wait_for_operations
 from tests.ui.test_server_menus import drive_address_dialog
-from ui import dialogs, forms, operations
+from ui import dialogs, forms
 
 SLOW = 30_000  # a limit on waiting on a busy machine, not a timing
 
 
 def status_text(window) -> str:
     return window.statusBar().findChild(QLabel, "databaseName").text()
-
-
-def wait_for_operations(qtbot) -> None:
-    qtbot.waitUntil(lambda: not operations.running_operations(), timeout=SLOW)
 
 
 def answer_address(address: str, seen: list[str], password: str = "") -> QTimer:

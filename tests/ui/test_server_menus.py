@@ -78,24 +78,31 @@ def test_the_address_dialog_says_what_is_wrong_before_anything_is_opened(qtbot, 
 
 def test_a_server_that_does_not_answer_is_said_in_words_and_the_file_stays_open(
         qtbot, window, office_database, monkeypatch):
-    warned = []
-    monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: warned.append((title, text)))
-
-    def steps(dialog: ServerAddressDialog) -> None:
-        dialog.address_edit.setText(NOWHERE)
-        dialog.ok_button.click()
-
-    timer = drive_address_dialog(steps)
-    window.open_server_action.trigger()
-    timer.stop()
-    qtbot.waitUntil(lambda: bool(warned), timeout=SLOW)
-    title, text = warned[0]
+    title, text = _nobody_answers(qtbot, monkeypatch, window.open_server_action)
     assert title == "Open database"
     assert text.startswith("Could not open casereviews on 127.0.0.1 (as officer)")
     assert "Check the address, that the server is running" in text and "Nothing has been changed" in text
     assert window.database is office_database
     assert window.windowTitle() == "office.sqlite — Case Review Tracker"
     assert NOWHERE not in window.settings.recent_databases()  # only a database opened is remembered
+
+
+def _nobody_answers(qtbot, monkeypatch, action, look=lambda dialog: None) -> tuple[str, str]:
+    """Trigger ``action``, type into its address dialog an address where nobody answers
+    (``look`` at the dialog first), and return the warning shown: (title, text)."""
+    warned = []
+    monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: warned.append((title, text)))
+
+    def steps(dialog: ServerAddressDialog) -> None:
+        look(dialog)
+        dialog.address_edit.setText(NOWHERE)
+        dialog.ok_button.click()
+
+    timer = drive_address_dialog(steps)
+    action.trigger()
+    timer.stop()
+    qtbot.waitUntil(lambda: bool(warned), timeout=SLOW)
+    return warned[0]
 
 
 def test_on_a_file_move_to_a_server_is_offered_and_the_snapshot_and_timer_are_not(window):
@@ -112,21 +119,11 @@ def test_on_a_file_move_to_a_server_is_offered_and_the_snapshot_and_timer_are_no
 
 def test_move_to_a_server_that_does_not_answer_copies_nothing_and_says_why(qtbot, window, office_database,
                                                                           monkeypatch):
-    warned = []
-    monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: warned.append((title, text)))
     before = office_database.path.read_bytes()
-
-    def steps(dialog: ServerAddressDialog) -> None:
-        assert dialog.windowTitle() == "Move to a server"
-        assert dialog.ok_button.text() == "Copy to the server"
-        dialog.address_edit.setText(NOWHERE)
-        dialog.ok_button.click()
-
-    timer = drive_address_dialog(steps)
-    window.move_to_server_action.trigger()
-    timer.stop()
-    qtbot.waitUntil(lambda: bool(warned), timeout=SLOW)
-    title, text = warned[0]
+    seen = []
+    title, text = _nobody_answers(qtbot, monkeypatch, window.move_to_server_action,
+                                  lambda dialog: seen.append((dialog.windowTitle(), dialog.ok_button.text())))
+    assert seen == [("Move to a server", "Copy to the server")]
     assert title == "Move to a server"
     assert "127.0.0.1" in text and "office.sqlite has not been changed" in text
     assert window.database is office_database
