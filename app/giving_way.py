@@ -20,18 +20,22 @@ SLICE = 5000  # rows per slice: a few milliseconds of work
 _PAUSE_SECONDS = 0.002
 
 
+def _on_worker() -> bool:
+    return threading.current_thread() is not threading.main_thread()
+
+
 def give_way() -> None:
     """On a worker thread, leave the interpreter to the window for a moment (on the GUI
     thread, or with no window, nothing)."""
-    if threading.current_thread() is not threading.main_thread():
+    if _on_worker():
         time.sleep(_PAUSE_SECONDS)
 
 
-def sort_giving_way(items: list[T], key: Callable[[T], Any]) -> list[T]:
-    """``sorted(items, key=key)``, stable, with the window given way between slices: each
-    slice is sorted on its own, and the slices merged (heapq.merge runs in Python, so the
-    lock changes hands as it goes)."""
-    if len(items) <= SLICE:
+def sort_giving_way(items: list[T], key: Callable[[T], Any] | None = None) -> list[T]:
+    """``sorted(items, key=key)``, stable, with the window given way between slices on a
+    worker: each slice is sorted on its own, and the slices merged (heapq.merge runs in
+    Python, so the lock changes hands as it goes). On the GUI thread, one sort."""
+    if len(items) <= SLICE or not _on_worker():
         return sorted(items, key=key)
     slices = []
     for start in range(0, len(items), SLICE):

@@ -17,8 +17,8 @@ What makes it fast enough to run on every keystroke:
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+from array import array
 import gc
 import re
 import threading
@@ -28,13 +28,15 @@ from functools import partial
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from app import dates
-from app.giving_way import SLICE, give_way
+from app.giving_way import SLICE, give_way, sort_giving_way
 from app.registers import CHOICE, DATE, ID_INDEX, REVIEW, Column
 
 # Between cells in a row's search text, so that a search never matches across two cells.
 _CELL_SEPARATOR = "\x1f"
 # What the drop-down filters call an empty cell.
 BLANK = "(blank)"
+# A save that changed more rows than this sorts afresh rather than moving each row.
+_REORDER_AT_MOST = 64
 
 
 # --- building rows quickly ----------------------------------------------------------------
@@ -272,7 +274,9 @@ class TableQuery:
         self._texts_lock = threading.Lock()
         self._values: dict[int, list] = {}
         self._cell_texts: dict[int, list[str]] = {}
-        self._orders: dict[tuple[int, bool], list[int]] = {}
+        # Row positions in a column's order, both ways, kept as compact arrays: a list of
+        # 100,000 positions costs 3.6 MB, an array 0.4 MB.
+        self._orders: dict[tuple[int, bool], Sequence[int]] = {}
         self._keys: dict[int, list] = {}
         self._choices: dict[int, list[str]] = {}
         self._masks: dict[tuple, bytearray] = {}
@@ -343,9 +347,10 @@ class TableQuery:
             patched = copy._patched_keys(keys, self.values(column), column, changed)
             if patched is not None:
                 copy._keys[column] = patched
-        for (column, descending), order in dict(self._orders).items():
-            if column in copy._keys:
-                copy._orders[(column, descending)] = copy._reordered(order, column, descending, changed)
+        if len(changed) <= _REORDER_AT_MOST:  # or each order is worked out afresh when needed
+            for (column, descending), order in dict(self._orders).items():
+                if column in copy._keys:
+                    copy._orders[(column, descending)] = copy._reordered(order, column, descending, changed)
         texts = self._texts
         if texts is not None and self._search_columns == copy._search_columns:
             texts = list(texts)
@@ -378,31 +383,35 @@ class TableQuery:
             keys[at] = None if _is_blank(value) else value if make is None else make(value)
         return keys
 
-    def _reordered(self, order: list[int], column: int, descending: bool, changed: list[int]) -> list[int]:
+    def _reordered(self, order: Sequence[int], column: int, descending: bool, changed: list[int]) -> array:
         """``order`` (the old rows' order by ``column``) with the changed rows moved to where
-        a stable sort of every row puts them: by key, ties in row order, blanks last."""
+        a stable sort of every row puts them: by key, ties in row order, blanks last. The
+        order is copied and the few changed rows taken out and put back by binary search,
+        so that a save costs a few C calls per order, not a pass over 100,000 rows."""
         keys = self._keys[column]
-        moved = set(changed)
-        filled = [i for i in order if i not in moved and keys[i] is not None]
-        blanks = [i for i in order if i not in moved and keys[i] is None]
-        for at in sorted(moved):
-            if keys[at] is None:
-                bisect.insort(blanks, at)
-                continue
-            low, high = 0, len(filled)
+        moved = array("i", order)
+        for at in changed:
+            if at < len(order):
+                del moved[moved.index(at)]
+        for at in sorted(changed):
+            key = keys[at]
+            low, high = 0, len(moved)
             while low < high:  # the first place whose row sorts after this one
                 middle = (low + high) // 2
-                other = filled[middle]
-                if keys[other] == keys[at]:
+                other = moved[middle]
+                theirs = keys[other]
+                if theirs is None or key is None:  # blanks last, in row order among them
+                    after = theirs is None and (key is not None or other > at)
+                elif theirs == key:
                     after = other > at
                 else:
-                    after = keys[other] < keys[at] if descending else keys[at] < keys[other]
+                    after = theirs < key if descending else key < theirs
                 if after:
                     high = middle
                 else:
                     low = middle + 1
-            filled.insert(low, at)
-        return filled + blanks
+            moved.insert(low, at)
+        return moved
 
     def _search_text(self, at: int) -> str:
         """Row ``at``'s searchable text, as ``search_texts`` makes it."""
@@ -523,23 +532,54 @@ class TableQuery:
         return keys
 
     def prepare_sorting(self) -> None:
-        """Work out every column's sort keys now (on a worker, once the table is on screen),
-        so that the first click on a header only sorts: natural keys for 100,000 references
-        take longer than the sort itself."""
+        """Work out every column's sort keys and its order both ways now (on a worker, once
+        the table is on screen), so that a click on a header only looks its order up:
+        natural keys for 100,000 references, or one sort of them, take longer than a
+        window may stall."""
         for column in range(len(self.columns)):
             self.sort_keys(column)
+            give_way()
+        for column in range(len(self.columns)):
+            if (column, False) not in self._orders or (column, True) not in self._orders:
+                self._sort(column)
 
-    def order(self, column: int, descending: bool = False) -> list[int]:
+    @property
+    def sorting_ready(self) -> bool:
+        return len(self._orders) == 2 * len(self.columns)
+
+    def order(self, column: int, descending: bool = False) -> Sequence[int]:
         """Row positions sorted by ``column``: a stable sort, empty cells always last."""
         cached = self._orders.get((column, descending))
-        if cached is not None:
-            return cached
+        if cached is None:
+            self._sort(column)
+            cached = self._orders[(column, descending)]
+        return cached
+
+    def _sort(self, column: int) -> None:
+        """Both orders of ``column`` at once: the distinct keys are sorted (few, for most
+        columns), and each row put in its key's bucket in row order. Ascending reads the
+        buckets forwards, descending backwards, so ties stay in row order both ways, as a
+        stable sort (``reverse=True`` included) leaves them; blanks come last both ways. On
+        a worker the window is given way between slices."""
         keys = self.sort_keys(column)
-        filled = [i for i, key in enumerate(keys) if key is not None]
-        blanks = [i for i, key in enumerate(keys) if key is None]
-        filled.sort(key=keys.__getitem__, reverse=descending)  # reverse keeps ties in order
-        result = self._orders[(column, descending)] = filled + blanks
-        return result
+        ranked = sort_giving_way(list({key for key in keys if key is not None}))
+        rank = {key: i for i, key in enumerate(ranked)}
+        buckets: list[list[int]] = [[] for _ in ranked]
+        blanks: list[int] = []
+        for start in range(0, len(keys), SLICE):
+            for at in range(start, min(start + SLICE, len(keys))):
+                key = keys[at]
+                (blanks if key is None else buckets[rank[key]]).append(at)
+            give_way()
+        ascending, descending = array("i"), array("i")
+        for bucket in buckets:
+            ascending.extend(bucket)
+        for bucket in reversed(buckets):
+            descending.extend(bucket)
+        ascending.extend(blanks)
+        descending.extend(blanks)
+        self._orders[(column, False)] = ascending
+        self._orders[(column, True)] = descending
 
     # --- the result ---
 

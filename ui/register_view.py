@@ -590,7 +590,7 @@ class RegisterView(QWidget):
         self._first_rows_of = None
         self._size_once()
         self.counts_changed.emit(self.shown_count, self.total_count)
-        if not query.search_ready:
+        if not (query.search_ready and query.sorting_ready):
             # Typing or sorting before they are ready works them out on the spot, only slower.
             run_job(lambda _progress: _prepare_in_background(query), title=f"Preparing {self.register.title}",
                     parent=self, show_progress=False, on_done=lambda _result: None,

@@ -230,3 +230,30 @@ def test_the_view_on_screen_is_described_in_words_for_its_export_or_paper():
     assert text == ('Lead agency: Police; Overdue; Target date from 01/01/2024 to 31/03/2024; '
                     'searched for "toolkit"; sorted by Target date (descending)')
     assert describe_view(COLUMNS) == ""  # the register whole, in its own order
+
+
+def test_orders_worked_out_on_a_worker_are_one_stable_sort_both_ways():
+    """Bucketed orders (``TableQuery._sort``), made a slice at a time on a worker, are what a
+    stable sort of the keys gives: ties in row order both ways, blanks last both ways."""
+    import random
+    import threading
+
+    from app.giving_way import SLICE
+
+    chance = random.Random(7)
+    agencies = ["Police", "Health", "Education", "", None]
+    rows = [(i, f"A{chance.randint(1, 3000)}", "x", chance.choice(agencies),
+             chance.choice([None, dt.date(2024, 1, 1) + dt.timedelta(days=chance.randint(0, 40))]),
+             None, None, None, chance.randint(0, 9)) for i in range(SLICE * 2 + 123)]
+    query = TableQuery(COLUMNS, rows)
+    worker = threading.Thread(target=query.prepare_sorting)
+    worker.start()
+    worker.join()
+    assert query.sorting_ready
+    for column in (0, 2, 3, 7):
+        keys = query.sort_keys(column)
+        filled = [i for i, key in enumerate(keys) if key is not None]
+        blanks = [i for i, key in enumerate(keys) if key is None]
+        for descending in (False, True):
+            expected = sorted(filled, key=keys.__getitem__, reverse=descending) + blanks
+            assert list(query.order(column, descending)) == expected, (column, descending)

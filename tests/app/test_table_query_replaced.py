@@ -71,3 +71,14 @@ def test_rows_gone_are_left_out():
     views(before)
     after = before.replaced([], gone=[3, 17])
     assert views(after) == views(TableQuery(COLUMNS, [row for row in rows if row[0] not in (3, 17)]))
+
+
+def test_a_save_that_changed_many_rows_sorts_afresh_and_shows_the_same():
+    rng = random.Random(99)
+    rows = [make_row(rng, record_id) for record_id in range(1, 401)]
+    before = TableQuery(COLUMNS, rows)
+    views(before)
+    changed = [make_row(rng, record_id) for record_id in rng.sample(range(1, 401), 150)]
+    after = before.replaced(changed)
+    by_id = {row[0]: row for row in rows + changed}
+    assert views(after) == views(TableQuery(COLUMNS, [by_id[i] for i in sorted(by_id)]))
