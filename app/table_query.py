@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-import gc
 import re
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from app import dates
 from app.giving_way import SLICE, give_way, sort_giving_way
@@ -37,45 +35,6 @@ _CELL_SEPARATOR = "\x1f"
 BLANK = "(blank)"
 # A save that changed more rows than this sorts afresh rather than moving each row.
 _REORDER_AT_MOST = 64
-
-
-# --- building rows quickly ----------------------------------------------------------------
-
-_pauses = 0
-_collector_was_on = True
-_pauses_lock = threading.Lock()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a register's rows are read and prepared.
-
-    Each collection walks every object built so far, so with it running the 100,000 row
-    tuples of a large register cost a fifth more to read and three times as much to turn
-    about; rows hold no reference cycles to collect. Loads on two threads at once are
-    counted, and the collector is back on when the last ends.
-
-    What was built meanwhile is then moved out of the collector's sight (``gc.freeze``)
-    before it is turned back on: else the first collection after it walks the million
-    objects just built in one go, holding the interpreter's lock for most of a second, and
-    the window, whichever thread it runs on, stops answering for as long. Frozen objects are
-    still freed as soon as nothing refers to them (the rows of an older read, say); only a
-    reference cycle left unreachable while the collector was off would stay until the end.
-    """
-    global _pauses, _collector_was_on
-    with _pauses_lock:
-        if _pauses == 0:
-            _collector_was_on = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pauses_lock:
-            _pauses -= 1
-            if _pauses == 0 and _collector_was_on:
-                gc.freeze()
-                gc.enable()
 
 
 # --- cell text --------------------------------------------------------------------------------

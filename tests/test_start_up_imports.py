@@ -54,3 +54,15 @@ def test_the_libraries_load_when_an_export_or_paper_needs_them():
     assert heavy_modules_after("import app.excel.export, app.excel.returns, app.excel.legacy, app.reports.doc, "
                                "ui.import_export, ui.safety_dialogs, ui.forms.action, ui.forms.referral") == sorted(
         set(HEAVY) - {"openpyxl"})
+
+
+def test_the_program_s_modules_load_out_of_the_collector_s_way_and_leave_it_on():
+    """``ui.launch`` (every way in) loads the program with the cycle collector paused, then
+    freezes what loading built, so that later collections need not walk it, and turns the
+    collector back on."""
+    check = ("import gc, json\nimport ui.launch\n"
+             "print(json.dumps([gc.isenabled(), gc.get_freeze_count(), len(gc.get_objects())]))")
+    out = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True)
+    enabled, frozen, watched = json.loads(out.stdout.strip().splitlines()[-1])
+    assert enabled
+    assert frozen > 50_000 and frozen > 100 * watched  # what is left to walk is a small part

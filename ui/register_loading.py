@@ -16,10 +16,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMainWindow
 
 from app import first_rows, register_updates
+from app.collector import collector_paused
 from app.errors import UserError
 from app.registers import ID_INDEX, REGISTERS
 from ui import errors
-from app.table_query import collector_paused
 from ui.operations import Changes, QueryOp
 from ui.workers import AHEAD, ASKED_FOR, reading_queue, wait_for_jobs
 

@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,9 +42,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app.collector import collector_paused
 from app.dates import parse_date
 from app.registers import CHOICE, DATE, FLAG, REVIEW, Register
-from app.table_query import Filters, TableQuery, cell_text, collector_paused, describe_view
+from app.table_query import Filters, TableQuery, cell_text, describe_view
 from ui.settings_store import TableState, WindowSettings
 from ui.table_model import TOOLTIP_FROM_LENGTH, RegisterTableModel
 from ui.workers import PREPARING, reading_queue, run_job

@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any, Callable, Iterator, Sequence
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -184,23 +184,39 @@ class ExcelFile:
             sheet.write_string(row, 1, value)
         sheet.very_hidden()
 
-    def assemble(self, frame: Path, target: Path) -> None:
+    def assemble(self, frame: Path, target: Path, alongside: Callable[[], None] | None = None) -> None:
         """Copy the workbook XlsxWriter wrote (``frame``) to ``target``, with each table's
-        streamed rows spliced into its sheet."""
+        streamed rows spliced into its sheet. ``alongside``: work for this thread while the
+        rows are packed on another core (zlib lets go of the interpreter while it
+        compresses). The small parts go first, on this thread: each call into zlib waits
+        for the interpreter on its way back, so a few long calls are packed alongside,
+        not many short ones."""
         tables = {f"xl/worksheets/sheet{t.sheet.index + 1}.xml": t for t in self.tables}
         with zipfile.ZipFile(frame) as source, \
                 zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as out:
-            for item in source.infolist():
-                table = tables.get(item.filename)
-                if table is None:
+            items = source.infolist()
+            for item in items:
+                if item.filename not in tables:
                     out.writestr(item, source.read(item), compress_type=zipfile.ZIP_DEFLATED)
-                    continue
-                head, tail = source.read(item).decode("utf-8").split("</sheetData>", 1)
-                head = _DIMENSION.sub(f'<dimension ref="{table.dimension}"/>', head, count=1)
-                with out.open(item.filename, "w") as stream:  # compressed like the rest
-                    stream.write(head.encode("utf-8"))
-                    table.copy_rows(stream)
-                    stream.write(f"</sheetData>{tail}".encode("utf-8"))
+            sheets = [(item, tables[item.filename]) for item in items if item.filename in tables]
+            if alongside is None:
+                self._pack_tables(source, out, sheets)
+                return
+            with ThreadPoolExecutor(1, thread_name_prefix="assemble") as pool:
+                packing = pool.submit(self._pack_tables, source, out, sheets)
+                alongside()
+                packing.result()
+
+    @staticmethod
+    def _pack_tables(source: zipfile.ZipFile, out: zipfile.ZipFile,
+                     sheets: list[tuple[zipfile.ZipInfo, SheetWriter]]) -> None:
+        for item, table in sheets:
+            head, tail = source.read(item).decode("utf-8").split("</sheetData>", 1)
+            head = _DIMENSION.sub(f'<dimension ref="{table.dimension}"/>', head, count=1)
+            with out.open(item.filename, "w") as stream:  # compressed like the rest
+                stream.write(head.encode("utf-8"))
+                table.copy_rows(stream)
+                stream.write(f"</sheetData>{tail}".encode("utf-8"))
 
 
 @contextmanager
@@ -239,12 +255,7 @@ def new_workbook(path: Path) -> Iterator[ExcelFile]:
             excel.assemble(frame, assembled)
         else:  # the rows' texts were handed over as written; the rest is here
             check.add_workbook(frame)
-            # zlib lets go of the interpreter while it compresses, so the rows are packed on
-            # another core while their texts are scanned on this one.
-            with ThreadPoolExecutor(1, thread_name_prefix="assemble") as pool:
-                assembling = pool.submit(excel.assemble, frame, assembled)
-                check.scan()
-                assembling.result()
+            excel.assemble(frame, assembled, alongside=check.scan)  # texts scanned as rows are packed
         try:
             os.replace(assembled, path)
         except PermissionError as err:

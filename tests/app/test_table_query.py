@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from app.collector import collector_paused
 from app.registers import CHOICE, DATE, FLAG, REVIEW, Column
 from app.table_query import (
     BLANK,
@@ -13,7 +14,6 @@ from app.table_query import (
     TableQuery,
     cell_formatter,
     cell_text,
-    collector_paused,
     describe_view,
     review_references,
 )
