@@ -15,9 +15,8 @@ import datetime as dt
 import getpass
 from typing import Any, Iterable
 
-from sqlalchemy import (BigInteger, Column, Connection, DateTime, MetaData, Table, Text, event, func, insert,
-                        inspect, select, text)
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (JSON, BigInteger, Column, Connection, DateTime, MetaData, Table, Text, event, func,
+                        insert, inspect, select, text)
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
@@ -36,8 +35,10 @@ ROW_CHANGE = Table(
     Column("table_name", Text),
     Column("operation", Text),  # insert, update, delete, truncate
     Column("record_id", Text),
-    Column("old_row", JSONB),
-    Column("new_row", JSONB),
+    # jsonb on the server, read as JSON: naming the server's own type here would load the
+    # PostgreSQL dialect on every start, on SQLite too (a fortieth of a second).
+    Column("old_row", JSON),
+    Column("new_row", JSON),
 )
 TRAIL_WRITE = Table("trail_write", _server, Column("xact", Text, primary_key=True),
                     Column("at", DateTime(timezone=True)))

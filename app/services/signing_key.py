@@ -11,17 +11,15 @@ audit trail (which records the values it is given), in a statement of its own.
 from __future__ import annotations
 
 import secrets
+from typing import Callable
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Setting
 
 SIGNING_KEY_SETTING = "export_signing_key"
 _SETTING = Setting.__table__
-# "Insert unless there is one" is written in each engine's own words.
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def signing_key(session: Session, *, create: bool = False) -> bytes | None:
@@ -30,8 +28,18 @@ def signing_key(session: Session, *, create: bool = False) -> bytes | None:
     stored = session.scalar(select(_SETTING.c.value).where(_SETTING.c.key == SIGNING_KEY_SETTING))
     if stored is None and create:
         # Two exports at once both find none: the second keeps the first's.
-        insert = _INSERT[session.connection().dialect.name]
+        insert = _insert_of(session.connection().dialect.name)
         session.execute(insert(_SETTING).values(key=SIGNING_KEY_SETTING, value=secrets.token_hex(32))
                         .on_conflict_do_nothing())
         stored = session.scalar(select(_SETTING.c.value).where(_SETTING.c.key == SIGNING_KEY_SETTING))
     return stored.encode("utf-8") if stored else None
+
+
+def _insert_of(engine_name: str) -> Callable[..., Insert]:
+    """The engine's own insert, which can say "unless there is one" in its words (loaded
+    here, so that a database on one engine never loads the other's dialect)."""
+    if engine_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
