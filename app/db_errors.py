@@ -69,6 +69,12 @@ SERVER_LOST = ("The connection to the database server was lost, so nothing was s
 AUDIT_KEPT = ("The database server keeps the audit trail as it was written: only the database's administrator "
               "may change or delete an entry in it, so nothing was saved. A mistake in a record is put right "
               "by changing the record, which the audit trail then shows.")
+SAME_LINK = ("Someone else made the same link at that moment (a referral to a meeting or a review, an "
+             "action to a recommendation), so nothing was saved. Save again: the link is there once.")
+# The link tables, whose rows two people can add at the same moment: each found the link
+# missing, and the second insert breaks the table's key.
+_LINK_TABLES = ("meeting_referral", "review_referral", "action_recommendation")
+UNIQUE_VIOLATION = "23505"
 # SQLSTATE raised by the server's audit triggers (migration 0005) for a change to the trail.
 AUDIT_REFUSED = "CRT01"
 # The server's audit tables, as its "permission denied for table ..." names them.
@@ -95,6 +101,9 @@ def _server_error(err: BaseException) -> UserError | None:
         return None
     if state == "42501" and any(table in str(err.orig) for table in _AUDIT_TABLES):
         return UserError(AUDIT_KEPT)  # refused the audit trail itself, not the records
+    if state == UNIQUE_VIOLATION:  # a link made twice at once; any other duplicate is a bug
+        table = getattr(getattr(err.orig, "diag", None), "table_name", None)
+        return UserError(SAME_LINK) if table in _LINK_TABLES else None
     sentence = KNOWN_SERVER_ERRORS.get(state) or KNOWN_SERVER_ERRORS.get(state[:2])
     return UserError(sentence) if sentence else None
 
