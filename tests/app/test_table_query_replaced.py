@@ -82,3 +82,19 @@ def test_a_save_that_changed_many_rows_sorts_afresh_and_shows_the_same():
     after = before.replaced(changed)
     by_id = {row[0]: row for row in rows + changed}
     assert views(after) == views(TableQuery(COLUMNS, [by_id[i] for i in sorted(by_id)]))
+
+
+def test_a_column_whose_last_odd_value_is_changed_sorts_as_afresh():
+    """The kinds of a column are counted again from the changed rows: when the one target
+    written as text becomes a date, the column sorts as dates again (and blanks, texts and
+    numbers are told apart as a fresh count tells them)."""
+    rows = [(1, "A1", None, dt.date(2020, 1, 5), "", 1), (2, "A2", None, "Ongoing", "", ""),
+            (3, "A3", None, None, "", None), (4, "A4", None, dt.date(2020, 1, 3), "", 2)]
+    before = TableQuery(COLUMNS, rows)
+    views(before)
+    fresh = [(2, "A2", None, dt.date(2020, 1, 4), "", 7), (3, "A3", None, "", "", "")]
+    after = before.replaced(fresh)
+    afresh = TableQuery(COLUMNS, [rows[0], fresh[0], fresh[1], rows[3]])
+    assert views(after) == views(afresh)
+    assert after._kinds_of(2) == afresh._kinds_of(2) == {dt.date: 2 + 1}
+    assert after._kinds_of(4) == afresh._kinds_of(4) == {int: 3}
