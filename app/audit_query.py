@@ -224,6 +224,13 @@ def audit_rows(session: Session, flt: AuditFilter, limit: int | None = None) -> 
     return list(_readable(session, entries))
 
 
+def last_change(session: Session, table: str, record_id: int) -> AuditRow | None:
+    """The newest audit entry of one record: who changed it last, and when (a form whose
+    record someone else saved meanwhile names them)."""
+    newest = audit_rows(session, AuditFilter(table=table, record_id=str(record_id)), limit=1)
+    return newest[0] if newest else None
+
+
 def _readable(session: Session, entries: list) -> Iterator[AuditRow]:
     records = _labels(session, {(e.table_name, e.record_id) for e in entries if e.record_id is not None})
     linked_pairs = set()

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app import lookups
+from app.audit_query import AuditRow, last_change
 from app.choices import record_choices
 from app.database import Database
 from app.errors import UserError, ValidationError
@@ -48,7 +49,7 @@ from app.suggestions import suggested_values
 from ui import dialogs
 from ui.operations import CollectionOp, QueryOp
 from ui.undo import ChangeCommand, CreateCommand, RecordCommand, push
-from ui.widgets.date_edit import UkDateEdit, format_uk_date
+from ui.widgets.date_edit import UkDateEdit, format_uk_date, format_uk_datetime
 from ui.widgets.list_combo import ListCombo
 from ui.widgets.record_picker import RecordPicker
 
@@ -662,14 +663,16 @@ class RecordDialog(QDialog):
     def _show_conflict(self) -> None:
         cls, record_id = type(self), self.record_id
 
-        def read(session: Session) -> tuple[dict, int | None]:
-            return cls.read(session, record_id), cls.version(session, record_id)
+        def read(session: Session) -> tuple[dict, int | None, AuditRow | None]:
+            last = last_change(session, cls.model.__tablename__, record_id) if cls.model else None
+            return cls.read(session, record_id), cls.version(session, record_id), last
 
         QueryOp(self, self._database, read, title=f"Save the {self.noun}",
                 success=lambda found: self._compare(*found)).run_in_background()
 
-    def _compare(self, theirs: dict, their_version: int | None) -> None:
-        """Show their saved values beside this form's, and the two ways on."""
+    def _compare(self, theirs: dict, their_version: int | None, last: AuditRow | None = None) -> None:
+        """Show their saved values beside this form's (and who saved them last, when, as the
+        audit trail has it), and the two ways on."""
         self._theirs = theirs
         self._their_version = their_version
         mine = self.values()
@@ -680,8 +683,9 @@ class RecordDialog(QDialog):
                             f"<td>{_html(_value_text(mine[f.key]))}</td></tr>")
         table = ("<table cellspacing='6'><tr><th align='left'>Field</th><th align='left'>Theirs (saved)</th>"
                  "<th align='left'>Yours (not saved)</th></tr>" + "".join(rows) + "</table>")
+        by_whom = f" (last saved by {_html(last.user)}, {format_uk_datetime(last.at)})" if last else ""
         self.conflict_text.setText(
-            f"Someone else changed this {self.noun} since you opened it. Load their version "
+            f"Someone else changed this {self.noun} since you opened it{by_whom}. Load their version "
             f"(your changes are lost), or save your changes over theirs (the fields you did not "
             f"change keep their values).{table}")
         self.conflict_panel.show()

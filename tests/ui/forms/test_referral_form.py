@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
+from db.audit import current_user
 from db.models import Referral
 from tests.ui.forms.conftest import (
     choose, click_save, delete, fill, press_escape, redo, save_with_keys, undo, wait_for_operations,
@@ -116,6 +117,7 @@ def test_someone_else_saving_first_shows_both_versions_and_reload(qtbot, open_fo
     assert form.conflict_panel.isVisible()
     text = form.conflict_text.text()
     assert "Someone else changed this referral" in text and "Theirs" in text and "Mine" in text
+    assert f"last saved by {current_user()}, {dt.date.today():%d/%m/%Y} " in text  # from the audit trail
     assert referral(office_database, "Ref053").location == "Theirs"
     qtbot.mouseClick(form.reload_button, qtbot_left())
     assert form.widgets["location"].editor.text() == "Theirs"
