@@ -165,3 +165,23 @@ def logged(data_dir) -> str:
 
     path = data_dir / "logs" / errors.LOG_NAME
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@pytest.fixture(autouse=True)
+def no_crash_dialog_left_open():
+    """A crash dialog still open when a test ends is that test's failure, not the next one's:
+    it is closed and forgotten, so that a later test that waits for a crash dialog of its own
+    does not find this one (or its deleted remains) and wait for ever."""
+    yield
+    from ui import errors
+
+    dialog = errors.current_crash_dialog()
+    if dialog is None:
+        return
+    errors._open_dialog = None
+    try:
+        report = dialog.report
+        dialog.reject()
+    except RuntimeError:  # already deleted by Qt
+        report = "(the dialog was deleted without being closed)"
+    pytest.fail(f"A crash dialog was left open by this test:\n{report}")
