@@ -157,8 +157,7 @@ def _with_database(handler: Callable[[argparse.Namespace, Database], int]):
                 result = handler(args, db)
             except Exception:
                 if checking is not None:  # a damaged file: say so, and what to restore,
-                    checking.join()       # rather than what broke in reading it
-                    db.wait_for_open_check()
+                    db.wait_for_open_check()  # rather than what broke in reading it
                 raise
             db.wait_for_open_check()  # whatever the command read came from a sound file
             return result

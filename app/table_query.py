@@ -18,10 +18,10 @@ What makes it fast enough to run on every keystroke:
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from array import array
 import re
 import threading
+from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Iterable, Sequence
@@ -368,11 +368,12 @@ class TableQuery:
         order is copied and the few changed rows taken out and put back by binary search,
         so that a save costs a few C calls per order, not a pass over 100,000 rows."""
         keys = self._keys[column]
+        changed = sorted(set(changed))
         moved = array("i", order)
         for at in changed:
             if at < len(order):
                 del moved[moved.index(at)]
-        for at in sorted(changed):
+        for at in changed:
             key = keys[at]
             low, high = 0, len(moved)
             while low < high:  # the first place whose row sorts after this one

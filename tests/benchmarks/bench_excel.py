@@ -8,8 +8,8 @@ action-plan`` as a whole command (start-up, opening the database, writing, the p
 on a database made by ``python main.py generate``, beside XlsxWriter writing the same rows and
 columns (the same values, read from the command's workbook) and nothing else, in the same run.
 The command is run once to warm up (the day's first backup, the disk cache, the compiled
-modules an installed program has), then five
-times, each straight followed by XlsxWriter alone; the median of the five ratios counts.
+modules an installed program has), then five times, each straight followed by XlsxWriter
+alone; the median of the five ratios counts.
 Target: the command within 1.5 times XlsxWriter alone.
 
 Each measurement runs in a fresh Python process, so its peak memory (the process's maximum

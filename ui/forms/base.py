@@ -670,7 +670,7 @@ class RecordDialog(QDialog):
         QueryOp(self, self._database, read, title=f"Save the {self.noun}",
                 success=lambda found: self._compare(*found)).run_in_background()
 
-    def _compare(self, theirs: dict, their_version: int | None, last: AuditRow | None = None) -> None:
+    def _compare(self, theirs: dict, their_version: int | None, last: AuditRow | None) -> None:
         """Show their saved values beside this form's (and who saved them last, when, as the
         audit trail has it), and the two ways on."""
         self._theirs = theirs
